@@ -1,0 +1,19 @@
+# Warnings are errors in every preset (gcc and mingw alike).
+set(VG_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+    -Wmissing-prototypes -Wformat=2 -Wvla -Wpointer-arith -Wundef
+    -Wno-format-nonliteral -Wno-format-truncation -Werror)
+
+if(VG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(WIN32)
+  # One self-contained vigil.exe: no libgcc/winpthread DLLs to ship.
+  add_link_options(-static -static-libgcc)
+endif()
+
+function(vg_warnings target)
+  target_compile_options(${target} PRIVATE ${VG_WARNINGS})
+endfunction()

@@ -1,0 +1,40 @@
+/* mars.h: shared lookups of the MARS agent's installation (probes.md,
+ * "Shared lookups"), used by every MARS probe. */
+#ifndef VG_MARS_H
+#define VG_MARS_H
+
+#include "facts.h"
+#include "os.h"
+
+#define VG_MARS_SETUP_KEY "SOFTWARE\\Microsoft\\Windows Azure Backup\\Setup"
+#define VG_MARS_CONFIG_KEY "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config"
+#define VG_MARS_CBP_KEY                                                    \
+  "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config\\CloudBackupProvider"
+#define VG_MARS_ENGINE_SERVICE "obengine"
+
+typedef struct vg_mars_loc_s {
+  int installed;          /* Setup\InstallPath present */
+  char install_path[1024]; /* expanded, no trailing separator */
+  int has_scratch_config;  /* Config\ScratchLocation present */
+  int has_scratch_cbp;     /* Config\CloudBackupProvider\ScratchLocation */
+  char scratch_config[1024];
+  char scratch_cbp[1024];
+  char scratch[1024]; /* effective: Config, else CBP, else default */
+  int reg_err;        /* registry error other than "absent", 0 if none */
+} vg_mars_loc_t;
+
+/* Reads the install folder and scratch folder values. Returns 0 (also when
+ * MARS is absent: installed = 0) or the registry error when the keys exist
+ * but cannot be read. Worker thread. */
+int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out);
+
+/* Adds mars_installed / install_path facts. */
+int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f);
+
+/* Removes trailing path separators (not from a root like "C:\" or "/"). */
+void vg_path_strip_trailing(char *path);
+/* Case-insensitive path equality ignoring trailing separators and treating
+ * '/' and '\' alike (how Windows compares these paths). */
+int vg_path_equal(const char *a, const char *b);
+
+#endif /* VG_MARS_H */

@@ -1,0 +1,208 @@
+/* os_posix.c: the OS table for the POSIX development build. No registry
+ * and no SCM: those report VG_ENOTSUP, so MARS probes say n/a. */
+#include "os.h"
+
+#include "vg.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static int posix_err(int e) {
+  switch (e) {
+  case ENOENT:
+  case ENOTDIR: return VG_ENOENT;
+  case EACCES:
+  case EPERM: return VG_EACCES;
+  case ENOMEM: return VG_ENOMEM;
+  case ENAMETOOLONG:
+  case ELOOP: return VG_ERANGE;
+  default: return VG_EIO;
+  }
+}
+
+static int posix_reg_get(const char *key, const char *value, unsigned flags,
+                         vg_reg_value_t *out) {
+  (void)key, (void)value, (void)flags, (void)out;
+  return VG_ENOTSUP;
+}
+
+static int posix_reg_enum(const char *key, unsigned flags, vg_reg_enum_cb cb,
+                          void *ud) {
+  (void)key, (void)flags, (void)cb, (void)ud;
+  return VG_ENOTSUP;
+}
+
+static int posix_expand_env(const char *in, char *out, size_t outsz) {
+  size_t o = 0;
+  while (*in) {
+    if (in[0] == '$' && (in[1] == '{' || in[1] == '_' ||
+                         (in[1] >= 'A' && in[1] <= 'Z') ||
+                         (in[1] >= 'a' && in[1] <= 'z'))) {
+      char name[256];
+      size_t n = 0;
+      const char *v;
+      int brace = in[1] == '{';
+      in += brace ? 2 : 1;
+      while (*in && (*in == '_' || (*in >= '0' && *in <= '9') ||
+                     (*in >= 'A' && *in <= 'Z') || (*in >= 'a' && *in <= 'z')))
+        if (n < sizeof(name) - 1) name[n++] = *in++;
+        else return VG_ERANGE;
+      name[n] = '\0';
+      if (brace) {
+        if (*in != '}') return VG_EINVAL;
+        in++;
+      }
+      v = getenv(name);
+      if (v == NULL) v = "";
+      while (*v) {
+        if (o + 1 >= outsz) return VG_ERANGE;
+        out[o++] = *v++;
+      }
+      continue;
+    }
+    if (o + 1 >= outsz) return VG_ERANGE;
+    out[o++] = *in++;
+  }
+  out[o] = '\0';
+  return 0;
+}
+
+static int posix_disk_space(const char *path, uint64_t *free_bytes,
+                            uint64_t *total_bytes) {
+  struct statvfs sv;
+  if (statvfs(path, &sv) != 0) return posix_err(errno);
+  *free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+  *total_bytes = (uint64_t)sv.f_blocks * sv.f_frsize;
+  return 0;
+}
+
+static int posix_fixed_volumes_used(uint64_t *used) {
+  (void)used;
+  return VG_ENOTSUP; /* callers fall back to the measured volume */
+}
+
+static int posix_volume_info(const char *path, vg_volume_info_t *out) {
+  struct statvfs sv;
+  memset(out, 0, sizeof(*out));
+  if (statvfs(path, &sv) != 0) return posix_err(errno);
+  vg_strlcpy(out->root, "/", sizeof(out->root));
+  vg_strlcpy(out->fs_name, "posix", sizeof(out->fs_name));
+  out->drive_type = VG_DRIVE_FIXED;
+  out->read_only = (sv.f_flag & ST_RDONLY) != 0;
+  out->free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+  out->total_bytes = (uint64_t)sv.f_blocks * sv.f_frsize;
+  return 0;
+}
+
+static int posix_file_attrs(const char *path, uint32_t *attrs) {
+  struct stat st, lst;
+  if (lstat(path, &lst) != 0) return posix_err(errno);
+  *attrs = 0;
+  if (S_ISLNK(lst.st_mode)) *attrs |= VG_FA_REPARSE;
+  if (stat(path, &st) != 0) return posix_err(errno);
+  if (S_ISDIR(st.st_mode)) *attrs |= VG_FA_DIRECTORY;
+  if (access(path, W_OK) != 0) *attrs |= VG_FA_READONLY;
+  return 0;
+}
+
+static int posix_probe_write(const char *dir) {
+  char path[4096];
+  int fd;
+  if (snprintf(path, sizeof(path), "%s/.vigil-probe-XXXXXX", dir) >=
+      (int)sizeof(path))
+    return VG_ERANGE;
+  fd = mkstemp(path);
+  if (fd < 0) return posix_err(errno);
+  close(fd);
+  unlink(path);
+  return 0;
+}
+
+static int posix_count_files(const char *dir, const char *pattern,
+                             uint64_t stop_at, uint64_t *count) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  *count = 0;
+  if (d == NULL) return posix_err(errno);
+  while ((e = readdir(d)) != NULL) {
+    if (fnmatch(pattern, e->d_name, FNM_CASEFOLD) != 0) continue;
+    if (++*count == stop_at) break;
+  }
+  closedir(d);
+  return 0;
+}
+
+static int posix_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char path[4096];
+  struct stat st;
+  if (d == NULL) return posix_err(errno);
+  while ((e = readdir(d)) != NULL) {
+    if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+        (int)sizeof(path))
+      continue;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (cb(e->d_name, 0, (uint64_t)st.st_size, ud)) break;
+  }
+  closedir(d);
+  return 0;
+}
+
+static int posix_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
+  unsigned char buf[65536];
+  uLong c = crc32(0L, Z_NULL, 0);
+  size_t n;
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return posix_err(errno);
+  *size = 0;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    c = crc32(c, buf, (uInt)n);
+    *size += n;
+  }
+  if (ferror(f)) {
+    fclose(f);
+    return VG_EIO;
+  }
+  fclose(f);
+  *crc = (uint32_t)c;
+  return 0;
+}
+
+static int posix_file_version(const char *path, uint16_t v[4]) {
+  (void)path, (void)v;
+  return VG_ENOTSUP;
+}
+
+static int posix_svc_query(const char *name, vg_svc_info_t *out) {
+  (void)name, (void)out;
+  return VG_ENOTSUP;
+}
+
+static const vg_os_t posix_os = {
+    .reg_get = posix_reg_get,
+    .reg_enum_values = posix_reg_enum,
+    .reg_enum_keys = posix_reg_enum,
+    .expand_env = posix_expand_env,
+    .disk_space = posix_disk_space,
+    .fixed_volumes_used = posix_fixed_volumes_used,
+    .volume_info = posix_volume_info,
+    .file_attrs = posix_file_attrs,
+    .probe_write = posix_probe_write,
+    .count_files = posix_count_files,
+    .list_dir = posix_list_dir,
+    .file_crc32 = posix_file_crc32,
+    .file_version = posix_file_version,
+    .svc_query = posix_svc_query,
+};
+
+const vg_os_t *vg_os_default(void) { return &posix_os; }

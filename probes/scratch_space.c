@@ -1,0 +1,124 @@
+/* scratch_space.c: free space on the scratch (cache) volume against the
+ * 5-10 % rule of the MARS guide (probes.md: scratch.space). */
+#include "config.h"
+#include "mars.h"
+#include "probe.h"
+#include "vg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const vg_key_def_t scratch_space_keys[] = {
+    {"path", VG_KEY_STR, 0, 1000, NULL,
+     "folder to measure instead of the MARS scratch folder"},
+    {"backup_bytes", VG_KEY_BYTES, 0, 1.8e19, NULL,
+     "backup data size the rule is measured against (default: estimate)"},
+    {NULL, 0, 0, 0, NULL, NULL}};
+
+static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
+  const vg_os_t *os = ctx->os;
+  const char *path = vg_config_get_str(ctx->cfg, ctx->probe_id, "path");
+  char expanded[1024];
+  vg_mars_loc_t loc;
+  uint64_t free_b = 0, total_b = 0, backup = 0;
+  int rc;
+
+  rc = vg_mars_locate(os, &loc);
+  if (rc) return vg_facts_fail(f, rc, "cannot read the MARS registry keys");
+  vg_mars_facts(&loc, f);
+  if (path && *path) {
+    if (os->expand_env(path, expanded, sizeof(expanded)) != 0)
+      snprintf(expanded, sizeof(expanded), "%s", path);
+    vg_facts_set_str(f, "path_source", "config");
+  } else if (loc.installed) {
+    snprintf(expanded, sizeof(expanded), "%s", loc.scratch);
+    vg_facts_set_str(f, "path_source", "registry");
+  } else {
+    return 0; /* nothing to measure: n/a */
+  }
+  vg_facts_set_str(f, "path", expanded);
+  rc = os->disk_space(expanded, &free_b, &total_b);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read free space of %s: %s", expanded,
+                         vg_strerror(rc));
+  vg_facts_set_int(f, "free_bytes", (int64_t)free_b);
+  vg_facts_set_int(f, "total_bytes", (int64_t)total_b);
+
+  if (vg_config_get_str(ctx->cfg, ctx->probe_id, "backup_bytes")) {
+    backup = (uint64_t)vg_config_get_num(ctx->cfg, ctx->probe_id,
+                                         "backup_bytes", 0);
+    vg_facts_set_str(f, "backup_source", "config");
+  } else if (os->fixed_volumes_used(&backup) == 0) {
+    vg_facts_set_str(f, "backup_source", "estimate");
+  } else {
+    /* Last resort: the used part of the scratch volume itself. */
+    backup = total_b - free_b;
+    vg_facts_set_str(f, "backup_source", "estimate-scratch-volume");
+  }
+  vg_facts_set_int(f, "backup_bytes", (int64_t)backup);
+  return 0;
+}
+
+static void scratch_space_evaluate(const vg_facts_t *f,
+                                   const vg_eval_params_t *p,
+                                   const vg_finding_t *prev,
+                                   vg_finding_t *out) {
+  const char *path = vg_facts_get_str(f, "path");
+  const char *src = vg_facts_get_str(f, "backup_source");
+  int64_t free_b, backup;
+  char fb[32], bb[32];
+  double pct;
+  vg_status_t st;
+  const char *remedy =
+      "Free space on the scratch volume, grow it, or copy the scratch "
+      "folder to a volume with at least 10% of the backup data size free "
+      "(docs/probes.md#scratchspace).";
+
+  if (path == NULL) {
+    vg_finding_set(out, VG_ST_NA, "",
+                   "MARS agent is not installed and no [scratch.space] path "
+                   "is configured");
+    return;
+  }
+  if (vg_facts_get_int(f, "free_bytes", &free_b) ||
+      vg_facts_get_int(f, "backup_bytes", &backup)) {
+    vg_finding_set(out, VG_ST_UNKNOWN, remedy,
+                   "Free space of %s was not measured", path);
+    return;
+  }
+  vg_fmt_bytes(fb, sizeof(fb), (uint64_t)free_b);
+  vg_fmt_bytes(bb, sizeof(bb), (uint64_t)backup);
+  if (backup <= 0) {
+    vg_finding_set(out, VG_ST_OK, remedy,
+                   "Scratch volume of %s has %s free (backup data size is 0)",
+                   path, fb);
+    return;
+  }
+  pct = 100.0 * (double)free_b / (double)backup;
+  st = vg_threshold_eval(pct, &p->th, prev ? prev->status : VG_ST_OK);
+  vg_finding_set(
+      out, st, remedy,
+      "Scratch volume of %s has %s free, %.1f%% of the %sbackup data size "
+      "%s (%s < %g%%)",
+      path, fb, floor(pct * 10) / 10,
+      src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb,
+      st == VG_ST_CRIT ? "crit" : "warn",
+      st == VG_ST_CRIT ? p->th.crit : p->th.warn);
+  if (st >= VG_ST_WARN) {
+    vg_finding_predict(out, "SalLowDiskSpace");
+    vg_finding_predict(out, "0x1FC07");
+    vg_finding_predict(out, "34506");
+    vg_finding_predict(out, "SalBitmapError");
+  }
+}
+
+const vg_probe_t vg_probe_scratch_space = {
+    "scratch.space",
+    "Scratch volume free space",
+    300,
+    30,
+    {10.0, 5.0, 0.5, VG_TH_BELOW},
+    scratch_space_keys,
+    scratch_space_collect,
+    scratch_space_evaluate};

@@ -1,0 +1,432 @@
+/* cli.c: vigil's command line - one table of commands, each a function. */
+#include "cli.h"
+
+#include "agent.h"
+#include "client.h"
+#include "platform.h"
+#include "report.h"
+#include "run.h"
+#include "vg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Options shared by every command. */
+typedef struct vg_cli_s {
+  char home[1024];
+  char pipe[1024];
+  int json;
+  const char *since;
+  int console;
+  const char *args[64]; /* positional arguments after the verb */
+  int nargs;
+} vg_cli_t;
+
+/* ------------------------------------------------------------ output */
+
+int vg_cli_exit_code(const char *overall) {
+  if (overall == NULL) return 3;
+  if (strcmp(overall, "crit") == 0) return 2;
+  if (strcmp(overall, "warn") == 0) return 1;
+  if (strcmp(overall, "unknown") == 0) return 3;
+  return 0;
+}
+
+static const char *status_label(const char *st) {
+  if (strcmp(st, "crit") == 0) return "CRIT";
+  if (strcmp(st, "warn") == 0) return "WARN";
+  if (strcmp(st, "ok") == 0) return "OK";
+  if (strcmp(st, "n/a") == 0) return "N/A";
+  return "UNKNOWN";
+}
+
+void vg_cli_print_report(FILE *out, const vg_json_t *report) {
+  const vg_json_t *probes = vg_json_get(report, "probes");
+  size_t i, n = vg_json_len(probes), w = 5;
+  const char *overall = vg_json_get_str(report, "overall");
+  for (i = 0; i < n; i++) {
+    const char *id = vg_json_get_str(vg_json_at(probes, i), "id");
+    if (id && strlen(id) > w) w = strlen(id);
+  }
+  fprintf(out, "%-8s %-*s  %s\n", "STATUS", (int)w, "PROBE", "SUMMARY");
+  for (i = 0; i < n; i++) {
+    const vg_json_t *p = vg_json_at(probes, i);
+    const char *st = vg_json_get_str(p, "status");
+    const char *remedy = vg_json_get_str(p, "remedy");
+    fprintf(out, "%-8s %-*s  %s\n", status_label(st ? st : "unknown"), (int)w,
+            vg_json_get_str(p, "id") ? vg_json_get_str(p, "id") : "?",
+            vg_json_get_str(p, "summary") ? vg_json_get_str(p, "summary")
+                                          : "");
+    if (st && (strcmp(st, "warn") == 0 || strcmp(st, "crit") == 0) &&
+        remedy && *remedy)
+      fprintf(out, "%-8s %-*s  fix: %s\n", "", (int)w, "", remedy);
+  }
+  fprintf(out, "overall: %s (%s, %zu probe%s)\n",
+          status_label(overall ? overall : "unknown"),
+          vg_json_get_str(report, "host") ? vg_json_get_str(report, "host")
+                                          : "?",
+          n, n == 1 ? "" : "s");
+}
+
+/* --------------------------------------------------------- pipe calls */
+
+static int cli_unreachable(const vg_cli_t *c, const char *why) {
+  fprintf(stderr,
+          "vigil: cannot reach the Vigil service at %s (%s); start it with "
+          "`vigil start` (or `net start Vigil`), or run `vigil run "
+          "--console` in another window\n",
+          c->pipe, why);
+  return 3;
+}
+
+/* Sends req; on success *doc is the parsed response with ok == true. */
+static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
+                    char **raw) {
+  char err[300], *resp = NULL;
+  int rc = vg_client_request(c->pipe, req, &resp, err, sizeof(err));
+  const vg_json_t *ok;
+  *doc = NULL;
+  if (rc == VG_ECONN) return cli_unreachable(c, err);
+  if (rc != 0) {
+    fprintf(stderr, "vigil: %s\n", err);
+    return 3;
+  }
+  if (vg_json_parse(resp, strlen(resp), doc, err, sizeof(err)) != 0) {
+    fprintf(stderr, "vigil: the service sent an unreadable answer (%s)\n",
+            err);
+    free(resp);
+    return 3;
+  }
+  ok = vg_json_get(*doc, "ok");
+  if (ok == NULL || vg_json_type(ok) != VG_JSON_BOOL ||
+      vg_json_bool(ok, &rc) != 0 || !rc) {
+    fprintf(stderr, "vigil: the service refused: %s\n",
+            vg_json_get_str(*doc, "error") ? vg_json_get_str(*doc, "error")
+                                           : "no reason given");
+    vg_json_free(*doc);
+    *doc = NULL;
+    free(resp);
+    return 3;
+  }
+  if (raw) *raw = resp;
+  else free(resp);
+  return 0;
+}
+
+static int cmd_status(vg_cli_t *c) {
+  vg_json_t *doc;
+  char *raw;
+  int rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, &raw);
+  if (rc) return rc;
+  if (c->json) printf("%s\n", raw);
+  else vg_cli_print_report(stdout, doc);
+  rc = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
+  vg_json_free(doc);
+  free(raw);
+  return rc;
+}
+
+static int print_rows(const vg_cli_t *c, const char *req, const char *key,
+                      int events) {
+  vg_json_t *doc;
+  char *raw;
+  const vg_json_t *rows;
+  size_t i;
+  int rc = cli_call(c, req, &doc, &raw);
+  if (rc) return rc;
+  if (c->json) {
+    printf("%s\n", raw);
+  } else {
+    rows = vg_json_get(doc, key);
+    if (vg_json_len(rows) == 0) printf("(nothing recorded in that period)\n");
+    for (i = 0; i < vg_json_len(rows); i++) {
+      const vg_json_t *r = vg_json_at(rows, i);
+      if (events)
+        printf("%s  %-18s %-7s -> %-7s %s\n", vg_json_get_str(r, "ts"),
+               vg_json_get_str(r, "probe"), vg_json_get_str(r, "old_status"),
+               vg_json_get_str(r, "new_status"),
+               vg_json_get_str(r, "summary"));
+      else
+        printf("%s  %-7s %s\n", vg_json_get_str(r, "ts"),
+               vg_json_get_str(r, "status"), vg_json_get_str(r, "summary"));
+    }
+  }
+  vg_json_free(doc);
+  free(raw);
+  return 0;
+}
+
+static int cmd_history(vg_cli_t *c) {
+  vg_jw_t w;
+  char *req;
+  int rc;
+  if (c->nargs != 1) {
+    fprintf(stderr, "vigil history: give one probe id, e.g. `vigil history "
+                    "scratch.space --since 7d`\n");
+    return 2;
+  }
+  if (vg_probe_find(c->args[0]) == NULL) {
+    fprintf(stderr, "vigil history: unknown probe '%s'; `vigil --help` lists "
+                    "the probe ids\n", c->args[0]);
+    return 2;
+  }
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kstr(&w, "cmd", "history");
+  vg_jw_kstr(&w, "probe", c->args[0]);
+  vg_jw_kstr(&w, "since", c->since ? c->since : "7d");
+  vg_jw_obj_end(&w);
+  req = vg_jw_steal(&w, NULL);
+  rc = req ? print_rows(c, req, "samples", 0) : 3;
+  free(req);
+  return rc;
+}
+
+static int cmd_events(vg_cli_t *c) {
+  vg_jw_t w;
+  char *req;
+  int rc;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kstr(&w, "cmd", "events");
+  vg_jw_kstr(&w, "since", c->since ? c->since : "24h");
+  vg_jw_obj_end(&w);
+  req = vg_jw_steal(&w, NULL);
+  rc = req ? print_rows(c, req, "events", 1) : 3;
+  free(req);
+  return rc;
+}
+
+/* ------------------------------------------------------------- check */
+
+typedef struct vg_check_s {
+  vg_cli_t *c;
+  int exit_code;
+  int printed;
+} vg_check_t;
+
+static void check_done_cb(vg_agent_t *a, void *ud) {
+  (void)a, (void)ud;
+}
+
+static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
+                            vg_status_t old, int64_t old_since, void *ud) {
+  vg_check_t *k = ud;
+  vg_jw_t w;
+  char *text, err[128];
+  size_t len;
+  vg_json_t *doc = NULL;
+  (void)rt, (void)old, (void)old_since;
+  if (k->printed || !vg_agent_complete(a)) return;
+  k->printed = 1;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_agent_report(a, &w);
+  vg_jw_obj_end(&w);
+  text = vg_jw_steal(&w, &len);
+  if (text && vg_json_parse(text, len, &doc, err, sizeof(err)) == 0) {
+    if (k->c->json) printf("%s\n", text);
+    else vg_cli_print_report(stdout, doc);
+    k->exit_code = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
+  } else {
+    fprintf(stderr, "vigil check: out of memory building the report\n");
+    k->exit_code = 3;
+  }
+  fflush(stdout);
+  vg_json_free(doc);
+  free(text);
+  vg_agent_stop(a, 0, check_done_cb, NULL);
+}
+
+static int cmd_check(vg_cli_t *c) {
+  uv_loop_t loop;
+  vg_agent_opts_t o;
+  vg_agent_t *a;
+  vg_check_t k;
+  char err[400];
+  const char *const *notes;
+  size_t i, n;
+  int rc;
+  memset(&o, 0, sizeof(o));
+  memset(&k, 0, sizeof(k));
+  k.c = c;
+  k.exit_code = 3;
+  o.mode = VG_AGENT_ONCE;
+  o.home = c->home;
+  o.only = c->nargs ? c->args : NULL;
+  o.nonly = (size_t)c->nargs;
+  o.on_change = check_change_cb;
+  o.on_change_ud = &k;
+  uv_loop_init(&loop);
+  rc = vg_agent_start(&a, &loop, &o, err, sizeof(err));
+  if (rc != 0) {
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    fprintf(stderr, "vigil check: %s\n", err);
+    return rc == VG_EINVAL ? 3 : 3;
+  }
+  n = vg_agent_notes(a, &notes);
+  for (i = 0; i < n; i++) fprintf(stderr, "vigil: %s\n", notes[i]);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(&loop) != 0) {
+    /* A probe is stuck in the OS past its deadline: it was reported
+     * unknown; exit without waiting for it. */
+    fflush(NULL);
+    exit(k.exit_code);
+  }
+  return k.exit_code;
+}
+
+/* ------------------------------------------------------------ run etc */
+
+static int cmd_run(vg_cli_t *c) {
+  vg_run_opts_t o;
+  char err[500];
+  int rc;
+  memset(&o, 0, sizeof(o));
+  o.home = c->home;
+  o.pipe = c->pipe;
+  o.console = 1;
+  rc = vg_run(&o, err, sizeof(err));
+  if (rc != 0) {
+    fprintf(stderr, "vigil run: %s\n", err);
+    return 1;
+  }
+  return 0;
+}
+
+static int cmd_version(vg_cli_t *c) {
+  (void)c;
+  printf("vigil %s\n", VG_VERSION);
+  return 0;
+}
+
+static int cmd_help(vg_cli_t *c);
+
+typedef struct vg_cmd_s {
+  const char *name;
+  int (*fn)(vg_cli_t *c);
+  int (*svc)(int argc, char **argv); /* SCM verbs take raw args */
+  const char *usage;
+} vg_cmd_t;
+
+static const vg_cmd_t commands[] = {
+    {"run", cmd_run, NULL, "run [--console]            run the agent in the "
+                           "foreground"},
+    {"service", NULL, vg_service_dispatch,
+     "service                    entry point used by the Service Control "
+     "Manager"},
+    {"install", NULL, vg_service_install,
+     "install                    register the service and event source"},
+    {"uninstall", NULL, vg_service_uninstall,
+     "uninstall [--purge]        remove them (--purge: the data folder too)"},
+    {"start", NULL, vg_service_start, "start                      start the "
+                                      "service"},
+    {"stop", NULL, vg_service_stop, "stop                       stop the "
+                                    "service"},
+    {"status", cmd_status, NULL,
+     "status [--json]            current findings from the running service"},
+    {"check", cmd_check, NULL,
+     "check [--json] [PROBE..]   run probes once here; exit 0 ok, 1 warn, 2 "
+     "crit, 3 unknown"},
+    {"history", cmd_history, NULL,
+     "history PROBE [--since 7d] [--json]  samples of one probe"},
+    {"events", cmd_events, NULL,
+     "events [--since 24h] [--json]        state changes"},
+    {"version", cmd_version, NULL, "version                    print the "
+                                   "version"},
+    {"--version", cmd_version, NULL, NULL},
+    {"help", cmd_help, NULL, NULL},
+    {"--help", cmd_help, NULL, NULL},
+    {"-h", cmd_help, NULL, NULL},
+    {"/?", cmd_help, NULL, NULL},
+};
+
+static int cmd_help(vg_cli_t *c) {
+  size_t i;
+  (void)c;
+  printf("Vigil %s - MARS backup health monitor\n\nusage: vigil COMMAND "
+         "[options]\n\n",
+         VG_VERSION);
+  for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
+    if (commands[i].usage) printf("  vigil %s\n", commands[i].usage);
+  printf("\noptions: --home DIR (data folder), --pipe NAME (query pipe)\n"
+         "probes:");
+  for (i = 0; i < vg_nprobes; i++) printf(" %s", vg_probes[i]->id);
+  printf("\ndocs: docs/probes.md (what each warning means and how to fix "
+         "it)\n");
+  return 0;
+}
+
+int vg_cli_main(int argc, char **argv) {
+  vg_cli_t c;
+  const vg_cmd_t *cmd = NULL;
+  size_t i;
+  int a, pipe_set = 0;
+  memset(&c, 0, sizeof(c));
+  if (argc < 2) {
+    cmd_help(&c);
+    return 2;
+  }
+  for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
+    if (strcmp(argv[1], commands[i].name) == 0) cmd = &commands[i];
+  if (cmd == NULL) {
+    fprintf(stderr, "vigil: unknown command '%s'; `vigil --help` lists the "
+                    "commands\n", argv[1]);
+    return 2;
+  }
+  if (cmd->svc) return cmd->svc(argc - 2, argv + 2);
+  if (vg_platform_home(c.home, sizeof(c.home)) != 0) {
+    fprintf(stderr, "vigil: data folder path too long; set VIGIL_HOME\n");
+    return 2;
+  }
+  for (a = 2; a < argc; a++) {
+    const char *arg = argv[a];
+    if (strcmp(arg, "--json") == 0) c.json = 1;
+    else if (strcmp(arg, "--console") == 0) c.console = 1;
+    else if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--home") == 0 ||
+              strcmp(arg, "--pipe") == 0)) {
+      if (a + 1 >= argc) {
+        fprintf(stderr, "vigil %s: %s needs a value\n", argv[1], arg);
+        return 2;
+      }
+      a++;
+      if (arg[2] == 's') c.since = argv[a];
+      else if (arg[2] == 'h') vg_strlcpy(c.home, argv[a], sizeof(c.home));
+      else {
+        vg_strlcpy(c.pipe, argv[a], sizeof(c.pipe));
+        pipe_set = 1;
+      }
+    } else if (arg[0] == '-' && arg[1] == '-') {
+      fprintf(stderr, "vigil %s: unknown option '%s'; `vigil --help` lists "
+                      "the options\n", argv[1], arg);
+      return 2;
+    } else if (c.nargs < (int)VG_ARRAY_SIZE(c.args)) {
+      c.args[c.nargs++] = arg;
+    } else {
+      fprintf(stderr, "vigil %s: too many arguments\n", argv[1]);
+      return 2;
+    }
+  }
+  if (c.nargs && cmd->fn != cmd_check && cmd->fn != cmd_history) {
+    fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1],
+            c.args[0]);
+    return 2;
+  }
+  if (c.since && cmd->fn != cmd_history && cmd->fn != cmd_events) {
+    fprintf(stderr, "vigil %s: --since applies to history and events\n",
+            argv[1]);
+    return 2;
+  }
+  if (c.since) {
+    int64_t t;
+    if (vg_parse_since(c.since, 0, &t) != 0) {
+      fprintf(stderr, "vigil %s: --since '%s' is not understood; use 24h, "
+                      "7d or 2026-11-24T00:00:00Z\n", argv[1], c.since);
+      return 2;
+    }
+  }
+  if (!pipe_set) vg_platform_pipe_name(c.home, c.pipe, sizeof(c.pipe));
+  return cmd->fn(&c);
+}

@@ -1,0 +1,436 @@
+/* config.c: vigil.ini parser and the typed key table. */
+#include "config.h"
+
+#include "vg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- keys */
+
+static const vg_key_def_t agent_keys[] = {
+    {"retention", VG_KEY_DURATION, 86400e3, 3650 * 86400e3, "90d",
+     "how long samples and state changes are kept"},
+    {"max_backoff", VG_KEY_DURATION, 1e3, 86400e3, "1h",
+     "longest interval a failing probe backs off to"},
+    {"flap_window", VG_KEY_DURATION, 0, 86400e3, "15m",
+     "Event Log flood control: window in which repeated changes are held"},
+    {"flap_max", VG_KEY_INT, 1, 1000, "4",
+     "Event Log flood control: changes per window before holding events"},
+    {NULL, 0, 0, 0, NULL, NULL}};
+
+/* Keys every probe section has. */
+static const vg_key_def_t probe_keys[] = {
+    {"enabled", VG_KEY_BOOL, 0, 1, "true", "run this probe"},
+    {"interval", VG_KEY_DURATION, 10, 7 * 86400e3, NULL,
+     "time between collections"},
+    {"deadline", VG_KEY_DURATION, 10, 3600e3, NULL,
+     "longest a collection may take before it is reported unknown"},
+    {"warn", VG_KEY_DOUBLE, -1e18, 1e18, NULL, "warning threshold"},
+    {"crit", VG_KEY_DOUBLE, -1e18, 1e18, NULL, "critical threshold"},
+    {"hysteresis", VG_KEY_DOUBLE, 0, 1e18, NULL,
+     "how far past a threshold a raised state must recover to clear"},
+    {NULL, 0, 0, 0, NULL, NULL}};
+
+static const vg_key_def_t *find_in(const vg_key_def_t *t, const char *key) {
+  for (; t && t->name; t++)
+    if (strcmp(t->name, key) == 0) return t;
+  return NULL;
+}
+
+/* Returns the definition of section.key or NULL when unknown. */
+static const vg_key_def_t *config_keydef(const char *section, const char *key) {
+  const vg_probe_t *p;
+  const vg_key_def_t *d;
+  if (strcmp(section, "agent") == 0) return find_in(agent_keys, key);
+  p = vg_probe_find(section);
+  if (p == NULL) return NULL;
+  d = find_in(probe_keys, key);
+  if (d) return d;
+  return find_in(p->keys, key);
+}
+
+/* ------------------------------------------------------------- parsing */
+
+int vg_parse_duration_ms(const char *s, uint64_t *out) {
+  char *end;
+  double v, mul = 1000;
+  while (isspace((unsigned char)*s)) s++;
+  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
+  if (strcmp(end, "ms") == 0) mul = 1;
+  else if (*end == '\0' || strcmp(end, "s") == 0) mul = 1000;
+  else if (strcmp(end, "m") == 0) mul = 60e3;
+  else if (strcmp(end, "h") == 0) mul = 3600e3;
+  else if (strcmp(end, "d") == 0) mul = 86400e3;
+  else return VG_EINVAL;
+  v *= mul;
+  if (v > 1e15) return VG_EINVAL;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+int vg_parse_bytes(const char *s, uint64_t *out) {
+  char *end;
+  double v, mul = 1;
+  while (isspace((unsigned char)*s)) s++;
+  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
+  switch (toupper((unsigned char)*end)) {
+  case '\0': break;
+  case 'K': mul = 1024.0; break;
+  case 'M': mul = 1048576.0; break;
+  case 'G': mul = 1073741824.0; break;
+  case 'T': mul = 1099511627776.0; break;
+  default: return VG_EINVAL;
+  }
+  if (*end) {
+    end++;
+    if (toupper((unsigned char)*end) == 'I') end++;
+    if (toupper((unsigned char)*end) == 'B') end++;
+    if (*end) return VG_EINVAL;
+  }
+  v *= mul;
+  if (v >= 1.8e19) return VG_EINVAL;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+static int parse_bool(const char *s, int *out) {
+  static const char *const yes[] = {"1", "true", "yes", "on"};
+  static const char *const no[] = {"0", "false", "no", "off"};
+  size_t i;
+  for (i = 0; i < VG_ARRAY_SIZE(yes); i++) {
+    if (strcmp(s, yes[i]) == 0) return *out = 1, 0;
+    if (strcmp(s, no[i]) == 0) return *out = 0, 0;
+  }
+  return VG_EINVAL;
+}
+
+/* Checks value against d; fills *num for numeric types. Returns 0 or
+ * VG_EINVAL with a reason in msg. */
+static int validate(const vg_key_def_t *d, const char *value, double *num,
+                    char *msg, size_t msgsz) {
+  uint64_t u;
+  int b;
+  char *end;
+  double v = 0;
+  switch (d->type) {
+  case VG_KEY_INT:
+    errno = 0;
+    v = (double)strtoll(value, &end, 10);
+    if (errno || end == value || *end) {
+      snprintf(msg, msgsz, "expected a whole number, got '%s'", value);
+      return VG_EINVAL;
+    }
+    break;
+  case VG_KEY_DOUBLE:
+    errno = 0;
+    v = strtod(value, &end);
+    if (errno || end == value || *end || !isfinite(v)) {
+      snprintf(msg, msgsz, "expected a number, got '%s'", value);
+      return VG_EINVAL;
+    }
+    break;
+  case VG_KEY_DURATION:
+    if (vg_parse_duration_ms(value, &u)) {
+      snprintf(msg, msgsz,
+               "expected a duration like 30s, 250ms, 5m, 2h or 7d, got '%s'",
+               value);
+      return VG_EINVAL;
+    }
+    v = (double)u;
+    break;
+  case VG_KEY_BYTES:
+    if (vg_parse_bytes(value, &u)) {
+      snprintf(msg, msgsz, "expected a size like 500G or 2T, got '%s'",
+               value);
+      return VG_EINVAL;
+    }
+    v = (double)u;
+    break;
+  case VG_KEY_BOOL:
+    if (parse_bool(value, &b)) {
+      snprintf(msg, msgsz, "expected true or false, got '%s'", value);
+      return VG_EINVAL;
+    }
+    v = b;
+    break;
+  case VG_KEY_STR:
+    if (d->max > 0 && strlen(value) > (size_t)d->max) {
+      snprintf(msg, msgsz, "value longer than %.0f characters", d->max);
+      return VG_EINVAL;
+    }
+    *num = 0;
+    return 0;
+  }
+  if (v < d->min || v > d->max) {
+    if (d->type == VG_KEY_DURATION)
+      snprintf(msg, msgsz, "'%s' is outside %.0fms..%.0fms", value, d->min,
+               d->max);
+    else
+      snprintf(msg, msgsz, "'%s' is outside %g..%g", value, d->min, d->max);
+    return VG_EINVAL;
+  }
+  *num = v;
+  return 0;
+}
+
+static vg_config_entry_t *entry_find(const vg_config_t *cfg,
+                                     const char *section, const char *key) {
+  size_t i;
+  for (i = 0; i < cfg->n; i++)
+    if (strcmp(cfg->entries[i].section, section) == 0 &&
+        strcmp(cfg->entries[i].key, key) == 0)
+      return (vg_config_entry_t *)&cfg->entries[i];
+  return NULL;
+}
+
+void vg_config_init(vg_config_t *cfg) { memset(cfg, 0, sizeof(*cfg)); }
+
+void vg_config_free(vg_config_t *cfg) {
+  size_t i;
+  for (i = 0; i < cfg->n; i++) free(cfg->entries[i].value);
+  cfg->n = 0;
+  cfg->nwarnings = 0;
+}
+
+int vg_config_set(vg_config_t *cfg, const char *section, const char *key,
+                  const char *value, char *msg, size_t msgsz) {
+  const vg_key_def_t *d;
+  vg_config_entry_t *e;
+  double num;
+  char *copy;
+  if (strlen(section) >= sizeof(e->section) || strlen(key) >= sizeof(e->key)) {
+    snprintf(msg, msgsz, "name too long");
+    return VG_EINVAL;
+  }
+  d = config_keydef(section, key);
+  if (d == NULL) {
+    if (strcmp(section, "agent") != 0 && vg_probe_find(section) == NULL)
+      snprintf(msg, msgsz, "unknown section [%s] (not a probe id or 'agent')",
+               section);
+    else
+      snprintf(msg, msgsz, "unknown key '%s' in [%s]", key, section);
+    return VG_EINVAL;
+  }
+  if (validate(d, value, &num, msg, msgsz)) return VG_EINVAL;
+  copy = strdup(value);
+  if (copy == NULL) {
+    snprintf(msg, msgsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  e = entry_find(cfg, section, key);
+  if (e == NULL) {
+    if (cfg->n == VG_CONFIG_MAX_ENTRIES) {
+      free(copy);
+      snprintf(msg, msgsz, "too many settings (limit %d)",
+               VG_CONFIG_MAX_ENTRIES);
+      return VG_EINVAL;
+    }
+    e = &cfg->entries[cfg->n++];
+    vg_strlcpy(e->section, section, sizeof(e->section));
+    vg_strlcpy(e->key, key, sizeof(e->key));
+  } else {
+    free(e->value);
+  }
+  e->value = copy;
+  e->num = num;
+  return 0;
+}
+
+static void warn(vg_config_t *cfg, const char *fmt, ...)
+    VG_PRINTF(2, 3);
+
+static void warn(vg_config_t *cfg, const char *fmt, ...) {
+  va_list ap;
+  if (cfg->nwarnings == VG_CONFIG_MAX_WARNINGS) return;
+  va_start(ap, fmt);
+  vsnprintf(cfg->warnings[cfg->nwarnings++], sizeof(cfg->warnings[0]), fmt,
+            ap);
+  va_end(ap);
+}
+
+static char *trim(char *s) {
+  char *e;
+  while (isspace((unsigned char)*s)) s++;
+  e = s + strlen(s);
+  while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
+  return s;
+}
+
+int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
+                    size_t len) {
+  char section[64] = "agent";
+  char line[4096];
+  size_t pos = 0, lineno = 0;
+  if (len > VG_CONFIG_MAX_BYTES) {
+    warn(cfg, "%s: file larger than %d bytes; ignored, all defaults apply",
+         name, VG_CONFIG_MAX_BYTES);
+    return VG_ETOOBIG;
+  }
+  /* Skip a UTF-8 byte order mark (Notepad writes one). */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+  while (pos < len) {
+    size_t n = 0;
+    char *l, *eq, *key, *val, msg[256];
+    int toolong = 0;
+    lineno++;
+    while (pos < len && text[pos] != '\n') {
+      if (n < sizeof(line) - 1) line[n++] = text[pos];
+      else toolong = 1;
+      pos++;
+    }
+    pos++; /* newline */
+    line[n] = '\0';
+    if (toolong) {
+      warn(cfg, "%s:%zu: line longer than %zu characters; ignored", name,
+           lineno, sizeof(line) - 1);
+      continue;
+    }
+    if (memchr(line, '\0', n) != NULL && strlen(line) != n) {
+      warn(cfg, "%s:%zu: line contains a NUL byte; ignored", name, lineno);
+      continue;
+    }
+    l = trim(line);
+    if (*l == '\0' || *l == ';' || *l == '#') continue;
+    if (*l == '[') {
+      char *close = strchr(l, ']');
+      if (close == NULL || close[1] != '\0') {
+        warn(cfg, "%s:%zu: malformed section header '%s'; expected [name]",
+             name, lineno, l);
+        vg_strlcpy(section, "", sizeof(section));
+        continue;
+      }
+      *close = '\0';
+      l = trim(l + 1);
+      if (strcmp(l, "agent") != 0 && vg_probe_find(l) == NULL) {
+        warn(cfg,
+             "%s:%zu: unknown section [%s] (not a probe id or 'agent'); its "
+             "keys are ignored",
+             name, lineno, l);
+        vg_strlcpy(section, "", sizeof(section));
+        continue;
+      }
+      vg_strlcpy(section, l, sizeof(section));
+      continue;
+    }
+    eq = strchr(l, '=');
+    if (eq == NULL) {
+      warn(cfg, "%s:%zu: expected 'key = value', got '%.60s'", name, lineno,
+           l);
+      continue;
+    }
+    *eq = '\0';
+    key = trim(l);
+    val = trim(eq + 1);
+    if (section[0] == '\0') continue; /* inside an unknown section */
+    /* Allow "quoted values" so paths with ; or # survive. */
+    if (val[0] == '"' && strlen(val) >= 2 && val[strlen(val) - 1] == '"') {
+      val[strlen(val) - 1] = '\0';
+      val++;
+    } else {
+      char *c = strpbrk(val, ";#");
+      if (c && c > val && isspace((unsigned char)c[-1])) {
+        *c = '\0';
+        val = trim(val);
+      }
+    }
+    if (vg_config_set(cfg, section, key, val, msg, sizeof(msg)) != 0)
+      warn(cfg, "%s:%zu: [%s] %s: %s; the default is used", name, lineno,
+           section, key, msg);
+  }
+  return 0;
+}
+
+int vg_config_load(vg_config_t *cfg, const char *path) {
+  FILE *f;
+  char *buf;
+  size_t n;
+  int rc;
+  vg_strlcpy(cfg->path, path, sizeof(cfg->path));
+  f = fopen(path, "rb");
+  if (f == NULL) {
+    if (errno == ENOENT) return 0;
+    warn(cfg, "%s: cannot be read (%s); all defaults apply", path,
+         strerror(errno));
+    return VG_EIO;
+  }
+  buf = malloc(VG_CONFIG_MAX_BYTES + 1);
+  if (buf == NULL) {
+    fclose(f);
+    return VG_ENOMEM;
+  }
+  n = fread(buf, 1, VG_CONFIG_MAX_BYTES + 1, f);
+  if (ferror(f)) {
+    warn(cfg, "%s: read error; all defaults apply", path);
+    fclose(f);
+    free(buf);
+    return VG_EIO;
+  }
+  fclose(f);
+  rc = vg_config_parse(cfg, path, buf, n);
+  free(buf);
+  return rc;
+}
+
+/* ------------------------------------------------------------- lookups */
+
+const char *vg_config_get_str(const vg_config_t *cfg, const char *section,
+                              const char *key) {
+  const vg_config_entry_t *e = cfg ? entry_find(cfg, section, key) : NULL;
+  const vg_key_def_t *d;
+  if (e) return e->value;
+  d = config_keydef(section, key);
+  return d ? d->def : NULL;
+}
+
+double vg_config_get_num(const vg_config_t *cfg, const char *section,
+                         const char *key, double def) {
+  const vg_config_entry_t *e = cfg ? entry_find(cfg, section, key) : NULL;
+  const vg_key_def_t *d;
+  double num;
+  char msg[128];
+  if (e) return e->num;
+  d = config_keydef(section, key);
+  if (d && d->def && validate(d, d->def, &num, msg, sizeof(msg)) == 0)
+    return num;
+  return def;
+}
+
+int vg_config_get_bool(const vg_config_t *cfg, const char *section,
+                       const char *key, int def) {
+  return vg_config_get_num(cfg, section, key, def) != 0;
+}
+
+uint64_t vg_config_interval_ms(const vg_config_t *cfg, const vg_probe_t *p) {
+  return (uint64_t)vg_config_get_num(cfg, p->id, "interval",
+                                     (double)p->interval_s * 1000.0);
+}
+
+uint64_t vg_config_deadline_ms(const vg_config_t *cfg, const vg_probe_t *p) {
+  return (uint64_t)vg_config_get_num(cfg, p->id, "deadline",
+                                     (double)p->deadline_s * 1000.0);
+}
+
+int vg_config_enabled(const vg_config_t *cfg, const vg_probe_t *p) {
+  return vg_config_get_bool(cfg, p->id, "enabled", 1);
+}
+
+void vg_config_thresholds(const vg_config_t *cfg, const vg_probe_t *p,
+                          vg_thresholds_t *out) {
+  *out = p->th;
+  out->warn = vg_config_get_num(cfg, p->id, "warn", p->th.warn);
+  out->crit = vg_config_get_num(cfg, p->id, "crit", p->th.crit);
+  out->hysteresis = vg_config_get_num(cfg, p->id, "hysteresis",
+                                      p->th.hysteresis);
+}

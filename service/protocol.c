@@ -1,0 +1,217 @@
+/* protocol.c: the query protocol (docs/protocol.md) - one JSON request per
+ * line, one JSON response per line. */
+#include "agent.h"
+#include "report.h"
+#include "server.h"
+#include "vg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VG_PROTOCOL_VERSION 1
+#define VG_HISTORY_DEFAULT_LIMIT 500
+#define VG_HISTORY_MAX_LIMIT 10000
+
+void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
+                        const char *line, size_t len, vg_jw_t *resp);
+
+static void proto_error(vg_jw_t *w, const char *fmt, ...)
+    VG_PRINTF(2, 3);
+
+static void proto_error(vg_jw_t *w, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  vg_jw_kbool(w, "ok", 0);
+  vg_jw_kstr(w, "error", msg);
+}
+
+/* Reads "since" (a span like "24h" or an ISO time) and "limit". */
+static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
+                        int64_t *since, int *limit, vg_jw_t *w) {
+  const vg_json_t *js = vg_json_get(req, "since");
+  const vg_json_t *jl = vg_json_get(req, "limit");
+  const char *s = def;
+  int64_t l = VG_HISTORY_DEFAULT_LIMIT;
+  if (js) {
+    s = vg_json_str(js);
+    if (s == NULL) {
+      proto_error(w, "'since' must be a string like \"24h\", \"7d\" or "
+                     "\"2026-11-24T00:00:00Z\"");
+      return -1;
+    }
+  }
+  if (vg_parse_since(s, vg_agent_now(a), since) != 0) {
+    proto_error(w, "'since' value '%.40s' is not understood; use \"24h\", "
+                   "\"7d\" or \"2026-11-24T00:00:00Z\"", s);
+    return -1;
+  }
+  if (jl && (vg_json_int(jl, &l) != 0 || l < 1 || l > VG_HISTORY_MAX_LIMIT)) {
+    proto_error(w, "'limit' must be a whole number from 1 to %d",
+                VG_HISTORY_MAX_LIMIT);
+    return -1;
+  }
+  *limit = (int)l;
+  return 0;
+}
+
+static int history_row(const vg_sample_t *s, void *ud) {
+  vg_jw_t *w = ud;
+  char t[40];
+  vg_jw_obj_begin(w);
+  vg_jw_kstr(w, "ts", vg_iso8601(s->ts_ms, t, sizeof(t)));
+  vg_jw_kstr(w, "status", s->status);
+  vg_jw_kstr(w, "summary", s->summary);
+  vg_jw_kint(w, "duration_ms", s->duration_ms);
+  vg_jw_key(w, "facts");
+  vg_jw_raw(w, s->facts_json);
+  vg_jw_obj_end(w);
+  return 0;
+}
+
+static int change_row(const vg_change_t *c, void *ud) {
+  vg_jw_t *w = ud;
+  char t[40];
+  vg_jw_obj_begin(w);
+  vg_jw_kint(w, "id", c->id);
+  vg_jw_kstr(w, "probe", c->probe);
+  vg_jw_kstr(w, "ts", vg_iso8601(c->ts_ms, t, sizeof(t)));
+  vg_jw_kstr(w, "old_status", c->old_status);
+  vg_jw_kstr(w, "new_status", c->new_status);
+  vg_jw_kstr(w, "old_since", vg_iso8601(c->old_since_ms, t, sizeof(t)));
+  vg_jw_kint(w, "old_duration_ms", c->duration_ms);
+  vg_jw_kstr(w, "summary", c->summary);
+  vg_jw_obj_end(w);
+  return 0;
+}
+
+static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
+  const char *probe = vg_json_get_str(req, "probe");
+  int64_t since;
+  int limit;
+  if (probe == NULL) {
+    proto_error(w, "'history' needs \"probe\": one of the probe ids");
+    return;
+  }
+  if (vg_probe_find(probe) == NULL) {
+    proto_error(w, "unknown probe '%.60s'", probe);
+    return;
+  }
+  if (proto_window(a, req, "7d", &since, &limit, w)) return;
+  vg_agent_flush(a); /* answer with what is recorded, including this cycle */
+  vg_jw_kbool(w, "ok", 1);
+  vg_jw_kstr(w, "probe", probe);
+  vg_jw_key(w, "samples");
+  vg_jw_arr_begin(w);
+  if (vg_store_history(vg_agent_store(a), probe, since, limit, history_row,
+                       w) != 0)
+    w->err = VG_ESTORE;
+  vg_jw_arr_end(w);
+}
+
+static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
+  const char *probe = vg_json_get_str(req, "probe");
+  int64_t since;
+  int limit;
+  if (probe && vg_probe_find(probe) == NULL) {
+    proto_error(w, "unknown probe '%.60s'", probe);
+    return;
+  }
+  if (proto_window(a, req, "24h", &since, &limit, w)) return;
+  vg_agent_flush(a);
+  vg_jw_kbool(w, "ok", 1);
+  vg_jw_key(w, "events");
+  vg_jw_arr_begin(w);
+  if (vg_store_changes(vg_agent_store(a), probe, since, limit, change_row,
+                       w) != 0)
+    w->err = VG_ESTORE;
+  vg_jw_arr_end(w);
+}
+
+static void cmd_run(vg_agent_t *a, const vg_peer_t *peer,
+                    const vg_json_t *req, vg_jw_t *w) {
+  const vg_json_t *probes = vg_json_get(req, "probes");
+  size_t i, n;
+  if (!peer->privileged) {
+    proto_error(w, "'run' requires Administrators; run the command from an "
+                   "elevated prompt");
+    return;
+  }
+  if (probes && vg_json_type(probes) != VG_JSON_ARRAY) {
+    proto_error(w, "'probes' must be an array of probe ids");
+    return;
+  }
+  n = probes ? vg_json_len(probes) : 0;
+  for (i = 0; i < n; i++) {
+    const char *id = vg_json_str(vg_json_at(probes, i));
+    if (id == NULL || vg_probe_find(id) == NULL) {
+      proto_error(w, "unknown probe '%.60s'", id ? id : "(not a string)");
+      return;
+    }
+  }
+  vg_jw_kbool(w, "ok", 1);
+  vg_jw_key(w, "scheduled");
+  vg_jw_arr_begin(w);
+  for (i = 0; i < vg_agent_nprobes(a); i++) {
+    const char *id = vg_agent_probe(a, i)->probe->id;
+    size_t k;
+    int want = n == 0;
+    for (k = 0; k < n && !want; k++)
+      want = strcmp(vg_json_str(vg_json_at(probes, k)), id) == 0;
+    if (want && vg_agent_run_now(a, id) > 0) vg_jw_str(w, id);
+  }
+  vg_jw_arr_end(w);
+}
+
+void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
+                        const char *line, size_t len, vg_jw_t *w) {
+  vg_json_t *req = NULL;
+  char perr[160];
+  const char *cmd;
+  const vg_json_t *id;
+
+  vg_jw_obj_begin(w);
+  if (vg_json_parse(line, len, &req, perr, sizeof(perr)) != 0) {
+    proto_error(w, "request is not valid JSON (%s); send one object per "
+                   "line like {\"cmd\":\"status\"}", perr);
+    vg_jw_obj_end(w);
+    return;
+  }
+  if (vg_json_type(req) != VG_JSON_OBJECT) {
+    proto_error(w, "request must be a JSON object like {\"cmd\":\"status\"}");
+    goto done;
+  }
+  id = vg_json_get(req, "id");
+  if (id) {
+    vg_jw_key(w, "id");
+    vg_jw_value(w, id);
+  }
+  cmd = vg_json_get_str(req, "cmd");
+  if (cmd == NULL) {
+    proto_error(w, "request has no \"cmd\" string; commands: status, "
+                   "history, events, run, version");
+  } else if (strcmp(cmd, "status") == 0) {
+    vg_jw_kbool(w, "ok", 1);
+    vg_agent_report(a, w);
+  } else if (strcmp(cmd, "history") == 0) {
+    cmd_history(a, req, w);
+  } else if (strcmp(cmd, "events") == 0) {
+    cmd_events(a, req, w);
+  } else if (strcmp(cmd, "run") == 0) {
+    cmd_run(a, peer, req, w);
+  } else if (strcmp(cmd, "version") == 0) {
+    vg_jw_kbool(w, "ok", 1);
+    vg_jw_kstr(w, "version", VG_VERSION);
+    vg_jw_kint(w, "protocol", VG_PROTOCOL_VERSION);
+    vg_jw_kint(w, "schema", 1);
+  } else {
+    proto_error(w, "unknown command '%.40s'; commands: status, history, "
+                   "events, run, version", cmd);
+  }
+done:
+  vg_jw_obj_end(w);
+  vg_json_free(req);
+}

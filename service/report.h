@@ -1,0 +1,46 @@
+/* report.h: JSON forms of facts and findings (interface.md "Report JSON"). */
+#ifndef VG_REPORT_H
+#define VG_REPORT_H
+
+#include "facts.h"
+#include "json.h"
+#include "probe.h"
+
+#include <stdint.h>
+
+/* Writes facts as one JSON object. */
+void vg_facts_write(vg_jw_t *w, const vg_facts_t *f);
+/* Returns facts as malloc'd JSON text ("{}" on OOM-free failure: NULL). */
+char *vg_facts_json(const vg_facts_t *f);
+/* Fills f (reset first) from a parsed JSON object: numbers without a
+ * fraction become ints. Returns 0 or VG_EINVAL when obj is not an object. */
+int vg_facts_from_json(vg_facts_t *f, const vg_json_t *obj);
+
+/* Writes the predicts array of a finding. */
+void vg_predicts_write(vg_jw_t *w, const vg_finding_t *f);
+/* predicts as malloc'd JSON text. */
+char *vg_predicts_json(const vg_finding_t *f);
+
+/* ISO 8601 UTC ("2026-11-24T21:00:00Z") of a unix time in ms. */
+const char *vg_iso8601(int64_t ms, char *buf, size_t size);
+/* Parses "7d", "24h", "30m", "90s" (a span back from now_ms) or an ISO 8601
+ * UTC time. Returns 0 and *out (unix ms) or VG_EINVAL. */
+int vg_parse_since(const char *s, int64_t now_ms, int64_t *out);
+
+/* One probe entry of a report. */
+typedef struct vg_report_item_s {
+  const char *id;
+  const vg_finding_t *finding;
+  const vg_facts_t *facts;
+  int64_t since_ms;
+  int64_t checked_ms; /* 0 = never */
+} vg_report_item_t;
+
+/* Overall status: worst of the items (n/a ignored). */
+vg_status_t vg_report_overall(const vg_report_item_t *items, size_t n);
+/* Writes the report object's members (host, generated_at, overall, probes)
+ * into an object the caller has begun. */
+void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
+                     const vg_report_item_t *items, size_t n);
+
+#endif /* VG_REPORT_H */

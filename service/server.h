@@ -1,0 +1,48 @@
+/* server.h: the query server - newline-delimited JSON over a local pipe
+ * (\\.\pipe\vigil on Windows, a Unix socket on POSIX). Loop thread only. */
+#ifndef VG_SERVER_H
+#define VG_SERVER_H
+
+#include "json.h"
+
+#include <uv.h>
+
+#include <stddef.h>
+
+#define VG_REQUEST_MAX (64 * 1024) /* bytes in one request line */
+#define VG_SERVER_MAX_CLIENTS 1024
+#define VG_CLIENT_OUTBUF_MAX (8 * 1024 * 1024) /* unsent bytes per client */
+#define VG_CLIENT_IDLE_MS 60000
+
+typedef struct vg_server_s vg_server_t;
+
+/* What the server knows of the caller. */
+typedef struct vg_peer_s {
+  int privileged; /* member of Administrators (Windows) / root or our uid */
+} vg_peer_t;
+
+/* Handles one request line and writes one JSON response into resp (an
+ * empty writer). Loop thread. */
+typedef void (*vg_server_handler)(void *ud, const vg_peer_t *peer,
+                                  const char *line, size_t len, vg_jw_t *resp);
+
+/* Binds name and starts accepting. Returns 0 or a VG_E* code with err set
+ * (VG_EEXIST: another process already serves this name). */
+int vg_server_start(vg_server_t **out, uv_loop_t *loop, const char *name,
+                    vg_server_handler h, void *ud, char *err, size_t errsz);
+/* Closes the listener and every client; done runs when all are closed and
+ * the server's memory is released. */
+void vg_server_close(vg_server_t *s, void (*done)(void *ud), void *ud);
+/* Connected clients. */
+size_t vg_server_clients(const vg_server_t *s);
+
+/* Platform part (service/win/pipe_win.c, service/posix/pipe_posix.c). */
+int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
+                    uv_connection_cb cb, char *err, size_t errsz);
+/* Accepts a pending connection on srv into client (initialised by caller).*/
+int vg__pipe_accept(uv_pipe_t *srv, uv_pipe_t *client);
+void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer);
+/* Removes what listen left behind (the socket file on POSIX). */
+void vg__pipe_cleanup(const char *name);
+
+#endif /* VG_SERVER_H */

@@ -1,0 +1,56 @@
+/* vg.h: error codes and small helpers shared by every area of Vigil.
+ * Functions return 0 on success or a negative VG_E* code (libuv style). */
+#ifndef VG_H
+#define VG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h> /* defines __MINGW_PRINTF_FORMAT on mingw */
+
+/* printf-style checking that matches the C runtime in use. */
+#if defined(__MINGW_PRINTF_FORMAT)
+#define VG_PRINTF(fmt, args) __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, args)))
+#elif defined(__GNUC__)
+#define VG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define VG_PRINTF(fmt, args)
+#endif
+
+#define VG_VERSION "0.1.0"
+
+#define VG_ERRNO_MAP(XX)                                                   \
+  XX(ENOMEM, -1, "out of memory")                                          \
+  XX(EINVAL, -2, "invalid argument")                                       \
+  XX(ERANGE, -3, "value out of range")                                     \
+  XX(ENOENT, -4, "not found")                                              \
+  XX(EACCES, -5, "access denied")                                          \
+  XX(EIO, -6, "input/output error")                                        \
+  XX(ETIMEDOUT, -7, "timed out")                                           \
+  XX(EPARSE, -8, "malformed input")                                        \
+  XX(ETOOBIG, -9, "input too large")                                       \
+  XX(ENOTSUP, -10, "not supported on this system")                         \
+  XX(ESTORE, -11, "database error")                                        \
+  XX(EBUSY, -12, "busy")                                                   \
+  XX(ECONN, -13, "cannot connect")                                         \
+  XX(EEXIST, -14, "already exists")                                        \
+  XX(EPERM, -15, "requires Administrators")
+
+enum {
+#define XX(name, val, msg) VG_##name = (val),
+  VG_ERRNO_MAP(XX)
+#undef XX
+};
+
+/* Returns a static English message for a VG_E* code. Any thread. */
+const char *vg_strerror(int err);
+
+#define VG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Bounded string copy: always NUL-terminates; returns VG_ERANGE when cut. */
+int vg_strlcpy(char *dst, const char *src, size_t size);
+
+/* snprintf that appends at *pos, never overflows, keeps *pos <= size-1. */
+void vg_bufprintf(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+    VG_PRINTF(4, 5);
+
+#endif /* VG_H */

@@ -1,0 +1,27 @@
+/* main_win.c: process entry on Windows - UTF-16 arguments to UTF-8. */
+#include "cli.h"
+#include "vg_win.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int wmain(int argc, wchar_t **wargv);
+
+int wmain(int argc, wchar_t **wargv) {
+  char **argv = calloc((size_t)argc + 1, sizeof(char *));
+  int i, rc;
+  if (argv == NULL) return 3;
+  for (i = 0; i < argc; i++) {
+    argv[i] = malloc(4 * wcslen(wargv[i]) + 1);
+    if (argv[i] == NULL || vg_utf8(wargv[i], argv[i],
+                                   4 * wcslen(wargv[i]) + 1) != 0) {
+      fprintf(stderr, "vigil: argument %d is not valid text\n", i);
+      return 2;
+    }
+  }
+  SetConsoleOutputCP(CP_UTF8);
+  rc = vg_cli_main(argc, argv);
+  for (i = 0; i < argc; i++) free(argv[i]);
+  free(argv);
+  return rc;
+}

@@ -1,0 +1,419 @@
+/* store.c: schema, migrations, writes and queries on SQLite. */
+#include "store.h"
+
+#include "vg.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Forward migrations: migrations[i] takes the schema from version i to
+ * i + 1. Never edit a shipped step; append a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE samples ("
+    "  id INTEGER PRIMARY KEY,"
+    "  probe TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  facts TEXT NOT NULL,"
+    "  duration_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
+    "CREATE INDEX samples_ts ON samples(ts);"
+    "CREATE TABLE state ("
+    "  probe TEXT PRIMARY KEY,"
+    "  status TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  remedy TEXT NOT NULL,"
+    "  predicts TEXT NOT NULL,"
+    "  facts TEXT NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  checked INTEGER NOT NULL);"
+    "CREATE TABLE changes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  probe TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  old_status TEXT NOT NULL,"
+    "  new_status TEXT NOT NULL,"
+    "  old_since INTEGER NOT NULL,"
+    "  duration_ms INTEGER NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  facts TEXT NOT NULL);"
+    "CREATE INDEX changes_ts ON changes(ts);",
+};
+
+enum {
+  ST_BEGIN,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_ADD_SAMPLE,
+  ST_PUT_STATE,
+  ST_ADD_CHANGE,
+  ST_LOAD_STATES,
+  ST_HISTORY,
+  ST_CHANGES_ALL,
+  ST_CHANGES_PROBE,
+  ST_PRUNE_SAMPLES,
+  ST_PRUNE_CHANGES,
+  ST__COUNT
+};
+
+static const char *const sql_text[ST__COUNT] = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO state(probe, status, summary, remedy, predicts, facts, "
+    "since, checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT(probe) DO UPDATE SET status = excluded.status, "
+    "summary = excluded.summary, remedy = excluded.remedy, "
+    "predicts = excluded.predicts, facts = excluded.facts, "
+    "since = excluded.since, checked = excluded.checked",
+    "INSERT INTO changes(probe, ts, old_status, new_status, old_since, "
+    "duration_ms, summary, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "SELECT probe, status, summary, remedy, predicts, facts, since, checked "
+    "FROM state ORDER BY probe",
+    "SELECT probe, ts, status, summary, facts, duration_ms FROM samples "
+    "WHERE probe = ?1 AND ts >= ?2 ORDER BY ts DESC, id DESC LIMIT ?3",
+    "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
+    "summary, facts FROM changes WHERE ts >= ?1 "
+    "ORDER BY ts DESC, id DESC LIMIT ?2",
+    "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
+    "summary, facts FROM changes WHERE ts >= ?1 AND probe = ?3 "
+    "ORDER BY ts DESC, id DESC LIMIT ?2",
+    "DELETE FROM samples WHERE ts < ?1",
+    "DELETE FROM changes WHERE ts < ?1",
+};
+
+struct vg_store_s {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST__COUNT];
+  int schema_from;
+};
+
+const char *vg_store_errmsg(const vg_store_t *s) {
+  return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+int vg_store_schema_from(const vg_store_t *s) { return s->schema_from; }
+
+static int store_exec(sqlite3 *db, const char *sql, char *err, size_t errsz) {
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    snprintf(err, errsz, "%s", msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return VG_ESTORE;
+  }
+  return 0;
+}
+
+static int user_version(sqlite3 *db, int *out) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+  if (rc != SQLITE_OK) return rc;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *out = sqlite3_column_int(st, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Applies every migration above the file's version, each in its own
+ * transaction with the version bump, so a crash leaves a valid version. */
+static int migrate(vg_store_t *s, char *err, size_t errsz) {
+  int v = 0, rc;
+  char sql[64];
+  rc = user_version(s->db, &v);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "cannot read schema version: %s",
+             sqlite3_errmsg(s->db));
+    return rc;
+  }
+  s->schema_from = v;
+  if (v > (int)VG_ARRAY_SIZE(migrations)) {
+    snprintf(err, errsz,
+             "database schema version %d is newer than this Vigil (%d); "
+             "install the newer Vigil or move the database aside",
+             v, (int)VG_ARRAY_SIZE(migrations));
+    return SQLITE_ERROR;
+  }
+  for (; v < (int)VG_ARRAY_SIZE(migrations); v++) {
+    if (store_exec(s->db, "BEGIN IMMEDIATE", err, errsz)) return SQLITE_ERROR;
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+    if (store_exec(s->db, migrations[v], err, errsz) ||
+        store_exec(s->db, sql, err, errsz)) {
+      sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+      return SQLITE_ERROR;
+    }
+    if (store_exec(s->db, "COMMIT", err, errsz)) return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+/* Opens and checks a database file; returns an SQLite code. */
+static int store_try_open(vg_store_t *s, const char *path, char *err,
+                          size_t errsz) {
+  int rc, i;
+  rc = sqlite3_open_v2(path, &s->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                           SQLITE_OPEN_FULLMUTEX,
+                       NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "cannot open %s: %s", path,
+             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    return rc;
+  }
+  sqlite3_busy_timeout(s->db, 2000);
+  sqlite3_extended_result_codes(s->db, 0);
+  /* A quick structural check catches "not a database" and a mangled
+   * header before we trust the file. */
+  rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(s->db, "PRAGMA quick_check", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
+    return rc;
+  }
+  sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  rc = migrate(s, err, errsz);
+  if (rc != SQLITE_OK) return rc;
+  for (i = 0; i < ST__COUNT; i++) {
+    rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &s->st[i], NULL);
+    if (rc != SQLITE_OK) {
+      snprintf(err, errsz, "cannot prepare statement: %s",
+               sqlite3_errmsg(s->db));
+      return rc;
+    }
+  }
+  return SQLITE_OK;
+}
+
+static void store_release(vg_store_t *s) {
+  int i;
+  for (i = 0; i < ST__COUNT; i++) {
+    sqlite3_finalize(s->st[i]);
+    s->st[i] = NULL;
+  }
+  if (s->db) sqlite3_close(s->db);
+  s->db = NULL;
+}
+
+int vg_store_open(const char *path, vg_store_t **out, char *note,
+                  size_t notesz, char *err, size_t errsz) {
+  vg_store_t *s = calloc(1, sizeof(*s));
+  int rc;
+  if (notesz) note[0] = '\0';
+  *out = NULL;
+  if (s == NULL) {
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  rc = store_try_open(s, path, err, errsz);
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) {
+    char aside[1200];
+    const char *sfx[] = {"-wal", "-shm"};
+    size_t i;
+    store_release(s);
+    snprintf(aside, sizeof(aside), "%s.corrupt-%lld", path,
+             (long long)time(NULL));
+    if (rename(path, aside) != 0) {
+      snprintf(err, errsz,
+               "database %s is damaged and cannot be moved aside; move it "
+               "away by hand and restart",
+               path);
+      free(s);
+      return VG_ESTORE;
+    }
+    for (i = 0; i < VG_ARRAY_SIZE(sfx); i++) {
+      char a[1200], b[1300];
+      snprintf(a, sizeof(a), "%s%s", path, sfx[i]);
+      snprintf(b, sizeof(b), "%s%s", aside, sfx[i]);
+      rename(a, b);
+    }
+    snprintf(note, notesz,
+             "database %s was damaged; it was kept as %s and a new one "
+             "was created",
+             path, aside);
+    rc = store_try_open(s, path, err, errsz);
+  }
+  if (rc != SQLITE_OK) {
+    store_release(s);
+    free(s);
+    return VG_ESTORE;
+  }
+  *out = s;
+  return 0;
+}
+
+void vg_store_close(vg_store_t *s) {
+  if (s == NULL) return;
+  store_release(s);
+  free(s);
+}
+
+/* Runs a prepared statement that returns no rows. */
+static int step_done(vg_store_t *s, sqlite3_stmt *st) {
+  int rc;
+  (void)s;
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE ? 0 : VG_ESTORE;
+}
+
+int vg_store_begin(vg_store_t *s) { return step_done(s, s->st[ST_BEGIN]); }
+
+int vg_store_commit(vg_store_t *s) { return step_done(s, s->st[ST_COMMIT]); }
+
+void vg_store_rollback(vg_store_t *s) {
+  if (!sqlite3_get_autocommit(s->db)) step_done(s, s->st[ST_ROLLBACK]);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v) {
+  sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp) {
+  sqlite3_stmt *st = s->st[ST_ADD_SAMPLE];
+  bind_text(st, 1, smp->probe);
+  sqlite3_bind_int64(st, 2, smp->ts_ms);
+  bind_text(st, 3, smp->status);
+  bind_text(st, 4, smp->summary);
+  bind_text(st, 5, smp->facts_json ? smp->facts_json : "{}");
+  sqlite3_bind_int64(st, 6, smp->duration_ms);
+  return step_done(s, st);
+}
+
+int vg_store_put_state(vg_store_t *s, const vg_state_t *v) {
+  sqlite3_stmt *st = s->st[ST_PUT_STATE];
+  bind_text(st, 1, v->probe);
+  bind_text(st, 2, v->status);
+  bind_text(st, 3, v->summary);
+  bind_text(st, 4, v->remedy);
+  bind_text(st, 5, v->predicts_json ? v->predicts_json : "[]");
+  bind_text(st, 6, v->facts_json ? v->facts_json : "{}");
+  sqlite3_bind_int64(st, 7, v->since_ms);
+  sqlite3_bind_int64(st, 8, v->checked_ms);
+  return step_done(s, st);
+}
+
+int vg_store_add_change(vg_store_t *s, const vg_change_t *c) {
+  sqlite3_stmt *st = s->st[ST_ADD_CHANGE];
+  bind_text(st, 1, c->probe);
+  sqlite3_bind_int64(st, 2, c->ts_ms);
+  bind_text(st, 3, c->old_status);
+  bind_text(st, 4, c->new_status);
+  sqlite3_bind_int64(st, 5, c->old_since_ms);
+  sqlite3_bind_int64(st, 6, c->duration_ms);
+  bind_text(st, 7, c->summary);
+  bind_text(st, 8, c->facts_json ? c->facts_json : "{}");
+  return step_done(s, st);
+}
+
+static const char *col(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? (const char *)t : "";
+}
+
+/* Steps a query to the end, calling row for each row; a non-zero return of
+ * the callback stops early. */
+/* Which callback a query feeds; one member set. */
+typedef struct vg_row_sink_s {
+  vg_state_cb state;
+  vg_sample_cb sample;
+  vg_change_cb change;
+  void *ud;
+} vg_row_sink_t;
+
+static int run_query(sqlite3_stmt *st,
+                     int (*row)(sqlite3_stmt *, const vg_row_sink_t *),
+                     const vg_row_sink_t *sink) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (row(st, sink)) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_DONE ? 0 : VG_ESTORE;
+}
+
+static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
+  vg_state_t v;
+  v.probe = col(st, 0);
+  v.status = col(st, 1);
+  v.summary = col(st, 2);
+  v.remedy = col(st, 3);
+  v.predicts_json = col(st, 4);
+  v.facts_json = col(st, 5);
+  v.since_ms = sqlite3_column_int64(st, 6);
+  v.checked_ms = sqlite3_column_int64(st, 7);
+  return k->state(&v, k->ud);
+}
+
+int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud) {
+  vg_row_sink_t k = {cb, NULL, NULL, ud};
+  return run_query(s->st[ST_LOAD_STATES], state_row, &k);
+}
+
+static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
+  vg_sample_t v;
+  v.probe = col(st, 0);
+  v.ts_ms = sqlite3_column_int64(st, 1);
+  v.status = col(st, 2);
+  v.summary = col(st, 3);
+  v.facts_json = col(st, 4);
+  v.duration_ms = sqlite3_column_int64(st, 5);
+  return k->sample(&v, k->ud);
+}
+
+int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_sample_cb cb, void *ud) {
+  sqlite3_stmt *st = s->st[ST_HISTORY];
+  vg_row_sink_t k = {NULL, cb, NULL, ud};
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, since_ms);
+  sqlite3_bind_int(st, 3, limit);
+  return run_query(st, sample_row, &k);
+}
+
+static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
+  vg_change_t v;
+  v.id = sqlite3_column_int64(st, 0);
+  v.probe = col(st, 1);
+  v.ts_ms = sqlite3_column_int64(st, 2);
+  v.old_status = col(st, 3);
+  v.new_status = col(st, 4);
+  v.old_since_ms = sqlite3_column_int64(st, 5);
+  v.duration_ms = sqlite3_column_int64(st, 6);
+  v.summary = col(st, 7);
+  v.facts_json = col(st, 8);
+  return k->change(&v, k->ud);
+}
+
+int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_change_cb cb, void *ud) {
+  sqlite3_stmt *st = s->st[probe ? ST_CHANGES_PROBE : ST_CHANGES_ALL];
+  vg_row_sink_t k = {NULL, NULL, cb, ud};
+  sqlite3_bind_int64(st, 1, since_ms);
+  sqlite3_bind_int(st, 2, limit);
+  if (probe) bind_text(st, 3, probe);
+  return run_query(st, change_row, &k);
+}
+
+int vg_store_prune(vg_store_t *s, int64_t before_ms) {
+  int rc;
+  sqlite3_bind_int64(s->st[ST_PRUNE_SAMPLES], 1, before_ms);
+  rc = step_done(s, s->st[ST_PRUNE_SAMPLES]);
+  sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
+  if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
+  return rc;
+}

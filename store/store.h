@@ -1,0 +1,85 @@
+/* store.h: the SQLite store - the only place in Vigil that speaks SQL.
+ * One connection, used from the loop thread only. */
+#ifndef VG_STORE_H
+#define VG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VG_STORE_SCHEMA_VERSION 1
+
+typedef struct vg_store_s vg_store_t;
+
+/* A sample: facts of one probe run (facts_json is a JSON object). */
+typedef struct vg_sample_s {
+  const char *probe;
+  int64_t ts_ms;
+  const char *status;
+  const char *summary;
+  const char *facts_json;
+  int64_t duration_ms;
+} vg_sample_t;
+
+/* Current state of one probe. */
+typedef struct vg_state_s {
+  const char *probe;
+  const char *status;
+  const char *summary;
+  const char *remedy;
+  const char *predicts_json; /* JSON array of strings */
+  const char *facts_json;
+  int64_t since_ms;
+  int64_t checked_ms;
+} vg_state_t;
+
+/* A state change (old -> new) and how long the old state lasted. */
+typedef struct vg_change_s {
+  int64_t id;
+  const char *probe;
+  int64_t ts_ms;
+  const char *old_status;
+  const char *new_status;
+  int64_t old_since_ms;
+  int64_t duration_ms;
+  const char *summary;
+  const char *facts_json;
+} vg_change_t;
+
+typedef int (*vg_state_cb)(const vg_state_t *st, void *ud);
+typedef int (*vg_sample_cb)(const vg_sample_t *s, void *ud);
+typedef int (*vg_change_cb)(const vg_change_t *c, void *ud);
+
+/* Opens (creating) the database at path, WAL mode, migrating the schema
+ * forward. A file that is not a database or is corrupt is moved aside to
+ * "<path>.corrupt-<unix time>" and a fresh one is created; *note then says
+ * so (one line). Returns 0 or VG_ESTORE with err filled. */
+int vg_store_open(const char *path, vg_store_t **out, char *note,
+                  size_t notesz, char *err, size_t errsz);
+/* Finalizes every statement and closes. NULL is fine. */
+void vg_store_close(vg_store_t *s);
+/* Last SQLite message of this connection. */
+const char *vg_store_errmsg(const vg_store_t *s);
+/* The schema version found on disk before migration (0 = new file). */
+int vg_store_schema_from(const vg_store_t *s);
+
+int vg_store_begin(vg_store_t *s);
+int vg_store_commit(vg_store_t *s);
+void vg_store_rollback(vg_store_t *s);
+
+int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp);
+int vg_store_put_state(vg_store_t *s, const vg_state_t *st);
+int vg_store_add_change(vg_store_t *s, const vg_change_t *c);
+
+/* Loads every probe's current state (startup). */
+int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud);
+/* Samples of probe since since_ms, newest first, at most limit. */
+int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_sample_cb cb, void *ud);
+/* State changes since since_ms (all probes when probe is NULL), newest
+ * first, at most limit. */
+int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_change_cb cb, void *ud);
+/* Deletes samples and changes older than before_ms. */
+int vg_store_prune(vg_store_t *s, int64_t before_ms);
+
+#endif /* VG_STORE_H */

@@ -1,0 +1,343 @@
+#!/usr/bin/env bash
+# tools/bootstrap.sh — prepare a Debian 12 host to cross-build Vigil.
+#
+#   1. installs the Debian packages the build needs (only if some are missing);
+#   2. builds static x86_64-w64-mingw32 libuv, SQLite and cmocka from Debian's
+#      *source* packages into "$CACHE/mingw" (CACHE = <repo>/.cache, or
+#      $VIGIL_CACHE), fetched with `apt-get source` through a private apt
+#      configuration in "$CACHE/apt" (the system's /etc/apt is never modified).
+#
+# Idempotent: every library has a stamp (Debian version, recipe hash, sha256
+# of each installed file); a re-run with everything in place does no network
+# access and finishes in seconds.
+#
+# Usage: tools/bootstrap.sh [--print-prefix] [--refresh] [--force] [--help]
+#   --print-prefix  print the dependency prefix and exit
+#   --refresh       re-read the Debian archive and rebuild libraries whose
+#                   source version changed
+#   --force         rebuild all libraries
+set -euo pipefail
+
+APT_PACKAGES="build-essential cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl dpkg-dev tcl valgrind xz-utils ca-certificates"
+
+TRIPLE=x86_64-w64-mingw32
+SQLITE_CFLAGS="-O2 -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_JSON1"
+
+REPO=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${VIGIL_CACHE:-$REPO/.cache}
+mkdir -p -- "$CACHE"
+CACHE=$(cd -P -- "$CACHE" && pwd)
+PREFIX=$CACHE/mingw
+TOOLCHAIN=$REPO/cmake/mingw-w64-x86_64.cmake
+LOGS=$CACHE/logs
+STAMPS=$CACHE/stamps
+APTDIR=$CACHE/apt
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+say() { printf 'bootstrap: %s\n' "$*"; }
+die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+REFRESH=0 FORCE=0
+for arg in "$@"; do
+    case $arg in
+        --print-prefix) printf '%s\n' "$PREFIX"; exit 0 ;;
+        --refresh) REFRESH=1 ;;
+        --force) FORCE=1 ;;
+        -h|--help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) die "unknown option '$arg' (try --help)" ;;
+    esac
+done
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
+
+# Run "$@" with output to the log $1-named file; on failure show its tail.
+# usage: run_logged <logname> <what> cmd args...
+run_logged() {
+    local log=$LOGS/$1.log what=$2; shift 2
+    printf '\n### %s\n### %s\n' "$(date '+%F %T')" "$*" >>"$log"
+    if ! "$@" >>"$log" 2>&1; then
+        printf 'bootstrap: error: %s failed; last lines of %s:\n' "$what" "$log" >&2
+        tail -n 40 "$log" | sed 's/^/  | /' >&2
+        die "$what failed (full log: $log); fix the cause and re-run tools/bootstrap.sh"
+    fi
+}
+
+# ---------------------------------------------------------------- 1. apt ----
+step_packages() {
+    local missing=() p st
+    for p in $APT_PACKAGES; do
+        st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+        [ "$st" = installed ] || missing+=("$p")
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        say "apt packages present"
+        return
+    fi
+    say "installing missing Debian packages: ${missing[*]}"
+    if [ ${#SUDO[@]} -gt 0 ] && ! command -v sudo >/dev/null; then
+        die "not root and sudo is missing; install as root: apt-get install ${missing[*]}"
+    fi
+    mkdir -p "$LOGS"
+    run_logged apt-install "apt-get update" "${SUDO[@]}" apt-get update
+    run_logged apt-install "apt-get install ${missing[*]}" \
+        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# ------------------------------------------------------ private apt config --
+# Print "deb-src [signed-by=K] URI SUITE COMPONENTS..." lines for the Debian
+# (*.debian.org) entries configured on this system.
+debian_src_lines() {
+    local f
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        awk '
+            function flush() {
+                if (types ~ /(^| )deb(-src)?( |$)/ && enabled !~ /^(no|false)$/ && uris != "" && suites != "") {
+                    nu = split(uris, U, " "); ns = split(suites, S, " ")
+                    opt = (key ~ /^\// ? "[signed-by=" key "] " : "")
+                    for (i = 1; i <= nu; i++) for (j = 1; j <= ns; j++)
+                        print "deb-src " opt U[i] " " S[j] (comps != "" ? " " comps : "")
+                }
+                types = uris = suites = comps = key = enabled = ""; field = ""
+            }
+            /^#/ { next }
+            /^[ \t]*$/ { flush(); next }
+            /^[ \t]/ { next }   # continuation (e.g. inline keys): ignored
+            {
+                field = tolower($0); sub(/:.*/, "", field)
+                val = $0; sub(/^[^:]*:[ \t]*/, "", val); gsub(/[ \t]+/, " ", val); sub(/ $/, "", val)
+                if (field == "types") types = val
+                else if (field == "uris") uris = val
+                else if (field == "suites") suites = val
+                else if (field == "components") comps = val
+                else if (field == "signed-by") key = val
+                else if (field == "enabled") enabled = tolower(val)
+            }
+            END { flush() }' "$f"
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        sed -n -E 's/^[[:space:]]*deb(-src)?[[:space:]]+/deb-src /p' "$f"
+    done
+}
+
+APT_READY=0
+apt_ready() {
+    [ "$APT_READY" -eq 1 ] && return
+    mkdir -p "$APTDIR"/state/lists/partial "$APTDIR"/cache/archives/partial \
+             "$APTDIR"/sources.list.d "$APTDIR"/apt.conf.d "$LOGS"
+    local lines
+    lines=$(debian_src_lines | grep -E '^deb-src( \[[^]]*\])? https?://([A-Za-z0-9-]+\.)*debian\.org(/| )' | sort -u || true)
+    [ -n "$lines" ] || die "no deb.debian.org-style entry in /etc/apt/sources.list{,.d/*}; add a Debian mirror to the system apt sources and re-run"
+    printf '# generated by tools/bootstrap.sh from the system apt sources\n%s\n' "$lines" \
+        >"$APTDIR/sources.list"
+    # Private config parts: the system's settings (proxies, Check-Valid-Until,
+    # ...) followed by our overrides; hooks are cleared so that updating the
+    # private index does not poke system services.
+    rm -f "$APTDIR"/apt.conf.d/*
+    local f
+    for f in /etc/apt/apt.conf.d/*; do
+        case ${f##*/} in *[!A-Za-z0-9_.-]*|*.dpkg-*|*.ucf-*|*~) continue ;; esac
+        [ -f "$f" ] && cp -- "$f" "$APTDIR/apt.conf.d/"
+    done
+    cat >"$APTDIR/apt.conf.d/zz-vigil-private" <<EOF
+Dir::State "$APTDIR/state/";
+Dir::State::lists "lists/";
+Dir::State::status "/var/lib/dpkg/status";
+Dir::Cache "$APTDIR/cache/";
+Dir::Cache::archives "archives/";
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+Dir::Etc::sourcelist "$APTDIR/sources.list";
+Dir::Etc::sourceparts "$APTDIR/sources.list.d";
+Dir::Etc::trusted "/etc/apt/trusted.gpg";
+Dir::Etc::trustedparts "/etc/apt/trusted.gpg.d/";
+#clear APT::Update::Pre-Invoke;
+#clear APT::Update::Post-Invoke;
+#clear APT::Update::Post-Invoke-Success;
+#clear DPkg::Pre-Invoke;
+#clear DPkg::Post-Invoke;
+#clear DPkg::Pre-Install-Pkgs;
+Acquire::Languages "none";
+APT::Get::Only-Source "true";
+EOF
+    # Dir::Etc::parts must be known before the parts dir is read: APT_CONFIG.
+    printf 'Dir::Etc::parts "%s/apt.conf.d/";\n' "$APTDIR" >"$APTDIR/apt.conf"
+    say "updating private apt index ($APTDIR)"
+    run_logged apt-update "private apt-get update (network needed)" \
+        env APT_CONFIG="$APTDIR/apt.conf" apt-get -q --error-on=any update
+    APT_READY=1
+}
+
+papt() { env APT_CONFIG="$APTDIR/apt.conf" "$@"; }
+
+# Highest Debian version of source package $1 in the private index.
+latest_version() {
+    local best="" v
+    while read -r v; do
+        if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+    done < <(papt apt-cache showsrc --only-source "$1" 2>/dev/null | sed -n 's/^Version: //p')
+    [ -n "$best" ] || die "source package '$1' not found via $APTDIR/sources.list; check the Debian mirror entries"
+    printf '%s\n' "$best"
+}
+
+srcdir_of() { printf '%s/src/%s_%s\n' "$CACHE" "$1" "${2//:/%}"; }
+
+# Download + unpack source package $1 version $2 into $SRC_TREE (global, so
+# that apt_ready's state survives: no command substitution here).
+SRC_TREE=
+fetch_source() {
+    local pkg=$1 ver=$2 wd dsc
+    wd=$(srcdir_of "$pkg" "$ver"); SRC_TREE=$wd/tree
+    if [ -f "$wd/.unpacked" ] && [ -d "$SRC_TREE" ]; then return; fi
+    apt_ready
+    rm -rf -- "$wd"; mkdir -p "$wd"
+    # As root apt downloads as user _apt: let it write into the work dir.
+    if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$wd"; fi
+    ( cd "$wd" && run_logged "$pkg-source" "apt-get source $pkg=$ver (network needed)" \
+        papt apt-get -q source --download-only "$pkg=$ver" )
+    if [ "$(id -u)" -eq 0 ]; then chown -R 0:0 "$wd"; fi
+    dsc=$(find "$wd" -maxdepth 1 -name "*.dsc" | head -n1)
+    [ -n "$dsc" ] || die "apt-get source $pkg=$ver produced no .dsc (see $LOGS/$pkg-source.log)"
+    ( cd "$wd" && run_logged "$pkg-source" "dpkg-source -x $(basename "$dsc")" \
+        dpkg-source -x "$dsc" tree )
+    touch "$wd/.unpacked"
+}
+
+# ------------------------------------------------------------------ stamps --
+# Stamp format: "package P", "version V", "recipe H", then "file REL SHA256".
+recipe_hash() {
+    { declare -f "build_$1"; declare -f install_files
+      printf '%s\n' "$TRIPLE" "$SQLITE_CFLAGS"
+      cat "$TOOLCHAIN"; } | sha256sum | cut -c1-64
+}
+stamp_field() {
+    [ -f "$STAMPS/$1.stamp" ] || return 0
+    sed -n "s/^$2 //p" "$STAMPS/$1.stamp" | head -n1
+}
+stamp_valid() {
+    local lib=$1 s=$STAMPS/$1.stamp rel sum
+    [ -f "$s" ] || return 1
+    [ "$(stamp_field "$lib" recipe)" = "$(recipe_hash "$lib")" ] || return 1
+    grep -q '^file ' "$s" || return 1
+    while read -r _ rel sum; do
+        [ -f "$PREFIX/$rel" ] || return 1
+        [ "$(sha256sum <"$PREFIX/$rel" | cut -c1-64)" = "$sum" ] || return 1
+    done < <(grep '^file ' "$s")
+}
+
+# install_files <lib> <stage-dir>: copy a staged prefix into $PREFIX and stamp.
+install_files() {
+    local lib=$1 stage=$2 pkg=$3 ver=$4 rel tmp
+    if [ -f "$STAMPS/$lib.stamp" ]; then   # remove what an older build installed
+        while read -r _ rel _; do rm -f -- "$PREFIX/$rel"; done < <(grep '^file ' "$STAMPS/$lib.stamp")
+        rm -f -- "$STAMPS/$lib.stamp"
+    fi
+    tmp=$STAMPS/.$lib.stamp.tmp
+    printf 'package %s\nversion %s\nrecipe %s\n' "$pkg" "$ver" "$(recipe_hash "$lib")" >"$tmp"
+    while IFS= read -r rel; do
+        mkdir -p -- "$(dirname -- "$PREFIX/$rel")"
+        cp -f -- "$stage/$rel" "$PREFIX/$rel"
+        printf 'file %s %s\n' "$rel" "$(sha256sum <"$PREFIX/$rel" | cut -c1-64)" >>"$tmp"
+    done < <(cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    mv -f -- "$tmp" "$STAMPS/$lib.stamp"
+}
+
+cmake_cross() {   # cmake_cross <log> <src> <build> extra-args...
+    local log=$1 src=$2 bld=$3; shift 3
+    run_logged "$log" "$log: cmake configure" cmake -G Ninja -S "$src" -B "$bld" \
+        -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -DVG_DEPS_PREFIX="$PREFIX" \
+        -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF "$@"
+}
+
+# ---------------------------------------------------------------- recipes ---
+# build_<lib> <source-tree> <build-dir> <stage-dir>
+build_libuv() {
+    local src=$1 bld=$2 stage=$3 extra=() a
+    grep -q 'LIBUV_BUILD_SHARED' "$src/CMakeLists.txt" && extra+=(-DLIBUV_BUILD_SHARED=OFF)
+    cmake_cross libuv "$src" "$bld" -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF "${extra[@]}"
+    run_logged libuv "libuv: build" cmake --build "$bld" -j "$JOBS" --target uv_a
+    a=$(find "$bld" -maxdepth 1 -name '*.a' ! -name '*.dll.a' | head -n1)
+    [ -n "$a" ] || die "libuv: static archive not found in $bld (see $LOGS/libuv.log)"
+    mkdir -p "$stage/lib" "$stage/include/uv"
+    cp "$a" "$stage/lib/libuv.a"
+    cp "$src/include/uv.h" "$stage/include/"
+    cp "$src"/include/uv/*.h "$stage/include/uv/"
+}
+
+build_sqlite() {
+    local src=$1 bld=$2 stage=$3
+    command -v tclsh >/dev/null || die "sqlite: tclsh not found (apt-get install tcl)"
+    mkdir -p "$bld"
+    ( cd "$bld" && run_logged sqlite "sqlite: native configure" \
+        env CC=gcc "$src/configure" --disable-tcl --disable-readline
+      run_logged sqlite "sqlite: make sqlite3.c (amalgamation)" make -j "$JOBS" sqlite3.c
+      # shellcheck disable=SC2086
+      run_logged sqlite "sqlite: cross-compile sqlite3.c" \
+        "$TRIPLE-gcc" $SQLITE_CFLAGS -c sqlite3.c -o sqlite3.o
+      run_logged sqlite "sqlite: archive" "$TRIPLE-ar" rcs libsqlite3.a sqlite3.o )
+    mkdir -p "$stage/lib" "$stage/include"
+    cp "$bld/libsqlite3.a" "$stage/lib/"
+    cp "$bld/sqlite3.h" "$stage/include/"
+    if [ -f "$bld/tsrc/sqlite3ext.h" ]; then cp "$bld/tsrc/sqlite3ext.h" "$stage/include/"
+    else cp "$src/src/sqlite3ext.h" "$stage/include/"; fi
+}
+
+build_cmocka() {
+    local src=$1 bld=$2 stage=$3 target=cmocka a
+    # cmocka <= 1.1.x: always SHARED + optional cmocka-static (WITH_STATIC_LIB);
+    # newer: one library following BUILD_SHARED_LIBS.
+    if grep -q 'WITH_STATIC_LIB' "$src/CMakeLists.txt" "$src"/src/CMakeLists.txt 2>/dev/null; then
+        target=cmocka-static
+    fi
+    cmake_cross cmocka "$src" "$bld" -DWITH_STATIC_LIB=ON -DBUILD_SHARED_LIBS=OFF \
+        -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF -DPICKY_DEVELOPER=OFF
+    run_logged cmocka "cmocka: build" cmake --build "$bld" -j "$JOBS" --target "$target"
+    a=$(find "$bld" -name '*.a' ! -name '*.dll.a' | head -n1)
+    [ -n "$a" ] || die "cmocka: static archive not found in $bld (see $LOGS/cmocka.log)"
+    mkdir -p "$stage/lib" "$stage/include"
+    cp "$a" "$stage/lib/libcmocka.a"
+    cp "$src/include/cmocka.h" "$stage/include/"
+    [ -f "$src/include/cmocka_pbc.h" ] && cp "$src/include/cmocka_pbc.h" "$stage/include/"
+    return 0
+}
+
+# step_lib <lib> <debian-source-package>
+step_lib() {
+    local lib=$1 pkg=$2 want="" have tree bld stage
+    have=$(stamp_field "$lib" version)
+    if [ "$REFRESH" -eq 1 ]; then apt_ready; want=$(latest_version "$pkg"); fi
+    if [ "$FORCE" -eq 0 ] && stamp_valid "$lib" && { [ -z "$want" ] || [ "$want" = "$have" ]; }; then
+        say "$lib $have cached"
+        return
+    fi
+    if [ -z "$want" ]; then
+        # Rebuild offline from an already unpacked source if we have one.
+        if [ -n "$have" ] && [ -f "$(srcdir_of "$pkg" "$have")/.unpacked" ]; then want=$have
+        else apt_ready; want=$(latest_version "$pkg"); fi
+    fi
+    fetch_source "$pkg" "$want"; tree=$SRC_TREE
+    bld=$CACHE/build/$lib; stage=$CACHE/build/$lib-stage
+    rm -rf -- "$bld" "$stage"; mkdir -p "$bld" "$stage"
+    : >"$LOGS/$lib.log"
+    say "$lib $want building (log: $LOGS/$lib.log)"
+    "build_$lib" "$tree" "$bld" "$stage"
+    install_files "$lib" "$stage" "$pkg" "$want"
+    rm -rf -- "$bld" "$stage"
+    say "$lib $want built"
+}
+
+# ------------------------------------------------------------------- main ---
+mkdir -p "$LOGS" "$STAMPS" "$PREFIX/lib" "$PREFIX/include"
+exec 9>"$CACHE/.bootstrap.lock"
+flock -n 9 || { say "waiting for another bootstrap run to finish"; flock 9; }
+
+step_packages
+[ -f "$TOOLCHAIN" ] || die "toolchain file $TOOLCHAIN is missing"
+command -v "$TRIPLE-gcc" >/dev/null || die "$TRIPLE-gcc not found (apt-get install gcc-mingw-w64-x86-64)"
+step_lib libuv libuv1
+step_lib sqlite sqlite3
+step_lib cmocka cmocka
+say "prefix $PREFIX"
