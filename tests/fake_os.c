@@ -1,0 +1,251 @@
+/* fake_os.c: the in-memory OS table used by the probe tests. */
+#include "fake_os.h"
+
+#include "vg.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static fake_os_t *cur; /* the table's functions take no context */
+
+static int path_eq(const char *a, const char *b) {
+  return strcasecmp(a, b) == 0;
+}
+
+static int f_reg_get(const char *key, const char *value, unsigned flags,
+                     vg_reg_value_t *out) {
+  int i;
+  if (cur->reg_err) return cur->reg_err;
+  for (i = 0; i < cur->nreg; i++) {
+    fake_reg_t *r = &cur->reg[i];
+    unsigned view = flags & VG_REG_32 ? VG_REG_32 : VG_REG_64;
+    if (r->flags && r->flags != view) continue;
+    if (path_eq(r->key, key) && path_eq(r->value, value)) {
+      *out = r->v;
+      return 0;
+    }
+  }
+  return VG_ENOENT;
+}
+
+static int f_reg_enum_values(const char *key, unsigned flags,
+                             vg_reg_enum_cb cb, void *ud) {
+  int i, found = 0;
+  (void)flags;
+  if (cur->reg_err) return cur->reg_err;
+  for (i = 0; i < cur->nreg; i++)
+    if (path_eq(cur->reg[i].key, key)) {
+      found = 1;
+      if (cb(cur->reg[i].value, &cur->reg[i].v, ud)) break;
+    }
+  return found ? 0 : VG_ENOENT;
+}
+
+static int f_reg_enum_keys(const char *key, unsigned flags, vg_reg_enum_cb cb,
+                           void *ud) {
+  int i, j, found = 0;
+  size_t n = strlen(key);
+  char seen[FAKE_MAX][128];
+  int nseen = 0;
+  (void)flags;
+  if (cur->reg_err) return cur->reg_err;
+  for (i = 0; i < cur->nreg; i++) {
+    const char *k = cur->reg[i].key;
+    char sub[128];
+    const char *end;
+    if (strncasecmp(k, key, n) != 0 || k[n] != '\\') continue;
+    found = 1;
+    end = strchr(k + n + 1, '\\');
+    snprintf(sub, sizeof(sub), "%.*s",
+             (int)(end ? (size_t)(end - (k + n + 1)) : strlen(k + n + 1)),
+             k + n + 1);
+    for (j = 0; j < nseen; j++)
+      if (path_eq(seen[j], sub)) break;
+    if (j < nseen) continue;
+    vg_strlcpy(seen[nseen++], sub, sizeof(seen[0]));
+    if (cb(sub, NULL, ud)) break;
+  }
+  return found ? 0 : VG_ENOENT;
+}
+
+static int f_expand_env(const char *in, char *out, size_t outsz) {
+  /* %SystemRoot% is the only variable tests use. */
+  const char *p = strstr(in, "%SystemRoot%");
+  if (p == NULL) return vg_strlcpy(out, in, outsz);
+  snprintf(out, outsz, "%.*sC:\\Windows%s", (int)(p - in), in,
+           p + strlen("%SystemRoot%"));
+  return 0;
+}
+
+static fake_file_t *find(const char *path) {
+  int i;
+  for (i = 0; i < cur->nfiles; i++)
+    if (path_eq(cur->files[i].path, path)) return &cur->files[i];
+  return NULL;
+}
+
+static int f_disk_space(const char *path, uint64_t *fr, uint64_t *total) {
+  fake_file_t *f = find(path);
+  if (cur->disk_err) return cur->disk_err;
+  if (f && f->err) return f->err;
+  *fr = cur->volume.free_bytes;
+  *total = cur->volume.total_bytes;
+  return 0;
+}
+
+static int f_fixed_used(uint64_t *used) {
+  if (cur->fixed_used == 0) return VG_ENOENT;
+  *used = cur->fixed_used;
+  return 0;
+}
+
+static int f_volume_info(const char *path, vg_volume_info_t *out) {
+  fake_file_t *f = find(path);
+  if (f && f->err) return f->err;
+  *out = cur->volume;
+  return 0;
+}
+
+static int f_file_attrs(const char *path, uint32_t *attrs) {
+  fake_file_t *f = find(path);
+  if (f == NULL) return VG_ENOENT;
+  if (f->err) return f->err;
+  *attrs = f->attrs;
+  return 0;
+}
+
+static int f_probe_write(const char *dir) {
+  fake_file_t *f = find(dir);
+  if (f == NULL) return VG_ENOENT;
+  if (f->err) return f->err;
+  return f->writable ? 0 : VG_EACCES;
+}
+
+static int f_count_files(const char *dir, const char *pattern,
+                         uint64_t stop_at, uint64_t *count) {
+  fake_file_t *f = find(dir);
+  (void)pattern;
+  if (f == NULL) return VG_ENOENT;
+  if (f->err) return f->err;
+  *count = stop_at && f->count > stop_at ? stop_at : f->count;
+  return 0;
+}
+
+static int f_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
+  int i, found = 0;
+  size_t n = strlen(dir);
+  fake_file_t *d = find(dir);
+  if (d && d->err) return d->err;
+  for (i = 0; i < cur->nfiles; i++) {
+    const char *p = cur->files[i].path;
+    if (strncasecmp(p, dir, n) != 0 || p[n] != '\\' ||
+        strchr(p + n + 1, '\\'))
+      continue;
+    found = 1;
+    if (cur->files[i].attrs & VG_FA_DIRECTORY) continue;
+    if (cb(p + n + 1, cur->files[i].attrs, cur->files[i].size, ud)) break;
+  }
+  return found || d ? 0 : VG_ENOENT;
+}
+
+static int f_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
+  fake_file_t *f = find(path);
+  if (f == NULL) return VG_ENOENT;
+  if (f->err) return f->err;
+  *crc = f->crc;
+  *size = f->size;
+  return 0;
+}
+
+static int f_file_version(const char *path, uint16_t v[4]) {
+  fake_file_t *f = find(path);
+  if (f == NULL) return VG_ENOENT;
+  if (f->err) return f->err;
+  if (f->version[0] == 0) return VG_ENOENT;
+  memcpy(v, f->version, sizeof(f->version));
+  return 0;
+}
+
+static int f_svc_query(const char *name, vg_svc_info_t *out) {
+  int i;
+  for (i = 0; i < cur->nsvcs; i++)
+    if (path_eq(cur->svcs[i].name, name)) {
+      *out = cur->svcs[i].info;
+      return 0;
+    }
+  return VG_ENOENT;
+}
+
+void fake_os_init(fake_os_t *f) {
+  memset(f, 0, sizeof(*f));
+  cur = f;
+  f->os.reg_get = f_reg_get;
+  f->os.reg_enum_values = f_reg_enum_values;
+  f->os.reg_enum_keys = f_reg_enum_keys;
+  f->os.expand_env = f_expand_env;
+  f->os.disk_space = f_disk_space;
+  f->os.fixed_volumes_used = f_fixed_used;
+  f->os.volume_info = f_volume_info;
+  f->os.file_attrs = f_file_attrs;
+  f->os.probe_write = f_probe_write;
+  f->os.count_files = f_count_files;
+  f->os.list_dir = f_list_dir;
+  f->os.file_crc32 = f_file_crc32;
+  f->os.file_version = f_file_version;
+  f->os.svc_query = f_svc_query;
+  vg_strlcpy(f->volume.root, "C:\\", sizeof(f->volume.root));
+  vg_strlcpy(f->volume.fs_name, "NTFS", sizeof(f->volume.fs_name));
+  f->volume.drive_type = VG_DRIVE_FIXED;
+  f->volume.free_bytes = 100ull << 30;
+  f->volume.total_bytes = 200ull << 30;
+}
+
+static fake_reg_t *reg_slot(fake_os_t *f, const char *key,
+                            const char *value) {
+  fake_reg_t *r = &f->reg[f->nreg++];
+  memset(r, 0, sizeof(*r));
+  vg_strlcpy(r->key, key, sizeof(r->key));
+  vg_strlcpy(r->value, value, sizeof(r->value));
+  return r;
+}
+
+void fake_reg_sz(fake_os_t *f, const char *key, const char *value,
+                 const char *data) {
+  fake_reg_t *r = reg_slot(f, key, value);
+  r->v.type = VG_REGT_SZ;
+  vg_strlcpy(r->v.str, data, sizeof(r->v.str));
+}
+
+void fake_reg_dword(fake_os_t *f, const char *key, const char *value,
+                    uint32_t data) {
+  fake_reg_dword_view(f, 0, key, value, data);
+}
+
+void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
+                         const char *value, uint32_t data) {
+  fake_reg_t *r = reg_slot(f, key, value);
+  r->flags = view;
+  r->v.type = VG_REGT_DWORD;
+  r->v.num = data;
+  snprintf(r->v.str, sizeof(r->v.str), "%u", data);
+}
+
+fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs) {
+  fake_file_t *x = &f->files[f->nfiles++];
+  memset(x, 0, sizeof(*x));
+  vg_strlcpy(x->path, path, sizeof(x->path));
+  x->attrs = attrs;
+  x->writable = 1;
+  return x;
+}
+
+fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
+                     int start_type) {
+  fake_svc_t *s = &f->svcs[f->nsvcs++];
+  memset(s, 0, sizeof(*s));
+  vg_strlcpy(s->name, name, sizeof(s->name));
+  s->info.state = state;
+  s->info.start_type = start_type;
+  return s;
+}

@@ -1,0 +1,60 @@
+/* fake_os.h: an in-memory vg_os_t for tests - a registry, files, volumes
+ * and services planted by the test, with errors injectable per path. */
+#ifndef VG_FAKE_OS_H
+#define VG_FAKE_OS_H
+
+#include "os.h"
+
+#define FAKE_MAX 128
+
+typedef struct fake_reg_s {
+  char key[256], value[128];
+  unsigned flags; /* 0 = either view, or VG_REG_32 / VG_REG_64 */
+  vg_reg_value_t v;
+} fake_reg_t;
+
+typedef struct fake_file_s {
+  char path[512];
+  uint32_t attrs;
+  int err;           /* returned by every call on this path when set */
+  uint64_t size;
+  uint32_t crc;
+  uint64_t count;    /* count_files result for a directory */
+  uint16_t version[4];
+  int writable;      /* probe_write succeeds */
+} fake_file_t;
+
+typedef struct fake_svc_s {
+  char name[64];
+  vg_svc_info_t info;
+} fake_svc_t;
+
+typedef struct fake_os_s {
+  vg_os_t os; /* must be first: tests pass &fake.os */
+  fake_reg_t reg[FAKE_MAX];
+  int nreg;
+  int reg_err; /* returned by every registry call when set */
+  fake_file_t files[FAKE_MAX];
+  int nfiles;
+  fake_svc_t svcs[16];
+  int nsvcs;
+  vg_volume_info_t volume; /* returned for every path */
+  uint64_t fixed_used;
+  int disk_err;
+} fake_os_t;
+
+/* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
+ * 100 GiB free of 200 GiB. */
+void fake_os_init(fake_os_t *f);
+void fake_reg_sz(fake_os_t *f, const char *key, const char *value,
+                 const char *data);
+void fake_reg_dword(fake_os_t *f, const char *key, const char *value,
+                    uint32_t data);
+/* Same in one registry view only (VG_REG_32 or VG_REG_64). */
+void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
+                         const char *value, uint32_t data);
+fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs);
+fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
+                     int start_type);
+
+#endif /* VG_FAKE_OS_H */
