@@ -75,6 +75,11 @@ typedef struct vg_eval_params_s {
   const struct vg_config_s *cfg;
   const char *probe_id;
   int64_t now_ms; /* wall clock, for probes that compare times */
+  /* What the probe asked to remember across runs and restarts (a baseline,
+   * say); empty at first, never NULL. evaluate may fill memo_out to replace
+   * it (left empty = keep). Stored with the probe's state. */
+  const vg_facts_t *memo;
+  vg_facts_t *memo_out;
 } vg_eval_params_t;
 
 typedef struct vg_probe_s {

@@ -175,9 +175,10 @@ int vg_agent_flush(vg_agent_t *a) {
   for (i = 0; rc == 0 && i < a->n; i++) {
     vg_probe_rt_t *rt = &a->rt[i];
     vg_state_t st;
-    char *facts, *pred;
+    char *facts, *pred, *memo;
     if (!rt->dirty) continue;
     facts = vg_facts_json(&rt->facts);
+    memo = vg_facts_json(&rt->memo);
     pred = vg_predicts_json(&rt->finding);
     st.probe = rt->probe->id;
     st.status = vg_status_name(rt->finding.status);
@@ -185,11 +186,13 @@ int vg_agent_flush(vg_agent_t *a) {
     st.remedy = rt->finding.remedy;
     st.predicts_json = pred;
     st.facts_json = facts;
+    st.memo_json = memo;
     st.since_ms = rt->since_ms;
     st.checked_ms = rt->checked_ms;
     rc = vg_store_put_state(a->store, &st);
     free(facts);
     free(pred);
+    free(memo);
   }
   now = vg_agent_now(a);
   if (rc == 0 && now - a->last_prune_ms > VG_PRUNE_EVERY_MS) {
@@ -308,20 +311,30 @@ static void after_work_cb(uv_work_t *req, int status) {
   } else {
     vg_finding_t f;
     vg_eval_params_t ep;
+    vg_facts_t memo_out;
     int ok = j->rc == 0;
     memset(&f, 0, sizeof(f));
+    vg_facts_init(&memo_out);
     vg_sched_done(&a->sched, e, ok, now);
     if (ok) {
       vg_config_thresholds(&a->cfg, rt->probe, &ep.th);
       ep.cfg = &a->cfg;
       ep.probe_id = rt->probe->id;
       ep.now_ms = vg_agent_now(a);
+      ep.memo = &rt->memo;
+      ep.memo_out = &memo_out;
       rt->probe->evaluate(&j->facts, &ep,
                           rt->has_finding ? &rt->finding : NULL, &f);
+      if (memo_out.n > 0) {
+        vg_facts_reset(&rt->memo);
+        rt->memo = memo_out; /* moves the strings */
+        vg_facts_init(&memo_out);
+      }
     } else {
       vg_finding_unknown(&f, rt->probe->id, &j->facts);
     }
     agent_apply(a, j->idx, &f, &j->facts, (int64_t)(now - j->t0));
+    vg_facts_reset(&memo_out);
   }
   vg_facts_reset(&j->facts);
   free(j);
@@ -404,6 +417,11 @@ static int load_state_cb(const vg_state_t *st, void *ud) {
       vg_facts_from_json(&rt->facts, js);
       vg_json_free(js);
     }
+    if (vg_json_parse(st->memo_json, strlen(st->memo_json), &js, err,
+                      sizeof(err)) == 0) {
+      vg_facts_from_json(&rt->memo, js);
+      vg_json_free(js);
+    }
     rt->since_ms = st->since_ms;
     rt->checked_ms = st->checked_ms;
     rt->has_finding = 1;
@@ -483,6 +501,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
     const vg_probe_t *p = vg_probes[i];
     a->rt[i].probe = p;
     vg_facts_init(&a->rt[i].facts);
+    vg_facts_init(&a->rt[i].memo);
     vg_sched_setup(&a->sched, i, p, vg_config_interval_ms(&a->cfg, p),
                    vg_config_deadline_ms(&a->cfg, p),
                    vg_config_enabled(&a->cfg, p) && selected(opts, p->id),
@@ -519,7 +538,10 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   return 0;
 fail:
   vg_store_close(a->store);
-  for (i = 0; i < a->n; i++) vg_facts_reset(&a->rt[i].facts);
+  for (i = 0; i < a->n; i++) {
+    vg_facts_reset(&a->rt[i].facts);
+    vg_facts_reset(&a->rt[i].memo);
+  }
   free(a->rt);
   vg_sched_free(&a->sched);
   vg_config_free(&a->cfg);
@@ -533,7 +555,10 @@ static void agent_free(vg_agent_t *a) {
   size_t i;
   for (i = 0; i < a->npend; i++) pending_free(&a->pend[i]);
   free(a->pend);
-  for (i = 0; i < a->n; i++) vg_facts_reset(&a->rt[i].facts);
+  for (i = 0; i < a->n; i++) {
+    vg_facts_reset(&a->rt[i].facts);
+    vg_facts_reset(&a->rt[i].memo);
+  }
   free(a->rt);
   vg_sched_free(&a->sched);
   vg_config_free(&a->cfg);

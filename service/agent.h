@@ -26,6 +26,7 @@ typedef struct vg_probe_rt_s {
   const vg_probe_t *probe;
   vg_finding_t finding;
   vg_facts_t facts;
+  vg_facts_t memo; /* see vg_eval_params_t.memo */
   int has_finding;
   int64_t since_ms;   /* wall time the current status began */
   int64_t checked_ms; /* wall time of the last evaluation, 0 = never */

@@ -206,7 +206,7 @@ void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
     vg_jw_kbool(w, "ok", 1);
     vg_jw_kstr(w, "version", VG_VERSION);
     vg_jw_kint(w, "protocol", VG_PROTOCOL_VERSION);
-    vg_jw_kint(w, "schema", 1);
+    vg_jw_kint(w, "schema", VG_STORE_SCHEMA_VERSION);
   } else {
     proto_error(w, "unknown command '%.40s'; commands: status, history, "
                    "events, run, version", cmd);

@@ -43,7 +43,13 @@ static const char *const migrations[] = {
     "  summary TEXT NOT NULL,"
     "  facts TEXT NOT NULL);"
     "CREATE INDEX changes_ts ON changes(ts);",
+    /* 1 -> 2: what a probe remembers across runs (baselines) */
+    "ALTER TABLE state ADD COLUMN memo TEXT NOT NULL DEFAULT '{}';",
 };
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+                   VG_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
 
 enum {
   ST_BEGIN,
@@ -68,15 +74,16 @@ static const char *const sql_text[ST__COUNT] = {
     "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO state(probe, status, summary, remedy, predicts, facts, "
-    "since, checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "since, checked, memo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT(probe) DO UPDATE SET status = excluded.status, "
     "summary = excluded.summary, remedy = excluded.remedy, "
     "predicts = excluded.predicts, facts = excluded.facts, "
-    "since = excluded.since, checked = excluded.checked",
+    "since = excluded.since, checked = excluded.checked, "
+    "memo = excluded.memo",
     "INSERT INTO changes(probe, ts, old_status, new_status, old_since, "
     "duration_ms, summary, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    "SELECT probe, status, summary, remedy, predicts, facts, since, checked "
-    "FROM state ORDER BY probe",
+    "SELECT probe, status, summary, remedy, predicts, facts, since, checked, "
+    "memo FROM state ORDER BY probe",
     "SELECT probe, ts, status, summary, facts, duration_ms FROM samples "
     "WHERE probe = ?1 AND ts >= ?2 ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
@@ -301,6 +308,7 @@ int vg_store_put_state(vg_store_t *s, const vg_state_t *v) {
   bind_text(st, 6, v->facts_json ? v->facts_json : "{}");
   sqlite3_bind_int64(st, 7, v->since_ms);
   sqlite3_bind_int64(st, 8, v->checked_ms);
+  bind_text(st, 9, v->memo_json ? v->memo_json : "{}");
   return step_done(s, st);
 }
 
@@ -356,6 +364,7 @@ static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.facts_json = col(st, 5);
   v.since_ms = sqlite3_column_int64(st, 6);
   v.checked_ms = sqlite3_column_int64(st, 7);
+  v.memo_json = col(st, 8);
   return k->state(&v, k->ud);
 }
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VG_STORE_SCHEMA_VERSION 1
+#define VG_STORE_SCHEMA_VERSION 2
 
 typedef struct vg_store_s vg_store_t;
 
@@ -28,6 +28,7 @@ typedef struct vg_state_s {
   const char *remedy;
   const char *predicts_json; /* JSON array of strings */
   const char *facts_json;
+  const char *memo_json; /* probe's memo (schema 2), "{}" when none */
   int64_t since_ms;
   int64_t checked_ms;
 } vg_state_t;
