@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: native (Debug, ASan + UBSan) and Windows (mingw-w64,
+# under Wine in a throwaway prefix), after making sure the dependencies are
+# in place. Usage: tools/test.sh [native|windows|all]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lane=${1:-all}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+tools/bootstrap.sh
+
+run_lane() {
+  local preset=$1
+  echo "==> $preset: configure"
+  cmake --preset "$preset" -DVG_TESTS=ON >/dev/null
+  echo "==> $preset: build"
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "==> $preset: test"
+  ctest --preset "$preset" -j "$jobs"
+}
+
+case "$lane" in
+  native) run_lane native ;;
+  windows) run_lane windows ;;
+  all) run_lane native; run_lane windows ;;
+  *) echo "usage: tools/test.sh [native|windows|all]" >&2; exit 2 ;;
+esac
+echo "==> all $lane tests passed"
