@@ -1,0 +1,265 @@
+/* test_store.c: the SQLite store - fresh database, reopen, forward
+ * migration, a crash between cycles, a damaged file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "store.h"
+#include "vg.h"
+
+#include <sqlite3.h>
+#include <uv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char dir[512], db[600];
+
+static int setup(void **st) {
+  char tmpl[] = "vgstoreXXXXXX";
+  size_t n = sizeof(dir);
+  (void)st;
+  uv_os_tmpdir(dir, &n);
+  snprintf(db, sizeof(db), "%s/%s", dir, tmpl);
+  {
+    uv_fs_t req;
+    assert_int_equal(uv_fs_mkdtemp(NULL, &req, db, NULL), 0);
+    snprintf(dir, sizeof(dir), "%s", req.path);
+    uv_fs_req_cleanup(&req);
+  }
+  snprintf(db, sizeof(db), "%s/vigil.db", dir);
+  return 0;
+}
+
+static void rm(const char *p) {
+  uv_fs_t req;
+  uv_fs_unlink(NULL, &req, p, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+static int teardown(void **st) {
+  uv_fs_t req;
+  uv_dirent_t ent;
+  char p[800];
+  (void)st;
+  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0) {
+    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
+      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
+      rm(p);
+    }
+  }
+  uv_fs_req_cleanup(&req);
+  uv_fs_rmdir(NULL, &req, dir, NULL);
+  uv_fs_req_cleanup(&req);
+  return 0;
+}
+
+static vg_store_t *open_ok(void) {
+  vg_store_t *s = NULL;
+  char note[300], err[300];
+  int rc = vg_store_open(db, &s, note, sizeof(note), err, sizeof(err));
+  if (rc) fprintf(stderr, "open failed: %s\n", err);
+  assert_int_equal(rc, 0);
+  return s;
+}
+
+static void add_cycle(vg_store_t *s, int64_t ts, const char *status) {
+  vg_sample_t smp = {"scratch.space", ts, status, "summary", "{\"a\":1}", 3};
+  vg_state_t stt = {"scratch.space", status, "summary", "remedy",
+                    "[\"0x1FC07\"]", "{\"a\":1}", "{\"base\":2}", ts - 5, ts};
+  vg_change_t ch = {0, "scratch.space", ts, "ok", status, ts - 100, 100,
+                    "changed", "{}"};
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_put_state(s, &stt), 0);
+  assert_int_equal(vg_store_add_change(s, &ch), 0);
+  assert_int_equal(vg_store_commit(s), 0);
+}
+
+static int count_cb(const vg_sample_t *x, void *ud) {
+  (void)x;
+  ++*(int *)ud;
+  return 0;
+}
+
+static int count_changes_cb(const vg_change_t *x, void *ud) {
+  (void)x;
+  ++*(int *)ud;
+  return 0;
+}
+
+typedef struct seen_s {
+  int n;
+  char status[16], memo[64], predicts[64];
+  int64_t since;
+} seen_t;
+
+static int state_cb(const vg_state_t *v, void *ud) {
+  seen_t *s = ud;
+  s->n++;
+  snprintf(s->status, sizeof(s->status), "%s", v->status);
+  snprintf(s->memo, sizeof(s->memo), "%s", v->memo_json);
+  snprintf(s->predicts, sizeof(s->predicts), "%s", v->predicts_json);
+  s->since = v->since_ms;
+  return 0;
+}
+
+static void fresh_then_reopen(void **st) {
+  vg_store_t *s;
+  seen_t seen;
+  int n = 0;
+  (void)st;
+  s = open_ok();
+  assert_int_equal(vg_store_schema_from(s), 0);
+  add_cycle(s, 1000, "warn");
+  add_cycle(s, 2000, "crit");
+  vg_store_close(s);
+
+  s = open_ok();
+  assert_int_equal(vg_store_schema_from(s), VG_STORE_SCHEMA_VERSION);
+  memset(&seen, 0, sizeof(seen));
+  assert_int_equal(vg_store_load_states(s, state_cb, &seen), 0);
+  assert_int_equal(seen.n, 1);
+  assert_string_equal(seen.status, "crit");
+  assert_string_equal(seen.memo, "{\"base\":2}");
+  assert_string_equal(seen.predicts, "[\"0x1FC07\"]");
+  assert_int_equal(seen.since, 1995);
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 100, count_cb, &n),
+                   0);
+  assert_int_equal(n, 2);
+  n = 0;
+  assert_int_equal(vg_store_history(s, "scratch.space", 1500, 100, count_cb,
+                                    &n),
+                   0);
+  assert_int_equal(n, 1);
+  n = 0;
+  assert_int_equal(vg_store_changes(s, NULL, 0, 100, count_changes_cb, &n), 0);
+  assert_int_equal(n, 2);
+  n = 0;
+  assert_int_equal(vg_store_changes(s, "other.probe", 0, 100,
+                                    count_changes_cb, &n),
+                   0);
+  assert_int_equal(n, 0);
+  assert_int_equal(vg_store_prune(s, 1500), 0);
+  n = 0;
+  vg_store_history(s, "scratch.space", 0, 100, count_cb, &n);
+  assert_int_equal(n, 1);
+  vg_store_close(s);
+}
+
+static void migrates_version_1(void **st) {
+  sqlite3 *h;
+  vg_store_t *s;
+  seen_t seen;
+  (void)st;
+  /* A database as Vigil 0.1 schema 1 left it, with one state row. */
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(h,
+                   "CREATE TABLE samples (id INTEGER PRIMARY KEY, probe TEXT "
+                   "NOT NULL, ts INTEGER NOT NULL, status TEXT NOT NULL, "
+                   "summary TEXT NOT NULL, facts TEXT NOT NULL, duration_ms "
+                   "INTEGER NOT NULL DEFAULT 0);"
+                   "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
+                   "CREATE INDEX samples_ts ON samples(ts);"
+                   "CREATE TABLE state (probe TEXT PRIMARY KEY, status TEXT "
+                   "NOT NULL, summary TEXT NOT NULL, remedy TEXT NOT NULL, "
+                   "predicts TEXT NOT NULL, facts TEXT NOT NULL, since "
+                   "INTEGER NOT NULL, checked INTEGER NOT NULL);"
+                   "CREATE TABLE changes (id INTEGER PRIMARY KEY, probe TEXT "
+                   "NOT NULL, ts INTEGER NOT NULL, old_status TEXT NOT NULL, "
+                   "new_status TEXT NOT NULL, old_since INTEGER NOT NULL, "
+                   "duration_ms INTEGER NOT NULL, summary TEXT NOT NULL, "
+                   "facts TEXT NOT NULL);"
+                   "CREATE INDEX changes_ts ON changes(ts);"
+                   "INSERT INTO state VALUES ('scratch.space', 'warn', 's', "
+                   "'r', '[]', '{}', 10, 20);"
+                   "PRAGMA user_version = 1;",
+                   NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close(h);
+  s = open_ok();
+  assert_int_equal(vg_store_schema_from(s), 1);
+  memset(&seen, 0, sizeof(seen));
+  vg_store_load_states(s, state_cb, &seen);
+  assert_int_equal(seen.n, 1);
+  assert_string_equal(seen.status, "warn");
+  assert_string_equal(seen.memo, "{}");
+  add_cycle(s, 3000, "ok"); /* the new column is writable */
+  vg_store_close(s);
+}
+
+static void refuses_newer_schema(void **st) {
+  sqlite3 *h;
+  vg_store_t *s = NULL;
+  char note[300], err[300];
+  (void)st;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
+  sqlite3_close(h);
+  assert_int_equal(vg_store_open(db, &s, note, sizeof(note), err, sizeof(err)),
+                   VG_ESTORE);
+  assert_null(s);
+  assert_non_null(strstr(err, "newer than this Vigil"));
+}
+
+static void crash_loses_only_current_cycle(void **st) {
+  vg_store_t *s;
+  vg_sample_t smp = {"scratch.space", 5000, "crit", "lost", "{}", 1};
+  int n = 0;
+  (void)st;
+  s = open_ok();
+  add_cycle(s, 4000, "warn");
+  /* The next cycle is half written when the process dies: the transaction
+   * never commits. Closing without commit stands in for the crash. */
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  vg_store_close(s);
+  s = open_ok();
+  vg_store_history(s, "scratch.space", 0, 100, count_cb, &n);
+  assert_int_equal(n, 1);
+  vg_store_close(s);
+}
+
+static void damaged_file_is_moved_aside(void **st) {
+  FILE *f;
+  vg_store_t *s = NULL;
+  char note[600], err[300], aside[700];
+  (void)st;
+  f = fopen(db, "wb");
+  assert_non_null(f);
+  fputs("this is not an SQLite database, it is a text file that someone "
+        "copied over vigil.db; the header check must notice it.........",
+        f);
+  fclose(f);
+  assert_int_equal(vg_store_open(db, &s, note, sizeof(note), err, sizeof(err)),
+                   0);
+  assert_non_null(s);
+  assert_non_null(strstr(note, "was damaged"));
+  /* The damaged file is kept for support. */
+  assert_non_null(strstr(note, ".corrupt-"));
+  snprintf(aside, sizeof(aside), "%s", strstr(note, "kept as ") + 8);
+  *strstr(aside, " and a new") = '\0';
+  f = fopen(aside, "rb");
+  assert_non_null(f);
+  fclose(f);
+  add_cycle(s, 6000, "ok");
+  vg_store_close(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(fresh_then_reopen, setup, teardown),
+      cmocka_unit_test_setup_teardown(migrates_version_1, setup, teardown),
+      cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
+      cmocka_unit_test_setup_teardown(crash_loses_only_current_cycle, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(damaged_file_is_moved_aside, setup,
+                                      teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
