@@ -13,6 +13,7 @@
 #define VG_SERVER_MAX_CLIENTS 1024
 #define VG_CLIENT_OUTBUF_MAX (8 * 1024 * 1024) /* unsent bytes per client */
 #define VG_CLIENT_IDLE_MS 60000
+#define VG_LISTEN_BACKLOG 1024 /* pending connections a burst may queue */
 
 typedef struct vg_server_s vg_server_t;
 

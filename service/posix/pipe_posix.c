@@ -4,6 +4,7 @@
 #include "vg.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,6 +34,8 @@ int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
                     uv_connection_cb cb, char *err, size_t errsz) {
   int rc;
   (void)loop;
+  /* A client that hangs up mid-answer must cost an EPIPE, not the agent. */
+  signal(SIGPIPE, SIG_IGN);
   if (pipe_stale(name) == VG_EEXIST) {
     snprintf(err, errsz,
              "Vigil is already running (its socket %s answers); stop it "
@@ -43,7 +46,7 @@ int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
   rc = uv_pipe_bind(srv, name);
   if (rc == 0) {
     chmod(name, 0666); /* any local user may query; see vg__pipe_peer */
-    rc = uv_listen((uv_stream_t *)srv, 128, cb);
+    rc = uv_listen((uv_stream_t *)srv, VG_LISTEN_BACKLOG, cb);
   }
   if (rc != 0) {
     snprintf(err, errsz, "cannot listen on %s: %s", name, uv_strerror(rc));

@@ -10,7 +10,7 @@ int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
   int rc;
   (void)loop;
   rc = uv_pipe_bind(srv, name);
-  if (rc == 0) rc = uv_listen((uv_stream_t *)srv, 128, cb);
+  if (rc == 0) rc = uv_listen((uv_stream_t *)srv, VG_LISTEN_BACKLOG, cb);
   if (rc != 0) {
     if (rc == UV_EADDRINUSE || rc == UV_EACCES) {
       snprintf(err, errsz,

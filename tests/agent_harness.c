@@ -1,0 +1,93 @@
+/* agent_harness.c: a real agent on a thread, for end-to-end tests. */
+#include "agent_harness.h"
+
+#include "platform.h"
+#include "vg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void stopped_cb(vg_agent_t *a, void *ud) {
+  harness_t *h = ud;
+  (void)a;
+  uv_close((uv_handle_t *)&h->stop, NULL);
+}
+
+static void stop_cb(uv_async_t *as) {
+  harness_t *h = as->data;
+  vg_agent_stop(h->agent, 5000, stopped_cb, h);
+}
+
+static void harness_main(void *arg) {
+  harness_t *h = arg;
+  vg_agent_opts_t o;
+  memset(&o, 0, sizeof(o));
+  o.mode = VG_AGENT_DAEMON;
+  o.home = h->home;
+  o.pipe_name = h->pipe;
+  uv_loop_init(&h->loop);
+  uv_async_init(&h->loop, &h->stop, stop_cb);
+  h->stop.data = h;
+  h->start_rc = vg_agent_start(&h->agent, &h->loop, &o, h->err,
+                               sizeof(h->err));
+  if (h->start_rc != 0) uv_close((uv_handle_t *)&h->stop, NULL);
+  uv_sem_post(&h->ready);
+  uv_run(&h->loop, UV_RUN_DEFAULT);
+  h->loop_close_rc = uv_loop_close(&h->loop);
+}
+
+int harness_start(harness_t *h, const char *ini_text) {
+  char tmp[400], path[700];
+  size_t n = sizeof(tmp);
+  uv_fs_t req;
+  FILE *f;
+  static int seq;
+  memset(h, 0, sizeof(*h));
+  uv_os_tmpdir(tmp, &n);
+  snprintf(path, sizeof(path), "%s/vgtestXXXXXX", tmp);
+  if (uv_fs_mkdtemp(NULL, &req, path, NULL) != 0) return -1;
+  snprintf(h->home, sizeof(h->home), "%s", req.path);
+  uv_fs_req_cleanup(&req);
+  snprintf(path, sizeof(path), "%s/vigil.ini", h->home);
+  f = fopen(path, "wb");
+  if (f == NULL) return -1;
+  fputs(ini_text, f);
+  fclose(f);
+  vg_platform_pipe_name(h->home, h->pipe, sizeof(h->pipe));
+  /* A private name per test: never the installed service's pipe. */
+  if (strncmp(h->pipe, "\\\\.\\pipe\\", 9) == 0)
+    snprintf(h->pipe, sizeof(h->pipe), "\\\\.\\pipe\\vigil-test-%d-%d",
+             (int)uv_os_getpid(), ++seq);
+  uv_sem_init(&h->ready, 0);
+  uv_thread_create(&h->thread, harness_main, h);
+  uv_sem_wait(&h->ready);
+  uv_sem_destroy(&h->ready);
+  if (h->start_rc != 0) {
+    uv_thread_join(&h->thread);
+    fprintf(stderr, "agent did not start: %s\n", h->err);
+  }
+  return h->start_rc;
+}
+
+int harness_stop(harness_t *h) {
+  uv_async_send(&h->stop);
+  uv_thread_join(&h->thread);
+  return h->loop_close_rc;
+}
+
+void harness_cleanup(harness_t *h) {
+  uv_fs_t req;
+  uv_dirent_t ent;
+  char p[800];
+  if (uv_fs_scandir(NULL, &req, h->home, 0, NULL) >= 0) {
+    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
+      uv_fs_t r2;
+      snprintf(p, sizeof(p), "%s/%s", h->home, ent.name);
+      uv_fs_unlink(NULL, &r2, p, NULL);
+      uv_fs_req_cleanup(&r2);
+    }
+  }
+  uv_fs_req_cleanup(&req);
+  uv_fs_rmdir(NULL, &req, h->home, NULL);
+  uv_fs_req_cleanup(&req);
+}

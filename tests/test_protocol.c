@@ -1,0 +1,325 @@
+/* test_protocol.c: the query server end to end - real agent, real pipe
+ * (Unix socket natively, named pipe under Wine): requests, errors, limits,
+ * many concurrent and misbehaving clients. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "agent_harness.h"
+#include "client.h"
+#include "json.h"
+#include "server.h"
+#include "vg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static harness_t H;
+
+static int group_setup(void **st) {
+  char ini[800];
+  (void)st;
+  /* scratch.space measures the temp folder every 100 ms. */
+  snprintf(ini, sizeof(ini),
+           "[scratch.space]\npath = .\ninterval = 100ms\nbackup_bytes = 1K\n");
+  return harness_start(&H, ini);
+}
+
+static int group_teardown(void **st) {
+  (void)st;
+  assert_int_equal(harness_stop(&H), 0); /* uv_loop_close() == 0 */
+  harness_cleanup(&H);
+  return 0;
+}
+
+/* One request through the CLI's client; returns the parsed response. */
+static vg_json_t *ask(const char *req) {
+  char *resp = NULL, err[300];
+  vg_json_t *doc = NULL;
+  int rc = vg_client_request(H.pipe, req, &resp, err, sizeof(err));
+  if (rc) fprintf(stderr, "request failed: %s\n", err);
+  assert_int_equal(rc, 0);
+  assert_int_equal(vg_json_parse(resp, strlen(resp), &doc, err, sizeof(err)),
+                   0);
+  free(resp);
+  return doc;
+}
+
+static int is_ok(const vg_json_t *doc) {
+  int b = 0;
+  vg_json_bool(vg_json_get(doc, "ok"), &b);
+  return b;
+}
+
+static void expect_error(const char *req, const char *needle) {
+  vg_json_t *doc = ask(req);
+  const char *e = vg_json_get_str(doc, "error");
+  assert_false(is_ok(doc));
+  assert_non_null(e);
+  if (strstr(e, needle) == NULL) fprintf(stderr, "error was: %s\n", e);
+  assert_non_null(strstr(e, needle));
+  vg_json_free(doc);
+}
+
+static void status_follows_interface(void **st) {
+  vg_json_t *doc;
+  const vg_json_t *p;
+  int tries;
+  (void)st;
+  for (tries = 0; tries < 100; tries++) {
+    doc = ask("{\"cmd\":\"status\",\"id\":7}");
+    p = vg_json_at(vg_json_get(doc, "probes"), 0);
+    if (strcmp(vg_json_get_str(p, "status"), "unknown") != 0) break;
+    vg_json_free(doc);
+    uv_sleep(50);
+  }
+  assert_true(is_ok(doc));
+  assert_non_null(vg_json_get_str(doc, "host"));
+  assert_non_null(vg_json_get_str(doc, "generated_at"));
+  assert_string_equal(vg_json_get_str(doc, "overall"), "ok");
+  assert_string_equal(vg_json_get_str(p, "id"), "scratch.space");
+  assert_string_equal(vg_json_get_str(p, "status"), "ok");
+  assert_non_null(vg_json_get_str(p, "summary"));
+  assert_non_null(vg_json_get_str(p, "since"));
+  assert_non_null(vg_json_get_str(p, "checked_at"));
+  assert_int_equal(vg_json_type(vg_json_get(p, "predicts")), VG_JSON_ARRAY);
+  assert_non_null(vg_json_get_str(p, "remedy"));
+  assert_int_equal(vg_json_type(vg_json_get(vg_json_get(p, "facts"),
+                                            "free_bytes")),
+                   VG_JSON_NUMBER);
+  {
+    int64_t id;
+    assert_int_equal(vg_json_int(vg_json_get(doc, "id"), &id), 0);
+    assert_int_equal(id, 7);
+  }
+  vg_json_free(doc);
+}
+
+static void other_commands(void **st) {
+  vg_json_t *doc;
+  (void)st;
+  doc = ask("{\"cmd\":\"version\"}");
+  assert_true(is_ok(doc));
+  assert_string_equal(vg_json_get_str(doc, "version"), VG_VERSION);
+  vg_json_free(doc);
+  doc = ask("{\"cmd\":\"run\",\"probes\":[\"scratch.space\"]}");
+  assert_true(is_ok(doc));
+  assert_int_equal(vg_json_len(vg_json_get(doc, "scheduled")), 1);
+  vg_json_free(doc);
+  uv_sleep(300);
+  doc = ask("{\"cmd\":\"history\",\"probe\":\"scratch.space\",\"since\":"
+            "\"1h\",\"limit\":2}");
+  assert_true(is_ok(doc));
+  assert_int_equal(vg_json_len(vg_json_get(doc, "samples")), 2);
+  vg_json_free(doc);
+  doc = ask("{\"cmd\":\"events\",\"since\":\"2000-01-01T00:00:00Z\"}");
+  assert_true(is_ok(doc));
+  assert_true(vg_json_len(vg_json_get(doc, "events")) >= 1);
+  assert_string_equal(
+      vg_json_get_str(vg_json_at(vg_json_get(doc, "events"), 0), "probe"),
+      "scratch.space");
+  vg_json_free(doc);
+}
+
+static void bad_requests_get_clear_errors(void **st) {
+  (void)st;
+  expect_error("{\"cmd\":\"status\"", "not valid JSON");
+  expect_error("not json at all", "not valid JSON");
+  expect_error("[1,2,3]", "must be a JSON object");
+  expect_error("{\"command\":\"status\"}", "no \"cmd\"");
+  expect_error("{\"cmd\":\"reboot\"}", "unknown command 'reboot'");
+  expect_error("{\"cmd\":\"history\"}", "needs \"probe\"");
+  expect_error("{\"cmd\":\"history\",\"probe\":\"nope\"}",
+               "unknown probe 'nope'");
+  expect_error("{\"cmd\":\"events\",\"since\":\"yesterday\"}",
+               "'since' value 'yesterday'");
+  expect_error("{\"cmd\":\"events\",\"limit\":0}", "'limit'");
+  expect_error("{\"cmd\":\"run\",\"probes\":[\"nope\"]}", "unknown probe");
+  expect_error("{\"cmd\":\"run\",\"probes\":\"scratch.space\"}",
+               "must be an array");
+}
+
+/* ---------------------------------------------- raw clients on a loop */
+
+#define RAW_BUF 8192
+
+typedef struct raw_s {
+  uv_pipe_t pipe;
+  uv_connect_t conn;
+  uv_write_t wr;
+  uv_buf_t out;
+  char in[RAW_BUF];
+  size_t len;
+  int lines;
+  int eof;
+  int connected;
+  int close_after_write; /* disconnect before reading the answer */
+  int want_lines;
+} raw_t;
+
+static void raw_alloc(uv_handle_t *h, size_t s, uv_buf_t *b) {
+  raw_t *r = h->data;
+  (void)s;
+  if (r->len >= RAW_BUF - 1) r->len = 0; /* keep only the tail */
+  *b = uv_buf_init(r->in + r->len, (unsigned)(RAW_BUF - 1 - r->len));
+}
+
+static void raw_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
+  raw_t *r = s->data;
+  ssize_t i;
+  (void)b;
+  if (n < 0) {
+    r->eof = 1;
+    uv_close((uv_handle_t *)s, NULL);
+    return;
+  }
+  for (i = 0; i < n; i++)
+    if (r->in[r->len + (size_t)i] == '\n') r->lines++;
+  r->len += (size_t)n;
+  r->in[r->len] = '\0';
+  if (r->want_lines && r->lines >= r->want_lines) {
+    uv_read_stop(s);
+    uv_close((uv_handle_t *)s, NULL);
+  }
+}
+
+static void raw_written(uv_write_t *w, int status) {
+  raw_t *r = w->data;
+  (void)status;
+  if (r->close_after_write) uv_close((uv_handle_t *)&r->pipe, NULL);
+}
+
+static void raw_connected(uv_connect_t *c, int status) {
+  raw_t *r = c->data;
+  if (status < 0) {
+    uv_close((uv_handle_t *)&r->pipe, NULL);
+    return;
+  }
+  r->connected = 1;
+  r->wr.data = r;
+  uv_write(&r->wr, (uv_stream_t *)&r->pipe, &r->out, 1, raw_written);
+  if (!r->close_after_write)
+    uv_read_start((uv_stream_t *)&r->pipe, raw_alloc, raw_read);
+}
+
+/* Runs n raw clients, each sending payload, until all are closed. */
+static raw_t *raw_clients(int n, const char *payload, size_t len,
+                          int close_after_write, int want_lines) {
+  uv_loop_t loop;
+  raw_t *rs = calloc((size_t)n, sizeof(raw_t));
+  int i;
+  assert_non_null(rs);
+  uv_loop_init(&loop);
+  for (i = 0; i < n; i++) {
+    raw_t *r = &rs[i];
+    uv_pipe_init(&loop, &r->pipe, 0);
+    r->pipe.data = r;
+    r->conn.data = r;
+    r->out = uv_buf_init((char *)payload, (unsigned)len);
+    r->close_after_write = close_after_write;
+    r->want_lines = want_lines;
+    uv_pipe_connect(&r->conn, &r->pipe, H.pipe, raw_connected);
+  }
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  return rs;
+}
+
+static void two_hundred_concurrent_clients(void **st) {
+  const char req[] = "{\"cmd\":\"status\"}\n";
+  raw_t *rs = raw_clients(200, req, sizeof(req) - 1, 0, 1);
+  int i, ok = 0;
+  (void)st;
+  for (i = 0; i < 200; i++)
+    if (rs[i].connected && rs[i].lines == 1 &&
+        strstr(rs[i].in, "\"ok\":true") && strstr(rs[i].in, "scratch.space"))
+      ok++;
+  free(rs);
+  assert_int_equal(ok, 200);
+}
+
+static void pipelined_requests_answered_in_order(void **st) {
+  const char req[] = "{\"cmd\":\"version\",\"id\":1}\n\r\n"
+                     "{\"cmd\":\"version\",\"id\":2}\r\n"
+                     "{\"cmd\":\"version\",\"id\":3}\n";
+  raw_t *rs = raw_clients(1, req, sizeof(req) - 1, 0, 3);
+  char *a, *b, *c;
+  (void)st;
+  assert_int_equal(rs[0].lines, 3);
+  a = strstr(rs[0].in, "\"id\":1");
+  b = strstr(rs[0].in, "\"id\":2");
+  c = strstr(rs[0].in, "\"id\":3");
+  assert_true(a && b && c && a < b && b < c);
+  free(rs);
+}
+
+static void oversized_request_is_refused(void **st) {
+  size_t n = VG_REQUEST_MAX + 5000;
+  char *big = malloc(n);
+  raw_t *rs;
+  (void)st;
+  assert_non_null(big);
+  memset(big, ' ', n); /* no newline at all */
+  big[0] = '{';
+  rs = raw_clients(1, big, n, 0, 0);
+  assert_true(rs[0].eof); /* the server closed the connection */
+  assert_non_null(strstr(rs[0].in, "larger than 65536 bytes"));
+  free(rs);
+  /* A 64 KiB line followed by newline is also refused. */
+  memset(big, 'x', n);
+  big[n - 1] = '\n';
+  rs = raw_clients(1, big, n, 0, 0);
+  assert_non_null(strstr(rs[0].in, "larger than 65536 bytes"));
+  free(rs);
+  free(big);
+  status_follows_interface(st); /* still serving */
+}
+
+static void clients_vanishing_mid_response(void **st) {
+  /* 50 clients each queue 20 status requests and hang up without reading
+   * a byte: the server must drop them and keep serving. */
+  static char req[20 * 20];
+  size_t i;
+  raw_t *rs;
+  (void)st;
+  for (i = 0; i < 20; i++) memcpy(req + i * 18, "{\"cmd\":\"status\"}\n", 18);
+  rs = raw_clients(50, req, 20 * 18, 1, 0);
+  free(rs);
+  status_follows_interface(st);
+}
+
+static void unprivileged_peer_cannot_run(void **st) {
+  vg_jw_t w;
+  vg_peer_t peer = {0};
+  char *text;
+  void vg_protocol_handle(vg_agent_t * a, const vg_peer_t *peer,
+                          const char *line, size_t len, vg_jw_t *resp);
+  (void)st;
+  /* The handler is loop-thread code; calling it while the loop thread is
+   * blocked in a poll is safe for 'run' only because it touches nothing
+   * else when refusing. */
+  vg_jw_init(&w);
+  vg_protocol_handle(H.agent, &peer, "{\"cmd\":\"run\"}", 13, &w);
+  text = vg_jw_steal(&w, NULL);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "requires Administrators"));
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(status_follows_interface),
+      cmocka_unit_test(other_commands),
+      cmocka_unit_test(bad_requests_get_clear_errors),
+      cmocka_unit_test(two_hundred_concurrent_clients),
+      cmocka_unit_test(pipelined_requests_answered_in_order),
+      cmocka_unit_test(oversized_request_is_refused),
+      cmocka_unit_test(clients_vanishing_mid_response),
+      cmocka_unit_test(unprivileged_peer_cannot_run),
+  };
+  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
