@@ -345,9 +345,13 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
         val = trim(val);
       }
     }
-    if (vg_config_set(cfg, section, key, val, msg, sizeof(msg)) != 0)
-      warn(cfg, "%s:%zu: [%s] %s: %s; the default is used", name, lineno,
-           section, key, msg);
+    if (vg_config_set(cfg, section, key, val, msg, sizeof(msg)) != 0) {
+      if (strncmp(msg, "unknown", 7) == 0)
+        warn(cfg, "%s:%zu: %s; ignored", name, lineno, msg);
+      else
+        warn(cfg, "%s:%zu: [%s] %s: %s; the default is used", name, lineno,
+             section, key, msg);
+    }
   }
   return 0;
 }

@@ -1,0 +1,277 @@
+/* test_cli.c: the vigil binary as a user runs it - output, exit codes,
+ * `run --console` in one process and `status` from another over the real
+ * pipe (a Unix socket natively, \\.\pipe\... under Wine). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "json.h"
+#include "vg.h"
+
+#include <uv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VG_VIGIL_EXE
+#error "VG_VIGIL_EXE must name the vigil binary"
+#endif
+
+static char home[600];
+static char pipe_env[700];
+static char home_env[700];
+
+typedef struct out_s {
+  uv_pipe_t pipe;
+  char buf[65536];
+  size_t len;
+} out_t;
+
+typedef struct proc_s {
+  uv_process_t proc;
+  out_t out, err;
+  int64_t exit_status;
+  int exited;
+} proc_t;
+
+static void alloc_cb(uv_handle_t *h, size_t s, uv_buf_t *b) {
+  out_t *o = h->data;
+  (void)s;
+  *b = uv_buf_init(o->buf + o->len, (unsigned)(sizeof(o->buf) - 1 - o->len));
+}
+
+static void read_cb(uv_stream_t *st, ssize_t n, const uv_buf_t *b) {
+  out_t *o = st->data;
+  (void)b;
+  if (n < 0) {
+    uv_close((uv_handle_t *)st, NULL);
+    return;
+  }
+  o->len += (size_t)n;
+  o->buf[o->len] = '\0';
+}
+
+static void exit_cb(uv_process_t *p, int64_t status, int sig) {
+  proc_t *pr = p->data;
+  (void)sig;
+  pr->exit_status = status;
+  pr->exited = 1;
+  uv_close((uv_handle_t *)p, NULL);
+}
+
+/* Starts vigil with args on loop; output is collected into pr. */
+static void spawn(uv_loop_t *loop, proc_t *pr, const char *const *args) {
+  char *argv[16];
+  char *env[] = {home_env, pipe_env, NULL};
+  uv_process_options_t o;
+  uv_stdio_container_t stdio[3];
+  int i;
+  memset(pr, 0, sizeof(*pr));
+  memset(&o, 0, sizeof(o));
+  argv[0] = (char *)VG_VIGIL_EXE;
+  for (i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
+  argv[i + 1] = NULL;
+  uv_pipe_init(loop, &pr->out.pipe, 0);
+  uv_pipe_init(loop, &pr->err.pipe, 0);
+  pr->out.pipe.data = &pr->out;
+  pr->err.pipe.data = &pr->err;
+  stdio[0].flags = UV_IGNORE;
+  stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[1].data.stream = (uv_stream_t *)&pr->out.pipe;
+  stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+  stdio[2].data.stream = (uv_stream_t *)&pr->err.pipe;
+  o.file = VG_VIGIL_EXE;
+  o.args = argv;
+  o.env = env;
+  o.stdio = stdio;
+  o.stdio_count = 3;
+  o.exit_cb = exit_cb;
+  pr->proc.data = pr;
+  assert_int_equal(uv_spawn(loop, &pr->proc, &o), 0);
+  uv_read_start((uv_stream_t *)&pr->out.pipe, alloc_cb, read_cb);
+  uv_read_start((uv_stream_t *)&pr->err.pipe, alloc_cb, read_cb);
+}
+
+/* Runs vigil to completion; returns its exit code. */
+static int run(proc_t *pr, const char *const *args) {
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  spawn(&loop, pr, args);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  return (int)pr->exit_status;
+}
+
+static void write_ini(const char *text) {
+  char path[700];
+  FILE *f;
+  snprintf(path, sizeof(path), "%s/vigil.ini", home);
+  f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static int setup(void **st) {
+  char tmp[400];
+  size_t n = sizeof(tmp);
+  uv_fs_t req;
+  (void)st;
+  uv_os_tmpdir(tmp, &n);
+  snprintf(home, sizeof(home), "%s/vgcliXXXXXX", tmp);
+  assert_int_equal(uv_fs_mkdtemp(NULL, &req, home, NULL), 0);
+  snprintf(home, sizeof(home), "%s", req.path);
+  uv_fs_req_cleanup(&req);
+  snprintf(home_env, sizeof(home_env), "VIGIL_HOME=%s", home);
+  /* A private pipe name: never the installed service's. */
+  if (strchr(home, '\\'))
+    snprintf(pipe_env, sizeof(pipe_env),
+             "VIGIL_PIPE=\\\\.\\pipe\\vigil-cli-test-%d", (int)uv_os_getpid());
+  else
+    snprintf(pipe_env, sizeof(pipe_env), "VIGIL_PIPE=%s/vigil.sock", home);
+  return 0;
+}
+
+static void check_exit_codes_follow_status(void **st) {
+  proc_t p;
+  const char *json[] = {"check", "--json", NULL};
+  const char *human[] = {"check", NULL};
+  const char *one[] = {"check", "scratch.space", NULL};
+  vg_json_t *doc;
+  char err[200];
+  (void)st;
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = 1T\n");
+  /* Free space of the temp volume is far below 5 % of 1 TiB only on tiny
+   * disks; use a backup size no disk can meet instead. */
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = 16000T\n");
+  assert_int_equal(run(&p, json), 2);
+  assert_int_equal(vg_json_parse(p.out.buf, p.out.len, &doc, err, sizeof(err)),
+                   0);
+  assert_string_equal(vg_json_get_str(doc, "overall"), "crit");
+  vg_json_free(doc);
+  assert_int_equal(run(&p, human), 2);
+  assert_non_null(strstr(p.out.buf, "STATUS"));
+  assert_non_null(strstr(p.out.buf, "CRIT     scratch.space"));
+  assert_non_null(strstr(p.out.buf, "fix: "));
+  assert_non_null(strstr(p.out.buf, "overall: CRIT"));
+
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = 1K\n");
+  assert_int_equal(run(&p, one), 0);
+  assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+
+  write_ini("[scratch.space]\npath = ./no/such/folder\n");
+  assert_int_equal(run(&p, one), 3);
+  assert_non_null(strstr(p.out.buf, "UNKNOWN"));
+  assert_non_null(strstr(p.out.buf, "no/such/folder"));
+}
+
+static void config_problems_are_reported_not_fatal(void **st) {
+  proc_t p;
+  const char *args[] = {"check", "--json", NULL};
+  (void)st;
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = lots\nbackup_bytes = "
+            "1K\ncolour = blue\n");
+  assert_int_equal(run(&p, args), 0);
+  assert_non_null(strstr(p.err.buf, "vigil.ini:3: [scratch.space] "
+                                    "backup_bytes: expected a size"));
+  assert_non_null(strstr(p.err.buf, "vigil.ini:5: unknown key 'colour'"));
+  assert_non_null(strstr(p.err.buf, "unknown key 'colour'"));
+}
+
+static void bad_usage_gets_one_clear_line(void **st) {
+  proc_t p;
+  const char *a1[] = {"frobnicate", NULL};
+  const char *a2[] = {"check", "no.such.probe", NULL};
+  const char *a3[] = {"history", NULL};
+  const char *a4[] = {"events", "--since", "last tuesday", NULL};
+  const char *a5[] = {"status", "--bogus", NULL};
+  const char *a6[] = {"--help", NULL};
+  (void)st;
+  assert_int_equal(run(&p, a1), 2);
+  assert_non_null(strstr(p.err.buf, "unknown command 'frobnicate'"));
+  assert_int_equal(run(&p, a2), 3);
+  assert_non_null(strstr(p.err.buf, "unknown probe 'no.such.probe'"));
+  assert_int_equal(run(&p, a3), 2);
+  assert_non_null(strstr(p.err.buf, "give one probe id"));
+  assert_int_equal(run(&p, a4), 2);
+  assert_non_null(strstr(p.err.buf, "--since 'last tuesday'"));
+  assert_int_equal(run(&p, a5), 2);
+  assert_non_null(strstr(p.err.buf, "unknown option '--bogus'"));
+  assert_int_equal(run(&p, a6), 0);
+  assert_non_null(strstr(p.out.buf, "vigil status [--json]"));
+}
+
+static void status_without_service_says_how_to_start(void **st) {
+  proc_t p;
+  const char *args[] = {"status", NULL};
+  (void)st;
+  assert_int_equal(run(&p, args), 3);
+  assert_non_null(strstr(p.err.buf, "cannot reach the Vigil service"));
+  assert_non_null(strstr(p.err.buf, "vigil start"));
+  assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n')); /* one line */
+}
+
+static void run_console_and_status_from_another_process(void **st) {
+  uv_loop_t loop;
+  proc_t agent, p;
+  const char *run_args[] = {"run", "--console", NULL};
+  const char *status_json[] = {"status", "--json", NULL};
+  const char *status[] = {"status", NULL};
+  const char *events[] = {"events", NULL};
+  const char *history[] = {"history", "scratch.space", "--since", "1h", NULL};
+  vg_json_t *doc = NULL;
+  char err[200];
+  int i, rc = -1;
+  (void)st;
+  write_ini("[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = "
+            "1K\n");
+  uv_loop_init(&loop);
+  spawn(&loop, &agent, run_args);
+  for (i = 0; i < 100; i++) { /* up to ~10 s for the agent to serve */
+    uv_run(&loop, UV_RUN_NOWAIT);
+    rc = run(&p, status_json);
+    if (rc != 3) break;
+    uv_sleep(100);
+  }
+  assert_int_equal(rc, 0);
+  assert_int_equal(vg_json_parse(p.out.buf, p.out.len, &doc, err, sizeof(err)),
+                   0);
+  assert_string_equal(vg_json_get_str(doc, "overall"), "ok");
+  assert_string_equal(
+      vg_json_get_str(vg_json_at(vg_json_get(doc, "probes"), 0), "id"),
+      "scratch.space");
+  vg_json_free(doc);
+  assert_int_equal(run(&p, status), 0);
+  assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+  assert_int_equal(run(&p, events), 0);
+  assert_non_null(strstr(p.out.buf, "scratch.space"));
+  assert_non_null(strstr(p.out.buf, "n/a     -> ok"));
+  uv_sleep(500);
+  assert_int_equal(run(&p, history), 0);
+  assert_non_null(strstr(p.out.buf, "ok      Scratch volume"));
+  /* Ctrl-C: the console agent stops cleanly. */
+  uv_process_kill(&agent.proc, SIGINT);
+  while (!agent.exited) uv_run(&loop, UV_RUN_ONCE);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  assert_non_null(strstr(agent.out.buf, "STATUS"));
+  if (strchr(home, '\\') == NULL) { /* Wine's kill is TerminateProcess */
+    assert_int_equal(agent.exit_status, 0);
+    assert_non_null(strstr(agent.err.buf, "Vigil stopped"));
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(check_exit_codes_follow_status),
+      cmocka_unit_test(config_problems_are_reported_not_fatal),
+      cmocka_unit_test(bad_usage_gets_one_clear_line),
+      cmocka_unit_test(status_without_service_says_how_to_start),
+      cmocka_unit_test(run_console_and_status_from_another_process),
+  };
+  return cmocka_run_group_tests(tests, setup, NULL);
+}
