@@ -1,0 +1,132 @@
+/* fixture_runner.c: evaluate against recorded facts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "fixture_runner.h"
+
+#include "config.h"
+#include "json.h"
+#include "report.h"
+#include "vg.h"
+
+#include <uv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (buf) buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
+static void run_one(const vg_probe_t *p, const char *path) {
+  size_t len, i;
+  char *text = slurp(path, &len), err[200], msg[200];
+  vg_json_t *doc = NULL;
+  vg_facts_t facts, memo, memo_out;
+  vg_finding_t prev, out;
+  vg_eval_params_t ep;
+  vg_config_t cfg;
+  const vg_json_t *cfgj, *want;
+  const char *expect;
+  int64_t now = 0;
+  vg_status_t st;
+
+  if (text == NULL) fail_msg("cannot read %s", path);
+  if (vg_json_parse(text, len, &doc, err, sizeof(err)) != 0)
+    fail_msg("%s: %s", path, err);
+  free(text);
+  vg_facts_init(&facts);
+  vg_facts_init(&memo);
+  vg_facts_init(&memo_out);
+  if (vg_facts_from_json(&facts, vg_json_get(doc, "facts")) != 0)
+    fail_msg("%s: no \"facts\" object", path);
+  if (vg_json_get(doc, "memo"))
+    vg_facts_from_json(&memo, vg_json_get(doc, "memo"));
+  vg_config_init(&cfg);
+  cfgj = vg_json_get(doc, "config");
+  for (i = 0; i < vg_json_len(cfgj); i++)
+    if (vg_config_set(&cfg, p->id, vg_json_key_at(cfgj, i),
+                      vg_json_str(vg_json_at(cfgj, i)), msg, sizeof(msg)))
+      fail_msg("%s: config: %s", path, msg);
+  vg_json_int(vg_json_get(doc, "now"), &now);
+  memset(&prev, 0, sizeof(prev));
+  memset(&out, 0, sizeof(out));
+  memset(&ep, 0, sizeof(ep));
+  vg_config_thresholds(&cfg, p, &ep.th);
+  ep.cfg = &cfg;
+  ep.probe_id = p->id;
+  ep.now_ms = now;
+  ep.memo = &memo;
+  ep.memo_out = &memo_out;
+  if (vg_json_get_str(doc, "prev"))
+    vg_status_parse(vg_json_get_str(doc, "prev"), &prev.status);
+  p->evaluate(&facts, &ep, vg_json_get_str(doc, "prev") ? &prev : NULL, &out);
+  expect = vg_json_get_str(doc, "expect");
+  if (expect == NULL || vg_status_parse(expect, &st) != 0)
+    fail_msg("%s: \"expect\" must be a status", path);
+  if (out.status != st)
+    fail_msg("%s: expected %s, got %s: %s", path, expect,
+             vg_status_name(out.status), out.summary);
+  want = vg_json_get(doc, "summary_contains");
+  for (i = 0; i < vg_json_len(want); i++)
+    if (strstr(out.summary, vg_json_str(vg_json_at(want, i))) == NULL)
+      fail_msg("%s: summary \"%s\" lacks \"%s\"", path, out.summary,
+               vg_json_str(vg_json_at(want, i)));
+  want = vg_json_get(doc, "predicts");
+  for (i = 0; i < vg_json_len(want); i++) {
+    unsigned k;
+    int found = 0;
+    for (k = 0; k < out.npredicts; k++)
+      found |= strcmp(out.predicts[k], vg_json_str(vg_json_at(want, i))) == 0;
+    if (!found)
+      fail_msg("%s: %s not predicted", path, vg_json_str(vg_json_at(want, i)));
+  }
+  if ((out.status == VG_ST_WARN || out.status == VG_ST_CRIT) &&
+      out.remedy[0] == '\0')
+    fail_msg("%s: a warning without a remedy", path);
+  vg_facts_reset(&facts);
+  vg_facts_reset(&memo);
+  vg_facts_reset(&memo_out);
+  vg_config_free(&cfg);
+  vg_json_free(doc);
+}
+
+int run_fixtures(const vg_probe_t *p) {
+  char dir[600], path[900];
+  uv_fs_t req;
+  uv_dirent_t ent;
+  int n = 0;
+  snprintf(dir, sizeof(dir), "%s/%s", VG_FIXTURES, p->id);
+  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) < 0)
+    fail_msg("no fixtures folder %s", dir);
+  while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
+    size_t l = strlen(ent.name);
+    if (l < 5 || strcmp(ent.name + l - 5, ".json") != 0) continue;
+    snprintf(path, sizeof(path), "%s/%s", dir, ent.name);
+    run_one(p, path);
+    n++;
+  }
+  uv_fs_req_cleanup(&req);
+  if (n == 0) fail_msg("no fixtures in %s", dir);
+  return n;
+}
