@@ -23,6 +23,7 @@ static char *slurp(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   char *buf;
   long n;
+  *len = 0;
   if (f == NULL) return NULL;
   fseek(f, 0, SEEK_END);
   n = ftell(f);
@@ -39,7 +40,7 @@ static char *slurp(const char *path, size_t *len) {
 }
 
 static void run_one(const vg_probe_t *p, const char *path) {
-  size_t len, i;
+  size_t len = 0, i;
   char *text = slurp(path, &len), err[200], msg[200];
   vg_json_t *doc = NULL;
   vg_facts_t facts, memo, memo_out;

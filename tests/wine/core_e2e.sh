@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Windows lane, issue 3: `vigil run --console` in one process, `vigil status
+# --json` over the real named pipe from another; scratch.space reads the
+# scratch folder planted in the Wine registry.
+# Usage: core_e2e.sh VIGIL_EXE   (WINEPREFIX set by ctest)
+set -euo pipefail
+exe=${1:?usage: core_e2e.sh VIGIL_EXE}
+: "${WINEPREFIX:?WINEPREFIX must be set}"
+export WINEDEBUG=-all
+work=$(mktemp -d)
+trap 'kill $agent 2>/dev/null || true; rm -rf "$work"' EXIT
+export VIGIL_HOME='C:\vigil-e2e'
+export VIGIL_PIPE="\\\\.\\pipe\\vigil-e2e-$$"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+key='HKLM\SOFTWARE\Microsoft\Windows Azure Backup'
+wine reg add "$key\\Setup" /v InstallPath /t REG_SZ \
+  /d 'C:\Program Files\Microsoft Azure Recovery Services Agent' /f /reg:64 >/dev/null
+wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ \
+  /d 'C:\MARS\Scratch\' /f /reg:64 >/dev/null
+mkdir -p "$WINEPREFIX/drive_c/MARS/Scratch" "$WINEPREFIX/drive_c/vigil-e2e"
+printf '[scratch.space]\ninterval = 1s\nbackup_bytes = 1G\n' \
+  > "$WINEPREFIX/drive_c/vigil-e2e/vigil.ini"
+
+wine "$exe" run --console > "$work/agent.out" 2>&1 &
+agent=$!
+rc=3
+for _ in $(seq 1 60); do
+  set +e
+  wine "$exe" status --json > "$work/status.json" 2> "$work/status.err"
+  rc=$?
+  set -e
+  [ $rc -ne 3 ] && break
+  sleep 0.5
+done
+[ $rc -eq 0 ] || { cat "$work/status.err" "$work/agent.out" >&2; fail "status exit $rc"; }
+python3 - "$work/status.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+p = {x["id"]: x for x in doc["probes"]}["scratch.space"]
+assert doc["overall"] == "ok", doc
+assert p["status"] == "ok", p
+assert p["facts"]["path"] == "C:\\MARS\\Scratch", p["facts"]
+assert p["facts"]["path_source"] == "registry", p["facts"]
+assert p["facts"]["install_path"].endswith("Recovery Services Agent"), p["facts"]
+assert p["facts"]["free_bytes"] > 0 and p["facts"]["total_bytes"] > 0
+print("status over \\\\.\\pipe: scratch.space ok at", p["facts"]["path"])
+PY
+
+# A scratch folder on a drive that does not exist: unknown, with the reason.
+wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ /d 'Q:\Scratch' /f /reg:64 >/dev/null
+set +e
+wine "$exe" check --json scratch.space > "$work/check.json"
+rc=$?
+set -e
+[ $rc -eq 3 ] || fail "check with a missing drive: exit $rc, want 3"
+python3 - "$work/check.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["probes"][0]
+assert p["status"] == "unknown", p
+assert "Q:\\Scratch" in p["summary"], p["summary"]
+print("missing drive:", p["summary"])
+PY
+echo "2 passed, 0 failed"
