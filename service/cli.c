@@ -18,6 +18,7 @@ typedef struct vg_cli_s {
   char pipe[1024];
   int json;
   const char *since;
+  const char *limit;
   int console;
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
@@ -176,6 +177,7 @@ static int cmd_history(vg_cli_t *c) {
   vg_jw_kstr(&w, "cmd", "history");
   vg_jw_kstr(&w, "probe", c->args[0]);
   vg_jw_kstr(&w, "since", c->since ? c->since : "7d");
+  if (c->limit) vg_jw_kint(&w, "limit", strtol(c->limit, NULL, 10));
   vg_jw_obj_end(&w);
   req = vg_jw_steal(&w, NULL);
   rc = req ? print_rows(c, req, "samples", 0) : 3;
@@ -191,6 +193,7 @@ static int cmd_events(vg_cli_t *c) {
   vg_jw_obj_begin(&w);
   vg_jw_kstr(&w, "cmd", "events");
   vg_jw_kstr(&w, "since", c->since ? c->since : "24h");
+  if (c->limit) vg_jw_kint(&w, "limit", strtol(c->limit, NULL, 10));
   vg_jw_obj_end(&w);
   req = vg_jw_steal(&w, NULL);
   rc = req ? print_rows(c, req, "events", 1) : 3;
@@ -331,9 +334,10 @@ static const vg_cmd_t commands[] = {
      "check [--json] [PROBE..]   run probes once here; exit 0 ok, 1 warn, 2 "
      "crit, 3 unknown"},
     {"history", cmd_history, NULL,
-     "history PROBE [--since 7d] [--json]  samples of one probe"},
+     "history PROBE [--since 7d] [--limit N] [--json]  samples of one "
+     "probe"},
     {"events", cmd_events, NULL,
-     "events [--since 24h] [--json]        state changes"},
+     "events [--since 24h] [--limit N] [--json]        state changes"},
     {"version", cmd_version, NULL, "version                    print the "
                                    "version"},
     {"--version", cmd_version, NULL, NULL},
@@ -386,13 +390,14 @@ int vg_cli_main(int argc, char **argv) {
     if (strcmp(arg, "--json") == 0) c.json = 1;
     else if (strcmp(arg, "--console") == 0) c.console = 1;
     else if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--home") == 0 ||
-              strcmp(arg, "--pipe") == 0)) {
+              strcmp(arg, "--pipe") == 0 || strcmp(arg, "--limit") == 0)) {
       if (a + 1 >= argc) {
         fprintf(stderr, "vigil %s: %s needs a value\n", argv[1], arg);
         return 2;
       }
       a++;
       if (arg[2] == 's') c.since = argv[a];
+      else if (arg[2] == 'l') c.limit = argv[a];
       else if (arg[2] == 'h') vg_strlcpy(c.home, argv[a], sizeof(c.home));
       else {
         vg_strlcpy(c.pipe, argv[a], sizeof(c.pipe));
@@ -413,6 +418,16 @@ int vg_cli_main(int argc, char **argv) {
     fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1],
             c.args[0]);
     return 2;
+  }
+  if (c.limit) {
+    char *end;
+    long l = strtol(c.limit, &end, 10);
+    if (*end || l < 1 || l > 10000 ||
+        (cmd->fn != cmd_history && cmd->fn != cmd_events)) {
+      fprintf(stderr, "vigil %s: --limit takes 1 to 10000 and applies to "
+                      "history and events\n", argv[1]);
+      return 2;
+    }
   }
   if (c.since && cmd->fn != cmd_history && cmd->fn != cmd_events) {
     fprintf(stderr, "vigil %s: --since applies to history and events\n",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: native (Debug, ASan + UBSan) and Windows (mingw-w64,
-# under Wine in a throwaway prefix), after making sure the dependencies are
-# in place. Usage: tools/test.sh [native|windows|all]   (default: all)
+# Runs every test: native (Debug, ASan + UBSan), native-release (the soak
+# under valgrind) and Windows (mingw-w64, under Wine in a throwaway prefix),
+# after making sure the dependencies are in place.
+# Usage: tools/test.sh [native|native-release|windows|all]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lane=${1:-all}
@@ -21,8 +22,10 @@ run_lane() {
 
 case "$lane" in
   native) run_lane native ;;
+  native-release) run_lane native-release ;;
   windows) run_lane windows ;;
-  all) run_lane native; run_lane windows ;;
-  *) echo "usage: tools/test.sh [native|windows|all]" >&2; exit 2 ;;
+  all) run_lane native; run_lane native-release; run_lane windows ;;
+  *) echo "usage: tools/test.sh [native|native-release|windows|all]" >&2
+     exit 2 ;;
 esac
 echo "==> all $lane tests passed"
