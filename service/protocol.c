@@ -20,11 +20,14 @@ static void proto_error(vg_jw_t *w, const char *fmt, ...)
     VG_PRINTF(2, 3);
 
 static void proto_error(vg_jw_t *w, const char *fmt, ...) {
-  char msg[512];
+  char msg[512], *c;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
+  /* Echoed request text must not break the one-line message. */
+  for (c = msg; *c; c++)
+    if ((unsigned char)*c < 0x20) *c = '?';
   vg_jw_kbool(w, "ok", 0);
   vg_jw_kstr(w, "error", msg);
 }
@@ -101,6 +104,10 @@ static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
     return;
   }
   if (proto_window(a, req, "7d", &since, &limit, w)) return;
+  if (vg_agent_store(a) == NULL) {
+    proto_error(w, "history is kept only by the running service");
+    return;
+  }
   vg_agent_flush(a); /* answer with what is recorded, including this cycle */
   vg_jw_kbool(w, "ok", 1);
   vg_jw_kstr(w, "probe", probe);
@@ -121,6 +128,10 @@ static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
     return;
   }
   if (proto_window(a, req, "24h", &since, &limit, w)) return;
+  if (vg_agent_store(a) == NULL) {
+    proto_error(w, "events are kept only by the running service");
+    return;
+  }
   vg_agent_flush(a);
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "events");

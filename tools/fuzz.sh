@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing with libFuzzer (clang). The test lanes run the same
+# targets through tests/fuzz/driver.c; this digs deeper.
+# Usage: tools/fuzz.sh [json|config|protocol] [SECONDS]   (default: all, 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+targets=${1:-"json config protocol"}
+secs=${2:-60}
+if ! command -v clang >/dev/null; then
+  echo "tools/fuzz.sh: needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev" >&2
+  exit 2
+fi
+out=build/fuzz
+mkdir -p "$out"
+srcs="service/vg.c service/json.c service/config.c service/report.c service/scheduler.c
+service/agent.c service/protocol.c service/server.c service/client.c service/run.c service/cli.c
+service/posix/platform_posix.c service/posix/pipe_posix.c probes/*.c probes/posix/os_posix.c store/store.c"
+for t in $targets; do
+  # shellcheck disable=SC2086
+  clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+    -Iservice -Iprobes -Istore tests/fuzz/fuzz_"$t".c $srcs \
+    -luv -lsqlite3 -lz -lm -lpthread -o "$out/fuzz_$t"
+  mkdir -p "$out/corpus_$t"
+  "$out/fuzz_$t" -max_total_time="$secs" -max_len=70000 "$out/corpus_$t" tests/fuzz/corpus/"$t"
+done
