@@ -28,4 +28,4 @@ case "$lane" in
   *) echo "usage: tools/test.sh [native|native-release|windows|all]" >&2
      exit 2 ;;
 esac
-echo "==> all $lane tests passed"
+echo "==> every test passed (lanes: $lane)"
