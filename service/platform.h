@@ -4,6 +4,7 @@
 #ifndef VG_PLATFORM_H
 #define VG_PLATFORM_H
 
+#include "alerts.h"
 #include "probe.h"
 
 #include <stddef.h>
@@ -32,9 +33,10 @@ typedef enum {
   VG_EV_START_FAILED
 } vg_event_kind_t;
 void vg_events_lifecycle(vg_event_kind_t kind, const char *text);
-/* A probe's status change. */
-void vg_events_probe(const char *probe_id, vg_status_t old_status,
-                     const vg_finding_t *f);
+/* A probe alert the alerts engine decided to report (alerts.h): on
+ * Windows one Event Log entry whose id follows the kind, with the six
+ * inserts of vg_alert_inserts(). */
+void vg_events_alert(const vg_alert_t *a);
 
 /* Windows service commands (SCM); on POSIX they print that they apply to
  * Windows only and return 2. argv/argc are the arguments after the verb. */

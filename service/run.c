@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include "agent.h"
+#include "alerts.h"
 #include "cli.h"
 #include "platform.h"
 #include "report.h"
@@ -18,6 +19,8 @@ typedef struct vg_runner_s {
   uv_loop_t loop;
   uv_signal_t sigint, sigterm;
   uv_async_t stop_async;
+  uv_timer_t settle; /* flood control: when a held probe may settle */
+  vg_alerts_t alerts;
   vg_agent_t *agent;
   const vg_run_opts_t *opts;
   int stopping;
@@ -49,12 +52,41 @@ static void print_table(vg_runner_t *r) {
   free(text);
 }
 
+static void settle_cb(uv_timer_t *t);
+
+/* Arms the settle timer for the earliest held probe, if any. */
+static void settle_rearm(vg_runner_t *r) {
+  int64_t due;
+  if (r->stopping) return;
+  due = vg_alerts_next_settle(&r->alerts, vg_agent_now(r->agent));
+  if (due >= 0) uv_timer_start(&r->settle, settle_cb, (uint64_t)due + 1, 0);
+  else uv_timer_stop(&r->settle);
+}
+
+static void settle_cb(uv_timer_t *t) {
+  vg_runner_t *r = t->data;
+  int64_t now = vg_agent_now(r->agent);
+  vg_alert_t al;
+  size_t i;
+  for (i = 0; i < vg_agent_nprobes(r->agent); i++) {
+    const vg_probe_rt_t *rt = vg_agent_probe(r->agent, i);
+    if (vg_alerts_settle(&r->alerts, i, rt->probe->id, &rt->finding, now,
+                         &al))
+      vg_events_alert(&al);
+  }
+  settle_rearm(r);
+}
+
 static void on_change(vg_agent_t *a, const vg_probe_rt_t *rt,
                       vg_status_t old_status, int64_t old_since, void *ud) {
   vg_runner_t *r = ud;
   char t[40];
-  (void)old_since;
-  vg_events_probe(rt->probe->id, old_status, &rt->finding);
+  vg_alert_t al;
+  if (vg_alerts_change(&r->alerts, (size_t)(rt - vg_agent_probe(a, 0)),
+                       rt->probe->id, old_status, old_since, &rt->finding,
+                       vg_agent_now(a), &al))
+    vg_events_alert(&al);
+  settle_rearm(r);
   if (!r->opts->console) return;
   if (!r->first_table_done) {
     if (vg_agent_complete(a)) {
@@ -75,6 +107,7 @@ static void stopped_cb(vg_agent_t *a, void *ud) {
   uv_close((uv_handle_t *)&r->sigint, NULL);
   uv_close((uv_handle_t *)&r->sigterm, NULL);
   uv_close((uv_handle_t *)&r->stop_async, NULL);
+  uv_close((uv_handle_t *)&r->settle, NULL);
 }
 
 static void runner_stop(vg_runner_t *r) {
@@ -111,14 +144,19 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   memset(&r, 0, sizeof(r));
   r.opts = o;
   uv_once(&runner_once, runner_init_mutex);
+  vg_events_open();
   rc = vg_platform_mkdir(o->home);
   if (rc != 0) {
     snprintf(err, errsz, "cannot create the data folder %s: %s", o->home,
              vg_strerror(rc));
+    vg_events_lifecycle(VG_EV_START_FAILED, err);
+    vg_events_close();
     return rc;
   }
   if (uv_loop_init(&r.loop) != 0) {
     snprintf(err, errsz, "cannot create the event loop");
+    vg_events_lifecycle(VG_EV_START_FAILED, err);
+    vg_events_close();
     return VG_EIO;
   }
   memset(&ao, 0, sizeof(ao));
@@ -127,7 +165,6 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   ao.pipe_name = o->pipe;
   ao.on_change = on_change;
   ao.on_change_ud = &r;
-  vg_events_open();
   rc = vg_agent_start(&r.agent, &r.loop, &ao, err, errsz);
   if (rc != 0) {
     uv_run(&r.loop, UV_RUN_DEFAULT);
@@ -144,7 +181,17 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   uv_signal_init(&r.loop, &r.sigint);
   uv_signal_init(&r.loop, &r.sigterm);
   uv_async_init(&r.loop, &r.stop_async, stop_async_cb);
-  r.sigint.data = r.sigterm.data = r.stop_async.data = &r;
+  uv_timer_init(&r.loop, &r.settle);
+  r.sigint.data = r.sigterm.data = r.stop_async.data = r.settle.data = &r;
+  {
+    /* Flood control reads agent.flap_*; no probe reports before uv_run. */
+    const vg_config_t *cfg = vg_agent_config(r.agent);
+    if (vg_alerts_init(
+            &r.alerts, vg_agent_nprobes(r.agent),
+            (int64_t)vg_config_get_num(cfg, "agent", "flap_window", 900e3),
+            (unsigned)vg_config_get_num(cfg, "agent", "flap_max", 4)) != 0)
+      vg_alerts_init(&r.alerts, vg_agent_nprobes(r.agent), 0, 1);
+  }
   uv_signal_start(&r.sigint, signal_cb, SIGINT);
   uv_signal_start(&r.sigterm, signal_cb, SIGTERM);
   uv_mutex_lock(&runner_mutex);
@@ -162,6 +209,7 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   runner_active = NULL;
   uv_mutex_unlock(&runner_mutex);
   rc = uv_loop_close(&r.loop);
+  vg_alerts_free(&r.alerts);
   vg_events_lifecycle(VG_EV_STOPPED, rc == 0 ? "Vigil stopped"
                                              : "Vigil stopped (probe "
                                                "workers abandoned)");

@@ -61,14 +61,14 @@ void vg_events_lifecycle(vg_event_kind_t kind, const char *text) {
   fprintf(stderr, "vigil: %s\n", text);
 }
 
-void vg_events_probe(const char *probe_id, vg_status_t old_status,
-                     const vg_finding_t *f) {
-  int pri = f->status == VG_ST_CRIT   ? LOG_ERR
-            : f->status == VG_ST_WARN ? LOG_WARNING
-                                      : LOG_INFO;
-  if (events_syslog)
-    syslog(pri, "%s: %s -> %s: %s", probe_id, vg_status_name(old_status),
-           vg_status_name(f->status), f->summary);
+void vg_events_alert(const vg_alert_t *a) {
+  char line[2048];
+  int pri = a->status == VG_ST_CRIT ? LOG_ERR
+            : a->status == VG_ST_WARN || a->status == VG_ST_UNKNOWN ||
+                    a->kind == VG_ALERT_FLAPPING
+                ? LOG_WARNING
+                : LOG_INFO;
+  if (events_syslog) syslog(pri, "%s", vg_alert_line(a, line, sizeof(line)));
 }
 
 static int posix_only_windows(const char *verb) {

@@ -1,0 +1,36 @@
+/* events_doc.h: reads service/messages.mc and docs/events.md into one shape
+ * so tests can hold them (and the compiled message table) against each
+ * other. */
+#ifndef VG_EVENTS_DOC_H
+#define VG_EVENTS_DOC_H
+
+#include <stddef.h>
+
+#define ED_MAX 64
+
+typedef struct ed_msg_s {
+  unsigned id;     /* MessageId / the id column (low 16 bits) */
+  char level[16];  /* Information, Warning, Error; Category for categories */
+  char symbol[64]; /* VG_MSG_..., VG_CAT_... ("" where a source has none) */
+  char text[2048]; /* message text, lines joined with '\n', no final '\n' */
+} ed_msg_t;
+
+typedef struct ed_doc_s {
+  ed_msg_t rows[ED_MAX]; /* events table and categories table */
+  size_t nrows;
+  ed_msg_t texts[ED_MAX]; /* "### <id> <SYMBOL>" sections with their text */
+  size_t ntexts;
+} ed_doc_t;
+
+/* Parse a .mc file: one entry per message, level from Severity (Success =
+ * Category). Returns the count, or -1 with a message in err. */
+int ed_parse_mc(const char *path, ed_msg_t *out, size_t max, char *err,
+                size_t errsz);
+/* Parse docs/events.md. Returns 0, or -1 with a message in err. */
+int ed_parse_doc(const char *path, ed_doc_t *doc, char *err, size_t errsz);
+/* Finds id in a list; NULL when absent. */
+const ed_msg_t *ed_find(const ed_msg_t *list, size_t n, unsigned id);
+/* The full 32-bit message id for a level ("Warning" -> 0x80000000 | id). */
+unsigned long ed_full_id(const ed_msg_t *m);
+
+#endif
