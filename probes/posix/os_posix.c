@@ -134,6 +134,7 @@ static int posix_count_files(const char *dir, const char *pattern,
   *count = 0;
   if (d == NULL) return posix_err(errno);
   while ((e = readdir(d)) != NULL) {
+    if (e->d_type == DT_DIR) continue; /* plain files, as on Windows */
     if (fnmatch(pattern, e->d_name, FNM_CASEFOLD) != 0) continue;
     if (++*count == stop_at) break;
   }

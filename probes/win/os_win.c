@@ -98,10 +98,35 @@ static int win_reg_enum_values(const char *key, unsigned flags,
   return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
 }
 
+/* Calls cb with the name of each subkey of HKLM\key (val is NULL) until
+ * cb returns non-zero. Returns 0, VG_ENOENT when the key is absent, or the
+ * mapped error of the first failing call. Worker thread. */
 static int win_reg_enum_keys(const char *key, unsigned flags,
                              vg_reg_enum_cb cb, void *ud) {
-  (void)key, (void)flags, (void)cb, (void)ud;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  wchar_t *wk = vg_wide(key), name[256]; /* key names are <= 255 chars */
+  char u8[1024];
+  HKEY hk = NULL;
+  LSTATUS st;
+  DWORD i, len;
+  int rc = 0;
+  if (wk == NULL) return VG_ENOMEM;
+  st = RegOpenKeyExW(HKEY_LOCAL_MACHINE, wk, 0,
+                     KEY_ENUMERATE_SUB_KEYS | win_view(flags), &hk);
+  free(wk);
+  if (st != ERROR_SUCCESS) return vg_win_err((DWORD)st);
+  for (i = 0;; i++) {
+    len = (DWORD)VG_ARRAY_SIZE(name);
+    st = RegEnumKeyExW(hk, i, name, &len, NULL, NULL, NULL, NULL);
+    if (st == ERROR_NO_MORE_ITEMS) break;
+    if (st != ERROR_SUCCESS) {
+      rc = vg_win_err((DWORD)st);
+      break;
+    }
+    if (vg_utf8(name, u8, sizeof(u8)) != 0) continue;
+    if (cb(u8, NULL, ud)) break;
+  }
+  RegCloseKey(hk);
+  return rc;
 }
 
 static int win_expand_env(const char *in, char *out, size_t outsz) {
@@ -187,15 +212,143 @@ static int win_file_attrs(const char *path, uint32_t *attrs) {
   return 0;
 }
 
-static int win_notsup_dir(const char *dir) {
-  (void)dir;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+/* Returns dir + suffix as a malloc'd UTF-16 path, with the \\?\ prefix
+ * once it is too long for the plain Win32 form (MAX_PATH), so deep folders
+ * read as well as short ones; NULL when out of memory. */
+static wchar_t *win_long_path(const char *dir, const char *suffix) {
+  size_t nd = strlen(dir), ns = strlen(suffix), i, o = 0;
+  char *u8 = malloc(nd + ns + 16);
+  wchar_t *w;
+  if (u8 == NULL) return NULL;
+  if (nd + ns >= MAX_PATH - 12 && strncmp(dir, "\\\\?\\", 4) != 0) {
+    if (dir[0] == '\\' && dir[1] == '\\') { /* \\server\share */
+      memcpy(u8, "\\\\?\\UNC", 7);
+      o = 7;
+      dir++;
+      nd--;
+    } else if (nd >= 3 && dir[1] == ':') {
+      memcpy(u8, "\\\\?\\", 4);
+      o = 4;
+    }
+  }
+  /* \\?\ paths are not normalised: use only backslashes. */
+  for (i = 0; i < nd; i++) u8[o++] = dir[i] == '/' ? '\\' : dir[i];
+  for (i = 0; i < ns; i++) u8[o++] = suffix[i] == '/' ? '\\' : suffix[i];
+  u8[o] = '\0';
+  w = vg_wide(u8);
+  free(u8);
+  return w;
 }
 
+/* Creates, writes one byte to and deletes a uniquely named file in dir, the
+ * way an application proves it may write there. Returns 0 or the mapped
+ * error (VG_EACCES for a folder it may not write). Worker thread. */
+static int win_probe_write(const char *dir) {
+  static volatile LONG seq;
+  char name[96];
+  int attempt, rc = VG_EIO;
+  for (attempt = 0; attempt < 8; attempt++) {
+    wchar_t *w;
+    HANDLE h;
+    DWORD wrote = 0;
+    snprintf(name, sizeof(name), "\\.vigil-probe-%lu-%lu-%ld.tmp",
+             (unsigned long)GetCurrentProcessId(),
+             (unsigned long)GetTickCount(), (long)InterlockedIncrement(&seq));
+    w = win_long_path(dir, name);
+    if (w == NULL) return VG_ENOMEM;
+    h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_HIDDEN |
+                        FILE_FLAG_DELETE_ON_CLOSE,
+                    NULL);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+      DWORD e = GetLastError();
+      if (e == ERROR_FILE_EXISTS) continue;
+      return vg_win_err(e);
+    }
+    rc = WriteFile(h, "v", 1, &wrote, NULL) && wrote == 1
+             ? 0
+             : vg_win_err(GetLastError());
+    CloseHandle(h); /* FILE_FLAG_DELETE_ON_CLOSE removes it */
+    return rc;
+  }
+  return rc;
+}
+
+/* Case-insensitive match of an ASCII glob ('*', '?') against a name, as
+ * fnmatch(FNM_CASEFOLD) does on POSIX. Needed because FindFirstFileExW also
+ * matches 8.3 short names ("*.tmp" would count "x.tmpl" via X~1.TMP). */
+static int win_glob(const wchar_t *pat, const wchar_t *s) {
+  const wchar_t *star = NULL, *resume = NULL;
+  while (*s) {
+    if (*pat == L'*') {
+      star = ++pat;
+      resume = s;
+    } else if (*pat == L'?' ||
+               (*pat && towlower(*pat) == towlower(*s))) {
+      pat++;
+      s++;
+    } else if (star) {
+      pat = star;
+      s = ++resume;
+    } else {
+      return 0;
+    }
+  }
+  while (*pat == L'*') pat++;
+  return *pat == L'\0';
+}
+
+/* Counts the plain files of dir whose name matches pattern; stops once
+ * *count reaches stop_at (0 = no limit). Uses the basic info level and large
+ * fetches, so 65,000 entries cost a few directory reads. Worker thread. */
 static int win_count_files(const char *dir, const char *pattern,
                            uint64_t stop_at, uint64_t *count) {
-  (void)dir, (void)pattern, (void)stop_at, (void)count;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  WIN32_FIND_DATAW fd;
+  HANDLE h;
+  wchar_t *w, *wpat;
+  char *suffix;
+  DWORD e;
+  int rc = 0;
+  *count = 0;
+  suffix = malloc(strlen(pattern) + 2);
+  if (suffix == NULL) return VG_ENOMEM;
+  suffix[0] = '\\';
+  strcpy(suffix + 1, pattern);
+  w = win_long_path(dir, suffix);
+  wpat = vg_wide(pattern);
+  free(suffix);
+  if (w == NULL || wpat == NULL) {
+    free(w);
+    free(wpat);
+    return VG_ENOMEM;
+  }
+  h = FindFirstFileExW(w, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL,
+                       FIND_FIRST_EX_LARGE_FETCH);
+  free(w);
+  if (h == INVALID_HANDLE_VALUE) {
+    e = GetLastError();
+    free(wpat);
+    if (e == ERROR_FILE_NOT_FOUND) { /* folder exists, nothing matches */
+      uint32_t attrs = 0;
+      rc = win_file_attrs(dir, &attrs);
+      if (rc == 0 && !(attrs & FILE_ATTRIBUTE_DIRECTORY)) rc = VG_ENOENT;
+      return rc;
+    }
+    return e == ERROR_DIRECTORY ? VG_ENOENT : vg_win_err(e);
+  }
+  do {
+    if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+    if (!win_glob(wpat, fd.cFileName)) continue;
+    if (++*count == stop_at) break;
+  } while (FindNextFileW(h, &fd));
+  if (*count != stop_at || stop_at == 0) {
+    e = GetLastError();
+    if (e != ERROR_NO_MORE_FILES && e != ERROR_SUCCESS) rc = vg_win_err(e);
+  }
+  FindClose(h);
+  free(wpat);
+  return rc;
 }
 
 static int win_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
@@ -208,14 +361,114 @@ static int win_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
   return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
 }
 
+/* Fixed file version (VS_FIXEDFILEINFO.dwFileVersion) of an executable.
+ * Returns 0, VG_ENOENT when the file or its version resource is absent, or
+ * the mapped error. Worker thread. */
 static int win_file_version(const char *path, uint16_t v[4]) {
-  (void)path, (void)v;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  wchar_t *w = vg_wide(path);
+  DWORD size, ignored = 0;
+  void *buf = NULL;
+  VS_FIXEDFILEINFO *fi = NULL;
+  UINT len = 0;
+  int rc = 0;
+  if (w == NULL) return VG_ENOMEM;
+  size = GetFileVersionInfoSizeW(w, &ignored);
+  if (size == 0) {
+    DWORD e = GetLastError();
+    rc = e == ERROR_RESOURCE_DATA_NOT_FOUND ||
+                 e == ERROR_RESOURCE_TYPE_NOT_FOUND ||
+                 e == ERROR_RESOURCE_NAME_NOT_FOUND
+             ? VG_ENOENT
+             : vg_win_err(e);
+    goto done;
+  }
+  buf = malloc(size);
+  if (buf == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  if (!GetFileVersionInfoW(w, 0, size, buf)) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  if (!VerQueryValueW(buf, L"\\", (void **)&fi, &len) || fi == NULL ||
+      len < sizeof(*fi) || fi->dwSignature != 0xFEEF04BDu) {
+    rc = VG_ENOENT;
+    goto done;
+  }
+  v[0] = HIWORD(fi->dwFileVersionMS);
+  v[1] = LOWORD(fi->dwFileVersionMS);
+  v[2] = HIWORD(fi->dwFileVersionLS);
+  v[3] = LOWORD(fi->dwFileVersionLS);
+done:
+  free(buf);
+  free(w);
+  return rc;
 }
 
+/* State, start type (with delayed auto-start), process, exit code, binary
+ * and account of a service. Returns 0, VG_ENOENT when it does not exist, or
+ * the mapped error (VG_EACCES without query rights). Worker thread. */
 static int win_svc_query(const char *name, vg_svc_info_t *out) {
-  (void)name, (void)out;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  wchar_t *w = vg_wide(name);
+  SC_HANDLE scm = NULL, svc = NULL;
+  SERVICE_STATUS_PROCESS ssp;
+  QUERY_SERVICE_CONFIGW *qc = NULL;
+  SERVICE_DELAYED_AUTO_START_INFO das;
+  DWORD need = 0;
+  int rc = 0;
+  memset(out, 0, sizeof(*out));
+  if (w == NULL) return VG_ENOMEM;
+  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if (scm == NULL) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  svc = OpenServiceW(scm, w, SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG);
+  if (svc == NULL) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  if (!QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (BYTE *)&ssp,
+                            sizeof(ssp), &need)) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  out->state = (int)ssp.dwCurrentState;
+  out->pid = ssp.dwProcessId;
+  out->exit_code = ssp.dwWin32ExitCode == ERROR_SERVICE_SPECIFIC_ERROR
+                       ? ssp.dwServiceSpecificExitCode
+                       : ssp.dwWin32ExitCode;
+  need = 0;
+  if (!QueryServiceConfigW(svc, NULL, 0, &need) &&
+      GetLastError() != ERROR_INSUFFICIENT_BUFFER) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  qc = malloc(need ? need : sizeof(*qc));
+  if (qc == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  if (!QueryServiceConfigW(svc, qc, need, &need)) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  out->start_type = (int)qc->dwStartType;
+  if (qc->lpBinaryPathName)
+    vg_utf8(qc->lpBinaryPathName, out->binary, sizeof(out->binary));
+  if (qc->lpServiceStartName)
+    vg_utf8(qc->lpServiceStartName, out->account, sizeof(out->account));
+  /* Optional: older systems and Wine may not know it; not an error. */
+  if (QueryServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
+                           (BYTE *)&das, sizeof(das), &need))
+    out->delayed = das.fDelayedAutostart != FALSE;
+done:
+  free(qc);
+  if (svc) CloseServiceHandle(svc);
+  if (scm) CloseServiceHandle(scm);
+  free(w);
+  return rc;
 }
 
 static const vg_os_t win_os = {
@@ -227,7 +480,7 @@ static const vg_os_t win_os = {
     .fixed_volumes_used = win_fixed_volumes_used,
     .volume_info = win_volume_info,
     .file_attrs = win_file_attrs,
-    .probe_write = win_notsup_dir,
+    .probe_write = win_probe_write,
     .count_files = win_count_files,
     .list_dir = win_list_dir,
     .file_crc32 = win_file_crc32,
