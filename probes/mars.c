@@ -1,6 +1,7 @@
 /* mars.c: where the MARS agent is installed and where its scratch is. */
 #include "mars.h"
 
+#include "probe.h"
 #include "vg.h"
 
 #include <ctype.h>
@@ -73,4 +74,13 @@ int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f) {
   if (rc == 0 && loc->installed)
     rc = vg_facts_set_str(f, "install_path", loc->install_path);
   return rc;
+}
+
+int vg_mars_absent(const vg_facts_t *f, vg_finding_t *out) {
+  if (vg_facts_bool_or(f, "mars_installed", 0)) return 0;
+  vg_finding_set(out, VG_ST_NA, "",
+                 "MARS agent is not installed (no InstallPath under "
+                 "HKLM\\%s); see mars.install",
+                 VG_MARS_SETUP_KEY);
+  return 1;
 }

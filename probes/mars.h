@@ -31,6 +31,12 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out);
 /* Adds mars_installed / install_path facts. */
 int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f);
 
+/* For evaluate of probes that need the agent: when facts say MARS is not
+ * installed, sets the one n/a finding every such probe reports and returns
+ * 1; returns 0 otherwise. Pure. */
+struct vg_finding_s;
+int vg_mars_absent(const vg_facts_t *f, struct vg_finding_s *out);
+
 /* Removes trailing path separators (not from a root like "C:\" or "/"). */
 void vg_path_strip_trailing(char *path);
 /* Case-insensitive path equality ignoring trailing separators and treating

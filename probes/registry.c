@@ -2,9 +2,21 @@
 #include "probe.h"
 
 extern const vg_probe_t vg_probe_scratch_space;
+extern const vg_probe_t vg_probe_mars_install;
+extern const vg_probe_t vg_probe_mars_engine;
+extern const vg_probe_t vg_probe_scratch_config;
+extern const vg_probe_t vg_probe_scratch_attributes;
+extern const vg_probe_t vg_probe_scratch_kek;
+extern const vg_probe_t vg_probe_temp_files;
 
 const vg_probe_t *const vg_probes[] = {
     &vg_probe_scratch_space,
+    &vg_probe_mars_install,
+    &vg_probe_mars_engine,
+    &vg_probe_scratch_config,
+    &vg_probe_scratch_attributes,
+    &vg_probe_scratch_kek,
+    &vg_probe_temp_files,
 };
 
 const size_t vg_nprobes = sizeof(vg_probes) / sizeof(vg_probes[0]);

@@ -1,0 +1,127 @@
+/* mars_engine.c: the MARS engine service (obengine, cbengine.exe): present,
+ * not disabled, running, started automatically (probes.md: mars.engine). */
+#include "config.h"
+#include "mars.h"
+#include "probe.h"
+#include "vg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const mars_engine_states[] = {
+    "?",       "stopped",          "start_pending", "stop_pending",
+    "running", "continue_pending", "pause_pending", "paused"};
+static const char *const mars_engine_starts[] = {"boot", "system", "auto",
+                                                 "manual", "disabled"};
+
+static int mars_engine_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
+  vg_mars_loc_t loc;
+  vg_svc_info_t si;
+  int rc = vg_mars_locate(ctx->os, &loc);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
+                         VG_MARS_SETUP_KEY, vg_strerror(rc));
+  vg_mars_facts(&loc, f);
+  if (!loc.installed) return 0;
+  vg_facts_set_str(f, "service", VG_MARS_ENGINE_SERVICE);
+  rc = ctx->os->svc_query(VG_MARS_ENGINE_SERVICE, &si);
+  if (rc == VG_ENOENT) {
+    vg_facts_set_bool(f, "service_exists", 0);
+    return 0;
+  }
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot query the %s service: %s",
+                         VG_MARS_ENGINE_SERVICE, vg_strerror(rc));
+  vg_facts_set_bool(f, "service_exists", 1);
+  vg_facts_set_str(f, "state",
+                   si.state > 0 && (size_t)si.state <
+                                       VG_ARRAY_SIZE(mars_engine_states)
+                       ? mars_engine_states[si.state]
+                       : "?");
+  vg_facts_set_str(f, "start_type",
+                   si.start_type >= 0 && (size_t)si.start_type <
+                                             VG_ARRAY_SIZE(mars_engine_starts)
+                       ? mars_engine_starts[si.start_type]
+                       : "?");
+  vg_facts_set_bool(f, "delayed_auto_start", si.delayed);
+  vg_facts_set_int(f, "pid", si.pid);
+  vg_facts_set_int(f, "exit_code", si.exit_code);
+  vg_facts_set_str(f, "binary", si.binary);
+  vg_facts_set_str(f, "account", si.account);
+  return 0;
+}
+
+static int mars_engine_is(const char *s, const char *want) {
+  return s && strcmp(s, want) == 0;
+}
+
+static void mars_engine_evaluate(const vg_facts_t *f,
+                                 const vg_eval_params_t *p,
+                                 const vg_finding_t *prev,
+                                 vg_finding_t *out) {
+  const char *state = vg_facts_get_str(f, "state");
+  const char *start = vg_facts_get_str(f, "start_type");
+  int64_t exit_code = vg_facts_int_or(f, "exit_code", 0);
+  const char *start_it =
+      "Start the engine with `net start obengine` and set its start type "
+      "to Automatic (docs/probes.md#marsengine).";
+  (void)p, (void)prev;
+
+  if (vg_mars_absent(f, out)) return;
+  if (state == NULL && !vg_facts_bool_or(f, "service_exists", 0)) {
+    vg_finding_set(out, VG_ST_CRIT,
+                   "Reinstall the MARS agent so that it registers the "
+                   "obengine service (docs/probes.md#marsengine).",
+                   "MARS engine service obengine is not installed");
+  } else if (mars_engine_is(start, "disabled")) {
+    vg_finding_set(out, VG_ST_CRIT,
+                   "Set the obengine service's start type to Automatic "
+                   "(sc config obengine start= auto) and run `net start "
+                   "obengine` (docs/probes.md#marsengine).",
+                   "MARS engine service obengine is disabled (state %s)",
+                   state ? state : "?");
+  } else if (!mars_engine_is(state, "running") &&
+             !mars_engine_is(state, "start_pending") &&
+             !mars_engine_is(state, "continue_pending")) {
+    if (exit_code != 0 && exit_code != 1077) /* 1077: never started */
+      vg_finding_set(out, VG_ST_CRIT, start_it,
+                     "MARS engine service obengine is %s (start type %s, "
+                     "last exit code %lld)",
+                     state ? state : "?", start ? start : "?",
+                     (long long)exit_code);
+    else
+      vg_finding_set(out, VG_ST_CRIT, start_it,
+                     "MARS engine service obengine is %s (start type %s)",
+                     state ? state : "?", start ? start : "?");
+  } else if (!mars_engine_is(state, "running")) {
+    vg_finding_set(out, VG_ST_WARN, start_it,
+                   "MARS engine service obengine is starting (%s, start "
+                   "type %s)",
+                   state, start ? start : "?");
+  } else if (mars_engine_is(start, "manual")) {
+    vg_finding_set(out, VG_ST_WARN, start_it,
+                   "MARS engine service obengine is running but its start "
+                   "type is manual; it will not start after a reboot");
+  } else {
+    vg_finding_set(out, VG_ST_OK, start_it,
+                   "MARS engine service obengine is running (start type "
+                   "%s%s, pid %lld)",
+                   start ? start : "?",
+                   vg_facts_bool_or(f, "delayed_auto_start", 0) ? ", delayed"
+                                                                 : "",
+                   (long long)vg_facts_int_or(f, "pid", 0));
+    return;
+  }
+  vg_finding_predict(out, "cannot connect to the OBEngine service");
+}
+
+const vg_probe_t vg_probe_mars_engine = {
+    "mars.engine",
+    "MARS engine service (obengine)",
+    60,
+    15,
+    {NAN, NAN, 0, VG_TH_ABOVE},
+    NULL,
+    mars_engine_collect,
+    mars_engine_evaluate};

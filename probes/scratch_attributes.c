@@ -1,0 +1,103 @@
+/* scratch_attributes.c: the scratch (cache) folder must be a plain folder -
+ * not encrypted, compressed, sparse or a reparse point, which break the
+ * agent's VHD and checksum store (probes.md: scratch.attributes). */
+#include "config.h"
+#include "mars.h"
+#include "probe.h"
+#include "vg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+  uint32_t bit;
+  const char *name;
+} scratch_attributes_bad[] = {
+    {VG_FA_ENCRYPTED, "encrypted"},
+    {VG_FA_COMPRESSED, "compressed"},
+    {VG_FA_SPARSE, "sparse"},
+    {VG_FA_REPARSE, "a reparse point (junction or symbolic link)"},
+};
+
+static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
+                                      vg_facts_t *f) {
+  vg_mars_loc_t loc;
+  uint32_t attrs = 0;
+  int rc = vg_mars_locate(ctx->os, &loc);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
+                         VG_MARS_SETUP_KEY, vg_strerror(rc));
+  vg_mars_facts(&loc, f);
+  if (!loc.installed) return 0;
+  if (loc.reg_err)
+    return vg_facts_fail(f, loc.reg_err,
+                         "cannot read the ScratchLocation values under "
+                         "HKLM\\%s: %s",
+                         VG_MARS_CONFIG_KEY, vg_strerror(loc.reg_err));
+  vg_facts_set_str(f, "scratch", loc.scratch);
+  rc = ctx->os->file_attrs(loc.scratch, &attrs);
+  if (rc == VG_ENOENT) {
+    vg_facts_set_bool(f, "exists", 0);
+    return 0;
+  }
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
+                         loc.scratch, vg_strerror(rc));
+  vg_facts_set_bool(f, "exists", 1);
+  vg_facts_set_int(f, "attrs", attrs);
+  return 0;
+}
+
+static void scratch_attributes_evaluate(const vg_facts_t *f,
+                                        const vg_eval_params_t *p,
+                                        const vg_finding_t *prev,
+                                        vg_finding_t *out) {
+  const char *scratch = vg_facts_get_str(f, "scratch");
+  int64_t attrs;
+  const char *remedy =
+      "Move the cache to a plain NTFS folder (not compressed, encrypted, "
+      "sparse or linked): copy it, update both ScratchLocation values and "
+      "restart obengine (docs/probes.md#scratchattributes).";
+  char buf[VG_SUMMARY_MAX];
+  size_t pos = 0, i;
+  int n = 0;
+  (void)p, (void)prev;
+
+  if (vg_mars_absent(f, out)) return;
+  if (scratch == NULL) scratch = "?";
+  if (!vg_facts_bool_or(f, "exists", 0) ||
+      vg_facts_get_int(f, "attrs", &attrs) != 0) {
+    vg_finding_set(out, VG_ST_UNKNOWN, remedy,
+                   "Scratch folder %s does not exist, so its attributes "
+                   "were not checked (see scratch.config)",
+                   scratch);
+    return;
+  }
+  buf[0] = '\0';
+  for (i = 0; i < VG_ARRAY_SIZE(scratch_attributes_bad); i++)
+    if ((uint32_t)attrs & scratch_attributes_bad[i].bit)
+      vg_bufprintf(buf, sizeof(buf), &pos, "%s%s", n++ ? ", " : "",
+                   scratch_attributes_bad[i].name);
+  if (n == 0) {
+    vg_finding_set(out, VG_ST_OK, remedy,
+                   "Scratch folder %s is a plain folder (not encrypted, "
+                   "compressed, sparse or a reparse point)",
+                   scratch);
+    return;
+  }
+  vg_finding_set(out, VG_ST_CRIT, remedy, "Scratch folder %s is %s",
+                 scratch, buf);
+  vg_finding_predict(out, "SalVhdInitializationError");
+  vg_finding_predict(out, "SalChecksumStoreInitializationFailed");
+}
+
+const vg_probe_t vg_probe_scratch_attributes = {
+    "scratch.attributes",
+    "Scratch folder attributes",
+    3600,
+    30,
+    {NAN, NAN, 0, VG_TH_ABOVE},
+    NULL,
+    scratch_attributes_collect,
+    scratch_attributes_evaluate};

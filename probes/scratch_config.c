@@ -1,0 +1,167 @@
+/* scratch_config.c: the MARS scratch (cache) folder is configured the same
+ * in both registry values and is a writable folder on a fixed local volume
+ * (probes.md: scratch.config). */
+#include "config.h"
+#include "mars.h"
+#include "probe.h"
+#include "vg.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const scratch_config_drives[] = {
+    "unknown", "no_root", "removable", "fixed", "remote", "cdrom", "ramdisk"};
+
+static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
+  const vg_os_t *os = ctx->os;
+  vg_mars_loc_t loc;
+  vg_volume_info_t vi;
+  uint32_t attrs = 0;
+  int rc = vg_mars_locate(os, &loc);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
+                         VG_MARS_SETUP_KEY, vg_strerror(rc));
+  vg_mars_facts(&loc, f);
+  if (!loc.installed) return 0;
+  if (loc.reg_err)
+    return vg_facts_fail(f, loc.reg_err,
+                         "cannot read the ScratchLocation values under "
+                         "HKLM\\%s: %s",
+                         VG_MARS_CONFIG_KEY, vg_strerror(loc.reg_err));
+  if (loc.has_scratch_config)
+    vg_facts_set_str(f, "scratch_config", loc.scratch_config);
+  if (loc.has_scratch_cbp)
+    vg_facts_set_str(f, "scratch_cbp", loc.scratch_cbp);
+  vg_facts_set_str(f, "scratch", loc.scratch);
+
+  rc = os->file_attrs(loc.scratch, &attrs);
+  if (rc == VG_ENOENT) {
+    vg_facts_set_bool(f, "exists", 0);
+    return 0;
+  }
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
+                         loc.scratch, vg_strerror(rc));
+  vg_facts_set_bool(f, "exists", 1);
+  vg_facts_set_int(f, "attrs", attrs);
+  if (!(attrs & VG_FA_DIRECTORY)) return 0;
+
+  rc = os->volume_info(loc.scratch, &vi);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read the volume of %s: %s",
+                         loc.scratch, vg_strerror(rc));
+  vg_facts_set_str(f, "volume", vi.root);
+  vg_facts_set_str(f, "fs_name", vi.fs_name);
+  vg_facts_set_str(f, "drive_type",
+                   vi.drive_type >= 0 &&
+                           (size_t)vi.drive_type <
+                               VG_ARRAY_SIZE(scratch_config_drives)
+                       ? scratch_config_drives[vi.drive_type]
+                       : "unknown");
+  vg_facts_set_bool(f, "volume_read_only", vi.read_only);
+  if (vi.read_only) return 0; /* creating a file would only fail */
+  rc = os->probe_write(loc.scratch);
+  vg_facts_set_bool(f, "writable", rc == 0);
+  if (rc) vg_facts_set_str(f, "write_error", vg_strerror(rc));
+  return 0;
+}
+
+/* Appends one problem ("; "-separated) to the summary being built. */
+static void scratch_config_problem(char *buf, size_t size, size_t *pos,
+                                   int *n, const char *fmt, ...)
+    VG_PRINTF(5, 6);
+static void scratch_config_problem(char *buf, size_t size, size_t *pos,
+                                   int *n, const char *fmt, ...) {
+  char one[VG_SUMMARY_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(one, sizeof(one), fmt, ap);
+  va_end(ap);
+  vg_bufprintf(buf, size, pos, "%s%s", (*n)++ ? "; " : "", one);
+}
+
+static void scratch_config_evaluate(const vg_facts_t *f,
+                                    const vg_eval_params_t *p,
+                                    const vg_finding_t *prev,
+                                    vg_finding_t *out) {
+  const char *cfg = vg_facts_get_str(f, "scratch_config");
+  const char *cbp = vg_facts_get_str(f, "scratch_cbp");
+  const char *scratch = vg_facts_get_str(f, "scratch");
+  const char *drive = vg_facts_get_str(f, "drive_type");
+  const char *fs = vg_facts_get_str(f, "fs_name");
+  const char *vol = vg_facts_get_str(f, "volume");
+  const char *werr = vg_facts_get_str(f, "write_error");
+  const char *remedy =
+      "Copy (do not move) the scratch folder to a writable folder on a "
+      "fixed local volume, set ScratchLocation under both Config and "
+      "Config\\CloudBackupProvider to it, then restart obengine "
+      "(docs/probes.md#scratchconfig).";
+  char buf[VG_SUMMARY_MAX];
+  size_t pos = 0;
+  int n = 0;
+  (void)p, (void)prev;
+
+  if (vg_mars_absent(f, out)) return;
+  if (scratch == NULL) scratch = "?";
+  if (cfg == NULL)
+    scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                           "ScratchLocation is missing under HKLM\\%s",
+                           VG_MARS_CONFIG_KEY);
+  if (cbp == NULL)
+    scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                           "ScratchLocation is missing under HKLM\\%s",
+                           VG_MARS_CBP_KEY);
+  if (cfg && cbp && !vg_path_equal(cfg, cbp))
+    scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                           "ScratchLocation values differ: Config = %s, "
+                           "CloudBackupProvider = %s",
+                           cfg, cbp);
+  if (!vg_facts_bool_or(f, "exists", 0)) {
+    scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                           "scratch folder %s does not exist", scratch);
+  } else if (!(vg_facts_int_or(f, "attrs", 0) & VG_FA_DIRECTORY)) {
+    scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                           "scratch path %s is a file, not a folder",
+                           scratch);
+  } else {
+    if (drive && strcmp(drive, "fixed") != 0)
+      scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                             "scratch folder is on a %s volume (%s), not a "
+                             "fixed local one",
+                             drive, vol ? vol : "?");
+    if (vg_facts_bool_or(f, "volume_read_only", 0))
+      scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                             "scratch volume %s is read-only",
+                             vol ? vol : "?");
+    else if (!vg_facts_bool_or(f, "writable", 1))
+      scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                             "cannot create a file in %s (%s)", scratch,
+                             werr ? werr : "failed");
+  }
+  if (n) {
+    buf[0] = (char)toupper((unsigned char)buf[0]);
+    vg_finding_set(out, VG_ST_CRIT, remedy, "%s", buf);
+    vg_finding_predict(out, "34506");
+    vg_finding_predict(out, "0x1FC07");
+    vg_finding_predict(out, "SalVhdInitializationError");
+    vg_finding_predict(out, "SalChecksumStoreInitializationFailed");
+    return;
+  }
+  vg_finding_set(out, VG_ST_OK, remedy,
+                 "Scratch folder %s: both ScratchLocation values agree; "
+                 "writable, on fixed %s volume %s",
+                 scratch, fs && *fs ? fs : "local", vol ? vol : "?");
+}
+
+const vg_probe_t vg_probe_scratch_config = {
+    "scratch.config",
+    "Scratch folder configuration",
+    900,
+    30,
+    {NAN, NAN, 0, VG_TH_ABOVE},
+    NULL,
+    scratch_config_collect,
+    scratch_config_evaluate};
