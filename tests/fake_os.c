@@ -22,6 +22,7 @@ static int f_reg_get(const char *key, const char *value, unsigned flags,
     unsigned view = flags & VG_REG_32 ? VG_REG_32 : VG_REG_64;
     if (r->flags && r->flags != view) continue;
     if (path_eq(r->key, key) && path_eq(r->value, value)) {
+      if (r->err) return r->err;
       *out = r->v;
       return 0;
     }
@@ -125,7 +126,8 @@ static int f_probe_write(const char *dir) {
 static int f_count_files(const char *dir, const char *pattern,
                          uint64_t stop_at, uint64_t *count) {
   fake_file_t *f = find(dir);
-  (void)pattern;
+  cur->count_stop_at = stop_at;
+  vg_strlcpy(cur->count_pattern, pattern, sizeof(cur->count_pattern));
   if (f == NULL) return VG_ENOENT;
   if (f->err) return f->err;
   *count = stop_at && f->count > stop_at ? stop_at : f->count;
@@ -169,6 +171,7 @@ static int f_file_version(const char *path, uint16_t v[4]) {
 
 static int f_svc_query(const char *name, vg_svc_info_t *out) {
   int i;
+  if (cur->svc_err) return cur->svc_err;
   for (i = 0; i < cur->nsvcs; i++)
     if (path_eq(cur->svcs[i].name, name)) {
       *out = cur->svcs[i].info;
@@ -229,6 +232,12 @@ void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
   r->v.type = VG_REGT_DWORD;
   r->v.num = data;
   snprintf(r->v.str, sizeof(r->v.str), "%u", data);
+}
+
+void fake_reg_err(fake_os_t *f, const char *key, const char *value,
+                  int err) {
+  fake_reg_t *r = reg_slot(f, key, value);
+  r->err = err;
 }
 
 fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs) {

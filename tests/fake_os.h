@@ -11,6 +11,7 @@ typedef struct fake_reg_s {
   char key[256], value[128];
   unsigned flags; /* 0 = either view, or VG_REG_32 / VG_REG_64 */
   vg_reg_value_t v;
+  int err; /* reg_get of this value fails with it when set */
 } fake_reg_t;
 
 typedef struct fake_file_s {
@@ -41,6 +42,9 @@ typedef struct fake_os_s {
   vg_volume_info_t volume; /* returned for every path */
   uint64_t fixed_used;
   int disk_err;
+  int svc_err;              /* returned by svc_query when set */
+  uint64_t count_stop_at;   /* stop_at of the last count_files call */
+  char count_pattern[64];   /* pattern of the last count_files call */
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
@@ -53,6 +57,8 @@ void fake_reg_dword(fake_os_t *f, const char *key, const char *value,
 /* Same in one registry view only (VG_REG_32 or VG_REG_64). */
 void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
                          const char *value, uint32_t data);
+/* A value whose reg_get fails with err (VG_EACCES: present, unreadable). */
+void fake_reg_err(fake_os_t *f, const char *key, const char *value, int err);
 fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs);
 fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
                      int start_type);
