@@ -12,7 +12,7 @@ typedef struct vg_client_s vg_client_t;
 
 struct vg_server_s {
   uv_loop_t *loop;
-  uv_pipe_t listener;
+  vg__listener_t *listener;
   char name[512];
   vg_server_handler handler;
   void *ud;
@@ -30,6 +30,7 @@ struct vg_client_s {
   vg_server_t *srv;
   vg_client_t *prev, *next;
   vg_peer_t peer;
+  int peer_known; /* peer is read with the first request line */
   char *buf; /* request bytes not yet ending in '\n' */
   size_t len;
   size_t out_bytes; /* queued, unsent */
@@ -50,7 +51,6 @@ static void server_maybe_done(vg_server_t *s) {
   if (s->closing && s->pending_closes == 0 && s->clients == NULL) {
     void (*done)(void *) = s->done;
     void *ud = s->done_ud;
-    vg__pipe_cleanup(s->name);
     free(s);
     if (done) done(ud);
   }
@@ -144,6 +144,10 @@ static void client_handle_line(vg_client_t *c, char *line, size_t len) {
   size_t n;
   if (len > 0 && line[len - 1] == '\r') line[--len] = '\0';
   if (len == 0) return; /* blank lines are keep-alives */
+  if (!c->peer_known) {
+    vg__pipe_peer(&c->pipe, &c->peer);
+    c->peer_known = 1;
+  }
   vg_jw_init(&w);
   s->handler(s->ud, &c->peer, line, len, &w);
   text = vg_jw_steal(&w, &n);
@@ -208,10 +212,10 @@ static void client_read_cb(uv_stream_t *st, ssize_t nread, const uv_buf_t *b) {
   }
 }
 
-static void server_connection_cb(uv_stream_t *listener, int status) {
-  vg_server_t *s = listener->data;
+static void server_connection_cb(vg__listener_t *l, void *ud) {
+  vg_server_t *s = ud;
   vg_client_t *c;
-  if (status < 0 || s->closing) return;
+  if (s->closing) return;
   c = calloc(1, sizeof(*c));
   if (c == NULL) return;
   c->srv = s;
@@ -224,11 +228,10 @@ static void server_connection_cb(uv_stream_t *listener, int status) {
   if (s->clients) s->clients->prev = c;
   s->clients = c;
   s->nclients++;
-  if (vg__pipe_accept(&s->listener, &c->pipe) != 0) {
+  if (vg__pipe_accept(l, &c->pipe) != 0) {
     client_close(c);
     return;
   }
-  vg__pipe_peer(&c->pipe, &c->peer);
   if (s->nclients > VG_SERVER_MAX_CLIENTS) {
     client_send_error(c, "too many clients connected; try again shortly");
     c->close_after_write = 1;
@@ -240,8 +243,6 @@ static void server_connection_cb(uv_stream_t *listener, int status) {
                     client_read_cb) != 0)
     client_close(c);
 }
-
-static void server_failed_cb(uv_handle_t *h) { free(h->data); }
 
 int vg_server_start(vg_server_t **out, uv_loop_t *loop, const char *name,
                     vg_server_handler h, void *ud, char *err, size_t errsz) {
@@ -256,21 +257,19 @@ int vg_server_start(vg_server_t **out, uv_loop_t *loop, const char *name,
   s->handler = h;
   s->ud = ud;
   vg_strlcpy(s->name, name, sizeof(s->name));
-  uv_pipe_init(loop, &s->listener, 0);
-  s->listener.data = s;
-  rc = vg__pipe_listen(loop, &s->listener, name, server_connection_cb, err,
-                       errsz);
+  rc = vg__pipe_listen(loop, name, server_connection_cb, s, &s->listener,
+                       err, errsz);
   if (rc != 0) {
-    /* The handle's memory is ours until its close callback has run. */
-    uv_close((uv_handle_t *)&s->listener, server_failed_cb);
+    free(s);
     return rc;
   }
   *out = s;
   return 0;
 }
 
-static void listener_closed_cb(uv_handle_t *h) {
-  vg_server_t *s = h->data;
+static void listener_closed_cb(void *ud) {
+  vg_server_t *s = ud;
+  s->listener = NULL;
   s->pending_closes--;
   server_maybe_done(s);
 }
@@ -282,7 +281,7 @@ void vg_server_close(vg_server_t *s, void (*done)(void *ud), void *ud) {
   s->done = done;
   s->done_ud = ud;
   s->pending_closes = 1;
-  uv_close((uv_handle_t *)&s->listener, listener_closed_cb);
+  vg__pipe_close(s->listener, listener_closed_cb, s);
   for (c = s->clients; c; c = c->next) client_close(c);
 }
 

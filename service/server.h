@@ -37,13 +37,27 @@ void vg_server_close(vg_server_t *s, void (*done)(void *ud), void *ud);
 /* Connected clients. */
 size_t vg_server_clients(const vg_server_t *s);
 
-/* Platform part (service/win/pipe_win.c, service/posix/pipe_posix.c). */
-int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
-                    uv_connection_cb cb, char *err, size_t errsz);
-/* Accepts a pending connection on srv into client (initialised by caller).*/
-int vg__pipe_accept(uv_pipe_t *srv, uv_pipe_t *client);
+/* Platform part (service/win/pipe_win.c, service/posix/pipe_posix.c): a
+ * listener that owns the endpoint and announces each pending connection on
+ * the loop thread. On Windows it creates the pipe instances itself (security
+ * descriptor, remote clients rejected, first instance only). */
+typedef struct vg__listener_s vg__listener_t;
+typedef void (*vg__listen_cb)(vg__listener_t *l, void *ud);
+
+/* Creates the endpoint and starts accepting; cb runs once per pending
+ * connection. Returns 0 or a VG_E* code with err set (VG_EEXIST: another
+ * process already serves this name). */
+int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
+                    void *ud, vg__listener_t **out, char *err, size_t errsz);
+/* Accepts the connection cb announced into client (uv_pipe_init'ed by the
+ * caller). 0 or VG_EIO. A connection not accepted in cb is dropped. */
+int vg__pipe_accept(vg__listener_t *l, uv_pipe_t *client);
+/* Who is on the other end. The server asks once the client's first request
+ * line has arrived (Windows impersonates a pipe client only after reading
+ * from it). */
 void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer);
-/* Removes what listen left behind (the socket file on POSIX). */
-void vg__pipe_cleanup(const char *name);
+/* Stops accepting, removes what listen created (the socket file on POSIX)
+ * and frees l; done(ud) runs on the loop thread once that is finished. */
+void vg__pipe_close(vg__listener_t *l, void (*done)(void *ud), void *ud);
 
 #endif /* VG_SERVER_H */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,10 +31,34 @@ static int pipe_stale(const char *name) {
   return 0;
 }
 
-int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
-                    uv_connection_cb cb, char *err, size_t errsz) {
+struct vg__listener_s {
+  uv_pipe_t pipe;
+  char name[512];
+  vg__listen_cb cb;
+  void *ud;
+  void (*done)(void *ud);
+  void *done_ud;
+};
+
+static void listener_connection_cb(uv_stream_t *st, int status) {
+  vg__listener_t *l = st->data;
+  if (status < 0) return;
+  l->cb(l, l->ud);
+}
+
+static void listener_free_cb(uv_handle_t *h) {
+  vg__listener_t *l = h->data;
+  void (*done)(void *) = l->done;
+  void *ud = l->done_ud;
+  free(l);
+  if (done) done(ud);
+}
+
+int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
+                    void *ud, vg__listener_t **out, char *err, size_t errsz) {
+  vg__listener_t *l;
   int rc;
-  (void)loop;
+  *out = NULL;
   /* A client that hangs up mid-answer must cost an EPIPE, not the agent. */
   signal(SIGPIPE, SIG_IGN);
   if (pipe_stale(name) == VG_EEXIST) {
@@ -43,21 +68,38 @@ int vg__pipe_listen(uv_loop_t *loop, uv_pipe_t *srv, const char *name,
              name);
     return VG_EEXIST;
   }
-  rc = uv_pipe_bind(srv, name);
+  l = calloc(1, sizeof(*l));
+  if (l == NULL) {
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  vg_strlcpy(l->name, name, sizeof(l->name));
+  l->cb = cb;
+  l->ud = ud;
+  uv_pipe_init(loop, &l->pipe, 0);
+  l->pipe.data = l;
+  rc = uv_pipe_bind(&l->pipe, name);
+  if (rc != 0) l->name[0] = '\0'; /* not ours to remove */
   if (rc == 0) {
     chmod(name, 0666); /* any local user may query; see vg__pipe_peer */
-    rc = uv_listen((uv_stream_t *)srv, VG_LISTEN_BACKLOG, cb);
+    rc = uv_listen((uv_stream_t *)&l->pipe, VG_LISTEN_BACKLOG,
+                   listener_connection_cb);
   }
   if (rc != 0) {
     snprintf(err, errsz, "cannot listen on %s: %s", name, uv_strerror(rc));
+    if (l->name[0]) unlink(l->name);
+    /* The handle's memory is ours until its close callback has run. */
+    uv_close((uv_handle_t *)&l->pipe, listener_free_cb);
     return rc == UV_EADDRINUSE ? VG_EEXIST : VG_EIO;
   }
+  *out = l;
   return 0;
 }
 
-int vg__pipe_accept(uv_pipe_t *srv, uv_pipe_t *client) {
-  return uv_accept((uv_stream_t *)srv, (uv_stream_t *)client) == 0 ? 0
-                                                                    : VG_EIO;
+int vg__pipe_accept(vg__listener_t *l, uv_pipe_t *client) {
+  return uv_accept((uv_stream_t *)&l->pipe, (uv_stream_t *)client) == 0
+             ? 0
+             : VG_EIO;
 }
 
 void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer) {
@@ -75,6 +117,9 @@ void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer) {
 #endif
 }
 
-void vg__pipe_cleanup(const char *name) {
-  if (name && name[0]) unlink(name);
+void vg__pipe_close(vg__listener_t *l, void (*done)(void *ud), void *ud) {
+  l->done = done;
+  l->done_ud = ud;
+  if (l->name[0]) unlink(l->name);
+  uv_close((uv_handle_t *)&l->pipe, listener_free_cb);
 }

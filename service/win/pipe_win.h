@@ -1,0 +1,22 @@
+/* pipe_win.h: how the query pipe is created (pipe_win.c); tests read the
+ * same constants back from a live pipe. */
+#ifndef VG_PIPE_WIN_H
+#define VG_PIPE_WIN_H
+
+#include "vg_win.h"
+
+/* Deny network logons and anonymous outright; SYSTEM and Administrators
+ * full control; interactive users (console and RDP) read, write and
+ * synchronize - enough to send a request and read the answer, but not
+ * FILE_CREATE_PIPE_INSTANCE (0x4), so nobody else can add an instance and
+ * answer in Vigil's name. Remote clients are also refused by the pipe mode. */
+#define VG_PIPE_SDDL                                                       \
+  L"D:P(D;;FA;;;NU)(D;;FA;;;AN)(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x12019b;;;IU)"
+#define VG_PIPE_OPEN_MODE (PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED)
+#define VG_PIPE_MODE                                                       \
+  (PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS)
+#define VG_PIPE_INSTANCES 4 /* instances waiting for a client at once */
+#define VG_PIPE_QUEUE 256   /* connected, not yet taken by the loop */
+#define VG_PIPE_BUFSIZE 65536
+
+#endif /* VG_PIPE_WIN_H */
