@@ -8,7 +8,10 @@ exe=${1:?usage: core_e2e.sh VIGIL_EXE}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
 export WINEDEBUG=-all
 work=$(mktemp -d)
-trap 'kill $agent 2>/dev/null || true; rm -rf "$work"' EXIT
+# The prefix is shared by the lane (ctest -j orders tests freely): leave no
+# half-planted MARS behind for the tests that run after this one.
+trap 'kill $agent 2>/dev/null || true; rm -rf "$work"
+  wine reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true' EXIT
 export VIGIL_HOME='C:\vigil-e2e'
 export VIGIL_PIPE="\\\\.\\pipe\\vigil-e2e-$$"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -23,7 +26,7 @@ mkdir -p "$WINEPREFIX/drive_c/MARS/Scratch" "$WINEPREFIX/drive_c/vigil-e2e"
 # judge a whole MARS install (tests/wine/mars_probes.sh) are off here.
 printf '[scratch.space]\ninterval = 1s\nbackup_bytes = 1G\n%s' \
   "$(printf '[%s]\nenabled = false\n' mars.install mars.engine \
-     scratch.config scratch.kek)" \
+     scratch.config scratch.kek task.schedule vss.storage iscsi.initiator)" \
   > "$WINEPREFIX/drive_c/vigil-e2e/vigil.ini"
 
 wine "$exe" run --console > "$work/agent.out" 2>&1 &
