@@ -347,7 +347,8 @@ static void config_values_and_errors(void **st) {
 
   f.reg[2].value[0] = '\0'; /* CloudBackupProvider value gone */
   run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
+  expect(&r, VG_ST_CRIT,
+         "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
 
   /* Present but unreadable: unknown, never "missing". */
   fake_reg_err(&f, VG_MARS_CBP_KEY, "ScratchLocation", VG_EACCES);
