@@ -60,6 +60,7 @@ typedef struct vg_key_def_s {
 } vg_key_def_t;
 
 struct vg_config_s;
+struct vg_forecast_s; /* service/forecast.h */
 
 /* What collect may use. Read-only; shared between worker threads. */
 typedef struct vg_probe_ctx_s {
@@ -80,6 +81,9 @@ typedef struct vg_eval_params_s {
    * it (left empty = keep). Stored with the probe's state. */
   const vg_facts_t *memo;
   vg_facts_t *memo_out;
+  /* Where the probe's trend value is heading (probes with a trend function
+   * only; NULL otherwise or while history is too short). */
+  const struct vg_forecast_s *forecast;
 } vg_eval_params_t;
 
 typedef struct vg_probe_s {
@@ -95,6 +99,12 @@ typedef struct vg_probe_s {
   /* Loop thread, pure. prev may be NULL (first evaluation). */
   void (*evaluate)(const vg_facts_t *facts, const vg_eval_params_t *p,
                    const vg_finding_t *prev, vg_finding_t *out);
+  /* Optional, pure: the value that drifts and the level at which it turns
+   * crit, so the agent can forecast when it gets there (scratch.space: free
+   * bytes against 5 % of the backup data size). Less must be worse (negate
+   * a value that grows towards trouble). 0 when facts carry one. */
+  int (*trend)(const vg_facts_t *facts, const vg_thresholds_t *th,
+               double *value, double *crit_level);
 } vg_probe_t;
 
 /* The probe table (probes/registry.c). */

@@ -1,8 +1,10 @@
 /* scratch_space.c: free space on the scratch (cache) volume against the
  * 5-10 % rule of the MARS guide (probes.md: scratch.space). */
 #include "config.h"
+#include "forecast.h"
 #include "mars.h"
 #include "probe.h"
+#include "report.h"
 #include "vg.h"
 
 #include <math.h>
@@ -14,6 +16,8 @@ static const vg_key_def_t scratch_space_keys[] = {
      "folder to measure instead of the MARS scratch folder"},
     {"backup_bytes", VG_KEY_BYTES, 0, 1.8e19, NULL,
      "backup data size the rule is measured against (default: estimate)"},
+    {"forecast_horizon", VG_KEY_DURATION, 0, 90 * 86400e3, "72h",
+     "warn when the trend reaches crit within this time (0 = off)"},
     {NULL, 0, 0, 0, NULL, NULL}};
 
 static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
@@ -105,12 +109,42 @@ static void scratch_space_evaluate(const vg_facts_t *f,
       src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb,
       st == VG_ST_CRIT ? "crit" : "warn",
       st == VG_ST_CRIT ? p->th.crit : p->th.warn);
+  /* Drifting towards crit within the horizon: warn now, say when. */
+  if (st < VG_ST_WARN && p->forecast && p->forecast->valid &&
+      p->forecast->eta_ms > 0) {
+    double horizon =
+        vg_config_get_num(p->cfg, p->probe_id, "forecast_horizon", 72 * 3600e3);
+    if (horizon > 0 && (double)(p->forecast->eta_ms - p->now_ms) <= horizon) {
+      char eta[40], rate[32];
+      size_t n = strlen(out->summary);
+      vg_fmt_bytes(rate, sizeof(rate),
+                   (uint64_t)fabs(p->forecast->slope_per_h * 24));
+      vg_iso8601(p->forecast->eta_ms, eta, sizeof(eta));
+      out->status = VG_ST_WARN;
+      snprintf(out->summary + n, sizeof(out->summary) - n,
+               "; shrinking by %s/day, forecast below %g%% (crit) by %s",
+               rate, p->th.crit, eta);
+      st = VG_ST_WARN;
+    }
+  }
   if (st >= VG_ST_WARN) {
     vg_finding_predict(out, "SalLowDiskSpace");
     vg_finding_predict(out, "0x1FC07");
     vg_finding_predict(out, "34506");
     vg_finding_predict(out, "SalBitmapError");
   }
+}
+
+/* Free bytes drift; crit is 5 % (crit threshold) of the backup size. */
+static int scratch_space_trend(const vg_facts_t *f, const vg_thresholds_t *th,
+                               double *value, double *crit_level) {
+  int64_t free_b, backup;
+  if (vg_facts_get_int(f, "free_bytes", &free_b) ||
+      vg_facts_get_int(f, "backup_bytes", &backup) || backup <= 0)
+    return VG_ENOENT;
+  *value = (double)free_b;
+  *crit_level = (double)backup * th->crit / 100.0;
+  return 0;
 }
 
 const vg_probe_t vg_probe_scratch_space = {
@@ -121,4 +155,5 @@ const vg_probe_t vg_probe_scratch_space = {
     {10.0, 5.0, 0.5, VG_TH_BELOW},
     scratch_space_keys,
     scratch_space_collect,
-    scratch_space_evaluate};
+    scratch_space_evaluate,
+    scratch_space_trend};

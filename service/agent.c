@@ -16,6 +16,8 @@
 #define VG_TICK_MAX_MS 60000
 #define VG_PRUNE_EVERY_MS (3600 * 1000)
 #define VG_NOTES_MAX 40
+#define VG_FORECAST_MIN_POINTS 4
+#define VG_FORECAST_MIN_SPAN_MS (3600 * 1000)
 
 /* A record waiting for the next transaction. */
 typedef struct vg_pending_s {
@@ -57,6 +59,7 @@ struct vg_agent_s {
   uint64_t dropped;
   int store_failing;
   int64_t last_prune_ms;
+  int64_t forecast_window_ms;
   const char *notes[VG_NOTES_MAX];
   size_t nnotes;
   char store_note[600];
@@ -279,6 +282,72 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
     a->opts.on_change(a, rt, old, old_since, a->opts.on_change_ud);
 }
 
+/* ------------------------------------------------------------ forecast */
+
+/* Feeds the probe's trend value into its history and forecasts when it
+ * reaches the crit level. Returns the forecast for evaluate, or NULL. */
+static const vg_forecast_t *agent_forecast(vg_agent_t *a, vg_probe_rt_t *rt,
+                                           const vg_facts_t *facts,
+                                           const vg_thresholds_t *th,
+                                           int64_t now) {
+  double v, level;
+  memset(&rt->forecast, 0, sizeof(rt->forecast));
+  if (rt->trend == NULL || rt->probe->trend(facts, th, &v, &level) != 0)
+    return NULL;
+  vg_trend_add(rt->trend, now, v);
+  vg_forecast(rt->trend, now, a->forecast_window_ms, VG_FORECAST_MIN_POINTS,
+              VG_FORECAST_MIN_SPAN_MS, level, &rt->forecast);
+  return rt->forecast.valid ? &rt->forecast : NULL;
+}
+
+typedef struct vg_seed_s {
+  vg_agent_t *a;
+  vg_probe_rt_t *rt;
+  vg_trend_point_t *pts;
+  size_t n, cap;
+} vg_seed_t;
+
+static int seed_cb(const vg_sample_t *s, void *ud) {
+  vg_seed_t *k = ud;
+  vg_json_t *js = NULL;
+  vg_facts_t f;
+  vg_thresholds_t th;
+  double v, level;
+  char err[64];
+  if (k->n == k->cap) return 1;
+  if (vg_json_parse(s->facts_json, strlen(s->facts_json), &js, err,
+                    sizeof(err)) != 0)
+    return 0;
+  vg_facts_init(&f);
+  vg_facts_from_json(&f, js);
+  vg_config_thresholds(&k->a->cfg, k->rt->probe, &th);
+  if (k->rt->probe->trend(&f, &th, &v, &level) == 0)
+    k->pts[k->n++] = (vg_trend_point_t){s->ts_ms, v};
+  vg_facts_reset(&f);
+  vg_json_free(js);
+  return 0;
+}
+
+/* Refills trends from recorded samples so a restart keeps its forecasts. */
+static void agent_seed_trends(vg_agent_t *a) {
+  size_t i;
+  int64_t now = vg_agent_now(a);
+  for (i = 0; i < a->n; i++) {
+    vg_seed_t k = {a, &a->rt[i], NULL, 0, 4 * VG_TREND_POINTS};
+    if (a->rt[i].trend == NULL) continue;
+    k.pts = malloc(k.cap * sizeof(*k.pts));
+    if (k.pts == NULL) continue;
+    /* Newest first from the store; thinning wants oldest first. */
+    vg_store_history(a->store, a->rt[i].probe->id,
+                     now - a->forecast_window_ms, (int)k.cap, seed_cb, &k);
+    while (k.n > 0) {
+      k.n--;
+      vg_trend_add(a->rt[i].trend, k.pts[k.n].t_ms, k.pts[k.n].v);
+    }
+    free(k.pts);
+  }
+}
+
 /* ------------------------------------------------------------- workers */
 
 static void tick_cb(uv_timer_t *t);
@@ -314,6 +383,7 @@ static void after_work_cb(uv_work_t *req, int status) {
     vg_facts_t memo_out;
     int ok = j->rc == 0;
     memset(&f, 0, sizeof(f));
+    memset(&ep, 0, sizeof(ep));
     vg_facts_init(&memo_out);
     vg_sched_done(&a->sched, e, ok, now);
     if (ok) {
@@ -323,6 +393,7 @@ static void after_work_cb(uv_work_t *req, int status) {
       ep.now_ms = vg_agent_now(a);
       ep.memo = &rt->memo;
       ep.memo_out = &memo_out;
+      ep.forecast = agent_forecast(a, rt, &j->facts, &ep.th, ep.now_ms);
       rt->probe->evaluate(&j->facts, &ep,
                           rt->has_finding ? &rt->finding : NULL, &f);
       if (memo_out.n > 0) {
@@ -497,9 +568,17 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   }
   a->sched.max_backoff_ms = (uint64_t)vg_config_get_num(
       &a->cfg, "agent", "max_backoff", 3600e3);
+  a->forecast_window_ms = (int64_t)vg_config_get_num(
+      &a->cfg, "agent", "forecast_window", 7 * 86400e3);
   for (i = 0; i < a->n; i++) {
     const vg_probe_t *p = vg_probes[i];
     a->rt[i].probe = p;
+    if (p->trend) {
+      a->rt[i].trend = malloc(sizeof(vg_trend_t));
+      if (a->rt[i].trend)
+        vg_trend_init(a->rt[i].trend,
+                      a->forecast_window_ms / VG_TREND_POINTS);
+    }
     vg_facts_init(&a->rt[i].facts);
     vg_facts_init(&a->rt[i].memo);
     vg_sched_setup(&a->sched, i, p, vg_config_interval_ms(&a->cfg, p),
@@ -517,6 +596,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
     if (a->store_note[0]) agent_note(a, a->store_note);
     a->last_prune_ms = 0;
     vg_store_load_states(a->store, load_state_cb, a);
+    agent_seed_trends(a);
   }
   uv_timer_init(loop, &a->tick);
   uv_timer_init(loop, &a->flush);
@@ -541,6 +621,7 @@ fail:
   for (i = 0; i < a->n; i++) {
     vg_facts_reset(&a->rt[i].facts);
     vg_facts_reset(&a->rt[i].memo);
+    free(a->rt[i].trend);
   }
   free(a->rt);
   vg_sched_free(&a->sched);
@@ -558,6 +639,7 @@ static void agent_free(vg_agent_t *a) {
   for (i = 0; i < a->n; i++) {
     vg_facts_reset(&a->rt[i].facts);
     vg_facts_reset(&a->rt[i].memo);
+    free(a->rt[i].trend);
   }
   free(a->rt);
   vg_sched_free(&a->sched);
@@ -688,6 +770,7 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
     items[k].facts = rt->has_finding ? &rt->facts : NULL;
     items[k].since_ms = rt->has_finding ? rt->since_ms : vg_agent_now(a);
     items[k].checked_ms = rt->checked_ms;
+    items[k].forecast = rt->trend ? &rt->forecast : NULL;
     k++;
   }
   /* Worst first, as an admin reads it. */

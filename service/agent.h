@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "facts.h"
+#include "forecast.h"
 #include "json.h"
 #include "probe.h"
 #include "scheduler.h"
@@ -32,6 +33,8 @@ typedef struct vg_probe_rt_s {
   int64_t checked_ms; /* wall time of the last evaluation, 0 = never */
   int dirty;          /* state not yet written to the store */
   int64_t last_duration_ms;
+  vg_trend_t *trend;     /* probes with a trend function only */
+  vg_forecast_t forecast; /* from the last evaluation */
 } vg_probe_rt_t;
 
 struct vg_agent_s;

@@ -18,6 +18,8 @@ static const vg_key_def_t agent_keys[] = {
      "how long samples and state changes are kept"},
     {"max_backoff", VG_KEY_DURATION, 1e3, 86400e3, "1h",
      "longest interval a failing probe backs off to"},
+    {"forecast_window", VG_KEY_DURATION, 3600e3, 90 * 86400e3, "7d",
+     "how much history a forecast fits its trend line to"},
     {"flap_window", VG_KEY_DURATION, 0, 86400e3, "15m",
      "Event Log flood control: window in which repeated changes are held"},
     {"flap_max", VG_KEY_INT, 1, 1000, "4",

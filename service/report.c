@@ -1,6 +1,7 @@
 /* report.c: facts, findings and reports as JSON. */
 #include "report.h"
 
+#include "forecast.h"
 #include "vg.h"
 
 #include <ctype.h>
@@ -189,6 +190,15 @@ void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
     if (it->facts) vg_facts_write(w, it->facts);
     else {
       vg_jw_obj_begin(w);
+      vg_jw_obj_end(w);
+    }
+    if (it->forecast && it->forecast->valid && it->forecast->eta_ms) {
+      vg_jw_key(w, "forecast");
+      vg_jw_obj_begin(w);
+      vg_jw_kstr(w, "threshold", "crit");
+      vg_jw_kstr(w, "eta", vg_iso8601(it->forecast->eta_ms, t, sizeof(t)));
+      vg_jw_kdouble(w, "slope_per_hour", it->forecast->slope_per_h);
+      vg_jw_kint(w, "points", (int64_t)it->forecast->points);
       vg_jw_obj_end(w);
     }
     vg_jw_obj_end(w);

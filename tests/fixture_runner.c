@@ -9,6 +9,7 @@
 #include "fixture_runner.h"
 
 #include "config.h"
+#include "forecast.h"
 #include "json.h"
 #include "report.h"
 #include "vg.h"
@@ -51,6 +52,7 @@ static void run_one(const vg_probe_t *p, const char *path) {
   const char *expect;
   int64_t now = 0;
   vg_status_t st;
+  vg_forecast_t fc;
 
   if (text == NULL) fail_msg("cannot read %s", path);
   if (vg_json_parse(text, len, &doc, err, sizeof(err)) != 0)
@@ -70,6 +72,17 @@ static void run_one(const vg_probe_t *p, const char *path) {
                       vg_json_str(vg_json_at(cfgj, i)), msg, sizeof(msg)))
       fail_msg("%s: config: %s", path, msg);
   vg_json_int(vg_json_get(doc, "now"), &now);
+  {
+    /* "forecast": {"eta_ms": N, "slope_per_h": X} as the agent would
+     * compute it from history. */
+    const vg_json_t *fj = vg_json_get(doc, "forecast");
+    memset(&fc, 0, sizeof(fc));
+    if (fj) {
+      fc.valid = 1;
+      vg_json_int(vg_json_get(fj, "eta_ms"), &fc.eta_ms);
+      vg_json_num(vg_json_get(fj, "slope_per_h"), &fc.slope_per_h);
+    }
+  }
   memset(&prev, 0, sizeof(prev));
   memset(&out, 0, sizeof(out));
   memset(&ep, 0, sizeof(ep));
@@ -79,6 +92,7 @@ static void run_one(const vg_probe_t *p, const char *path) {
   ep.now_ms = now;
   ep.memo = &memo;
   ep.memo_out = &memo_out;
+  ep.forecast = fc.valid ? &fc : NULL;
   if (vg_json_get_str(doc, "prev"))
     vg_status_parse(vg_json_get_str(doc, "prev"), &prev.status);
   p->evaluate(&facts, &ep, vg_json_get_str(doc, "prev") ? &prev : NULL, &out);
@@ -101,6 +115,19 @@ static void run_one(const vg_probe_t *p, const char *path) {
       found |= strcmp(out.predicts[k], vg_json_str(vg_json_at(want, i))) == 0;
     if (!found)
       fail_msg("%s: %s not predicted", path, vg_json_str(vg_json_at(want, i)));
+  }
+  want = vg_json_get(doc, "remedy_contains");
+  for (i = 0; i < vg_json_len(want); i++)
+    if (strstr(out.remedy, vg_json_str(vg_json_at(want, i))) == NULL)
+      fail_msg("%s: remedy \"%s\" lacks \"%s\"", path, out.remedy,
+               vg_json_str(vg_json_at(want, i)));
+  if (vg_json_get(doc, "memo_out")) {
+    int b = 0;
+    vg_json_bool(vg_json_get(doc, "memo_out"), &b);
+    if (b != (memo_out.n > 0))
+      fail_msg("%s: %s", path,
+               b ? "expected evaluate to fill memo_out"
+                 : "memo_out must stay empty (keep the memo)");
   }
   if ((out.status == VG_ST_WARN || out.status == VG_ST_CRIT) &&
       out.remedy[0] == '\0')

@@ -6,7 +6,12 @@
  *   "summary_contains": [..]   substrings the summary must contain
  *   "predicts": [..]           MARS errors that must be predicted
  *   "config": {"key": "value"} probe keys set in vigil.ini (optional)
- *   "now": 1764000000000       wall clock for evaluate (optional) */
+ *   "now": 1764000000000       wall clock for evaluate (optional)
+ *   "memo": {...}              what the probe remembered (optional)
+ *   "memo_out": true           evaluate must (true) / must not (false)
+ *                              replace the memo (optional)
+ *   "remedy_contains": [..]    substrings the remedy must contain
+ *   "forecast": {"eta_ms": N, "slope_per_h": X}  the agent's forecast */
 #ifndef VG_FIXTURE_RUNNER_H
 #define VG_FIXTURE_RUNNER_H
 
