@@ -8,6 +8,10 @@ extern const vg_probe_t vg_probe_scratch_config;
 extern const vg_probe_t vg_probe_scratch_attributes;
 extern const vg_probe_t vg_probe_scratch_kek;
 extern const vg_probe_t vg_probe_temp_files;
+extern const vg_probe_t vg_probe_dotnet_version;
+extern const vg_probe_t vg_probe_powershell_env;
+extern const vg_probe_t vg_probe_tls_config;
+extern const vg_probe_t vg_probe_av_exclusions;
 
 const vg_probe_t *const vg_probes[] = {
     &vg_probe_scratch_space,
@@ -17,6 +21,10 @@ const vg_probe_t *const vg_probes[] = {
     &vg_probe_scratch_attributes,
     &vg_probe_scratch_kek,
     &vg_probe_temp_files,
+    &vg_probe_dotnet_version,
+    &vg_probe_powershell_env,
+    &vg_probe_tls_config,
+    &vg_probe_av_exclusions,
 };
 
 const size_t vg_nprobes = sizeof(vg_probes) / sizeof(vg_probes[0]);

@@ -174,7 +174,9 @@ static void config_problems_are_reported_not_fatal(void **st) {
   const char *args[] = {"check", "--json", NULL};
   (void)st;
   write_ini("[scratch.space]\npath = .\nbackup_bytes = lots\nbackup_bytes = "
-            "1K\ncolour = blue\n[mars.install]\nrequired = false\n");
+            "1K\ncolour = blue\n[mars.install]\nrequired = false\n"
+            "[dotnet.version]\nenabled = false\n"
+            "[tls.config]\nenabled = false\n");
   assert_int_equal(run(&p, args), 0);
   assert_non_null(strstr(p.err.buf, "vigil.ini:3: [scratch.space] "
                                     "backup_bytes: expected a size"));
@@ -228,7 +230,9 @@ static void run_console_and_status_from_another_process(void **st) {
   int i, rc = -1;
   (void)st;
   write_ini("[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = "
-            "1K\n[mars.install]\nrequired = false\n");
+            "1K\n[mars.install]\nrequired = false\n"
+            "[dotnet.version]\nenabled = false\n"
+            "[tls.config]\nenabled = false\n");
   uv_loop_init(&loop);
   spawn(&loop, &agent, run_args);
   for (i = 0; i < 100; i++) { /* up to ~10 s for the agent to serve */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* ------------------------------------------------------------ registry */
 
@@ -92,10 +93,116 @@ done:
   return rc;
 }
 
+/* Fills out from one value's raw data as win_reg_get does; data holds size
+ * bytes followed by at least four zero bytes. */
+static void win_enumv_convert(DWORD type, const BYTE *data, DWORD size,
+                              vg_reg_value_t *out) {
+  memset(out, 0, sizeof(*out));
+  switch (type) {
+  case REG_SZ:
+  case REG_EXPAND_SZ:
+    out->type = type == REG_SZ ? VG_REGT_SZ : VG_REGT_EXPAND_SZ;
+    if (vg_utf8((const wchar_t *)data, out->str, sizeof(out->str)) != 0)
+      out->str[0] = '\0';
+    break;
+  case REG_MULTI_SZ: {
+    const wchar_t *p = (const wchar_t *)data;
+    size_t o = 0;
+    out->type = VG_REGT_MULTI_SZ;
+    while (*p) {
+      char part[1024];
+      if (vg_utf8(p, part, sizeof(part)) == 0) {
+        if (o) vg_bufprintf(out->str, sizeof(out->str), &o, "\n");
+        vg_bufprintf(out->str, sizeof(out->str), &o, "%s", part);
+      }
+      p += wcslen(p) + 1;
+    }
+    break;
+  }
+  case REG_DWORD:
+    out->type = VG_REGT_DWORD;
+    out->num = size >= 4 ? *(const DWORD *)data : 0;
+    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
+    break;
+  case REG_QWORD:
+    out->type = VG_REGT_QWORD;
+    out->num = size >= 8 ? *(const ULONGLONG *)data : 0;
+    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
+    break;
+  default: out->type = VG_REGT_OTHER; break;
+  }
+}
+
+/* Calls cb with the name and typed value of each value of HKLM\key (the
+ * unnamed default value has the name "") until cb returns non-zero. Data
+ * larger than 64 KiB is not read: such values come as VG_REGT_OTHER.
+ * Returns 0 (also for a key without values), VG_ENOENT when the key is
+ * absent, or the mapped error. Worker thread. */
 static int win_reg_enum_values(const char *key, unsigned flags,
                                vg_reg_enum_cb cb, void *ud) {
-  (void)key, (void)flags, (void)cb, (void)ud;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  enum { NAME_CAP = 16384, DATA_CAP = 64 * 1024 }; /* registry limits */
+  wchar_t *wk = vg_wide(key), *name = NULL;
+  char *u8 = NULL;
+  BYTE *data = NULL;
+  vg_reg_value_t *val = NULL;
+  HKEY hk = NULL;
+  DWORD i, nlen, dlen, type, maxdata = 0, cap;
+  LSTATUS st;
+  int rc = 0;
+  if (wk == NULL) return VG_ENOMEM;
+  st = RegOpenKeyExW(HKEY_LOCAL_MACHINE, wk, 0,
+                     KEY_QUERY_VALUE | win_view(flags), &hk);
+  free(wk);
+  if (st != ERROR_SUCCESS) return vg_win_err((DWORD)st);
+  st = RegQueryInfoKeyW(hk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                        &maxdata, NULL, NULL);
+  if (st != ERROR_SUCCESS) {
+    rc = vg_win_err((DWORD)st);
+    goto done;
+  }
+  cap = maxdata > DATA_CAP ? DATA_CAP : maxdata;
+  name = malloc(NAME_CAP * sizeof(wchar_t));
+  u8 = malloc(NAME_CAP * 3);
+  data = malloc(cap + 8);
+  val = malloc(sizeof(*val));
+  if (name == NULL || u8 == NULL || data == NULL || val == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  for (i = 0;; i++) {
+    int whole = 1;
+    nlen = NAME_CAP;
+    dlen = cap;
+    st = RegEnumValueW(hk, i, name, &nlen, NULL, &type, data, &dlen);
+    if (st == ERROR_MORE_DATA) {
+      /* Larger than the cap, or grown since RegQueryInfoKeyW: name and
+       * type only. */
+      nlen = NAME_CAP;
+      whole = 0;
+      st = RegEnumValueW(hk, i, name, &nlen, NULL, &type, NULL, NULL);
+    }
+    if (st == ERROR_NO_MORE_ITEMS) break;
+    if (st != ERROR_SUCCESS) {
+      rc = vg_win_err((DWORD)st);
+      break;
+    }
+    if (whole) {
+      memset(data + dlen, 0, 8);
+      win_enumv_convert(type, data, dlen, val);
+    } else {
+      memset(val, 0, sizeof(*val));
+    }
+    name[nlen < NAME_CAP ? nlen : NAME_CAP - 1] = L'\0';
+    if (vg_utf8(name, u8, NAME_CAP * 3) != 0) continue;
+    if (cb(u8, val, ud)) break;
+  }
+done:
+  RegCloseKey(hk);
+  free(name);
+  free(u8);
+  free(data);
+  free(val);
+  return rc;
 }
 
 /* Calls cb with the name of each subkey of HKLM\key (val is NULL) until
@@ -351,14 +458,80 @@ static int win_count_files(const char *dir, const char *pattern,
   return rc;
 }
 
+/* Calls cb with the name, attributes and size of each plain file of dir
+ * (folders are skipped, not descended into) until cb returns non-zero.
+ * Returns 0, VG_ENOENT when dir is absent or not a folder, or the mapped
+ * error. Worker thread. */
 static int win_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
-  (void)dir, (void)cb, (void)ud;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  WIN32_FIND_DATAW fd;
+  HANDLE h;
+  wchar_t *w = win_long_path(dir, "\\*");
+  char u8[1024]; /* a name is at most 255 UTF-16 units */
+  DWORD e;
+  int rc = 0, stopped = 0;
+  if (w == NULL) return VG_ENOMEM;
+  h = FindFirstFileExW(w, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL,
+                       FIND_FIRST_EX_LARGE_FETCH);
+  free(w);
+  if (h == INVALID_HANDLE_VALUE) {
+    e = GetLastError();
+    if (e == ERROR_FILE_NOT_FOUND) return 0; /* a root with no entries */
+    return e == ERROR_DIRECTORY ? VG_ENOENT : vg_win_err(e);
+  }
+  do {
+    if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+    if (vg_utf8(fd.cFileName, u8, sizeof(u8)) != 0) continue;
+    if (cb(u8, (uint32_t)fd.dwFileAttributes,
+           ((uint64_t)fd.nFileSizeHigh << 32) | fd.nFileSizeLow, ud)) {
+      stopped = 1;
+      break;
+    }
+  } while (FindNextFileW(h, &fd));
+  if (!stopped) {
+    e = GetLastError();
+    if (e != ERROR_NO_MORE_FILES && e != ERROR_SUCCESS) rc = vg_win_err(e);
+  }
+  FindClose(h);
+  return rc;
 }
 
+/* CRC-32 (zlib's crc32) and byte count of a file's contents, read in
+ * 64 KiB blocks with every sharing mode, so a file another process has open
+ * is still read. Returns 0 or the mapped error (VG_ENOENT, VG_EACCES for a
+ * locked file or a folder). Worker thread. */
 static int win_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
-  (void)path, (void)crc, (void)size;
-  return VG_ENOTSUP; /* implemented with the MARS probes (issue 5) */
+  enum { BLOCK = 64 * 1024 };
+  wchar_t *w = win_long_path(path, "");
+  unsigned char *buf;
+  uLong c = crc32(0L, Z_NULL, 0);
+  HANDLE h;
+  DWORD got;
+  int rc = 0;
+  if (w == NULL) return VG_ENOMEM;
+  h = CreateFileW(w, GENERIC_READ,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                  NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+  free(w);
+  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  buf = malloc(BLOCK);
+  if (buf == NULL) {
+    CloseHandle(h);
+    return VG_ENOMEM;
+  }
+  *size = 0;
+  for (;;) {
+    if (!ReadFile(h, buf, BLOCK, &got, NULL)) {
+      rc = vg_win_err(GetLastError());
+      break;
+    }
+    if (got == 0) break;
+    c = crc32(c, buf, (uInt)got);
+    *size += got;
+  }
+  free(buf);
+  CloseHandle(h);
+  if (rc == 0) *crc = (uint32_t)c;
+  return rc;
 }
 
 /* Fixed file version (VS_FIXEDFILEINFO.dwFileVersion) of an executable.
