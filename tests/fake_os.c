@@ -33,10 +33,13 @@ static int f_reg_get(const char *key, const char *value, unsigned flags,
 static int f_reg_enum_values(const char *key, unsigned flags,
                              vg_reg_enum_cb cb, void *ud) {
   int i, found = 0;
-  (void)flags;
+  unsigned view = flags & VG_REG_32 ? VG_REG_32 : VG_REG_64;
   if (cur->reg_err) return cur->reg_err;
   for (i = 0; i < cur->nreg; i++)
     if (path_eq(cur->reg[i].key, key)) {
+      /* An unreadable value (fake_reg_err) makes the key unreadable. */
+      if (cur->reg[i].err) return cur->reg[i].err;
+      if (cur->reg[i].flags && cur->reg[i].flags != view) continue;
       found = 1;
       if (cb(cur->reg[i].value, &cur->reg[i].v, ud)) break;
     }
@@ -71,12 +74,30 @@ static int f_reg_enum_keys(const char *key, unsigned flags, vg_reg_enum_cb cb,
 }
 
 static int f_expand_env(const char *in, char *out, size_t outsz) {
-  /* %SystemRoot% is the only variable tests use. */
-  const char *p = strstr(in, "%SystemRoot%");
-  if (p == NULL) return vg_strlcpy(out, in, outsz);
-  snprintf(out, outsz, "%.*sC:\\Windows%s", (int)(p - in), in,
-           p + strlen("%SystemRoot%"));
-  return 0;
+  /* %SystemRoot% is C:\Windows; fake_env adds more. Unknown %NAME%s stay
+   * as written, as ExpandEnvironmentStrings leaves them. */
+  size_t o = 0;
+  int i;
+  out[0] = '\0';
+  while (*in) {
+    const char *end = in[0] == '%' ? strchr(in + 1, '%') : NULL;
+    const char *val = NULL;
+    size_t n = end ? (size_t)(end - in - 1) : 0;
+    if (end && n == strlen("SystemRoot") &&
+        strncasecmp(in + 1, "SystemRoot", n) == 0)
+      val = "C:\\Windows";
+    for (i = 0; end && val == NULL && i < cur->nenv; i++)
+      if (strlen(cur->env[i][0]) == n &&
+          strncasecmp(in + 1, cur->env[i][0], n) == 0)
+        val = cur->env[i][1];
+    if (val) {
+      vg_bufprintf(out, outsz, &o, "%s", val);
+      in = end + 1;
+    } else {
+      vg_bufprintf(out, outsz, &o, "%c", *in++);
+    }
+  }
+  return o + 1 >= outsz ? VG_ERANGE : 0;
 }
 
 static fake_file_t *find(const char *path) {
@@ -238,6 +259,19 @@ void fake_reg_err(fake_os_t *f, const char *key, const char *value,
                   int err) {
   fake_reg_t *r = reg_slot(f, key, value);
   r->err = err;
+}
+
+void fake_reg_expand_sz(fake_os_t *f, const char *key, const char *value,
+                        const char *data) {
+  fake_reg_t *r = reg_slot(f, key, value);
+  r->v.type = VG_REGT_EXPAND_SZ;
+  vg_strlcpy(r->v.str, data, sizeof(r->v.str));
+}
+
+void fake_env(fake_os_t *f, const char *name, const char *value) {
+  vg_strlcpy(f->env[f->nenv][0], name, sizeof(f->env[0][0]));
+  vg_strlcpy(f->env[f->nenv][1], value, sizeof(f->env[0][1]));
+  f->nenv++;
 }
 
 fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs) {

@@ -45,6 +45,8 @@ typedef struct fake_os_s {
   int svc_err;              /* returned by svc_query when set */
   uint64_t count_stop_at;   /* stop_at of the last count_files call */
   char count_pattern[64];   /* pattern of the last count_files call */
+  char env[8][2][256];      /* fake_env: name, value for expand_env */
+  int nenv;
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
@@ -59,6 +61,11 @@ void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
                          const char *value, uint32_t data);
 /* A value whose reg_get fails with err (VG_EACCES: present, unreadable). */
 void fake_reg_err(fake_os_t *f, const char *key, const char *value, int err);
+/* A REG_EXPAND_SZ value (stored unexpanded, as the registry does). */
+void fake_reg_expand_sz(fake_os_t *f, const char *key, const char *value,
+                        const char *data);
+/* Defines %name% for expand_env (up to 8; %SystemRoot% is built in). */
+void fake_env(fake_os_t *f, const char *name, const char *value);
 fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs);
 fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
                      int start_type);
