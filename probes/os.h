@@ -94,6 +94,99 @@ typedef struct vg_volume_info_s {
 typedef int (*vg_dir_enum_cb)(const char *name, uint32_t attrs,
                               uint64_t size, void *ud); /* non-zero stops */
 
+/* ---- Task Scheduler, shadow storage and devices (COM, WMI, SetupAPI;
+ * probes/win/task_win.c, wmi_win.c, device_win.c). Each result records the
+ * failing call's name and its HRESULT (Win32 errors as HRESULT_FROM_WIN32)
+ * so a probe can say what failed and why; VG_ENOTSUP with hr == 0 means the
+ * platform has no such facility at all (POSIX). Single values that could
+ * not be read keep their own *_hr (a failure code) while the rest is
+ * valid: value fields are meaningful only when their *_hr is a success
+ * code (high bit clear; success codes such as SCHED_S_TASK_HAS_NOT_RUN are
+ * kept as returned). */
+#define VG_TASK_TRIGGERS_MAX 16
+
+typedef struct vg_task_trigger_s {
+  int type;            /* TASK_TRIGGER_TYPE2: 1 time, 2 daily, 3 weekly, ... */
+  int enabled;
+  int days_interval;   /* daily triggers; 0 = not read */
+  int weeks_interval;  /* weekly triggers; 0 = not read */
+  char repetition[32]; /* ISO 8601 duration ("PT1H"); "" = does not repeat */
+  char rep_duration[32]; /* "" = repeats indefinitely */
+  char start[40];      /* StartBoundary as written in the task */
+} vg_task_trigger_t;
+
+typedef struct vg_task_info_s {
+  int enabled;
+  uint32_t enabled_hr;
+  /* TASK_STATE: 0 unknown, 1 disabled, 2 queued, 3 ready, 4 running */
+  int state;
+  uint32_t state_hr;
+  int64_t last_run_ms; /* unix ms (UTC) of IRegisteredTask::LastRunTime */
+  uint32_t last_run_hr;
+  int32_t last_result; /* LastTaskResult: exit code or HRESULT */
+  uint32_t last_result_hr;
+  int64_t next_run_ms; /* 0 = nothing scheduled */
+  uint32_t next_run_hr;
+  int32_t missed_runs;
+  uint32_t missed_runs_hr;
+  char user_id[256]; /* IPrincipal::UserId as stored ("S-1-5-18", "SYSTEM") */
+  uint32_t user_id_hr;
+  char group_id[256];
+  uint32_t group_id_hr;
+  char principal_sid[192]; /* SID of user_id, else of group_id; "" if none */
+  /* TASK_INSTANCES_*: 0 parallel, 1 queue, 2 ignore new, 3 stop existing */
+  int multiple_instances;
+  uint32_t multiple_instances_hr;
+  size_t ntriggers;
+  uint32_t triggers_hr;
+  vg_task_trigger_t triggers[VG_TASK_TRIGGERS_MAX];
+  uint32_t hr;    /* whole query failed: HRESULT ... */
+  char call[128]; /* ... of this call */
+} vg_task_info_t;
+
+#define VG_SHADOW_VOLUMES_MAX 32
+
+typedef struct vg_shadow_volume_s {
+  char device[128]; /* volume GUID path "\\?\Volume{...}\" */
+  char name[260];   /* first mount point ("C:\"), else the device path */
+  char fs_name[32];
+  int drive_type;   /* vg_drive_type_t */
+  uint64_t capacity;
+  int has_storage;  /* a shadow storage association exists for it */
+  char diff_volume[260]; /* name of the volume holding its storage */
+  uint64_t used, allocated, max; /* bytes, as reported (max may be ~0) */
+  int copies;       /* shadow copies of this volume; -1 = not counted */
+} vg_shadow_volume_t;
+
+typedef struct vg_shadow_info_s {
+  vg_shadow_volume_t vols[VG_SHADOW_VOLUMES_MAX];
+  size_t n;
+  uint32_t hr;
+  char call[128];
+} vg_shadow_info_t;
+
+#define VG_DEVICES_MAX 8
+
+typedef struct vg_device_info_s {
+  char instance_id[200];  /* "ROOT\ISCSIPRT\0000" */
+  char hardware_ids[512]; /* joined with '\n' */
+  char class_name[64];    /* "SCSIAdapter"; "" when the device has no class */
+  char class_guid[40];    /* "{4d36e97b-...}" */
+  char description[256];  /* SPDRP_DEVICEDESC */
+  char friendly_name[256];
+  char driver[128];       /* SPDRP_DRIVER key; "" = no driver installed */
+  uint32_t status;        /* DN_* bits of CM_Get_DevNode_Status */
+  uint32_t problem;       /* CM_PROB_* (28 = driver not installed), 0 = none */
+  uint32_t status_cr;     /* CONFIGRET of CM_Get_DevNode_Status, 0 = read */
+} vg_device_info_t;
+
+typedef struct vg_device_list_s {
+  vg_device_info_t devs[VG_DEVICES_MAX];
+  size_t n;
+  uint32_t hr;
+  char call[128];
+} vg_device_list_t;
+
 typedef struct vg_os_s {
   /* Registry (Windows); VG_ENOTSUP on POSIX. */
   int (*reg_get)(const char *key, const char *value, unsigned flags,
@@ -131,6 +224,18 @@ typedef struct vg_os_s {
 
   /* Service Control Manager; VG_ENOENT when the service does not exist. */
   int (*svc_query)(const char *name, vg_svc_info_t *out);
+
+  /* Task folder\name of the Task Scheduler 2.0 (ITaskService). VG_ENOENT
+   * when the folder or the task does not exist. COM is initialised on the
+   * calling thread for the call. */
+  int (*task_query)(const char *folder, const char *name, vg_task_info_t *out);
+  /* Local volumes with their shadow-copy storage association (WMI
+   * Win32_ShadowStorage), including volumes that have none. */
+  int (*shadow_storage)(vg_shadow_info_t *out);
+  /* Present devices whose hardware ids include hardware_id, in device setup
+   * class class_guid ("{...}") or in every class when class_guid is NULL. */
+  int (*device_query)(const char *class_guid, const char *hardware_id,
+                      vg_device_list_t *out);
 } vg_os_t;
 
 /* The real table of this platform (probes/win/os_win.c, probes/posix/). */

@@ -201,6 +201,44 @@ static int f_svc_query(const char *name, vg_svc_info_t *out) {
   return VG_ENOENT;
 }
 
+static int f_task_query(const char *folder, const char *name,
+                        vg_task_info_t *out) {
+  char path[600];
+  *out = cur->task;
+  if (cur->task_rc) return cur->task_rc;
+  snprintf(path, sizeof(path), "%s%s%s", folder,
+           strcmp(folder, "\\") == 0 ? "" : "\\", name);
+  if (!path_eq(cur->task_path, path)) {
+    memset(out, 0, sizeof(*out));
+    out->hr = 0x80070002u; /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
+    vg_strlcpy(out->call, "ITaskFolder::GetTask", sizeof(out->call));
+    return VG_ENOENT;
+  }
+  return 0;
+}
+
+static int f_shadow_storage(vg_shadow_info_t *out) {
+  *out = cur->shadow;
+  return cur->shadow_rc;
+}
+
+static int f_device_query(const char *class_guid, const char *hardware_id,
+                          vg_device_list_t *out) {
+  size_t i;
+  cur->device_queries++;
+  memset(out, 0, sizeof(*out));
+  out->hr = cur->devices.hr;
+  vg_strlcpy(out->call, cur->devices.call, sizeof(out->call));
+  if (cur->devices_rc) return cur->devices_rc;
+  for (i = 0; i < cur->devices.n; i++) {
+    const vg_device_info_t *d = &cur->devices.devs[i];
+    if (class_guid && !path_eq(d->class_guid, class_guid)) continue;
+    if (!path_eq(d->hardware_ids, hardware_id)) continue;
+    out->devs[out->n++] = *d;
+  }
+  return 0;
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   cur = f;
@@ -218,6 +256,9 @@ void fake_os_init(fake_os_t *f) {
   f->os.file_crc32 = f_file_crc32;
   f->os.file_version = f_file_version;
   f->os.svc_query = f_svc_query;
+  f->os.task_query = f_task_query;
+  f->os.shadow_storage = f_shadow_storage;
+  f->os.device_query = f_device_query;
   vg_strlcpy(f->volume.root, "C:\\", sizeof(f->volume.root));
   vg_strlcpy(f->volume.fs_name, "NTFS", sizeof(f->volume.fs_name));
   f->volume.drive_type = VG_DRIVE_FIXED;
@@ -291,4 +332,59 @@ fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
   s->info.state = state;
   s->info.start_type = start_type;
   return s;
+}
+
+vg_task_info_t *fake_task(fake_os_t *f, const char *path) {
+  vg_task_info_t *t = &f->task;
+  vg_strlcpy(f->task_path, path, sizeof(f->task_path));
+  memset(t, 0, sizeof(*t));
+  t->enabled = 1;
+  t->state = 3; /* ready */
+  t->last_run_ms = 1763935200000ll; /* 2025-11-23T22:00:00Z */
+  t->next_run_ms = 1764021600000ll; /* 2025-11-24T22:00:00Z */
+  vg_strlcpy(t->user_id, "S-1-5-18", sizeof(t->user_id));
+  vg_strlcpy(t->principal_sid, "S-1-5-18", sizeof(t->principal_sid));
+  t->multiple_instances = 2; /* IgnoreNew */
+  t->ntriggers = 1;
+  t->triggers[0].type = 3; /* weekly */
+  t->triggers[0].enabled = 1;
+  t->triggers[0].weeks_interval = 1;
+  vg_strlcpy(t->triggers[0].start, "2025-01-05T22:00:00",
+             sizeof(t->triggers[0].start));
+  return t;
+}
+
+vg_shadow_volume_t *fake_shadow_volume(fake_os_t *f, const char *name,
+                                       const char *fs, uint64_t used,
+                                       uint64_t max) {
+  vg_shadow_volume_t *v = &f->shadow.vols[f->shadow.n];
+  memset(v, 0, sizeof(*v));
+  snprintf(v->device, sizeof(v->device),
+           "\\\\?\\Volume{%08u-0000-0000-0000-000000000000}\\",
+           (unsigned)f->shadow.n);
+  vg_strlcpy(v->name, name, sizeof(v->name));
+  vg_strlcpy(v->fs_name, fs, sizeof(v->fs_name));
+  v->drive_type = VG_DRIVE_FIXED;
+  v->capacity = 500ull << 30;
+  v->copies = 0;
+  if (max) {
+    v->has_storage = 1;
+    vg_strlcpy(v->diff_volume, name, sizeof(v->diff_volume));
+    v->used = used;
+    v->allocated = used;
+    v->max = max;
+  }
+  f->shadow.n++;
+  return v;
+}
+
+vg_device_info_t *fake_device(fake_os_t *f, const char *class_guid,
+                              const char *class_name, const char *hwid) {
+  vg_device_info_t *d = &f->devices.devs[f->devices.n++];
+  memset(d, 0, sizeof(*d));
+  vg_strlcpy(d->class_guid, class_guid, sizeof(d->class_guid));
+  vg_strlcpy(d->class_name, class_name, sizeof(d->class_name));
+  vg_strlcpy(d->hardware_ids, hwid, sizeof(d->hardware_ids));
+  snprintf(d->instance_id, sizeof(d->instance_id), "%s\\0000", hwid);
+  return d;
 }

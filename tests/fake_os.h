@@ -47,6 +47,17 @@ typedef struct fake_os_s {
   char count_pattern[64];   /* pattern of the last count_files call */
   char env[8][2][256];      /* fake_env: name, value for expand_env */
   int nenv;
+  /* COM readers (issue 6). task_query finds the task when task_path (full
+   * path) matches, else says ERROR_FILE_NOT_FOUND; a non-zero *_rc fails
+   * the call with the hr/call already in task/shadow/devices. */
+  char task_path[256];
+  vg_task_info_t task;
+  int task_rc;
+  vg_shadow_info_t shadow;
+  int shadow_rc;
+  vg_device_list_t devices; /* device_query filters them by class/id */
+  int devices_rc;
+  int device_queries;       /* calls made */
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
@@ -69,5 +80,16 @@ void fake_env(fake_os_t *f, const char *name, const char *value);
 fake_file_t *fake_file(fake_os_t *f, const char *path, uint32_t attrs);
 fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
                      int start_type);
+
+/* Plants task path (e.g. "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup")
+ * enabled, ready, with every value readable; returns it for changes. */
+vg_task_info_t *fake_task(fake_os_t *f, const char *path);
+/* Adds a fixed volume; max 0 = no shadow storage association. */
+vg_shadow_volume_t *fake_shadow_volume(fake_os_t *f, const char *name,
+                                       const char *fs, uint64_t used,
+                                       uint64_t max);
+/* Adds a device in class_guid with hardware id hwid. */
+vg_device_info_t *fake_device(fake_os_t *f, const char *class_guid,
+                              const char *class_name, const char *hwid);
 
 #endif /* VG_FAKE_OS_H */

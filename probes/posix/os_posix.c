@@ -189,6 +189,27 @@ static int posix_svc_query(const char *name, vg_svc_info_t *out) {
   return VG_ENOTSUP;
 }
 
+/* No Task Scheduler, VSS or device tree here: hr 0 says "no such
+ * facility", which probes report as n/a. */
+static int posix_task_query(const char *folder, const char *name,
+                            vg_task_info_t *out) {
+  (void)folder, (void)name;
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
+static int posix_shadow_storage(vg_shadow_info_t *out) {
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
+static int posix_device_query(const char *class_guid, const char *hardware_id,
+                              vg_device_list_t *out) {
+  (void)class_guid, (void)hardware_id;
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
 static const vg_os_t posix_os = {
     .reg_get = posix_reg_get,
     .reg_enum_values = posix_reg_enum,
@@ -204,6 +225,9 @@ static const vg_os_t posix_os = {
     .file_crc32 = posix_file_crc32,
     .file_version = posix_file_version,
     .svc_query = posix_svc_query,
+    .task_query = posix_task_query,
+    .shadow_storage = posix_shadow_storage,
+    .device_query = posix_device_query,
 };
 
 const vg_os_t *vg_os_default(void) { return &posix_os; }

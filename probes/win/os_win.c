@@ -1,6 +1,7 @@
 /* os_win.c: the OS table on Windows - registry, volumes, files, SCM. */
 #include "os.h"
 
+#include "com_win.h"
 #include "vg.h"
 #include "vg_win.h"
 
@@ -659,6 +660,9 @@ static const vg_os_t win_os = {
     .file_crc32 = win_file_crc32,
     .file_version = win_file_version,
     .svc_query = win_svc_query,
+    .task_query = vg__win_task_query,
+    .shadow_storage = vg__win_shadow_storage,
+    .device_query = vg__win_device_query,
 };
 
 const vg_os_t *vg_os_default(void) { return &win_os; }

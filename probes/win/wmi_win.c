@@ -1,0 +1,256 @@
+/* wmi_win.c: local volumes and their shadow-copy storage.
+ *
+ * Why WMI (Win32_ShadowStorage) rather than the VSS management interface
+ * (IVssDifferentialSoftwareSnapshotMgmt::QueryDiffAreasForVolume): it is
+ * the same data `vssadmin list shadowstorage` prints (used, allocated and
+ * maximum per association), all associations come back from one query
+ * instead of one call per volume, it is reachable from C through plain
+ * COM with a per-call timeout on IEnumWbemClassObject::Next (so a sick
+ * WMI costs a bounded wait, not a hung worker), and a machine without it
+ * says so with a clear HRESULT; the VSS interfaces need vssapi's C++
+ * oriented headers and the backup privilege. The volume list itself comes
+ * from the volume management API (FindFirstVolumeW), so volumes with no
+ * association - or with no shadow copy yet - are reported too. */
+#define COBJMACROS
+#include "com_win.h"
+
+#include "vg.h"
+
+#include <objbase.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wbemidl.h>
+
+/* Longest wait for one WMI result object. The probe's deadline still
+ * bounds the whole collection. */
+#define WMI_NEXT_TIMEOUT_MS 30000
+
+static int wmi_win_fail(vg_shadow_info_t *out, const char *call, HRESULT hr) {
+  return vg__com_fail(&out->hr, out->call, sizeof(out->call), call, hr);
+}
+
+/* Lists the local volumes (no WMI involved). */
+static int wmi_win_volumes(vg_shadow_info_t *out) {
+  wchar_t dev[MAX_PATH + 1], names[1024], fs[64];
+  HANDLE h = FindFirstVolumeW(dev, MAX_PATH + 1);
+  if (h == INVALID_HANDLE_VALUE)
+    return wmi_win_fail(out, "FindFirstVolumeW",
+                        HRESULT_FROM_WIN32(GetLastError()));
+  do {
+    vg_shadow_volume_t *v;
+    DWORD len = 0;
+    ULARGE_INTEGER avail, total, tfree;
+    if (out->n == VG_SHADOW_VOLUMES_MAX) break;
+    v = &out->vols[out->n++];
+    memset(v, 0, sizeof(*v));
+    v->copies = -1;
+    vg__w2u(dev, v->device, sizeof(v->device));
+    if (GetVolumePathNamesForVolumeNameW(dev, names, 1024, &len) && names[0])
+      vg__w2u(names, v->name, sizeof(v->name));
+    else
+      vg_strlcpy(v->name, v->device, sizeof(v->name));
+    v->drive_type = (int)GetDriveTypeW(dev);
+    if (GetVolumeInformationW(dev, NULL, 0, NULL, NULL, NULL, fs, 64))
+      vg__w2u(fs, v->fs_name, sizeof(v->fs_name));
+    if (GetDiskFreeSpaceExW(dev, &avail, &total, &tfree))
+      v->capacity = total.QuadPart;
+  } while (FindNextVolumeW(h, dev, MAX_PATH + 1));
+  FindVolumeClose(h);
+  return 0;
+}
+
+/* Device path out of a Win32_Volume reference such as
+ * Win32_Volume.DeviceID="\\\\?\\Volume{...}\\" (backslashes escaped). */
+static void wmi_win_ref_device(const wchar_t *ref, char *out, size_t size) {
+  wchar_t buf[260];
+  const wchar_t *p = ref ? wcsstr(ref, L"DeviceID=\"") : NULL;
+  size_t o = 0;
+  out[0] = '\0';
+  if (p == NULL) return;
+  for (p += 10; *p && *p != L'"' && o + 1 < 260; p++) {
+    if (*p == L'\\' && p[1] == L'\\') p++;
+    buf[o++] = *p;
+  }
+  buf[o] = L'\0';
+  vg__w2u(buf, out, size);
+}
+
+static vg_shadow_volume_t *wmi_win_find(vg_shadow_info_t *out,
+                                        const char *device) {
+  size_t i;
+  for (i = 0; i < out->n; i++)
+    if (_stricmp(out->vols[i].device, device) == 0) return &out->vols[i];
+  return NULL;
+}
+
+static uint64_t wmi_win_u64(IWbemClassObject *o, const wchar_t *prop) {
+  VARIANT v;
+  uint64_t r = 0;
+  VariantInit(&v);
+  if (FAILED(IWbemClassObject_Get(o, prop, 0, &v, NULL, NULL))) return 0;
+  /* CIM uint64 arrives as a decimal string. */
+  if (V_VT(&v) == VT_BSTR && V_BSTR(&v))
+    r = _wcstoui64(V_BSTR(&v), NULL, 10);
+  else if (SUCCEEDED(VariantChangeType(&v, &v, 0, VT_UI8)))
+    r = V_UI8(&v);
+  VariantClear(&v);
+  return r;
+}
+
+static void wmi_win_str(IWbemClassObject *o, const wchar_t *prop, char *out,
+                        size_t size, int device_ref) {
+  VARIANT v;
+  VariantInit(&v);
+  out[0] = '\0';
+  if (SUCCEEDED(IWbemClassObject_Get(o, prop, 0, &v, NULL, NULL)) &&
+      V_VT(&v) == VT_BSTR) {
+    if (device_ref)
+      wmi_win_ref_device(V_BSTR(&v), out, size);
+    else
+      vg__w2u(V_BSTR(&v), out, size);
+  }
+  VariantClear(&v);
+}
+
+typedef void (*wmi_win_row_cb)(IWbemClassObject *o, vg_shadow_info_t *out);
+
+/* Runs a WQL query and hands each row to cb. Returns 0 or the failure
+ * recorded in out. */
+static int wmi_win_query(IWbemServices *svc, const wchar_t *wql,
+                         const char *call, wmi_win_row_cb cb,
+                         vg_shadow_info_t *out) {
+  IEnumWbemClassObject *en = NULL;
+  BSTR lang = SysAllocString(L"WQL"), q = SysAllocString(wql);
+  HRESULT hr;
+  int rc = 0;
+  if (lang == NULL || q == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  hr = IWbemServices_ExecQuery(
+      svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL,
+      &en);
+  if (FAILED(hr)) {
+    rc = wmi_win_fail(out, call, hr);
+    goto done;
+  }
+  for (;;) {
+    IWbemClassObject *o = NULL;
+    ULONG got = 0;
+    hr = IEnumWbemClassObject_Next(en, WMI_NEXT_TIMEOUT_MS, 1, &o, &got);
+    if (hr == (HRESULT)WBEM_S_TIMEDOUT) {
+      rc = wmi_win_fail(out, "IEnumWbemClassObject::Next", hr);
+      break;
+    }
+    if (FAILED(hr)) {
+      rc = wmi_win_fail(out, call, hr);
+      break;
+    }
+    if (got == 0) break;
+    cb(o, out);
+    IWbemClassObject_Release(o);
+  }
+done:
+  if (en) IEnumWbemClassObject_Release(en);
+  SysFreeString(lang);
+  SysFreeString(q);
+  return rc;
+}
+
+static void wmi_win_storage_row(IWbemClassObject *o, vg_shadow_info_t *out) {
+  char dev[128], diff[128];
+  vg_shadow_volume_t *v, *dv;
+  wmi_win_str(o, L"Volume", dev, sizeof(dev), 1);
+  wmi_win_str(o, L"DiffVolume", diff, sizeof(diff), 1);
+  v = wmi_win_find(out, dev);
+  if (v == NULL || v->has_storage) return; /* one association per volume */
+  v->has_storage = 1;
+  dv = wmi_win_find(out, diff);
+  vg_strlcpy(v->diff_volume, dv ? dv->name : diff, sizeof(v->diff_volume));
+  v->used = wmi_win_u64(o, L"UsedSpace");
+  v->allocated = wmi_win_u64(o, L"AllocatedSpace");
+  v->max = wmi_win_u64(o, L"MaxSpace");
+}
+
+static void wmi_win_copy_row(IWbemClassObject *o, vg_shadow_info_t *out) {
+  char dev[128];
+  vg_shadow_volume_t *v;
+  wmi_win_str(o, L"VolumeName", dev, sizeof(dev), 0);
+  v = wmi_win_find(out, dev);
+  if (v) v->copies++;
+}
+
+int vg__win_shadow_storage(vg_shadow_info_t *out) {
+  IWbemLocator *loc = NULL;
+  IWbemServices *svc = NULL;
+  IWbemClassObject *cls = NULL;
+  BSTR ns = NULL, clsname = NULL;
+  HRESULT hr;
+  size_t i;
+  int owed = 0, rc;
+
+  memset(out, 0, sizeof(*out));
+  rc = wmi_win_volumes(out);
+  if (rc) return rc;
+  hr = vg__com_enter(&owed);
+  if (FAILED(hr)) return wmi_win_fail(out, "CoInitializeEx", hr);
+  ns = SysAllocString(L"ROOT\\CIMV2");
+  clsname = SysAllocString(L"Win32_ShadowStorage");
+  if (ns == NULL || clsname == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                        &IID_IWbemLocator, (void **)&loc);
+  if (FAILED(hr)) {
+    rc = wmi_win_fail(out, "CoCreateInstance(WbemLocator)", hr);
+    goto done;
+  }
+  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
+                                  &svc);
+  if (FAILED(hr)) {
+    rc = wmi_win_fail(out, "IWbemLocator::ConnectServer(ROOT\\CIMV2)", hr);
+    goto done;
+  }
+  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+                         NULL, RPC_C_AUTHN_LEVEL_CALL,
+                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+  if (FAILED(hr)) {
+    rc = wmi_win_fail(out, "CoSetProxyBlanket", hr);
+    goto done;
+  }
+  /* Ask for the class first: an empty answer to the query must mean "no
+   * association", never "no such class" (Wine answers unknown classes
+   * with an empty result). */
+  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
+  if (FAILED(hr)) {
+    rc = wmi_win_fail(out, "IWbemServices::GetObject(Win32_ShadowStorage)", hr);
+    goto done;
+  }
+  rc = wmi_win_query(svc,
+                     L"SELECT Volume, DiffVolume, UsedSpace, AllocatedSpace, "
+                     L"MaxSpace FROM Win32_ShadowStorage",
+                     "IWbemServices::ExecQuery(Win32_ShadowStorage)",
+                     wmi_win_storage_row, out);
+  if (rc) goto done;
+  /* Shadow copies per volume are a nicety: a failure leaves copies -1. */
+  for (i = 0; i < out->n; i++)
+    out->vols[i].copies = 0;
+  if (wmi_win_query(svc, L"SELECT VolumeName FROM Win32_ShadowCopy",
+                    "IWbemServices::ExecQuery(Win32_ShadowCopy)",
+                    wmi_win_copy_row, out) != 0) {
+    for (i = 0; i < out->n; i++)
+      out->vols[i].copies = -1;
+    out->hr = 0;
+    out->call[0] = '\0';
+  }
+done:
+  if (cls) IWbemClassObject_Release(cls);
+  if (svc) IWbemServices_Release(svc);
+  if (loc) IWbemLocator_Release(loc);
+  SysFreeString(ns);
+  SysFreeString(clsname);
+  vg__com_leave(owed);
+  return rc;
+}
