@@ -243,12 +243,7 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
   int i, n = 0;
   (void)p, (void)prev;
 
-  if (!vg_facts_bool_or(f, "mars_installed", 0)) {
-    vg_finding_set(out, VG_ST_NA, "",
-                   "MARS agent is not installed: Defender exclusions for it "
-                   "not checked");
-    return;
-  }
+  if (vg_mars_absent(f, out)) return;
   if (!vg_facts_bool_or(f, "defender_present", 0)) {
     vg_finding_set(out, VG_ST_NA, "",
                    "Microsoft Defender not found (no HKLM\\%s): check that "

@@ -653,10 +653,10 @@ static void powershell_env_evaluate(const vg_facts_t *f,
   size_t pos = 0, i, k;
   static const vg_status_t order[] = {VG_ST_CRIT, VG_ST_WARN, VG_ST_UNKNOWN};
 
-  if (!vg_facts_bool_or(f, "mars_installed", 0) || install == NULL) {
-    vg_finding_set(out, VG_ST_NA, "",
-                   "MARS agent is not installed: PowerShell environment of "
-                   "its scheduled backups not checked");
+  if (vg_mars_absent(f, out)) return;
+  if (install == NULL) {
+    vg_finding_set(out, VG_ST_UNKNOWN, "",
+                   "MARS install folder missing from the facts");
     return;
   }
   memset(parts, 0, sizeof(parts));
