@@ -7,6 +7,9 @@ extern const vg_probe_t vg_probe_mars_engine;
 extern const vg_probe_t vg_probe_scratch_config;
 extern const vg_probe_t vg_probe_scratch_attributes;
 extern const vg_probe_t vg_probe_scratch_kek;
+extern const vg_probe_t vg_probe_vss_storage;
+extern const vg_probe_t vg_probe_task_schedule;
+extern const vg_probe_t vg_probe_iscsi_initiator;
 extern const vg_probe_t vg_probe_temp_files;
 extern const vg_probe_t vg_probe_dotnet_version;
 extern const vg_probe_t vg_probe_powershell_env;
@@ -20,6 +23,9 @@ const vg_probe_t *const vg_probes[] = {
     &vg_probe_scratch_config,
     &vg_probe_scratch_attributes,
     &vg_probe_scratch_kek,
+    &vg_probe_vss_storage,
+    &vg_probe_task_schedule,
+    &vg_probe_iscsi_initiator,
     &vg_probe_temp_files,
     &vg_probe_dotnet_version,
     &vg_probe_powershell_env,

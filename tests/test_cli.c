@@ -175,6 +175,8 @@ static void config_problems_are_reported_not_fatal(void **st) {
   (void)st;
   write_ini("[scratch.space]\npath = .\nbackup_bytes = lots\nbackup_bytes = "
             "1K\ncolour = blue\n[mars.install]\nrequired = false\n"
+            "[vss.storage]\nenabled = false\n[iscsi.initiator]\nenabled = "
+            "false\n"
             "[dotnet.version]\nenabled = false\n"
             "[tls.config]\nenabled = false\n");
   assert_int_equal(run(&p, args), 0);
@@ -230,7 +232,8 @@ static void run_console_and_status_from_another_process(void **st) {
   int i, rc = -1;
   (void)st;
   write_ini("[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = "
-            "1K\n[mars.install]\nrequired = false\n"
+            "1K\n[mars.install]\nrequired = false\n[vss.storage]\nenabled "
+            "= false\n[iscsi.initiator]\nenabled = false\n"
             "[dotnet.version]\nenabled = false\n"
             "[tls.config]\nenabled = false\n");
   uv_loop_init(&loop);

@@ -29,7 +29,10 @@ static int group_setup(void **st) {
            "[mars.install]\nrequired = false\n"
            /* a bare Wine prefix has no .NET 4.x and says NT 6.1 */
            "[dotnet.version]\nenabled = false\n"
-           "[tls.config]\nenabled = false\n");
+           "[tls.config]\nenabled = false\n"
+           /* no shadow storage WMI class nor iSCSI device under Wine */
+           "[vss.storage]\nenabled = false\n"
+           "[iscsi.initiator]\nenabled = false\n");
   return harness_start(&H, ini);
 }
 
