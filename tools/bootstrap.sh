@@ -18,7 +18,7 @@
 #   --force         rebuild all libraries
 set -euo pipefail
 
-APT_PACKAGES="build-essential python3 cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl dpkg-dev tcl valgrind xz-utils ca-certificates"
+APT_PACKAGES="build-essential python3 cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev tcl valgrind xz-utils ca-certificates"
 
 TRIPLE=x86_64-w64-mingw32
 SQLITE_CFLAGS="-O2 -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_JSON1"

@@ -1,9 +1,11 @@
 /* main_win.c: process entry on Windows - UTF-16 arguments to UTF-8. */
 #include "cli.h"
+#include "install_parts_win.h"
 #include "vg_win.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int wmain(int argc, wchar_t **wargv);
 
@@ -20,7 +22,13 @@ int wmain(int argc, wchar_t **wargv) {
     }
   }
   SetConsoleOutputCP(CP_UTF8);
-  rc = vg_cli_main(argc, argv);
+  /* The MSI's custom actions (installer/vigil.wxs) run `vigil install
+   * --acl-only ...` and `vigil install --recovery-only`:
+   * install_parts_win.c. Any other `vigil install` is the full one. */
+  rc = argc >= 2 && strcmp(argv[1], "install") == 0
+           ? vg_install_parts(argc - 2, argv + 2)
+           : -1;
+  if (rc < 0) rc = vg_cli_main(argc, argv);
   for (i = 0; i < argc; i++) free(argv[i]);
   free(argv);
   return rc;

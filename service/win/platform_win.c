@@ -8,6 +8,24 @@
 #include <shlobj.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* The data folder the MSI recorded (property VIGILDATA, docs/install.md):
+ * HKLM\SOFTWARE\Vigil, value DataFolder. 0 when found and not empty. */
+static int home_from_registry(char *out, size_t size) {
+  wchar_t buf[MAX_PATH + 1];
+  DWORD n = sizeof(buf) - sizeof(wchar_t);
+  size_t len;
+  memset(buf, 0, sizeof(buf));
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Vigil", L"DataFolder",
+                   RRF_RT_REG_SZ, NULL, buf, &n) != ERROR_SUCCESS)
+    return VG_ENOENT;
+  len = wcslen(buf);
+  while (len > 3 && (buf[len - 1] == L'\\' || buf[len - 1] == L'/'))
+    buf[--len] = 0; /* D:\Data\ -> D:\Data; D:\ stays */
+  if (len == 0) return VG_ENOENT;
+  return vg_utf8(buf, out, size);
+}
 
 int vg_platform_home(char *out, size_t size) {
   wchar_t buf[MAX_PATH];
@@ -15,6 +33,7 @@ int vg_platform_home(char *out, size_t size) {
   const char *h = getenv("VIGIL_HOME");
   DWORD n;
   if (h && *h) return vg_strlcpy(out, h, size);
+  if (home_from_registry(out, size) == 0) return 0;
   n = GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
   if (n == 0 || n >= MAX_PATH || vg_utf8(buf, pd, sizeof(pd)) != 0)
     vg_strlcpy(pd, "C:\\ProgramData", sizeof(pd));
