@@ -5,6 +5,7 @@
 #include "vg.h"
 #include "vg_win.h"
 
+#include <knownfolders.h>
 #include <shlobj.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,17 @@ static int home_from_registry(char *out, size_t size) {
 }
 
 int vg_platform_home(char *out, size_t size) {
-  wchar_t buf[MAX_PATH];
   char pd[MAX_PATH * 3];
   const char *h = getenv("VIGIL_HOME");
-  DWORD n;
+  PWSTR known = NULL;
   if (h && *h) return vg_strlcpy(out, h, size);
   if (home_from_registry(out, size) == 0) return 0;
-  n = GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
-  if (n == 0 || n >= MAX_PATH || vg_utf8(buf, pd, sizeof(pd)) != 0)
+  /* The known folder, not %ProgramData%: Wine hands services
+   * C:\users\Public there, and install and service must agree. */
+  if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &known) != S_OK ||
+      vg_utf8(known, pd, sizeof(pd)) != 0)
     vg_strlcpy(pd, "C:\\ProgramData", sizeof(pd));
+  CoTaskMemFree(known);
   return snprintf(out, size, "%s\\Vigil", pd) < (int)size ? 0 : VG_ERANGE;
 }
 

@@ -1,34 +1,666 @@
-/* service_win.c: the Service Control Manager side of vigil.exe.
- * Placeholder until issue 4: each verb says it is not available yet. */
+/* service_win.c: the Service Control Manager side of vigil.exe - the
+ * service entry (`vigil service`) and `vigil install | uninstall | start |
+ * stop`. The agent itself is vg_run() (run.h); this file only tells the SCM
+ * how it is doing. */
 #include "platform.h"
 
-#include <stdio.h>
+#include "install_parts_win.h"
+#include "run.h"
+#include "service_win.h"
+#include "vg.h"
+#include "vg_win.h"
 
-static int svc_later(const char *verb) {
-  fprintf(stderr,
-          "vigil %s: not available in this build yet; use `vigil run "
-          "--console`\n",
-          verb);
-  return 2;
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SVC_NAME L"Vigil"
+#define SVC_DISPLAY L"Vigil - MARS backup health monitor"
+#define SVC_DESCRIPTION                                                    \
+  L"Watches the Microsoft Azure Recovery Services (MARS) backup agent and " \
+  L"warns before a backup fails. Current findings: vigil status. Event "   \
+  L"Log source: Vigil."
+#define SVC_EVENTLOG_KEY                                                   \
+  L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\Vigil"
+#define SVC_START_HINT_MS 30000  /* store open and migration included */
+#define SVC_PULSE_MS 1000        /* checkpoint cadence while pending */
+#define SVC_MIN_HINT_MS 2000
+#define SVC_PRESHUTDOWN_MS 20000 /* > VG_STOP_GRACE_MS + margin */
+#define SVC_WAIT_MAX_MS 120000   /* start/stop/uninstall wait at most */
+
+/* ------------------------------------------------------ service entry */
+
+typedef struct vg_svc_s {
+  SERVICE_STATUS_HANDLE handle;
+  SERVICE_STATUS st;     /* under lock */
+  ULONGLONG deadline;    /* pending phase should end by (GetTickCount64) */
+  CRITICAL_SECTION lock; /* SetServiceStatus from loop and pulse threads */
+  HANDLE pulse_stop;
+  HANDLE pulse;
+  volatile LONG control; /* last stop-type control, for the record */
+  char home[1024];
+  char pipe[1024];
+} vg_svc_t;
+
+static vg_svc_t svc;
+
+/* Reports state. Pending states get a fresh checkpoint and a wait hint
+ * that is also the phase's budget: the pulse thread keeps moving both
+ * until the budget is spent, never beyond. Any thread. */
+static void svc_report(vg_svc_t *s, DWORD state, DWORD hint_ms, DWORD win32,
+                       DWORD specific) {
+  EnterCriticalSection(&s->lock);
+  s->st.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+  s->st.dwCurrentState = state;
+  s->st.dwControlsAccepted =
+      state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
+                                     SERVICE_ACCEPT_PRESHUTDOWN
+                               : 0;
+  s->st.dwWin32ExitCode = win32;
+  s->st.dwServiceSpecificExitCode = specific;
+  if (state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING) {
+    s->st.dwCheckPoint++;
+    s->st.dwWaitHint = hint_ms;
+    s->deadline = GetTickCount64() + hint_ms;
+  } else {
+    s->st.dwCheckPoint = 0;
+    s->st.dwWaitHint = 0;
+  }
+  SetServiceStatus(s->handle, &s->st);
+  LeaveCriticalSection(&s->lock);
+}
+
+int vg__svc_pulse(SERVICE_STATUS *st, ULONGLONG deadline, ULONGLONG now) {
+  ULONGLONG left;
+  if (st->dwCurrentState != SERVICE_START_PENDING &&
+      st->dwCurrentState != SERVICE_STOP_PENDING)
+    return 0;
+  if (now >= deadline) return 0;
+  left = deadline - now;
+  st->dwCheckPoint++;
+  st->dwWaitHint = (DWORD)(left < SVC_MIN_HINT_MS ? SVC_MIN_HINT_MS : left);
+  return 1;
+}
+
+/* While start or stop is pending: a pulse a second (vg__svc_pulse). */
+static DWORD WINAPI svc_pulse_thread(LPVOID arg) {
+  vg_svc_t *s = arg;
+  while (WaitForSingleObject(s->pulse_stop, SVC_PULSE_MS) == WAIT_TIMEOUT) {
+    EnterCriticalSection(&s->lock);
+    if (vg__svc_pulse(&s->st, s->deadline, GetTickCount64()))
+      SetServiceStatus(s->handle, &s->st);
+    LeaveCriticalSection(&s->lock);
+  }
+  return 0;
+}
+
+/* The control handler only records the request and wakes the loop; the
+ * loop reports STOP_PENDING through the stopping hook. SCM thread. */
+static DWORD WINAPI svc_handler(DWORD control, DWORD type, LPVOID data,
+                                LPVOID ctx) {
+  vg_svc_t *s = ctx;
+  (void)type, (void)data;
+  switch (control) {
+  case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
+  case SERVICE_CONTROL_STOP:
+  case SERVICE_CONTROL_SHUTDOWN:
+  case SERVICE_CONTROL_PRESHUTDOWN:
+    InterlockedExchange(&s->control, (LONG)control);
+    vg_run_request_stop();
+    return NO_ERROR;
+  default: return ERROR_CALL_NOT_IMPLEMENTED;
+  }
+}
+
+static void svc_started_hook(void *ud) {
+  svc_report(ud, SERVICE_RUNNING, 0, NO_ERROR, 0);
+}
+
+static void svc_stopping_hook(void *ud, uint64_t hint_ms) {
+  svc_report(ud, SERVICE_STOP_PENDING, (DWORD)hint_ms, NO_ERROR, 0);
+}
+
+static void WINAPI svc_main(DWORD argc, LPWSTR *argv) {
+  vg_svc_t *s = &svc;
+  vg_run_hooks_t hooks;
+  vg_run_opts_t o;
+  char err[600];
+  int rc;
+  (void)argc, (void)argv;
+  s->handle = RegisterServiceCtrlHandlerExW(SVC_NAME, svc_handler, s);
+  if (s->handle == NULL) return;
+  svc_report(s, SERVICE_START_PENDING, SVC_START_HINT_MS, NO_ERROR, 0);
+  s->pulse_stop = CreateEventW(NULL, TRUE, FALSE, NULL);
+  s->pulse = s->pulse_stop
+                 ? CreateThread(NULL, 0, svc_pulse_thread, s, 0, NULL)
+                 : NULL;
+  memset(&hooks, 0, sizeof(hooks));
+  hooks.started = svc_started_hook;
+  hooks.stopping = svc_stopping_hook;
+  hooks.ud = s;
+  memset(&o, 0, sizeof(o));
+  o.home = s->home;
+  o.pipe = s->pipe;
+  o.hooks = &hooks;
+  /* Event 105 with the reason is written by vg_run itself. */
+  rc = vg_run(&o, err, sizeof(err));
+  if (s->pulse) {
+    SetEvent(s->pulse_stop);
+    WaitForSingleObject(s->pulse, INFINITE);
+    CloseHandle(s->pulse);
+  }
+  if (s->pulse_stop) CloseHandle(s->pulse_stop);
+  /* The service-specific code is the VG_E* code without its sign
+   * (docs/events.md, "Service exit codes"). */
+  if (rc != 0)
+    svc_report(s, SERVICE_STOPPED, 0, ERROR_SERVICE_SPECIFIC_ERROR,
+               (DWORD)-rc);
+  else
+    svc_report(s, SERVICE_STOPPED, 0, NO_ERROR, 0);
 }
 
 int vg_service_dispatch(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return svc_later("service");
+  SERVICE_TABLE_ENTRYW table[] = {{(LPWSTR)SVC_NAME, svc_main},
+                                  {NULL, NULL}};
+  int i, home_set = 0, pipe_set = 0;
+  for (i = 0; i < argc; i++) {
+    if ((strcmp(argv[i], "--home") == 0 || strcmp(argv[i], "--pipe") == 0) &&
+        i + 1 < argc) {
+      if (argv[i][2] == 'h') {
+        vg_strlcpy(svc.home, argv[++i], sizeof(svc.home));
+        home_set = 1;
+      } else {
+        vg_strlcpy(svc.pipe, argv[++i], sizeof(svc.pipe));
+        pipe_set = 1;
+      }
+    } else {
+      fprintf(stderr, "vigil service: unexpected argument '%s'; usage: "
+                      "vigil service [--home DIR] [--pipe NAME]\n",
+              argv[i]);
+      return 2;
+    }
+  }
+  if (!home_set && vg_platform_home(svc.home, sizeof(svc.home)) != 0) {
+    fprintf(stderr, "vigil service: data folder path too long\n");
+    return 2;
+  }
+  if (!pipe_set) vg_platform_pipe_name(svc.home, svc.pipe, sizeof(svc.pipe));
+  InitializeCriticalSection(&svc.lock);
+  if (!StartServiceCtrlDispatcherW(table)) {
+    DWORD e = GetLastError();
+    char msg[300];
+    if (e == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT)
+      fprintf(stderr,
+              "vigil service: only the Service Control Manager starts this; "
+              "use `vigil start` (or `net start Vigil`), or `vigil run "
+              "--console` to run in this window\n");
+    else
+      fprintf(stderr, "vigil service: cannot reach the Service Control "
+                      "Manager: %s\n",
+              vg_win_msg(e, msg, sizeof(msg)));
+    DeleteCriticalSection(&svc.lock);
+    return 2;
+  }
+  DeleteCriticalSection(&svc.lock);
+  return svc.st.dwWin32ExitCode == NO_ERROR ? 0 : 1;
 }
+
+/* ------------------------------------------------- install, uninstall */
+
+/* Whether this process may change the machine: Administrators enabled in
+ * its token (an elevated prompt, SYSTEM). */
+static int svc_elevated(void) {
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  DWORD n = sizeof(sid);
+  BOOL member = FALSE;
+  if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, sid, &n))
+    return 0;
+  return CheckTokenMembership(NULL, sid, &member) && member;
+}
+
+static int svc_need_elevation(const char *verb) {
+  fprintf(stderr,
+          "vigil %s: needs Administrators rights; run it from an elevated "
+          "prompt (Run as administrator)\n",
+          verb);
+  return 1;
+}
+
+static int svc_fail(const char *verb, const char *what, DWORD e) {
+  char msg[300];
+  if (e == ERROR_ACCESS_DENIED) return svc_need_elevation(verb);
+  fprintf(stderr, "vigil %s: %s: %s\n", verb, what,
+          vg_win_msg(e, msg, sizeof(msg)));
+  return 1;
+}
+
+/* The path of this vigil.exe; 0 or VG_ERANGE. */
+static int svc_exe_path(wchar_t *out, DWORD size) {
+  DWORD n = GetModuleFileNameW(NULL, out, size);
+  return n == 0 || n >= size ? VG_ERANGE : 0;
+}
+
+static int svc_install_event_source(const wchar_t *exe, char *err,
+                                    size_t errsz) {
+  HKEY k;
+  DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE |
+                EVENTLOG_INFORMATION_TYPE;
+  DWORD cats = 2; /* VG_CAT_SERVICE, VG_CAT_PROBE (messages.mc) */
+  DWORD bytes = (DWORD)((wcslen(exe) + 1) * sizeof(wchar_t));
+  LSTATUS rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, SVC_EVENTLOG_KEY, 0, NULL,
+                               0, KEY_SET_VALUE, NULL, &k, NULL);
+  char msg[300];
+  if (rc == ERROR_SUCCESS) {
+    rc = RegSetValueExW(k, L"EventMessageFile", 0, REG_EXPAND_SZ,
+                        (const BYTE *)exe, bytes);
+    if (rc == ERROR_SUCCESS)
+      rc = RegSetValueExW(k, L"CategoryMessageFile", 0, REG_EXPAND_SZ,
+                          (const BYTE *)exe, bytes);
+    if (rc == ERROR_SUCCESS)
+      rc = RegSetValueExW(k, L"TypesSupported", 0, REG_DWORD,
+                          (const BYTE *)&types, sizeof(types));
+    if (rc == ERROR_SUCCESS)
+      rc = RegSetValueExW(k, L"CategoryCount", 0, REG_DWORD,
+                          (const BYTE *)&cats, sizeof(cats));
+    RegCloseKey(k);
+  }
+  if (rc != ERROR_SUCCESS) {
+    snprintf(err, errsz, "registering the event source Vigil: %s",
+             vg_win_msg((DWORD)rc, msg, sizeof(msg)));
+    return vg_win_err((DWORD)rc);
+  }
+  return 0;
+}
+
+/* Creates service Vigil, or brings an existing one to this binary and
+ * these settings. *created tells which. */
+static int svc_install_service(const wchar_t *exe, int *created,
+                               char *note, size_t notesz) {
+  wchar_t cmd[MAX_PATH + 32];
+  SC_HANDLE scm, s;
+  SERVICE_DESCRIPTIONW desc;
+  SERVICE_PRESHUTDOWN_INFO pre;
+  DWORD e;
+  int rc = 0;
+  *created = 0;
+  note[0] = '\0';
+  swprintf(cmd, MAX_PATH + 32, L"\"%ls\" service", exe);
+  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT |
+                                       SC_MANAGER_CREATE_SERVICE);
+  if (scm == NULL)
+    return svc_fail("install", "opening the Service Control Manager",
+                    GetLastError());
+  s = CreateServiceW(scm, SVC_NAME, SVC_DISPLAY, SERVICE_ALL_ACCESS,
+                     SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+                     SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL);
+  if (s != NULL) {
+    *created = 1;
+  } else if ((e = GetLastError()) == ERROR_SERVICE_EXISTS) {
+    s = OpenServiceW(scm, SVC_NAME, SERVICE_ALL_ACCESS);
+    if (s == NULL ||
+        !ChangeServiceConfigW(s, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+                              SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL,
+                              L"LocalSystem", L"", SVC_DISPLAY)) {
+      rc = svc_fail("install", "updating service Vigil", GetLastError());
+      goto done;
+    }
+  } else if (e == ERROR_SERVICE_MARKED_FOR_DELETE) {
+    fprintf(stderr, "vigil install: service Vigil is still being deleted; "
+                    "close the Services console and Event Viewer, then run "
+                    "`vigil install` again\n");
+    rc = 1;
+    goto done;
+  } else {
+    rc = svc_fail("install", "creating service Vigil", e);
+    goto done;
+  }
+  desc.lpDescription = (LPWSTR)SVC_DESCRIPTION;
+  if (!ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &desc)) {
+    rc = svc_fail("install", "setting the description of service Vigil",
+                  GetLastError());
+    goto done;
+  }
+  /* Room for the stop grace on shutdown; an SCM without it (Wine) only
+   * gets a note. */
+  pre.dwPreshutdownTimeout = SVC_PRESHUTDOWN_MS;
+  if (!ChangeServiceConfig2W(s, SERVICE_CONFIG_PRESHUTDOWN_INFO, &pre)) {
+    e = GetLastError();
+    if (e != ERROR_INVALID_LEVEL) {
+      rc = svc_fail("install", "setting the pre-shutdown timeout", e);
+      goto done;
+    }
+    snprintf(note, notesz, "this Service Control Manager has no "
+                           "pre-shutdown timeout");
+  }
+done:
+  if (s) CloseServiceHandle(s);
+  CloseServiceHandle(scm);
+  return rc;
+}
+
 int vg_service_install(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return svc_later("install");
+  wchar_t exe[MAX_PATH];
+  char exe8[MAX_PATH * 3], home[1024], err[1400], note[300], note2[300];
+  int i, only_source = 0, created = 0, rc;
+  for (i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--event-source-only") == 0) only_source = 1;
+    else {
+      fprintf(stderr,
+              "vigil install: unknown option '%s'; usage: vigil install "
+              "[--event-source-only | --acl-only [--config FILE] [--home "
+              "DIR] | --recovery-only]\n",
+              argv[i]);
+      return 2;
+    }
+  }
+  if (!svc_elevated()) return svc_need_elevation("install");
+  if (svc_exe_path(exe, MAX_PATH) != 0 ||
+      vg_utf8(exe, exe8, sizeof(exe8)) != 0) {
+    fprintf(stderr, "vigil install: the path of vigil.exe is too long\n");
+    return 1;
+  }
+  if (!only_source) {
+    rc = svc_install_service(exe, &created, note, sizeof(note));
+    if (rc) return rc;
+    printf("vigil install: service Vigil %s (LocalSystem, automatic start): "
+           "\"%s\" service\n",
+           created ? "created" : "updated", exe8);
+    if (vg_install_recovery(err, sizeof(err), note2, sizeof(note2)) != 0) {
+      fprintf(stderr, "vigil install: %s\n", err);
+      return 1;
+    }
+    printf("vigil install: recovery: restart after 1 min, 1 min, then every "
+           "5 min, also on non-crash failures; delayed automatic start\n");
+    if (note2[0]) printf("vigil install: note: %s\n", note2);
+    if (note[0]) printf("vigil install: note: %s\n", note);
+    if (vg_platform_home(home, sizeof(home)) != 0) {
+      fprintf(stderr, "vigil install: data folder path too long\n");
+      return 1;
+    }
+    if (vg_install_data_folder(home, err, sizeof(err)) != 0) {
+      fprintf(stderr, "vigil install: %s\n", err);
+      return 1;
+    }
+    printf("vigil install: data folder %s (SYSTEM and Administrators "
+           "only)\n",
+           home);
+  }
+  if (svc_install_event_source(exe, err, sizeof(err)) != 0) {
+    fprintf(stderr, "vigil install: %s\n", err);
+    return 1;
+  }
+  printf("vigil install: event source Vigil (Application log) -> %s\n",
+         exe8);
+  if (!only_source)
+    printf("vigil install: done; start it with `vigil start` or `net start "
+           "Vigil`\n");
+  return 0;
 }
+
+/* Waits while the service is in state pending, judging progress the way
+ * the SCM does: the checkpoint must move within the wait hint. Returns the
+ * state it ended in (0 when it could not ask). */
+static DWORD svc_wait(SC_HANDLE s, DWORD pending, SERVICE_STATUS_PROCESS *st) {
+  DWORD n, last_cp;
+  ULONGLONG t0 = GetTickCount64(), cp_at = t0;
+  if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)st,
+                            sizeof(*st), &n))
+    return 0;
+  last_cp = st->dwCheckPoint;
+  while (st->dwCurrentState == pending) {
+    ULONGLONG now;
+    DWORD step = st->dwWaitHint / 10;
+    if (step < 100) step = 100;
+    if (step > 1000) step = 1000;
+    Sleep(step);
+    if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)st,
+                              sizeof(*st), &n))
+      return 0;
+    now = GetTickCount64();
+    if (st->dwCheckPoint != last_cp) {
+      last_cp = st->dwCheckPoint;
+      cp_at = now;
+    } else if (now - cp_at > (ULONGLONG)st->dwWaitHint + 2000 ||
+               now - t0 > SVC_WAIT_MAX_MS) {
+      break;
+    }
+  }
+  return st->dwCurrentState;
+}
+
+/* One line on why the service stopped, from its exit codes. */
+static void svc_explain_stop(const char *verb,
+                             const SERVICE_STATUS_PROCESS *st) {
+  char msg[300];
+  if (st->dwWin32ExitCode == ERROR_SERVICE_SPECIFIC_ERROR)
+    fprintf(stderr,
+            "vigil %s: the service stopped (code %lu: %s); the Application "
+            "event log, source Vigil, event 105, says why\n",
+            verb, (unsigned long)st->dwServiceSpecificExitCode,
+            vg_strerror(-(int)st->dwServiceSpecificExitCode));
+  else if (st->dwWin32ExitCode != NO_ERROR)
+    fprintf(stderr, "vigil %s: the service stopped: %s\n", verb,
+            vg_win_msg(st->dwWin32ExitCode, msg, sizeof(msg)));
+  else
+    fprintf(stderr, "vigil %s: the service stopped right after starting; "
+                    "see the Application event log, source Vigil\n",
+            verb);
+}
+
+/* Stops s if it runs and waits for STOPPED. 0, or 1 with a line printed. */
+static int svc_stop_and_wait(const char *verb, SC_HANDLE s, int *was) {
+  SERVICE_STATUS ss;
+  SERVICE_STATUS_PROCESS st;
+  *was = 0;
+  if (!ControlService(s, SERVICE_CONTROL_STOP, &ss)) {
+    DWORD e = GetLastError();
+    if (e == ERROR_SERVICE_NOT_ACTIVE) return 0;
+    if (e != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
+      return svc_fail(verb, "stopping service Vigil", e);
+    /* Starting or already stopping: wait for it to settle, then retry. */
+    svc_wait(s, SERVICE_START_PENDING, &st);
+    if (!ControlService(s, SERVICE_CONTROL_STOP, &ss) &&
+        GetLastError() != ERROR_SERVICE_NOT_ACTIVE &&
+        GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
+      return svc_fail(verb, "stopping service Vigil", GetLastError());
+  }
+  *was = 1;
+  if (svc_wait(s, SERVICE_STOP_PENDING, &st) != SERVICE_STOPPED) {
+    fprintf(stderr, "vigil %s: service Vigil did not stop within its wait "
+                    "hint; it may be stuck, see `sc queryex Vigil`\n",
+            verb);
+    return 1;
+  }
+  return 0;
+}
+
+/* Deletes a folder tree without following links out of it. */
+static int svc_rmtree(const wchar_t *dir) {
+  wchar_t pat[MAX_PATH + 4], path[MAX_PATH * 2];
+  WIN32_FIND_DATAW fd;
+  HANDLE f;
+  int rc = 0;
+  swprintf(pat, MAX_PATH + 4, L"%ls\\*", dir);
+  f = FindFirstFileW(pat, &fd);
+  if (f != INVALID_HANDLE_VALUE) {
+    do {
+      if (wcscmp(fd.cFileName, L".") == 0 || wcscmp(fd.cFileName, L"..") == 0)
+        continue;
+      swprintf(path, MAX_PATH * 2, L"%ls\\%ls", dir, fd.cFileName);
+      if (fd.dwFileAttributes & FILE_ATTRIBUTE_READONLY)
+        SetFileAttributesW(path, fd.dwFileAttributes &
+                                     ~(DWORD)FILE_ATTRIBUTE_READONLY);
+      if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) &&
+          !(fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT)) {
+        if (svc_rmtree(path) != 0) rc = -1;
+      } else if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+        if (!RemoveDirectoryW(path)) rc = -1; /* the link, not its target */
+      } else if (!DeleteFileW(path)) {
+        rc = -1;
+      }
+    } while (FindNextFileW(f, &fd));
+    FindClose(f);
+  }
+  if (!RemoveDirectoryW(dir) && GetLastError() != ERROR_FILE_NOT_FOUND &&
+      GetLastError() != ERROR_PATH_NOT_FOUND)
+    rc = -1;
+  return rc;
+}
+
 int vg_service_uninstall(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return svc_later("uninstall");
+  SC_HANDLE scm, s;
+  LSTATUS lr;
+  int i, purge = 0, only_source = 0, was = 0, rc;
+  for (i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--purge") == 0) purge = 1;
+    else if (strcmp(argv[i], "--event-source-only") == 0) only_source = 1;
+    else {
+      fprintf(stderr, "vigil uninstall: unknown option '%s'; usage: vigil "
+                      "uninstall [--purge | --event-source-only]\n",
+              argv[i]);
+      return 2;
+    }
+  }
+  if (purge && only_source) {
+    fprintf(stderr, "vigil uninstall: --purge and --event-source-only do "
+                    "not go together\n");
+    return 2;
+  }
+  if (!svc_elevated()) return svc_need_elevation("uninstall");
+  if (!only_source) {
+    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    if (scm == NULL)
+      return svc_fail("uninstall", "opening the Service Control Manager",
+                      GetLastError());
+    s = OpenServiceW(scm, SVC_NAME,
+                     DELETE | SERVICE_STOP | SERVICE_QUERY_STATUS);
+    if (s == NULL) {
+      DWORD e = GetLastError();
+      CloseServiceHandle(scm);
+      if (e != ERROR_SERVICE_DOES_NOT_EXIST)
+        return svc_fail("uninstall", "opening service Vigil", e);
+      printf("vigil uninstall: service Vigil is not installed\n");
+    } else {
+      rc = svc_stop_and_wait("uninstall", s, &was);
+      if (rc == 0 && !DeleteService(s) &&
+          GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
+        rc = svc_fail("uninstall", "deleting service Vigil", GetLastError());
+      CloseServiceHandle(s);
+      CloseServiceHandle(scm);
+      if (rc) return rc;
+      printf("vigil uninstall: service Vigil %sdeleted\n",
+             was ? "stopped and " : "");
+    }
+  }
+  lr = RegDeleteKeyW(HKEY_LOCAL_MACHINE, SVC_EVENTLOG_KEY);
+  if (lr != ERROR_SUCCESS && lr != ERROR_FILE_NOT_FOUND)
+    return svc_fail("uninstall", "removing the event source Vigil",
+                    (DWORD)lr);
+  printf("vigil uninstall: event source Vigil %s\n",
+         lr == ERROR_SUCCESS ? "removed" : "was not registered");
+  if (!only_source) {
+    char home[1024];
+    wchar_t *w;
+    if (vg_platform_home(home, sizeof(home)) != 0) {
+      fprintf(stderr, "vigil uninstall: data folder path too long\n");
+      return 1;
+    }
+    if (!purge) {
+      printf("vigil uninstall: kept the data folder %s (database and "
+             "vigil.ini); `vigil uninstall --purge` removes it\n",
+             home);
+      return 0;
+    }
+    w = vg_wide(home);
+    if (w == NULL || svc_rmtree(w) != 0) {
+      fprintf(stderr, "vigil uninstall: could not remove all of %s; "
+                      "something still has files open there\n",
+              home);
+      free(w);
+      return 1;
+    }
+    free(w);
+    printf("vigil uninstall: data folder %s removed\n", home);
+  }
+  return 0;
 }
+
+/* ------------------------------------------------------- start, stop */
+
 int vg_service_start(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return svc_later("start");
+  SC_HANDLE scm, s;
+  SERVICE_STATUS_PROCESS st;
+  DWORD state;
+  (void)argv;
+  if (argc > 0) {
+    fprintf(stderr, "vigil start: takes no arguments\n");
+    return 2;
+  }
+  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if (scm == NULL)
+    return svc_fail("start", "opening the Service Control Manager",
+                    GetLastError());
+  s = OpenServiceW(scm, SVC_NAME, SERVICE_START | SERVICE_QUERY_STATUS);
+  if (s == NULL) {
+    DWORD e = GetLastError();
+    CloseServiceHandle(scm);
+    if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
+      fprintf(stderr, "vigil start: service Vigil is not installed; run "
+                      "`vigil install` from an elevated prompt first\n");
+      return 1;
+    }
+    return svc_fail("start", "opening service Vigil", e);
+  }
+  if (!StartServiceW(s, 0, NULL)) {
+    DWORD e = GetLastError();
+    if (e != ERROR_SERVICE_ALREADY_RUNNING) {
+      CloseServiceHandle(s);
+      CloseServiceHandle(scm);
+      return svc_fail("start", "starting service Vigil", e);
+    }
+  }
+  state = svc_wait(s, SERVICE_START_PENDING, &st);
+  CloseServiceHandle(s);
+  CloseServiceHandle(scm);
+  if (state == SERVICE_RUNNING) {
+    printf("vigil start: service Vigil is running (pid %lu)\n",
+           (unsigned long)st.dwProcessId);
+    return 0;
+  }
+  if (state == SERVICE_STOPPED) svc_explain_stop("start", &st);
+  else
+    fprintf(stderr, "vigil start: service Vigil did not report running "
+                    "within its wait hint; see `sc queryex Vigil`\n");
+  return 1;
 }
+
 int vg_service_stop(int argc, char **argv) {
-  (void)argc, (void)argv;
-  return svc_later("stop");
+  SC_HANDLE scm, s;
+  int was = 0, rc;
+  (void)argv;
+  if (argc > 0) {
+    fprintf(stderr, "vigil stop: takes no arguments\n");
+    return 2;
+  }
+  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if (scm == NULL)
+    return svc_fail("stop", "opening the Service Control Manager",
+                    GetLastError());
+  s = OpenServiceW(scm, SVC_NAME, SERVICE_STOP | SERVICE_QUERY_STATUS);
+  if (s == NULL) {
+    DWORD e = GetLastError();
+    CloseServiceHandle(scm);
+    if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
+      fprintf(stderr, "vigil stop: service Vigil is not installed\n");
+      return 1;
+    }
+    return svc_fail("stop", "opening service Vigil", e);
+  }
+  rc = svc_stop_and_wait("stop", s, &was);
+  CloseServiceHandle(s);
+  CloseServiceHandle(scm);
+  if (rc == 0)
+    printf("vigil stop: service Vigil %s\n",
+           was ? "stopped" : "was not running");
+  return rc;
 }

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Checks what the Vigil service reported under Wine against docs/events.md.
+
+Reads a WINEDEBUG=+pid,+eventlog,fixme+advapi,trace+service log: Wine's
+ReportEventW is a stub that logs the event's type, category, id and insert
+count (fixme:advapi) and then each insert (err/warn/trace:eventlog), and
+SetServiceStatus traces each status report (trace:service).
+Usage: service_events.py WINE_LOG EVENTS_MD STATES_JSONL
+STATES_JSONL: the scratch.space findings service_e2e.sh saw, in order.
+"""
+import json
+import re
+import sys
+
+LEVEL_BITS = {"Information": 0x40000000, "Warning": 0x80000000,
+              "Error": 0xC0000000}
+LEVEL_TYPE = {"Information": 4, "Warning": 2, "Error": 1}  # EVENTLOG_*_TYPE
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def docs_table(path):
+    """symbol -> (full id, level) from the Events table."""
+    out, section = {}, ""
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("## "):
+            section = line[3:].strip()
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if section == "Events" and len(cells) == 5 and cells[0].isdigit():
+            out[cells[2]] = (LEVEL_BITS[cells[1]] | int(cells[0]), cells[1])
+    return out
+
+
+def unescape(s):
+    """Undoes Wine's debugstr_w escaping."""
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            n = s[i + 1]
+            if n in "\\\"'":
+                out.append(n)
+                i += 2
+                continue
+            if n in "nrt":
+                out.append({"n": "\n", "r": "\r", "t": "\t"}[n])
+                i += 2
+                continue
+            m = re.match(r"[xu]([0-9a-fA-F]{2,4})", s[i + 1:])
+            if m:
+                out.append(chr(int(m.group(1), 16)))
+                i += 1 + len(m.group(0))
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+RE_EVENT = re.compile(
+    r"^([0-9a-f]+):([0-9a-f]+):fixme:advapi:ReportEventW \(\w+,0x([0-9a-f]+),"
+    r"0x([0-9a-f]+),0x([0-9a-f]+),\w+,0x([0-9a-f]+),")
+RE_INSERT = re.compile(
+    r'^([0-9a-f]+):([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
+    r'L"(.*)"(\.\.\.)?$')
+RE_STATUS = re.compile(
+    r"^([0-9a-f]+):([0-9a-f]+):trace:service:SetServiceStatus \w+ (.*)$")
+
+
+def parse_log(path):
+    events, pending, status = [], {}, []
+    for raw in open(path, encoding="utf-8", errors="replace"):
+        line = raw.rstrip("\n")
+        m = RE_EVENT.match(line)
+        if m:
+            ev = {"pid": m.group(1), "type": int(m.group(3), 16),
+                  "cat": int(m.group(4), 16), "id": int(m.group(5), 16),
+                  "n": int(m.group(6), 16), "ins": [], "cut": []}
+            events.append(ev)
+            if ev["n"]:
+                pending[(m.group(1), m.group(2))] = ev
+            continue
+        m = RE_INSERT.match(line)
+        if m and (m.group(1), m.group(2)) in pending:
+            ev = pending[(m.group(1), m.group(2))]
+            ev["ins"].append(unescape(m.group(3)))
+            ev["cut"].append(bool(m.group(4)))
+            if len(ev["ins"]) == ev["n"]:
+                del pending[(m.group(1), m.group(2))]
+            continue
+        m = RE_STATUS.match(line)
+        if m:
+            f = [int(x, 0) for x in m.group(3).split()]
+            if len(f) == 7:
+                status.append({"pid": m.group(1), "type": f[0],
+                               "state": f[1], "accepted": f[2],
+                               "win32": f[3], "specific": f[4],
+                               "checkpoint": f[5], "hint": f[6]})
+    return events, status
+
+
+def masked(s):
+    """Numbers drift between two readings of free space: compare shapes."""
+    return re.sub(r"[0-9][0-9.,]*", "#", s)
+
+
+def same_text(got, cut, want, what):
+    if cut:
+        return check(masked(want).startswith(masked(got)[:200]), what)
+    return check(masked(got) == masked(want), "%s: %r != %r" % (what, got,
+                                                              want))
+
+
+def main():
+    log, docs, states_path = sys.argv[1:4]
+    ids = docs_table(docs)
+    check(len(ids) == 15, "docs/events.md lists %d events" % len(ids))
+    events, status = parse_log(log)
+    states = [json.loads(l) for l in open(states_path)]
+
+    # Every reported event is a documented id, with the documented level.
+    by_id = {v[0]: (k, v[1]) for k, v in ids.items()}
+    for ev in events:
+        if check(ev["id"] in by_id, "undocumented id 0x%08x" % ev["id"]):
+            sym, level = by_id[ev["id"]]
+            check(ev["type"] == LEVEL_TYPE[level],
+                  "%s reported as type %d, documented %s" % (sym, ev["type"],
+                                                             level))
+            check(ev["cat"] == (1 if (ev["id"] & 0xFFFF) < 200 else 2),
+                  "%s category %d" % (sym, ev["cat"]))
+            check(len(ev["ins"]) == (1 if ev["cat"] == 1 else 6),
+                  "%s has %d inserts" % (sym, len(ev["ins"])))
+
+    def sym_of(ev):
+        return by_id.get(ev["id"], ("?",))[0]
+
+    # Lifecycle: four good starts and stops, one start that failed.
+    life = [sym_of(e) for e in events if e["cat"] == 1]
+    check(life.count("VG_MSG_STARTED") == 4, "starts: %s" % life)
+    check(life.count("VG_MSG_STOPPING") == 4, "stopping: %s" % life)
+    check(life.count("VG_MSG_STOPPED") == 4, "stopped: %s" % life)
+    failed = [e for e in events if sym_of(e) == "VG_MSG_START_FAILED"]
+    check(len(failed) == 1 and "already running" in failed[0]["ins"][0],
+          "start failure event: %s" % [e["ins"] for e in failed])
+    started = [e for e in events if sym_of(e) == "VG_MSG_STARTED"]
+    check(all("data folder C:\\ProgramData\\Vigil" in e["ins"][0]
+              for e in started), "started: %s" % [e["ins"] for e in started])
+
+    # scratch.space: exactly one event per transition, flood control
+    # included, carrying the finding that status showed.
+    ss = [e for e in events if e["cat"] == 2 and e["ins"]
+          and e["ins"][0] == "scratch.space"]
+    got = [sym_of(e) for e in ss]
+    want = ["VG_MSG_PROBE_UNKNOWN", "VG_MSG_PROBE_CLEARED",
+            "VG_MSG_PROBE_UNKNOWN", "VG_MSG_PROBE_FLAPPING",
+            "VG_MSG_PROBE_SETTLED_OK", "VG_MSG_PROBE_CRIT",
+            "VG_MSG_PROBE_CLEARED"]
+    if check(got == want, "scratch.space events %s, want %s" % (got, want)):
+        # states: ok, unknown, ok, unknown, ok, unknown, ok, crit, crit, ok
+        st = [s["status"] for s in states]
+        check(st == ["ok", "unknown", "ok", "unknown", "ok", "unknown", "ok",
+                     "crit", "crit", "ok"], "states seen: %s" % st)
+        pairs = [(0, 1, "ok"), (1, 2, "unknown"), (2, 3, "ok"),
+                 (3, 4, "4"), (4, 6, "2"), (5, 7, "ok"), (6, 9, "crit")]
+        for ei, si, five in pairs:
+            ev, s = ss[ei], states[si]
+            name = "%s #%d" % (got[ei], ei)
+            same_text(ev["ins"][1], ev["cut"][1], s["summary"],
+                      name + " summary")
+            predicts = ", ".join(s.get("predicts", [])) or "none"
+            check(ev["ins"][2] == predicts,
+                  "%s predicts %r vs %r" % (name, ev["ins"][2], predicts))
+            same_text(ev["ins"][3], ev["cut"][3],
+                      s.get("remedy") or "no action needed", name + " remedy")
+            check(ev["ins"][4] == five, "%s %%5 %r, want %r" % (
+                name, ev["ins"][4], five))
+        check(ss[3]["ins"][5] == "30 s", "flapping window %r" % ss[3]["ins"][5])
+        check("scratch.space" in ss[0]["ins"][1] or "Q:" in ss[0]["ins"][1],
+              "unknown summary names the folder: %r" % ss[0]["ins"][1])
+        check(ss[5]["ins"][2].startswith("SalLowDiskSpace"),
+              "crit predicts %r" % ss[5]["ins"][2])
+
+    # SCM reports of the Vigil service processes: pending phases with
+    # checkpoints that go up and wait hints that do not, one RUNNING with
+    # stop/shutdown/pre-shutdown accepted, STOPPED last.
+    pids = {e["pid"] for e in events if e["cat"] == 1}
+    runs = {}
+    for s in status:
+        if s["pid"] in pids and s["type"] == 0x10:
+            runs.setdefault(s["pid"], []).append(s)
+    check(len(runs) == 5, "service runs seen: %d" % len(runs))
+    good = 0
+    for pid, seq in runs.items():
+        states_seq = [s["state"] for s in seq]
+        check(seq[0]["state"] == 2 and seq[0]["hint"] > 0
+              and seq[0]["checkpoint"] >= 1 and seq[0]["accepted"] == 0,
+              "run %s starts %s" % (pid, seq[0]))
+        check(seq[-1]["state"] == 1, "run %s ends %s" % (pid, seq[-1]))
+        for a, b in zip(seq, seq[1:]):
+            if a["state"] == b["state"] and a["state"] in (2, 3):
+                check(b["checkpoint"] > a["checkpoint"]
+                      and b["hint"] <= a["hint"],
+                      "run %s pending reports %s then %s" % (pid, a, b))
+        if 4 in states_seq:
+            good += 1
+            run = seq[states_seq.index(4)]
+            check(run["accepted"] == 0x105 and run["checkpoint"] == 0,
+                  "running report %s" % run)
+            stop = [s for s in seq if s["state"] == 3]
+            check(stop and 0 < stop[0]["hint"] <= 15000,
+                  "run %s stop pending %s" % (pid, stop))
+            check(seq[-1]["win32"] == 0, "clean stop %s" % seq[-1])
+        else:
+            check(seq[-1]["win32"] == 1066 and seq[-1]["specific"] == 14,
+                  "failed start reported %s" % seq[-1])
+    check(good == 4, "runs that reached RUNNING: %d" % good)
+
+    if failures:
+        for f in failures:
+            print("FAIL:", f, file=sys.stderr)
+        return 1
+    print("events: %d reported, %d for scratch.space (%s); %d SCM reports "
+          "over %d runs" % (len(events), len(ss), ", ".join(got),
+                            sum(len(v) for v in runs.values()), len(runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
