@@ -69,6 +69,21 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out) {
   return 0;
 }
 
+int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
+                           vg_facts_t *f) {
+  int rc = vg_mars_locate(os, loc);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
+                         VG_MARS_SETUP_KEY, vg_strerror(rc));
+  vg_mars_facts(loc, f);
+  if (loc->installed && loc->reg_err)
+    return vg_facts_fail(f, loc->reg_err,
+                         "cannot read the ScratchLocation values under "
+                         "HKLM\\%s: %s",
+                         VG_MARS_CONFIG_KEY, vg_strerror(loc->reg_err));
+  return 0;
+}
+
 int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f) {
   int rc = vg_facts_set_bool(f, "mars_installed", loc->installed);
   if (rc == 0 && loc->installed)

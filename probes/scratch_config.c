@@ -20,17 +20,8 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_loc_t loc;
   vg_volume_info_t vi;
   uint32_t attrs = 0;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
-  if (loc.reg_err)
-    return vg_facts_fail(f, loc.reg_err,
-                         "cannot read the ScratchLocation values under "
-                         "HKLM\\%s: %s",
-                         VG_MARS_CONFIG_KEY, vg_strerror(loc.reg_err));
+  int rc = vg_mars_locate_scratch(os, &loc, f);
+  if (rc || !loc.installed) return rc;
   if (loc.has_scratch_config)
     vg_facts_set_str(f, "scratch_config", loc.scratch_config);
   if (loc.has_scratch_cbp)

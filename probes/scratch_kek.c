@@ -74,17 +74,8 @@ static int scratch_kek_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   int rc, reg, first_err = 0;
   vg_mars_loc_t loc;
 
-  rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
-  if (loc.reg_err)
-    return vg_facts_fail(f, loc.reg_err,
-                         "cannot read the ScratchLocation values under "
-                         "HKLM\\%s: %s",
-                         VG_MARS_CONFIG_KEY, vg_strerror(loc.reg_err));
+  rc = vg_mars_locate_scratch(os, &loc, f);
+  if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "scratch", loc.scratch);
   reg = scratch_kek_registered(ctx, &how);
   if (reg < 0)
