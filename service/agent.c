@@ -515,6 +515,22 @@ static void agent_note(vg_agent_t *a, const char *text) {
 static void server_handler(void *ud, const vg_peer_t *peer, const char *line,
                            size_t len, vg_jw_t *resp);
 
+/* Releases the agent's memory (its handles are closed or never opened). */
+static void agent_free(vg_agent_t *a) {
+  size_t i;
+  for (i = 0; i < a->npend; i++) pending_free(&a->pend[i]);
+  free(a->pend);
+  for (i = 0; i < a->n; i++) {
+    vg_facts_reset(&a->rt[i].facts);
+    vg_facts_reset(&a->rt[i].memo);
+    free(a->rt[i].trend);
+  }
+  free(a->rt);
+  vg_sched_free(&a->sched);
+  vg_config_free(&a->cfg);
+  free(a);
+}
+
 int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
                    const vg_agent_opts_t *opts, char *err, size_t errsz) {
   vg_agent_t *a;
@@ -598,54 +614,25 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
     vg_store_load_states(a->store, load_state_cb, a);
     agent_seed_trends(a);
   }
+  if (opts->pipe_name) {
+    rc = vg_server_start(&a->server, loop, opts->pipe_name, server_handler, a,
+                         err, errsz);
+    if (rc != 0) goto fail;
+  }
   uv_timer_init(loop, &a->tick);
   uv_timer_init(loop, &a->flush);
   a->tick.data = a;
   a->flush.data = a;
-  if (opts->pipe_name) {
-    rc = vg_server_start(&a->server, loop, opts->pipe_name, server_handler, a,
-                         err, errsz);
-    if (rc != 0) {
-      uv_close((uv_handle_t *)&a->tick, NULL);
-      uv_close((uv_handle_t *)&a->flush, NULL);
-      /* Let the two closes finish before the memory goes. */
-      uv_run(loop, UV_RUN_NOWAIT);
-      goto fail;
-    }
-  }
   rearm(a, 0);
   *out = a;
   return 0;
 fail:
   vg_store_close(a->store);
-  for (i = 0; i < a->n; i++) {
-    vg_facts_reset(&a->rt[i].facts);
-    vg_facts_reset(&a->rt[i].memo);
-    free(a->rt[i].trend);
-  }
-  free(a->rt);
-  vg_sched_free(&a->sched);
-  vg_config_free(&a->cfg);
-  free(a);
+  agent_free(a);
   return rc;
 }
 
 /* --------------------------------------------------------------- stop */
-
-static void agent_free(vg_agent_t *a) {
-  size_t i;
-  for (i = 0; i < a->npend; i++) pending_free(&a->pend[i]);
-  free(a->pend);
-  for (i = 0; i < a->n; i++) {
-    vg_facts_reset(&a->rt[i].facts);
-    vg_facts_reset(&a->rt[i].memo);
-    free(a->rt[i].trend);
-  }
-  free(a->rt);
-  vg_sched_free(&a->sched);
-  vg_config_free(&a->cfg);
-  free(a);
-}
 
 static void handle_closed_cb(uv_handle_t *h) {
   vg_agent_t *a = h->data;

@@ -254,6 +254,9 @@ static void run_console_and_status_from_another_process(void **st) {
   vg_json_free(doc);
   assert_int_equal(run(&p, status), 0);
   assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+  /* A second agent on the same pipe refuses to start, saying why. */
+  assert_int_equal(run(&p, run_args), 1);
+  assert_non_null(strstr(p.err.buf, "already running"));
   assert_int_equal(run(&p, events), 0);
   assert_non_null(strstr(p.out.buf, "scratch.space"));
   assert_non_null(strstr(p.out.buf, "n/a     -> ok"));
