@@ -45,7 +45,9 @@ cleanup() {
   reg_del_key "$netfx" 32
   reg_del_key "$wd"
   reg_del_key "$wdp"
-  rm -rf "$work" "$home" "$mod/MSOnlineBackup"
+  reg_del_key 'SOFTWARE\Microsoft\Windows Azure Backup'
+  rm -rf "$work" "$home" "$WINEPREFIX/drive_c/MARS" \
+    "$WINEPREFIX/drive_c/Program Files/Microsoft Azure Recovery Services Agent"
 }
 trap cleanup EXIT
 
