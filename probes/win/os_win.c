@@ -16,6 +16,49 @@ static REGSAM win_view(unsigned flags) {
   return (flags & VG_REG_32) ? KEY_WOW64_32KEY : KEY_WOW64_64KEY;
 }
 
+/* Fills out from one value's raw data; data holds size bytes followed by
+ * at least four zero bytes. Returns 0, or VG_ERANGE/VG_EINVAL when a string
+ * does not convert (out->str is then empty). */
+static int win_reg_convert(DWORD type, const BYTE *data, DWORD size,
+                           vg_reg_value_t *out) {
+  int rc = 0;
+  memset(out, 0, sizeof(*out));
+  switch (type) {
+  case REG_SZ:
+  case REG_EXPAND_SZ:
+    out->type = type == REG_SZ ? VG_REGT_SZ : VG_REGT_EXPAND_SZ;
+    rc = vg_utf8((const wchar_t *)data, out->str, sizeof(out->str));
+    if (rc != 0) out->str[0] = '\0';
+    break;
+  case REG_MULTI_SZ: {
+    const wchar_t *p = (const wchar_t *)data;
+    size_t o = 0;
+    out->type = VG_REGT_MULTI_SZ;
+    while (*p) {
+      char part[1024];
+      if (vg_utf8(p, part, sizeof(part)) == 0) {
+        if (o) vg_bufprintf(out->str, sizeof(out->str), &o, "\n");
+        vg_bufprintf(out->str, sizeof(out->str), &o, "%s", part);
+      }
+      p += wcslen(p) + 1;
+    }
+    break;
+  }
+  case REG_DWORD:
+    out->type = VG_REGT_DWORD;
+    out->num = size >= 4 ? *(const DWORD *)data : 0;
+    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
+    break;
+  case REG_QWORD:
+    out->type = VG_REGT_QWORD;
+    out->num = size >= 8 ? *(const ULONGLONG *)data : 0;
+    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
+    break;
+  default: out->type = VG_REGT_OTHER; break;
+  }
+  return rc;
+}
+
 static int win_reg_get(const char *key, const char *value, unsigned flags,
                        vg_reg_value_t *out) {
   wchar_t *wk = vg_wide(key), *wv = vg_wide(value);
@@ -54,38 +97,7 @@ static int win_reg_get(const char *key, const char *value, unsigned flags,
     rc = vg_win_err((DWORD)st);
     goto done;
   }
-  switch (type) {
-  case REG_SZ:
-  case REG_EXPAND_SZ:
-    out->type = type == REG_SZ ? VG_REGT_SZ : VG_REGT_EXPAND_SZ;
-    rc = vg_utf8((wchar_t *)data, out->str, sizeof(out->str));
-    break;
-  case REG_MULTI_SZ: {
-    wchar_t *p = (wchar_t *)data;
-    size_t o = 0;
-    out->type = VG_REGT_MULTI_SZ;
-    while (*p) {
-      char part[1024];
-      if (vg_utf8(p, part, sizeof(part)) == 0) {
-        if (o) vg_bufprintf(out->str, sizeof(out->str), &o, "\n");
-        vg_bufprintf(out->str, sizeof(out->str), &o, "%s", part);
-      }
-      p += wcslen(p) + 1;
-    }
-    break;
-  }
-  case REG_DWORD:
-    out->type = VG_REGT_DWORD;
-    out->num = size >= 4 ? *(DWORD *)data : 0;
-    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
-    break;
-  case REG_QWORD:
-    out->type = VG_REGT_QWORD;
-    out->num = size >= 8 ? *(ULONGLONG *)data : 0;
-    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
-    break;
-  default: out->type = VG_REGT_OTHER; break;
-  }
+  rc = win_reg_convert(type, data, size, out);
 done:
   if (hk) RegCloseKey(hk);
   free(data);
@@ -94,45 +106,6 @@ done:
   return rc;
 }
 
-/* Fills out from one value's raw data as win_reg_get does; data holds size
- * bytes followed by at least four zero bytes. */
-static void win_enumv_convert(DWORD type, const BYTE *data, DWORD size,
-                              vg_reg_value_t *out) {
-  memset(out, 0, sizeof(*out));
-  switch (type) {
-  case REG_SZ:
-  case REG_EXPAND_SZ:
-    out->type = type == REG_SZ ? VG_REGT_SZ : VG_REGT_EXPAND_SZ;
-    if (vg_utf8((const wchar_t *)data, out->str, sizeof(out->str)) != 0)
-      out->str[0] = '\0';
-    break;
-  case REG_MULTI_SZ: {
-    const wchar_t *p = (const wchar_t *)data;
-    size_t o = 0;
-    out->type = VG_REGT_MULTI_SZ;
-    while (*p) {
-      char part[1024];
-      if (vg_utf8(p, part, sizeof(part)) == 0) {
-        if (o) vg_bufprintf(out->str, sizeof(out->str), &o, "\n");
-        vg_bufprintf(out->str, sizeof(out->str), &o, "%s", part);
-      }
-      p += wcslen(p) + 1;
-    }
-    break;
-  }
-  case REG_DWORD:
-    out->type = VG_REGT_DWORD;
-    out->num = size >= 4 ? *(const DWORD *)data : 0;
-    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
-    break;
-  case REG_QWORD:
-    out->type = VG_REGT_QWORD;
-    out->num = size >= 8 ? *(const ULONGLONG *)data : 0;
-    snprintf(out->str, sizeof(out->str), "%llu", (unsigned long long)out->num);
-    break;
-  default: out->type = VG_REGT_OTHER; break;
-  }
-}
 
 /* Calls cb with the name and typed value of each value of HKLM\key (the
  * unnamed default value has the name "") until cb returns non-zero. Data
@@ -189,7 +162,7 @@ static int win_reg_enum_values(const char *key, unsigned flags,
     }
     if (whole) {
       memset(data + dlen, 0, 8);
-      win_enumv_convert(type, data, dlen, val);
+      win_reg_convert(type, data, dlen, val);
     } else {
       memset(val, 0, sizeof(*val));
     }
