@@ -16,6 +16,10 @@ void vg_path_strip_trailing(char *path) {
   }
 }
 
+const char *vg_path_strerror(int err) {
+  return err == VG_ERANGE ? "path too long or a link loop" : vg_strerror(err);
+}
+
 int vg_path_equal(const char *a, const char *b) {
   size_t na = strlen(a), nb = strlen(b), i;
   while (na > 0 && (a[na - 1] == '\\' || a[na - 1] == '/')) na--;

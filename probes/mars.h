@@ -49,5 +49,9 @@ void vg_path_strip_trailing(char *path);
 /* Case-insensitive path equality ignoring trailing separators and treating
  * '/' and '\' alike (how Windows compares these paths). */
 int vg_path_equal(const char *a, const char *b);
+/* vg_strerror for an error reading a path: VG_ERANGE there means the path
+ * is too long or a junction/symbolic link loops, which the generic "value
+ * out of range" does not tell. Pure. */
+const char *vg_path_strerror(int err);
 
 #endif /* VG_MARS_H */

@@ -34,7 +34,7 @@ static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
   }
   if (rc)
     return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
-                         loc.scratch, vg_strerror(rc));
+                         loc.scratch, vg_path_strerror(rc));
   vg_facts_set_bool(f, "exists", 1);
   vg_facts_set_int(f, "attrs", attrs);
   return 0;

@@ -35,7 +35,7 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   }
   if (rc)
     return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
-                         loc.scratch, vg_strerror(rc));
+                         loc.scratch, vg_path_strerror(rc));
   vg_facts_set_bool(f, "exists", 1);
   vg_facts_set_int(f, "attrs", attrs);
   if (!(attrs & VG_FA_DIRECTORY)) return 0;
@@ -43,7 +43,7 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   rc = os->volume_info(loc.scratch, &vi);
   if (rc)
     return vg_facts_fail(f, rc, "cannot read the volume of %s: %s",
-                         loc.scratch, vg_strerror(rc));
+                         loc.scratch, vg_path_strerror(rc));
   vg_facts_set_str(f, "volume", vi.root);
   vg_facts_set_str(f, "fs_name", vi.fs_name);
   vg_facts_set_str(f, "drive_type",

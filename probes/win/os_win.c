@@ -282,17 +282,6 @@ done:
 
 /* ---------------------------------------------------------------- files */
 
-static int win_file_attrs(const char *path, uint32_t *attrs) {
-  wchar_t *w = vg_wide(path);
-  DWORD a;
-  if (w == NULL) return VG_ENOMEM;
-  a = GetFileAttributesW(w);
-  free(w);
-  if (a == INVALID_FILE_ATTRIBUTES) return vg_win_err(GetLastError());
-  *attrs = (uint32_t)a;
-  return 0;
-}
-
 /* Returns dir + suffix as a malloc'd UTF-16 path, with the \\?\ prefix
  * once it is too long for the plain Win32 form (MAX_PATH), so deep folders
  * read as well as short ones; NULL when out of memory. */
@@ -319,6 +308,20 @@ static wchar_t *win_long_path(const char *dir, const char *suffix) {
   w = vg_wide(u8);
   free(u8);
   return w;
+}
+
+/* Attributes of path; paths beyond MAX_PATH go through the \\?\ form.
+ * Returns 0, VG_ENOENT, or VG_ERANGE for a name still too long or a
+ * junction/link loop (ERROR_CANT_RESOLVE_FILENAME). Worker thread. */
+static int win_file_attrs(const char *path, uint32_t *attrs) {
+  wchar_t *w = win_long_path(path, "");
+  DWORD a;
+  if (w == NULL) return VG_ENOMEM;
+  a = GetFileAttributesW(w);
+  free(w);
+  if (a == INVALID_FILE_ATTRIBUTES) return vg_win_err(GetLastError());
+  *attrs = (uint32_t)a;
+  return 0;
 }
 
 /* Creates, writes one byte to and deletes a uniquely named file in dir, the

@@ -45,6 +45,7 @@ int vg_win_err(DWORD err) {
   case ERROR_NOT_ENOUGH_MEMORY:
   case ERROR_OUTOFMEMORY: return VG_ENOMEM;
   case ERROR_FILENAME_EXCED_RANGE:
+  case ERROR_CANT_RESOLVE_FILENAME: /* a junction or link loop */
   case ERROR_MORE_DATA:
   case ERROR_INSUFFICIENT_BUFFER: return VG_ERANGE;
   case ERROR_CALL_NOT_IMPLEMENTED:
