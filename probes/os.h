@@ -236,6 +236,14 @@ typedef struct vg_os_s {
    * class class_guid ("{...}") or in every class when class_guid is NULL. */
   int (*device_query)(const char *class_guid, const char *hardware_id,
                       vg_device_list_t *out);
+  /* Whether Data Deduplication is enabled on the volume holding path (WMI
+   * MSFT_DedupVolume in ROOT\Microsoft\Windows\Deduplication). 0 with
+   * *enabled set; when the feature is not installed (no such namespace or
+   * class) 0, *enabled = 0 and why says so, else why is "". On failure the
+   * error with why naming the failing call and its HRESULT. VG_ENOTSUP on
+   * POSIX. COM is initialised on the calling thread for the call. */
+  int (*volume_dedup)(const char *path, int *enabled, char *why,
+                      size_t whysz);
 } vg_os_t;
 
 /* The real table of this platform (probes/win/os_win.c, probes/posix/). */

@@ -1,6 +1,7 @@
 /* scratch_attributes.c: the scratch (cache) folder must be a plain folder -
- * not encrypted, compressed, sparse or a reparse point, which break the
- * agent's VHD and checksum store (probes.md: scratch.attributes). */
+ * not encrypted, compressed, sparse, a reparse point or on a deduplicated
+ * volume, which break the agent's VHD and checksum store (probes.md:
+ * scratch.attributes). */
 #include "config.h"
 #include "mars.h"
 #include "probe.h"
@@ -24,7 +25,8 @@ static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
                                       vg_facts_t *f) {
   vg_mars_loc_t loc;
   uint32_t attrs = 0;
-  int rc = vg_mars_locate_scratch(ctx->os, &loc, f);
+  char why[300];
+  int dedup = 0, rc = vg_mars_locate_scratch(ctx->os, &loc, f);
   if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "scratch", loc.scratch);
   rc = ctx->os->file_attrs(loc.scratch, &attrs);
@@ -37,6 +39,17 @@ static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
                          loc.scratch, vg_path_strerror(rc));
   vg_facts_set_bool(f, "exists", 1);
   vg_facts_set_int(f, "attrs", attrs);
+
+  /* Optional: a failed dedup query leaves the fact null with the reason,
+   * the attributes still count; POSIX has no such feature (no facts). */
+  rc = ctx->os->volume_dedup(loc.scratch, &dedup, why, sizeof(why));
+  if (rc == 0) {
+    vg_facts_set_bool(f, "deduplicated", dedup);
+    if (why[0]) vg_facts_set_str(f, "dedup_note", why);
+  } else if (rc != VG_ENOTSUP) {
+    vg_facts_set_null(f, "deduplicated");
+    vg_facts_set_str(f, "dedup_error", why[0] ? why : vg_strerror(rc));
+  }
   return 0;
 }
 
@@ -48,8 +61,9 @@ static void scratch_attributes_evaluate(const vg_facts_t *f,
   int64_t attrs;
   const char *remedy =
       "Move the cache to a plain NTFS folder (not compressed, encrypted, "
-      "sparse or linked): copy it, update both ScratchLocation values and "
-      "restart obengine (docs/probes.md#scratchattributes).";
+      "sparse, linked or on a deduplicated volume): copy it, update both "
+      "ScratchLocation values and restart obengine "
+      "(docs/probes.md#scratchattributes).";
   char buf[VG_SUMMARY_MAX];
   size_t pos = 0, i;
   int n = 0;
@@ -70,11 +84,25 @@ static void scratch_attributes_evaluate(const vg_facts_t *f,
     if ((uint32_t)attrs & scratch_attributes_bad[i].bit)
       vg_bufprintf(buf, sizeof(buf), &pos, "%s%s", n++ ? ", " : "",
                    scratch_attributes_bad[i].name);
+  if (vg_facts_bool_or(f, "deduplicated", 0))
+    vg_bufprintf(buf, sizeof(buf), &pos, "%son a deduplicated volume",
+                 n++ ? ", " : "");
   if (n == 0) {
+    char tail[VG_SUMMARY_MAX];
+    const char *note = vg_facts_get_str(f, "dedup_note");
+    const char *err = vg_facts_get_str(f, "dedup_error");
+    if (err)
+      snprintf(tail, sizeof(tail), "; deduplication not checked: %s", err);
+    else if (note)
+      snprintf(tail, sizeof(tail), "; %s", note);
+    else if (vg_facts_find(f, "deduplicated"))
+      snprintf(tail, sizeof(tail), " on a volume without deduplication");
+    else
+      tail[0] = '\0';
     vg_finding_set(out, VG_ST_OK, remedy,
                    "Scratch folder %s is a plain folder (not encrypted, "
-                   "compressed, sparse or a reparse point)",
-                   scratch);
+                   "compressed, sparse or a reparse point)%s",
+                   scratch, tail);
     return;
   }
   vg_finding_set(out, VG_ST_CRIT, remedy, "Scratch folder %s is %s",

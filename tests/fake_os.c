@@ -239,6 +239,15 @@ static int f_device_query(const char *class_guid, const char *hardware_id,
   return 0;
 }
 
+static int f_volume_dedup(const char *path, int *enabled, char *why,
+                          size_t whysz) {
+  (void)path;
+  cur->dedup_queries++;
+  *enabled = cur->dedup_rc ? 0 : cur->dedup_enabled;
+  vg_strlcpy(why, cur->dedup_why, whysz);
+  return cur->dedup_rc;
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   cur = f;
@@ -259,6 +268,7 @@ void fake_os_init(fake_os_t *f) {
   f->os.task_query = f_task_query;
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
+  f->os.volume_dedup = f_volume_dedup;
   vg_strlcpy(f->volume.root, "C:\\", sizeof(f->volume.root));
   vg_strlcpy(f->volume.fs_name, "NTFS", sizeof(f->volume.fs_name));
   f->volume.drive_type = VG_DRIVE_FIXED;

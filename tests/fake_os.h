@@ -58,6 +58,11 @@ typedef struct fake_os_s {
   vg_device_list_t devices; /* device_query filters them by class/id */
   int devices_rc;
   int device_queries;       /* calls made */
+  /* volume_dedup answers these for every path; dedup_why is copied out. */
+  int dedup_enabled;
+  int dedup_rc;
+  char dedup_why[200];
+  int dedup_queries;        /* calls made */
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with

@@ -112,7 +112,7 @@ static void evaluates_recorded_facts(void **st) {
   assert_true(run_fixtures(probe("mars.install")) >= 16);
   assert_true(run_fixtures(probe("mars.engine")) >= 11);
   assert_true(run_fixtures(probe("scratch.config")) >= 15);
-  assert_true(run_fixtures(probe("scratch.attributes")) >= 9);
+  assert_true(run_fixtures(probe("scratch.attributes")) >= 12);
   assert_true(run_fixtures(probe("scratch.kek")) >= 5);
   assert_true(run_fixtures(probe("temp.files")) >= 11);
 }
@@ -385,6 +385,71 @@ static void attributes(void **st) {
   f.files[2].path[0] = '\0';
   run(&r, &f, "scratch.attributes");
   expect(&r, VG_ST_UNKNOWN, "does not exist");
+  assert_int_equal(f.dedup_queries, 1); /* not asked for a missing folder */
+  run_free(&r);
+}
+
+static void attributes_dedup(void **st) {
+  fake_os_t f;
+  run_t r;
+  int b = -1;
+  (void)st;
+  healthy(&f);
+  run_init(&r);
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_OK, "is a plain folder (not encrypted, compressed, sparse "
+                       "or a reparse point) on a volume without "
+                       "deduplication");
+
+  f.dedup_enabled = 1;
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_CRIT, "Scratch folder D:\\MARS\\Scratch is on a "
+                         "deduplicated volume");
+  assert_non_null(strstr(r.out.remedy, "plain NTFS folder"));
+  f.files[2].attrs |= VG_FA_SPARSE;
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_CRIT, "is sparse, on a deduplicated volume");
+
+  /* Feature not installed: an answer, not deduplicated. */
+  f.files[2].attrs &= ~VG_FA_SPARSE;
+  f.dedup_enabled = 0;
+  vg_strlcpy(f.dedup_why, "Data Deduplication is not installed",
+             sizeof(f.dedup_why));
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_OK, "; Data Deduplication is not installed");
+  assert_int_equal(vg_facts_get_bool(&r.facts, "deduplicated", &b), 0);
+  assert_int_equal(b, 0);
+
+  /* WMI fails: the fact is null with the reason; the probe still answers
+   * from the attributes, and a bad attribute is still crit. */
+  f.dedup_rc = VG_EACCES;
+  vg_strlcpy(f.dedup_why,
+             "IWbemLocator::ConnectServer(ROOT\\Microsoft\\Windows\\"
+             "Deduplication): 0x80041003 WBEM_E_ACCESS_DENIED",
+             sizeof(f.dedup_why));
+  run(&r, &f, "scratch.attributes");
+  assert_int_equal(r.rc, 0);
+  expect(&r, VG_ST_OK, "deduplication not checked: IWbemLocator::"
+                       "ConnectServer");
+  assert_non_null(vg_facts_find(&r.facts, "deduplicated"));
+  assert_int_equal(vg_facts_get_bool(&r.facts, "deduplicated", &b),
+                   VG_ENOENT); /* null */
+  assert_non_null(strstr(vg_facts_get_str(&r.facts, "dedup_error"),
+                         "WBEM_E_ACCESS_DENIED"));
+  f.dedup_why[0] = '\0';
+  f.files[2].attrs |= VG_FA_ENCRYPTED;
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_CRIT, "is encrypted");
+  assert_string_equal(vg_facts_get_str(&r.facts, "dedup_error"),
+                      "access denied");
+
+  /* No such facility (POSIX): no dedup facts at all. */
+  f.files[2].attrs &= ~VG_FA_ENCRYPTED;
+  f.dedup_rc = VG_ENOTSUP;
+  run(&r, &f, "scratch.attributes");
+  expect(&r, VG_ST_OK, "or a reparse point)");
+  assert_null(vg_facts_find(&r.facts, "deduplicated"));
+  assert_null(vg_facts_find(&r.facts, "dedup_error"));
   run_free(&r);
 }
 
@@ -509,6 +574,7 @@ int main(void) {
       cmocka_unit_test(config_problems),
       cmocka_unit_test(config_values_and_errors),
       cmocka_unit_test(attributes),
+      cmocka_unit_test(attributes_dedup),
       cmocka_unit_test(kek_search),
       cmocka_unit_test(kek_registration_marker),
       cmocka_unit_test(temp_counting_stops_at_crit),

@@ -210,6 +210,14 @@ static int posix_device_query(const char *class_guid, const char *hardware_id,
   return VG_ENOTSUP;
 }
 
+static int posix_volume_dedup(const char *path, int *enabled, char *why,
+                              size_t whysz) {
+  (void)path;
+  *enabled = 0;
+  if (whysz) why[0] = '\0';
+  return VG_ENOTSUP;
+}
+
 static const vg_os_t posix_os = {
     .reg_get = posix_reg_get,
     .reg_enum_values = posix_reg_enum,
@@ -228,6 +236,7 @@ static const vg_os_t posix_os = {
     .task_query = posix_task_query,
     .shadow_storage = posix_shadow_storage,
     .device_query = posix_device_query,
+    .volume_dedup = posix_volume_dedup,
 };
 
 const vg_os_t *vg_os_default(void) { return &posix_os; }

@@ -16,6 +16,8 @@ int vg__win_task_query(const char *folder, const char *name,
 int vg__win_shadow_storage(vg_shadow_info_t *out);
 int vg__win_device_query(const char *class_guid, const char *hardware_id,
                          vg_device_list_t *out);
+int vg__win_volume_dedup(const char *path, int *enabled, char *why,
+                         size_t whysz);
 
 /* Initialises COM (multithreaded) on the calling thread for one call.
  * Returns S_OK and *owed = 1 when vg__com_leave must balance it, S_OK and

@@ -639,6 +639,7 @@ static const vg_os_t win_os = {
     .task_query = vg__win_task_query,
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
+    .volume_dedup = vg__win_volume_dedup,
 };
 
 const vg_os_t *vg_os_default(void) { return &win_os; }

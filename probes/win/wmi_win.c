@@ -1,4 +1,5 @@
-/* wmi_win.c: local volumes and their shadow-copy storage.
+/* wmi_win.c: local volumes, their shadow-copy storage and whether Data
+ * Deduplication is on (the readers that go through WMI).
  *
  * Why WMI (Win32_ShadowStorage) rather than the VSS management interface
  * (IVssDifferentialSoftwareSnapshotMgmt::QueryDiffAreasForVolume): it is
@@ -14,6 +15,7 @@
 #define COBJMACROS
 #include "com_win.h"
 
+#include "hresult.h"
 #include "vg.h"
 
 #include <objbase.h>
@@ -252,5 +254,159 @@ done:
   SysFreeString(ns);
   SysFreeString(clsname);
   vg__com_leave(owed);
+  return rc;
+}
+
+/* ------------------------------------------------- Data Deduplication */
+
+/* Records a failed call in why ("call: 0x... NAME (meaning)") and returns
+ * its VG_E* code. */
+static int wmi_win_dedup_fail(char *why, size_t whysz, const char *call,
+                              HRESULT hr) {
+  char d[200];
+  int rc = vg_hresult_err((uint32_t)hr);
+  snprintf(why, whysz, "%s: %s", call,
+           vg_hresult_describe((uint32_t)hr, d, sizeof(d)));
+  return rc ? rc : VG_EIO;
+}
+
+/* Does a MSFT_DedupVolume row name the volume (by its GUID path, else by
+ * its mount point without the trailing backslash) and have dedup on? */
+static int wmi_win_dedup_row(IWbemClassObject *o, const char *guid,
+                             const char *root) {
+  char id[260], vol[260];
+  size_t n = strlen(root);
+  VARIANT v;
+  int on = 0, match;
+  wmi_win_str(o, L"VolumeId", id, sizeof(id), 0);
+  wmi_win_str(o, L"Volume", vol, sizeof(vol), 0);
+  match = (guid[0] && _stricmp(id, guid) == 0) ||
+          (n > 0 && _stricmp(vol, root) == 0) ||
+          (n > 1 && root[n - 1] == '\\' && strlen(vol) == n - 1 &&
+           _strnicmp(vol, root, n - 1) == 0);
+  if (!match) return 0;
+  VariantInit(&v);
+  if (SUCCEEDED(IWbemClassObject_Get(o, L"Enabled", 0, &v, NULL, NULL)) &&
+      V_VT(&v) == VT_BOOL)
+    on = V_BOOL(&v) != VARIANT_FALSE;
+  VariantClear(&v);
+  return on;
+}
+
+/* Why WMI: MSFT_DedupVolume is the documented interface of the Data
+ * Deduplication feature (Get-DedupVolume reads it); the feature has no
+ * plain Win32 query. Its namespace exists only where the feature is
+ * installed, so a missing namespace or class is an answer, not an error. */
+int vg__win_volume_dedup(const char *path, int *enabled, char *why,
+                         size_t whysz) {
+  static const char not_installed[] =
+      "Data Deduplication is not installed";
+  wchar_t *w = vg_wide(path), root[MAX_PATH + 1], guid[64];
+  char root8[MAX_PATH * 3], guid8[200];
+  IWbemLocator *loc = NULL;
+  IWbemServices *svc = NULL;
+  IWbemClassObject *cls = NULL;
+  IEnumWbemClassObject *en = NULL;
+  BSTR ns = NULL, clsname = NULL, lang = NULL, q = NULL;
+  HRESULT hr;
+  int owed = 0, rc = 0, com = 0;
+
+  *enabled = 0;
+  if (whysz) why[0] = '\0';
+  if (w == NULL) return VG_ENOMEM;
+  if (!GetVolumePathNameW(w, root, MAX_PATH + 1)) {
+    rc = wmi_win_dedup_fail(why, whysz, "GetVolumePathNameW",
+                            HRESULT_FROM_WIN32(GetLastError()));
+    goto done;
+  }
+  vg__w2u(root, root8, sizeof(root8));
+  /* No GUID path (a network or subst drive): match by mount point only. */
+  if (!GetVolumeNameForVolumeMountPointW(root, guid, 64)) guid[0] = L'\0';
+  vg__w2u(guid, guid8, sizeof(guid8));
+
+  hr = vg__com_enter(&owed);
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(why, whysz, "CoInitializeEx", hr);
+    goto done;
+  }
+  com = 1;
+  ns = SysAllocString(L"ROOT\\Microsoft\\Windows\\Deduplication");
+  clsname = SysAllocString(L"MSFT_DedupVolume");
+  lang = SysAllocString(L"WQL");
+  q = SysAllocString(L"SELECT Volume, VolumeId, Enabled FROM MSFT_DedupVolume");
+  if (ns == NULL || clsname == NULL || lang == NULL || q == NULL) {
+    rc = VG_ENOMEM;
+    goto done;
+  }
+  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                        &IID_IWbemLocator, (void **)&loc);
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(why, whysz, "CoCreateInstance(WbemLocator)", hr);
+    goto done;
+  }
+  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
+                                  &svc);
+  if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
+    vg_strlcpy(why, not_installed, whysz);
+    goto done;
+  }
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(
+        why, whysz,
+        "IWbemLocator::ConnectServer(ROOT\\Microsoft\\Windows\\Deduplication)",
+        hr);
+    goto done;
+  }
+  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+                         NULL, RPC_C_AUTHN_LEVEL_CALL,
+                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(why, whysz, "CoSetProxyBlanket", hr);
+    goto done;
+  }
+  /* As for Win32_ShadowStorage: an empty query answer must mean "no
+   * deduplicated volume", never "no such class". */
+  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
+  if (hr == (HRESULT)WBEM_E_INVALID_CLASS || hr == (HRESULT)WBEM_E_NOT_FOUND) {
+    vg_strlcpy(why, not_installed, whysz);
+    goto done;
+  }
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(why, whysz,
+                            "IWbemServices::GetObject(MSFT_DedupVolume)", hr);
+    goto done;
+  }
+  hr = IWbemServices_ExecQuery(
+      svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL,
+      &en);
+  if (FAILED(hr)) {
+    rc = wmi_win_dedup_fail(why, whysz,
+                            "IWbemServices::ExecQuery(MSFT_DedupVolume)", hr);
+    goto done;
+  }
+  for (;;) {
+    IWbemClassObject *o = NULL;
+    ULONG got = 0;
+    hr = IEnumWbemClassObject_Next(en, WMI_NEXT_TIMEOUT_MS, 1, &o, &got);
+    if (hr == (HRESULT)WBEM_S_TIMEDOUT || FAILED(hr)) {
+      rc = wmi_win_dedup_fail(why, whysz, "IEnumWbemClassObject::Next", hr);
+      *enabled = 0;
+      break;
+    }
+    if (got == 0) break;
+    if (wmi_win_dedup_row(o, guid8, root8)) *enabled = 1;
+    IWbemClassObject_Release(o);
+  }
+done:
+  if (en) IEnumWbemClassObject_Release(en);
+  if (cls) IWbemClassObject_Release(cls);
+  if (svc) IWbemServices_Release(svc);
+  if (loc) IWbemLocator_Release(loc);
+  SysFreeString(ns);
+  SysFreeString(clsname);
+  SysFreeString(lang);
+  SysFreeString(q);
+  if (com) vg__com_leave(owed);
+  free(w);
   return rc;
 }

@@ -169,6 +169,9 @@ wine reg add "$key\\Config\\CloudBackupProvider" /v ScratchLocation \
 check scratch.config scratch.attributes
 expect "scratch.config=ok:both ScratchLocation values agree" \
   "scratch.attributes=ok:is a plain folder"
+# Wine has no ROOT\Microsoft\Windows\Deduplication namespace: the feature
+# reads as not installed, never as a failure.
+expect "scratch.attributes=ok:; Data Deduplication is not installed"
 if chattr +i "$c/MARS/Scratch" 2>/dev/null; then
   check scratch.config
   chattr -i "$c/MARS/Scratch"
