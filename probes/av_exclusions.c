@@ -1,6 +1,7 @@
 /* av_exclusions.c: Microsoft Defender exclusions the MARS guide asks for -
  * the scratch folder, <InstallPath>\bin, cbengine.exe and csc.exe
- * (probes.md: av.exclusions). */
+ * (probes.md: av.exclusions). Defender counts as running only while its
+ * WinDefend service runs. */
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -11,6 +12,12 @@
 
 #define AV_KEY "SOFTWARE\\Microsoft\\Windows Defender"
 #define AV_POLICY_KEY "SOFTWARE\\Policies\\Microsoft\\Windows Defender"
+#define AV_SERVICE "WinDefend"
+
+/* vg_svc_state_t names, index = state. */
+static const char *const av_states[] = {
+    "unknown", "stopped", "start pending", "stop pending", "running",
+    "continue pending", "pause pending", "paused"};
 
 enum { AV_SCRATCH, AV_BIN, AV_CBENGINE, AV_CSC, AV_NTARGETS };
 
@@ -145,12 +152,6 @@ static int av_list(av_scan_t *sc, vg_facts_t *f, const char *base,
                        key, vg_strerror(rc));
 }
 
-static int av_count_cb(const char *name, const vg_reg_value_t *val, void *ud) {
-  (void)name, (void)val;
-  ++*(int *)ud;
-  return 1; /* one is enough: the key exists and holds values */
-}
-
 /* Reads a DWORD; -1 when absent or not a number. */
 static int64_t av_dword(const vg_os_t *os, const char *key, const char *value) {
   vg_reg_value_t v;
@@ -163,7 +164,8 @@ static int av_exclusions_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_mars_loc_t loc;
   av_scan_t sc;
-  int rc, nvals = 0, i;
+  vg_svc_info_t svc;
+  int rc, i;
   int64_t off_policy, off_local, no_merge;
 
   rc = vg_mars_locate(os, &loc);
@@ -173,19 +175,26 @@ static int av_exclusions_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_facts(&loc, f);
   if (!loc.installed) return 0;
 
-  rc = os->reg_enum_values(AV_KEY, VG_REG_64, av_count_cb, &nvals);
-  if (rc == VG_ENOENT) return vg_facts_set_bool(f, "defender_present", 0);
+  /* The service is the signal: Defender's registry key outlives an
+   * uninstall, and DisableAntiSpyware is ignored by current Defender. */
+  rc = os->svc_query(AV_SERVICE, &svc);
+  if (rc == VG_ENOENT)
+    return vg_facts_set_str(f, "defender_service", "missing");
   if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s: %s", AV_KEY,
+    return vg_facts_fail(f, rc, "cannot query the %s service: %s", AV_SERVICE,
                          vg_strerror(rc));
-  vg_facts_set_bool(f, "defender_present", 1);
+  vg_facts_set_str(f, "defender_service",
+                   svc.state > 0 && (size_t)svc.state < VG_ARRAY_SIZE(av_states)
+                       ? av_states[svc.state]
+                       : "unknown");
+  vg_facts_set_bool(f, "defender_start_disabled",
+                    svc.start_type == VG_SVC_DISABLED);
   off_policy = av_dword(os, AV_POLICY_KEY, "DisableAntiSpyware");
   off_local = av_dword(os, AV_KEY, "DisableAntiSpyware");
-  if (off_policy == 1 || off_local == 1) {
+  if (off_policy == 1 || off_local == 1)
     vg_facts_set_str(f, "defender_disabled",
                      off_policy == 1 ? "policy" : "local");
-    return 0;
-  }
+  if (svc.state != VG_SVC_RUNNING) return 0;
   /* With DisableLocalAdminMerge=1 only the Group Policy lists apply. */
   no_merge = av_dword(os, AV_POLICY_KEY, "DisableLocalAdminMerge");
   vg_facts_set_bool(f, "local_merge_disabled", no_merge == 1);
@@ -238,27 +247,38 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
       "-ExclusionPath / -ExclusionProcess, or the Group Policy that manages "
       "Defender) (docs/probes.md#avexclusions).";
   const char *dis = vg_facts_get_str(f, "defender_disabled");
-  char missing[VG_SUMMARY_MAX];
+  const char *svc = vg_facts_get_str(f, "defender_service");
+  char missing[VG_SUMMARY_MAX], note[128];
   size_t pos = 0;
   int i, n = 0;
   (void)p, (void)prev;
 
   if (vg_mars_absent(f, out)) return;
-  if (!vg_facts_bool_or(f, "defender_present", 0)) {
+  if (svc == NULL || strcmp(svc, "missing") == 0) {
     vg_finding_set(out, VG_ST_NA, "",
-                   "Microsoft Defender not found (no HKLM\\%s): check that "
+                   "Defender is not installed (no %s service): check that "
                    "the antivirus in use excludes the scratch folder, the "
                    "bin folder, cbengine.exe and csc.exe",
-                   AV_KEY);
+                   AV_SERVICE);
     return;
   }
-  if (dis) {
+  if (strcmp(svc, "running") != 0) {
+    int off = vg_facts_bool_or(f, "defender_start_disabled", 0);
+    if (dis)
+      snprintf(note, sizeof(note), "; DisableAntiSpyware=1, %s", dis);
+    else
+      note[0] = '\0';
     vg_finding_set(out, VG_ST_NA, "",
-                   "Microsoft Defender is turned off (DisableAntiSpyware=1, "
-                   "%s): check the exclusions of the antivirus in use",
-                   dis);
+                   "Defender is not running (%s service %s%s): check the "
+                   "exclusions of the antivirus in use",
+                   AV_SERVICE, off ? "disabled" : svc, note);
     return;
   }
+  if (dis)
+    snprintf(note, sizeof(note),
+             "; DisableAntiSpyware=1 (%s) ignored: %s runs", dis, AV_SERVICE);
+  else
+    note[0] = '\0';
   missing[0] = '\0';
   for (i = 0; i < AV_NTARGETS; i++) {
     char k[VG_FACT_KEY_MAX];
@@ -280,20 +300,22 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
     vg_finding_set(out, VG_ST_OK, remedy,
                    "Defender excludes the scratch folder, the bin folder, "
                    "cbengine.exe and csc.exe (%lld path and %lld process "
-                   "exclusions)",
+                   "exclusions)%s",
                    (long long)vg_facts_int_or(f, "path_exclusions", 0),
-                   (long long)vg_facts_int_or(f, "process_exclusions", 0));
+                   (long long)vg_facts_int_or(f, "process_exclusions", 0),
+                   note);
     return;
   }
   vg_finding_set(out, VG_ST_WARN, remedy,
                  "Defender does not exclude %d of 4 MARS items: %s (%lld "
-                 "path and %lld process exclusions read%s)",
+                 "path and %lld process exclusions read%s)%s",
                  n, missing,
                  (long long)vg_facts_int_or(f, "path_exclusions", 0),
                  (long long)vg_facts_int_or(f, "process_exclusions", 0),
                  vg_facts_bool_or(f, "local_merge_disabled", 0)
                      ? "; local exclusions ignored: DisableLocalAdminMerge=1"
-                     : "");
+                     : "",
+                 note);
   vg_finding_predict(out, "SalChecksumStoreInitializationFailed");
   vg_finding_predict(out, "SalVhdInitializationError");
   vg_finding_predict(out, "100050");

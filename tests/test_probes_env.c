@@ -106,7 +106,7 @@ static void tls_fixtures(void **st) {
 
 static void av_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("av.exclusions")) >= 7);
+  assert_true(run_fixtures(probe("av.exclusions")) >= 9);
 }
 
 /* -------------------------------------------------------- dotnet.version */
@@ -451,6 +451,7 @@ static void plant_defender(fake_os_t *f) {
   fake_reg_sz(f, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch");
   fake_reg_sz(f, WD_KEY, "InstallLocation",
               "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\");
+  fake_svc(f, "WinDefend", VG_SVC_RUNNING, VG_SVC_AUTO);
 }
 
 static void av_matches_env_wildcards_and_policy(void **st) {
@@ -512,6 +513,7 @@ static void av_parent_folder_and_full_process_path(void **st) {
   fake_os_init(&f);
   plant_mars(&f); /* default scratch: <InstallPath>\Scratch */
   fake_reg_sz(&f, WD_KEY, "InstallLocation", "C:\\x");
+  fake_svc(&f, "WinDefend", VG_SVC_RUNNING, VG_SVC_AUTO);
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Paths", IP, 0);
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Processes",
                  "c:\\program files\\microsoft azure recovery services "
@@ -549,17 +551,50 @@ static void av_local_ignored_when_merge_disabled(void **st) {
 static void av_defender_absent_or_off_is_na(void **st) {
   fake_os_t f;
   vg_finding_t out;
+  fake_svc_t *wd;
   (void)st;
   fake_os_init(&f);
   plant_mars(&f);
+  /* Registry leftovers without the service: not installed. */
+  fake_reg_sz(&f, WD_KEY, "InstallLocation", "C:\\x");
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_NA);
-  assert_summary_has(&out, "Microsoft Defender not found");
-  fake_reg_sz(&f, WD_KEY, "InstallLocation", "C:\\x");
+  assert_summary_has(&out, "Defender is not installed (no WinDefend "
+                           "service)");
+
+  wd = fake_svc(&f, "WinDefend", VG_SVC_STOPPED, VG_SVC_AUTO);
+  check(&f, "av.exclusions", &out);
+  assert_int_equal(out.status, VG_ST_NA);
+  assert_summary_has(&out, "Defender is not running (WinDefend service "
+                           "stopped)");
+  wd->info.start_type = VG_SVC_DISABLED;
   fake_reg_dword(&f, WDP_KEY, "DisableAntiSpyware", 1);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_NA);
-  assert_summary_has(&out, "turned off");
+  assert_summary_has(&out, "Defender is not running (WinDefend service "
+                           "disabled; DisableAntiSpyware=1, policy)");
+
+  /* Running: DisableAntiSpyware is only informational. */
+  wd->info.state = VG_SVC_RUNNING;
+  wd->info.start_type = VG_SVC_AUTO;
+  check(&f, "av.exclusions", &out);
+  assert_int_equal(out.status, VG_ST_WARN);
+  assert_summary_has(&out, "does not exclude 4 of 4 MARS items");
+  assert_summary_has(&out, "; DisableAntiSpyware=1 (policy) ignored: "
+                           "WinDefend runs");
+}
+
+static void av_unqueryable_service_is_an_error_with_reason(void **st) {
+  fake_os_t f;
+  vg_facts_t facts;
+  (void)st;
+  fake_os_init(&f);
+  plant_defender(&f);
+  f.svc_err = VG_EACCES;
+  assert_int_equal(collect(&f, "av.exclusions", &facts), VG_EACCES);
+  assert_non_null(strstr(facts.error, "cannot query the WinDefend service: "
+                                      "access denied"));
+  vg_facts_reset(&facts);
 }
 
 static void av_unreadable_list_is_an_error_with_reason(void **st) {
@@ -598,6 +633,7 @@ int main(void) {
       cmocka_unit_test(av_parent_folder_and_full_process_path),
       cmocka_unit_test(av_local_ignored_when_merge_disabled),
       cmocka_unit_test(av_defender_absent_or_off_is_na),
+      cmocka_unit_test(av_unqueryable_service_is_an_error_with_reason),
       cmocka_unit_test(av_unreadable_list_is_an_error_with_reason),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,10 +3,13 @@
 # av.exclusions read by vigil.exe through the real Win32 calls (RegQueryValueExW,
 # RegEnumValueW, ExpandEnvironmentStringsW, FindFirstFileExW, ReadFile + zlib
 # crc32) from values and files planted in the Wine prefix: each fault first,
-# then each fix; then the module baseline kept by a running agent.
-# Usage: env_probes.sh VIGIL_EXE   (WINEPREFIX set by ctest)
+# then each fix; then the module baseline kept by a running agent. Defender
+# counts only while a WinDefend service runs: the lane plants one (the
+# fake cbengine service binary under that name).
+# Usage: env_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR   (WINEPREFIX set by ctest)
 set -euo pipefail
-exe=${1:?usage: env_probes.sh VIGIL_EXE}
+exe=${1:?usage: env_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
+fakes=${2:?usage: env_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
 export WINEDEBUG=-all
 work=$(mktemp -d)
@@ -34,8 +37,18 @@ netfx='SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
 wd='SOFTWARE\Microsoft\Windows Defender'
 wdp='SOFTWARE\Policies\Microsoft\Windows Defender'
 
+wd_gone() {
+  wine net stop WinDefend >/dev/null 2>&1 || true
+  wine sc delete WinDefend >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do
+    wine sc query WinDefend >/dev/null 2>&1 || return 0
+    sleep 0.1
+  done
+}
+
 cleanup() {
   [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
+  wd_gone
   reg_del_val "$ndp" Release
   reg_del_key "$ps"
   reg_del_val "$envk" PSModulePath
@@ -47,6 +60,7 @@ cleanup() {
   reg_del_key "$wdp"
   reg_del_key 'SOFTWARE\Microsoft\Windows Azure Backup'
   rm -rf "$work" "$home" "$WINEPREFIX/drive_c/MARS" \
+    "$WINEPREFIX/drive_c/vigil-env-wd" \
     "$WINEPREFIX/drive_c/Program Files/Microsoft Azure Recovery Services Agent"
 }
 trap cleanup EXIT
@@ -103,7 +117,7 @@ expect "$work/check.json" powershell.env crit 'PowerShell 2.0 (crit < 3)' \
   "machine PSModulePath lacks $ip\\bin\\Modules" \
   'execution policy Restricted (LocalMachine)'
 expect "$work/check.json" tls.config crit 'TLS 1.2 client disabled (Schannel Enabled=0)'
-expect "$work/check.json" av.exclusions n/a 'Microsoft Defender not found'
+expect "$work/check.json" av.exclusions n/a 'Defender is not installed (no WinDefend service)'
 
 # The module files were listed and read: CRC-32 as zlib computes it.
 python3 - "$work/check.json" "$mod/MSOnlineBackup" <<'PY'
@@ -123,6 +137,16 @@ reg_add "$ps\\3\\PowerShellEngine" PowerShellVersion REG_SZ 4.0
 reg_add "$schannel\\Client" Enabled REG_DWORD 1
 reg_add "$schannel\\Client" DisabledByDefault REG_DWORD 1
 reg_add "$wd" InstallLocation REG_SZ 'C:\ProgramData\Microsoft\Windows Defender\Platform\4.18'
+reg_add "$wd" DisableAntiSpyware REG_DWORD 1
+mkdir -p "$WINEPREFIX/drive_c/vigil-env-wd"
+cp "$fakes/fake_cbengine_2_0_9262_0.exe" "$WINEPREFIX/drive_c/vigil-env-wd/windefend.exe"
+wd_gone
+wine sc create WinDefend binPath= 'C:\vigil-env-wd\windefend.exe WinDefend' \
+  start= auto >/dev/null || fail "sc create WinDefend"
+check
+expect "$work/check.json" av.exclusions n/a \
+  'Defender is not running (WinDefend service stopped; DisableAntiSpyware=1, local)'
+wine net start WinDefend >/dev/null 2>&1 || fail "net start WinDefend"
 reg_add "$wd\\Exclusions\\Paths" '%ProgramFiles%\Microsoft Azure Recovery Services Agent\bin\' REG_DWORD 0
 reg_add "$wd\\Exclusions\\Processes" 'C:\Windows\Microsoft.NET\Framework64\v4.0.30319\csc.exe' REG_DWORD 0
 check
@@ -130,7 +154,9 @@ expect "$work/check.json" dotnet.version warn 'Release 379893 = .NET 4.5.2 (warn
 expect "$work/check.json" powershell.env crit 'PowerShell 4.0 (warn < 5)'
 expect "$work/check.json" tls.config crit 'disabled by default (Schannel DisabledByDefault=1)'
 expect "$work/check.json" av.exclusions warn \
-  'does not exclude 2 of 4 MARS items: scratch folder C:\MARS\Scratch, process cbengine.exe'
+  'does not exclude 2 of 4 MARS items: scratch folder C:\MARS\Scratch, process cbengine.exe' \
+  'DisableAntiSpyware=1 (local) ignored: WinDefend runs'
+reg_del_val "$wd" DisableAntiSpyware
 
 # ---- fixes
 reg_add "$ndp" Release REG_DWORD 528040
