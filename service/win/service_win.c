@@ -26,7 +26,10 @@
 #define SVC_PULSE_MS 1000        /* checkpoint cadence while pending */
 #define SVC_MIN_HINT_MS 2000
 #define SVC_PRESHUTDOWN_MS 20000 /* > VG_STOP_GRACE_MS + margin */
-#define SVC_WAIT_MAX_MS 120000   /* start/stop/uninstall wait at most */
+#define SVC_WAIT_MAX_MS 120000   /* start waits at most for RUNNING */
+#define SVC_STOP_MAX_MS 60000    /* stop/uninstall wait at most for STOPPED */
+#define SVC_EXIT_MAX_MS 10000    /* then for the service process to exit */
+#define SVC_STOP_SEEN_MS 10000   /* for the loop to report STOP_PENDING */
 
 /* ------------------------------------------------------ service entry */
 
@@ -397,10 +400,18 @@ int vg_service_install(int argc, char **argv) {
   return 0;
 }
 
+static BOOL svc_query(SC_HANDLE s, SERVICE_STATUS_PROCESS *st) {
+  DWORD n;
+  return QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)st,
+                              sizeof(*st), &n);
+}
+
 /* Waits while the service is in state pending, judging progress the way
- * the SCM does: the checkpoint must move within the wait hint. Returns the
- * state it ended in (0 when it could not ask). */
-static DWORD svc_wait(SC_HANDLE s, DWORD pending, SERVICE_STATUS_PROCESS *st) {
+ * the SCM does (the checkpoint must move within the wait hint, when there
+ * is one; polls at a tenth of the hint, 0.1 to 1 s), never longer than
+ * cap_ms. Returns the state it ended in (0 when it could not ask). */
+static DWORD svc_wait(SC_HANDLE s, DWORD pending, SERVICE_STATUS_PROCESS *st,
+                      DWORD cap_ms) {
   DWORD n, last_cp;
   ULONGLONG t0 = GetTickCount64(), cp_at = t0;
   if (!QueryServiceStatusEx(s, SC_STATUS_PROCESS_INFO, (LPBYTE)st,
@@ -417,61 +428,116 @@ static DWORD svc_wait(SC_HANDLE s, DWORD pending, SERVICE_STATUS_PROCESS *st) {
                               sizeof(*st), &n))
       return 0;
     now = GetTickCount64();
+    if (now - t0 > cap_ms) break;
     if (st->dwCheckPoint != last_cp) {
       last_cp = st->dwCheckPoint;
       cp_at = now;
-    } else if (now - cp_at > (ULONGLONG)st->dwWaitHint + 2000 ||
-               now - t0 > SVC_WAIT_MAX_MS) {
+    } else if (st->dwWaitHint != 0 &&
+               now - cp_at > (ULONGLONG)st->dwWaitHint + 2000) {
       break;
     }
   }
   return st->dwCurrentState;
 }
 
-/* One line on why the service stopped, from its exit codes. */
+/* What a service-specific exit code means (docs/events.md, "Service exit
+ * codes"). */
+static const char *svc_code_meaning(DWORD code) {
+  switch (code) {
+  case 4: return "a folder or file Vigil needs was not found";
+  case 5: return "access denied to the data folder or database";
+  case 6: return "input/output error, e.g. the pipe could not be created";
+  case 11: return "database error: cannot open or migrate vigil.db";
+  case 14:
+    return "already running: another process, e.g. a `vigil run "
+           "--console`, owns \\\\.\\pipe\\vigil";
+  default: return vg_strerror(-(int)code);
+  }
+}
+
+/* One line on why the start failed, from the service's exit codes. */
 static void svc_explain_stop(const char *verb,
                              const SERVICE_STATUS_PROCESS *st) {
   char msg[300];
   if (st->dwWin32ExitCode == ERROR_SERVICE_SPECIFIC_ERROR)
     fprintf(stderr,
-            "vigil %s: the service stopped (code %lu: %s); the Application "
-            "event log, source Vigil, event 105, says why\n",
+            "vigil %s: service Vigil failed to start (code %lu: %s); event "
+            "105 in the Application event log, source Vigil, says why, and "
+            "`vigil run --console` shows it in this window\n",
             verb, (unsigned long)st->dwServiceSpecificExitCode,
-            vg_strerror(-(int)st->dwServiceSpecificExitCode));
+            svc_code_meaning(st->dwServiceSpecificExitCode));
   else if (st->dwWin32ExitCode != NO_ERROR)
-    fprintf(stderr, "vigil %s: the service stopped: %s\n", verb,
-            vg_win_msg(st->dwWin32ExitCode, msg, sizeof(msg)));
+    fprintf(stderr, "vigil %s: service Vigil failed to start: %s; see the "
+                    "Application event log, source Vigil, or run `vigil run "
+                    "--console`\n",
+            verb, vg_win_msg(st->dwWin32ExitCode, msg, sizeof(msg)));
   else
-    fprintf(stderr, "vigil %s: the service stopped right after starting; "
-                    "see the Application event log, source Vigil\n",
+    fprintf(stderr, "vigil %s: service Vigil stopped right after starting; "
+                    "see the Application event log, source Vigil, or run "
+                    "`vigil run --console`\n",
             verb);
 }
 
-/* Stops s if it runs and waits for STOPPED. 0, or 1 with a line printed. */
+/* Stops s if it runs, waits for STOPPED (SVC_STOP_MAX_MS at most) and then
+ * for the service process to exit (SVC_EXIT_MAX_MS), so its files are free
+ * when this returns. 0 with *was telling whether it ran, or 1 with a line
+ * printed. */
 static int svc_stop_and_wait(const char *verb, SC_HANDLE s, int *was) {
   SERVICE_STATUS ss;
   SERVICE_STATUS_PROCESS st;
+  HANDLE proc = NULL;
+  DWORD pid, state;
+  int rc = 0;
   *was = 0;
-  if (!ControlService(s, SERVICE_CONTROL_STOP, &ss)) {
-    DWORD e = GetLastError();
-    if (e == ERROR_SERVICE_NOT_ACTIVE) return 0;
-    if (e != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
-      return svc_fail(verb, "stopping service Vigil", e);
-    /* Starting or already stopping: wait for it to settle, then retry. */
-    svc_wait(s, SERVICE_START_PENDING, &st);
-    if (!ControlService(s, SERVICE_CONTROL_STOP, &ss) &&
-        GetLastError() != ERROR_SERVICE_NOT_ACTIVE &&
-        GetLastError() != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
-      return svc_fail(verb, "stopping service Vigil", GetLastError());
-  }
+  if (!svc_query(s, &st))
+    return svc_fail(verb, "querying service Vigil", GetLastError());
+  if (st.dwCurrentState == SERVICE_STOPPED) return 0;
   *was = 1;
-  if (svc_wait(s, SERVICE_STOP_PENDING, &st) != SERVICE_STOPPED) {
-    fprintf(stderr, "vigil %s: service Vigil did not stop within its wait "
-                    "hint; it may be stuck, see `sc queryex Vigil`\n",
-            verb);
-    return 1;
+  /* Opened before the stop, so the pid cannot be reused meanwhile. */
+  pid = st.dwProcessId;
+  if (pid != 0) proc = OpenProcess(SYNCHRONIZE, FALSE, pid);
+  /* Still starting: let it settle first (it accepts no stop before). */
+  if (st.dwCurrentState == SERVICE_START_PENDING)
+    svc_wait(s, SERVICE_START_PENDING, &st, SVC_WAIT_MAX_MS);
+  if (st.dwCurrentState != SERVICE_STOPPED &&
+      st.dwCurrentState != SERVICE_STOP_PENDING &&
+      !ControlService(s, SERVICE_CONTROL_STOP, &ss)) {
+    DWORD e = GetLastError();
+    if (e != ERROR_SERVICE_NOT_ACTIVE &&
+        e != ERROR_SERVICE_CANNOT_ACCEPT_CTRL) {
+      rc = svc_fail(verb, "stopping service Vigil", e);
+      goto done;
+    }
   }
-  return 0;
+  /* The handler only wakes the loop, which then reports STOP_PENDING:
+   * until it has, the SCM still says RUNNING. */
+  state = svc_wait(s, SERVICE_RUNNING, &st, SVC_STOP_SEEN_MS);
+  if (state != 0)
+    state = svc_wait(s, SERVICE_STOP_PENDING, &st, SVC_STOP_MAX_MS);
+  if (state == 0) {
+    rc = svc_fail(verb, "querying service Vigil", GetLastError());
+    goto done;
+  }
+  if (state != SERVICE_STOPPED) {
+    fprintf(stderr, "vigil %s: service Vigil did not stop within its wait "
+                    "hint (at most %d s); it may be stuck, see `sc queryex "
+                    "Vigil`\n",
+            verb, SVC_STOP_MAX_MS / 1000);
+    rc = 1;
+    goto done;
+  }
+  if (proc != NULL && WaitForSingleObject(proc, SVC_EXIT_MAX_MS) !=
+                          WAIT_OBJECT_0) {
+    fprintf(stderr, "vigil %s: service Vigil reports STOPPED but its process "
+                    "(pid %lu) has not exited after %d s; see `tasklist /fi "
+                    "\"PID eq %lu\"`\n",
+            verb, (unsigned long)pid, SVC_EXIT_MAX_MS / 1000,
+            (unsigned long)pid);
+    rc = 1;
+  }
+done:
+  if (proc != NULL) CloseHandle(proc);
+  return rc;
 }
 
 /* Deletes a folder tree without following links out of it. */
@@ -591,6 +657,7 @@ int vg_service_start(int argc, char **argv) {
   SC_HANDLE scm, s;
   SERVICE_STATUS_PROCESS st;
   DWORD state;
+  int ours = 0, rc = 1;
   (void)argv;
   if (argc > 0) {
     fprintf(stderr, "vigil start: takes no arguments\n");
@@ -611,27 +678,55 @@ int vg_service_start(int argc, char **argv) {
     }
     return svc_fail("start", "opening service Vigil", e);
   }
-  if (!StartServiceW(s, 0, NULL)) {
-    DWORD e = GetLastError();
-    if (e != ERROR_SERVICE_ALREADY_RUNNING) {
-      CloseServiceHandle(s);
-      CloseServiceHandle(scm);
-      return svc_fail("start", "starting service Vigil", e);
+  if (!svc_query(s, &st)) {
+    rc = svc_fail("start", "querying service Vigil", GetLastError());
+    goto done;
+  }
+  if (st.dwCurrentState == SERVICE_RUNNING) {
+    printf("vigil start: service Vigil is already running (pid %lu)\n",
+           (unsigned long)st.dwProcessId);
+    rc = 0;
+    goto done;
+  }
+  /* Still stopping from an earlier stop: a start now would be refused. */
+  if (st.dwCurrentState == SERVICE_STOP_PENDING &&
+      svc_wait(s, SERVICE_STOP_PENDING, &st, SVC_STOP_MAX_MS) !=
+          SERVICE_STOPPED) {
+    fprintf(stderr, "vigil start: service Vigil is still stopping; run "
+                    "`vigil start` again once `sc query Vigil` shows "
+                    "STOPPED\n");
+    goto done;
+  }
+  /* START_PENDING: someone else started it; wait with them. */
+  if (st.dwCurrentState != SERVICE_START_PENDING) {
+    if (StartServiceW(s, 0, NULL)) {
+      ours = 1;
+    } else if (GetLastError() != ERROR_SERVICE_ALREADY_RUNNING) {
+      rc = svc_fail("start", "starting service Vigil", GetLastError());
+      goto done;
     }
   }
-  state = svc_wait(s, SERVICE_START_PENDING, &st);
+  state = svc_wait(s, SERVICE_START_PENDING, &st, SVC_WAIT_MAX_MS);
+  if (state == SERVICE_RUNNING) {
+    printf("vigil start: service Vigil %s (pid %lu)\n",
+           ours ? "started" : "is already running",
+           (unsigned long)st.dwProcessId);
+    rc = 0;
+  } else if (state == SERVICE_STOPPED) {
+    svc_explain_stop("start", &st);
+  } else if (state == 0) {
+    rc = svc_fail("start", "querying service Vigil", GetLastError());
+  } else {
+    fprintf(stderr, "vigil start: service Vigil did not report running "
+                    "within its wait hint (at most %d s); see `sc queryex "
+                    "Vigil`, or run `vigil run --console` after `vigil "
+                    "stop`\n",
+            SVC_WAIT_MAX_MS / 1000);
+  }
+done:
   CloseServiceHandle(s);
   CloseServiceHandle(scm);
-  if (state == SERVICE_RUNNING) {
-    printf("vigil start: service Vigil is running (pid %lu)\n",
-           (unsigned long)st.dwProcessId);
-    return 0;
-  }
-  if (state == SERVICE_STOPPED) svc_explain_stop("start", &st);
-  else
-    fprintf(stderr, "vigil start: service Vigil did not report running "
-                    "within its wait hint; see `sc queryex Vigil`\n");
-  return 1;
+  return rc;
 }
 
 int vg_service_stop(int argc, char **argv) {
@@ -661,6 +756,6 @@ int vg_service_stop(int argc, char **argv) {
   CloseServiceHandle(scm);
   if (rc == 0)
     printf("vigil stop: service Vigil %s\n",
-           was ? "stopped" : "was not running");
+           was ? "stopped" : "is not running");
   return rc;
 }

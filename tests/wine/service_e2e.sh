@@ -132,6 +132,14 @@ assert p["facts"]["path"] == "C:\\MARS\\Scratch", p["facts"]
 PY
 pass "vigil status --json from another process returns the service's findings"
 
+# ---- vigil start while it runs: says so, exit 0
+set +e
+q "$exe" start > "$work/start.out" 2>&1; rc=$?
+set -e
+[ $rc -eq 0 ] && grep -q "^vigil start: service Vigil is already running (pid [0-9]*)" \
+  "$work/start.out" || fail "vigil start while running: rc $rc $(cat "$work/start.out")"
+pass "$(head -1 "$work/start.out" | tr -d '\r')"
+
 # ---- a second agent on the same pipe is refused
 set +e
 timeout 60 env WINEDEBUG=-all wine "$exe" run --console > "$work/run2.out" 2> "$work/run2.err"
@@ -155,19 +163,51 @@ for i in $(seq 1 120); do
   sleep 0.5
 done
 
-# ---- crit on restart; an unchanged restart repeats nothing; clear
+# The Linux processes of this prefix's service process (Wine shows the
+# Windows command line).
+svc_procs() {
+  local p
+  for p in $(pgrep -f 'vigil\.exe"? service' || true); do
+    tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null \
+      | grep -qx "WINEPREFIX=$WINEPREFIX" && echo "$p"
+  done
+  return 0
+}
+
+# ---- vigil stop waits for STOPPED and for the process to exit; twice
+before=$(svc_procs)
 q "$exe" stop > "$work/stop.out" 2>&1 || { cat "$work/stop.out"; fail "vigil stop"; }
-grep -q "stopped" "$work/stop.out" || fail "vigil stop: $(cat "$work/stop.out")"
+after=$(svc_procs)
+[ "$(tr -d '\r' < "$work/stop.out")" = "vigil stop: service Vigil stopped" ] \
+  || fail "vigil stop: $(cat "$work/stop.out")"
+q sc query Vigil | grep -q "STATE.*STOPPED" || fail "after vigil stop: not STOPPED"
+if [ -n "$before" ]; then
+  [ -z "$after" ] || fail "vigil stop returned while the service process ran: $after"
+  pass "vigil stop: STOPPED and the service process gone when it returns"
+else
+  echo "note: no service process seen under this prefix; exit not checked"
+fi
+set +e
+q "$exe" stop > "$work/stop.out" 2>&1; rc=$?
+set -e
+[ $rc -eq 0 ] && [ "$(tr -d '\r' < "$work/stop.out")" = \
+  "vigil stop: service Vigil is not running" ] \
+  || fail "vigil stop when stopped: rc $rc $(cat "$work/stop.out")"
+pass "vigil stop again: $(tr -d '\r' < "$work/stop.out")"
+
+# ---- crit on restart; an unchanged restart repeats nothing; clear
 ini 100T
 q "$exe" start > "$work/start.out" 2>&1 || { cat "$work/start.out"; fail "vigil start"; }
+grep -q "^vigil start: service Vigil started (pid [0-9]*)" "$work/start.out" \
+  || fail "vigil start: $(cat "$work/start.out")"
 wait_status crit                # 201
-q "$exe" stop > /dev/null 2>&1 || fail "vigil stop (2)"
-q "$exe" start > /dev/null 2>&1 || fail "vigil start (2)"
+q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (2): $(cat "$work/stop.out")"
+q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (2): $(cat "$work/start.out")"
 sleep 3
 wait_status crit                # unchanged: no event
-q "$exe" stop > /dev/null 2>&1 || fail "vigil stop (3)"
+q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (3): $(cat "$work/stop.out")"
 ini 1K
-q "$exe" start > /dev/null 2>&1 || fail "vigil start (3)"
+q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (3): $(cat "$work/start.out")"
 wait_status ok                  # 202
 pass "vigil stop/start: crit raised, unchanged restart, cleared"
 
@@ -189,7 +229,9 @@ done
 set +e
 q "$exe" start > "$work/start.out" 2> "$work/start.err"; rc=$?
 set -e
-[ $rc -eq 1 ] && grep -q "code 14" "$work/start.err" \
+[ $rc -eq 1 ] && grep -q "failed to start (code 14: already running" "$work/start.err" \
+  && grep -q "vigil run --console" "$work/start.err" \
+  && [ "$(wc -l < "$work/start.err")" -eq 1 ] \
   || fail "failed start: rc $rc $(cat "$work/start.out" "$work/start.err")"
 q sc query Vigil > "$work/sc.txt"
 grep -q "WIN32_EXIT_CODE *: *1066" "$work/sc.txt" &&
