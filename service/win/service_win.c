@@ -341,10 +341,18 @@ done:
   return rc;
 }
 
+/* Whether path (UTF-8) names a folder. */
+static int svc_dir_exists(const char *path) {
+  wchar_t *w = vg_wide(path);
+  DWORD a = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
+  free(w);
+  return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
 int vg_service_install(int argc, char **argv) {
   wchar_t exe[MAX_PATH];
   char exe8[MAX_PATH * 3], home[1024], err[1400], note[300], note2[300];
-  int i, only_source = 0, created = 0, rc;
+  int i, only_source = 0, created = 0, had_home, rc;
   for (i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--event-source-only") == 0) only_source = 1;
     else {
@@ -367,7 +375,8 @@ int vg_service_install(int argc, char **argv) {
     if (rc) return rc;
     printf("vigil install: service Vigil %s (LocalSystem, automatic start): "
            "\"%s\" service\n",
-           created ? "created" : "updated", exe8);
+           created ? "created" : "already installed; settings refreshed",
+           exe8);
     if (vg_install_recovery(err, sizeof(err), note2, sizeof(note2)) != 0) {
       fprintf(stderr, "vigil install: %s\n", err);
       return 1;
@@ -380,13 +389,14 @@ int vg_service_install(int argc, char **argv) {
       fprintf(stderr, "vigil install: data folder path too long\n");
       return 1;
     }
+    had_home = svc_dir_exists(home);
     if (vg_install_data_folder(home, err, sizeof(err)) != 0) {
       fprintf(stderr, "vigil install: %s\n", err);
       return 1;
     }
-    printf("vigil install: data folder %s (SYSTEM and Administrators "
+    printf("vigil install: data folder %s %s (SYSTEM and Administrators "
            "only)\n",
-           home);
+           home, had_home ? "kept, ACL refreshed" : "created");
   }
   if (svc_install_event_source(exe, err, sizeof(err)) != 0) {
     fprintf(stderr, "vigil install: %s\n", err);
@@ -605,7 +615,8 @@ int vg_service_uninstall(int argc, char **argv) {
       CloseServiceHandle(scm);
       if (e != ERROR_SERVICE_DOES_NOT_EXIST)
         return svc_fail("uninstall", "opening service Vigil", e);
-      printf("vigil uninstall: service Vigil is not installed\n");
+      printf("vigil uninstall: service Vigil is not installed; nothing to "
+             "delete\n");
     } else {
       rc = svc_stop_and_wait("uninstall", s, &was);
       if (rc == 0 && !DeleteService(s) &&
@@ -630,6 +641,10 @@ int vg_service_uninstall(int argc, char **argv) {
     if (vg_platform_home(home, sizeof(home)) != 0) {
       fprintf(stderr, "vigil uninstall: data folder path too long\n");
       return 1;
+    }
+    if (!svc_dir_exists(home)) {
+      printf("vigil uninstall: no data folder at %s\n", home);
+      return 0;
     }
     if (!purge) {
       printf("vigil uninstall: kept the data folder %s (database and "

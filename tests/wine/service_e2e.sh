@@ -50,7 +50,9 @@ export WINEDEBUG=-all
 grep -q "service Vigil created" "$work/install1.out" \
   || fail "first install did not create the service: $(cat "$work/install1.out")"
 q "$exe" install > "$work/install2.out" 2>&1 || fail "second install failed"
-grep -q "service Vigil updated" "$work/install2.out" || fail "second install"
+grep -q "^vigil install: service Vigil already installed; settings refreshed" \
+  "$work/install2.out" && grep -q "^vigil install: data folder .* kept, ACL refreshed" \
+  "$work/install2.out" || fail "second install: $(cat "$work/install2.out")"
 q reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\Vigil' \
   > "$work/source.txt" 2>&1 || fail "event source key missing"
 python3 - "$work/source.txt" <<'PY'
@@ -254,7 +256,12 @@ if q reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\Vigi
 [ -f "$data/vigil.db" ] || fail "uninstall without --purge removed the data"
 q "$exe" uninstall > "$work/un2.out" 2>&1 || fail "second uninstall"
 grep -q "not installed" "$work/un2.out" || fail "second uninstall: $(cat "$work/un2.out")"
-q "$exe" uninstall --purge > /dev/null 2>&1 || fail "uninstall --purge"
+q "$exe" uninstall --purge > "$work/un3.out" 2>&1 || fail "uninstall --purge"
+grep -q "^vigil uninstall: data folder .* removed" "$work/un3.out" \
+  || fail "uninstall --purge: $(cat "$work/un3.out")"
 [ ! -d "$data" ] || fail "--purge left $data"
+q "$exe" uninstall --purge > "$work/un4.out" 2>&1 || fail "uninstall --purge (2)"
+grep -q "^vigil uninstall: no data folder at " "$work/un4.out" \
+  || fail "uninstall --purge (2): $(cat "$work/un4.out")"
 pass "uninstall removed service and event source, kept data; --purge removed it"
 echo "service e2e passed"
