@@ -88,6 +88,18 @@ int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
   return 0;
 }
 
+int vg_mars_scratch_attrs(const vg_os_t *os, const char *path, vg_facts_t *f,
+                          uint32_t *attrs) {
+  int rc = os->file_attrs(path, attrs);
+  if (rc == VG_ENOENT) return vg_facts_set_bool(f, "exists", 0), 0;
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s", path,
+                         vg_path_strerror(rc));
+  vg_facts_set_bool(f, "exists", 1);
+  vg_facts_set_int(f, "attrs", *attrs);
+  return 0;
+}
+
 int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f) {
   int rc = vg_facts_set_bool(f, "mars_installed", loc->installed);
   if (rc == 0 && loc->installed)

@@ -35,6 +35,12 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out);
 int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
                            vg_facts_t *f);
 
+/* Reads the attributes of the scratch folder path into the facts "exists"
+ * and "attrs" (and *attrs). Returns 0 (absent: exists = false) or the
+ * collect error with a one-line reason. Worker thread. */
+int vg_mars_scratch_attrs(const vg_os_t *os, const char *path, vg_facts_t *f,
+                          uint32_t *attrs);
+
 /* Adds mars_installed / install_path facts. */
 int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f);
 

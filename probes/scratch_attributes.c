@@ -29,16 +29,8 @@ static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
   int dedup = 0, rc = vg_mars_locate_scratch(ctx->os, &loc, f);
   if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "scratch", loc.scratch);
-  rc = ctx->os->file_attrs(loc.scratch, &attrs);
-  if (rc == VG_ENOENT) {
-    vg_facts_set_bool(f, "exists", 0);
-    return 0;
-  }
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
-                         loc.scratch, vg_path_strerror(rc));
-  vg_facts_set_bool(f, "exists", 1);
-  vg_facts_set_int(f, "attrs", attrs);
+  rc = vg_mars_scratch_attrs(ctx->os, loc.scratch, f, &attrs);
+  if (rc || !vg_facts_bool_or(f, "exists", 0)) return rc;
 
   /* Optional: a failed dedup query leaves the fact null with the reason,
    * the attributes still count; POSIX has no such feature (no facts). */

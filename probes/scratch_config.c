@@ -28,16 +28,8 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     vg_facts_set_str(f, "scratch_cbp", loc.scratch_cbp);
   vg_facts_set_str(f, "scratch", loc.scratch);
 
-  rc = os->file_attrs(loc.scratch, &attrs);
-  if (rc == VG_ENOENT) {
-    vg_facts_set_bool(f, "exists", 0);
-    return 0;
-  }
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s",
-                         loc.scratch, vg_path_strerror(rc));
-  vg_facts_set_bool(f, "exists", 1);
-  vg_facts_set_int(f, "attrs", attrs);
+  rc = vg_mars_scratch_attrs(os, loc.scratch, f, &attrs);
+  if (rc || !vg_facts_bool_or(f, "exists", 0)) return rc;
   if (!(attrs & VG_FA_DIRECTORY)) return 0;
 
   rc = os->volume_info(loc.scratch, &vi);
