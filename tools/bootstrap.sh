@@ -199,7 +199,7 @@ fetch_source() {
     ( cd "$wd" && run_logged "$pkg-source" "apt-get source $pkg=$ver (network needed)" \
         papt apt-get -q source --download-only "$pkg=$ver" )
     if [ "$(id -u)" -eq 0 ]; then chown -R 0:0 "$wd"; fi
-    dsc=$(find "$wd" -maxdepth 1 -name "*.dsc" | head -n1)
+    dsc=$(find "$wd" -maxdepth 1 -name "*.dsc" -print -quit)
     [ -n "$dsc" ] || die "apt-get source $pkg=$ver produced no .dsc (see $LOGS/$pkg-source.log)"
     ( cd "$wd" && run_logged "$pkg-source" "dpkg-source -x $(basename "$dsc")" \
         dpkg-source -x "$dsc" tree )
@@ -259,7 +259,7 @@ build_libuv() {
     grep -q 'LIBUV_BUILD_SHARED' "$src/CMakeLists.txt" && extra+=(-DLIBUV_BUILD_SHARED=OFF)
     cmake_cross libuv "$src" "$bld" -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF "${extra[@]}"
     run_logged libuv "libuv: build" cmake --build "$bld" -j "$JOBS" --target uv_a
-    a=$(find "$bld" -maxdepth 1 -name '*.a' ! -name '*.dll.a' | head -n1)
+    a=$(find "$bld" -maxdepth 1 -name '*.a' ! -name '*.dll.a' -print -quit)
     [ -n "$a" ] || die "libuv: static archive not found in $bld (see $LOGS/libuv.log)"
     mkdir -p "$stage/lib" "$stage/include/uv"
     cp "$a" "$stage/lib/libuv.a"
@@ -295,7 +295,7 @@ build_cmocka() {
     cmake_cross cmocka "$src" "$bld" -DWITH_STATIC_LIB=ON -DBUILD_SHARED_LIBS=OFF \
         -DWITH_EXAMPLES=OFF -DUNIT_TESTING=OFF -DPICKY_DEVELOPER=OFF
     run_logged cmocka "cmocka: build" cmake --build "$bld" -j "$JOBS" --target "$target"
-    a=$(find "$bld" -name '*.a' ! -name '*.dll.a' | head -n1)
+    a=$(find "$bld" -name '*.a' ! -name '*.dll.a' -print -quit)
     [ -n "$a" ] || die "cmocka: static archive not found in $bld (see $LOGS/cmocka.log)"
     mkdir -p "$stage/lib" "$stage/include"
     cp "$a" "$stage/lib/libcmocka.a"

@@ -11,7 +11,8 @@ work=$(mktemp -d)
 # The prefix is shared by the lane (ctest -j orders tests freely): leave no
 # half-planted MARS behind for the tests that run after this one.
 trap 'kill $agent 2>/dev/null || true; rm -rf "$work"
-  wine reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true' EXIT
+  wine reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true
+  rm -rf "$WINEPREFIX/drive_c/MARS" "$WINEPREFIX/drive_c/vigil-e2e"' EXIT
 export VIGIL_HOME='C:\vigil-e2e'
 export VIGIL_PIPE="\\\\.\\pipe\\vigil-e2e-$$"
 fail() { echo "FAIL: $*" >&2; exit 1; }

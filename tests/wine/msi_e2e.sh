@@ -50,9 +50,19 @@ cleanup() {
   for m in "$next" "$msi"; do
     wine msiexec /x "$(winepath -w "$m")" /qn >/dev/null 2>&1 || true
   done
+  # and without the MARS install planted below: the unit tests expect none.
+  wine reg delete 'HKLM\SOFTWARE\Microsoft\Windows Azure Backup' /f /reg:64 \
+    >/dev/null 2>&1 || true
+  rm -rf "$drive_c/MARS" "$drive_c/vigil-msi" "$drive_c/VigilData" \
+    "$drive_c/ProgramData/Vigil"
   [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
+# A persistent wineserver, as a Windows machine keeps its services up: Wine
+# counts services as system processes and would otherwise shut them down
+# (and boot them again) whenever no command of this script runs for 3 s.
+# isolated.sh stops it when the script ends.
+wineserver -p
 
 # msiexec with a verbose log in $work (Wine writes it in ASCII, Windows in
 # UTF-16: log_has reads either); what the custom actions print (vigil.exe
@@ -65,8 +75,11 @@ run_msiexec() {
   wine msiexec "$@" /l*v "$(winepath -w "$work/$log.log")" \
     > "$work/$log.out" 2>&1
 }
-log_has() { tr -d '\000\r' < "$work/$1.log" | grep -q -E "$2"; }
-out_has() { tr -d '\r' < "$work/$1.out" | grep -q -F -- "$2"; }
+# Never `grep -q` at the end of a pipe here: it exits at the first match,
+# the writer before it dies of SIGPIPE and pipefail fails the check (a
+# flake that depends on how the writer's output is chunked).
+log_has() { tr -d '\000\r' < "$work/$1.log" | grep -E -- "$2" > /dev/null; }
+out_has() { tr -d '\r' < "$work/$1.out" | grep -F -- "$2" > /dev/null; }
 reg_value() { # KEY VALUE -> data of a REG_SZ/REG_DWORD value, or nothing
   wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' |
     awk -v v="$2" '$1 == v { $1 = ""; $2 = ""; sub(/^  */, ""); print }'
@@ -220,7 +233,7 @@ wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s \
   > "$work/arp.txt" 2>/dev/null || true
 n=$(tr -d '\r' < "$work/arp.txt" | grep -c -E 'DisplayName +REG_SZ +Vigil$' || true)
 [ "$n" = 1 ] || fail "$n products named Vigil after the upgrade, want 1"
-tr -d '\r' < "$work/arp.txt" | grep -q -E "DisplayVersion +REG_SZ +$nv\$" ||
+tr -d '\r' < "$work/arp.txt" | grep -E "DisplayVersion +REG_SZ +$nv\$" > /dev/null ||
   fail "installed version is not $nv"
 [ "$(reg_value 'HKLM\SOFTWARE\Vigil' Version)" = "$nv" ] || fail "Version"
 wait_running

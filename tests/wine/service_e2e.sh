@@ -23,7 +23,13 @@ q() { WINEDEBUG=-all wine "$@"; }
 cleanup() {
   [ -n "$console" ] && kill "$console" 2>/dev/null || true
   q "$exe" uninstall --purge >/dev/null 2>&1 || true
+  # Leave the shared prefix bare: the unit tests expect no MARS in it.
+  q reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true
+  rm -rf "$WINEPREFIX/drive_c/MARS"
+  # Wait for the wineserver to exit (and save the registry) so the next
+  # test does not connect to a server that is going away.
   wineserver -k 2>/dev/null || true
+  wineserver -w 2>/dev/null || true
   if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -129,7 +135,7 @@ flip() {
 # ---- net start, sc query, status from another process
 t0=$(date +%s)
 q net start Vigil > "$work/net.out" 2>&1 || { cat "$work/net.out"; fail "net start"; }
-q sc query Vigil | grep -q "STATE.*RUNNING" || fail "sc query: not RUNNING"
+q sc query Vigil | grep "STATE.*RUNNING" > /dev/null || fail "sc query: not RUNNING"
 pass "net start Vigil; sc query Vigil shows RUNNING ($(( $(date +%s) - t0 )) s)"
 wait_status ok
 python3 - "$work/status.json" <<'PY'
@@ -178,7 +184,7 @@ svc_procs() {
   local p
   for p in $(pgrep -f 'vigil\.exe"? service' || true); do
     tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null \
-      | grep -qx "WINEPREFIX=$WINEPREFIX" && echo "$p"
+      | grep -x "WINEPREFIX=$WINEPREFIX" > /dev/null && echo "$p"
   done
   return 0
 }
@@ -189,7 +195,7 @@ q "$exe" stop > "$work/stop.out" 2>&1 || { cat "$work/stop.out"; fail "vigil sto
 after=$(svc_procs)
 [ "$(tr -d '\r' < "$work/stop.out")" = "vigil stop: service Vigil stopped" ] \
   || fail "vigil stop: $(cat "$work/stop.out")"
-q sc query Vigil | grep -q "STATE.*STOPPED" || fail "after vigil stop: not STOPPED"
+q sc query Vigil | grep "STATE.*STOPPED" > /dev/null || fail "after vigil stop: not STOPPED"
 if [ -n "$before" ]; then
   [ -z "$after" ] || fail "vigil stop returned while the service process ran: $after"
   pass "vigil stop: STOPPED and the service process gone when it returns"
@@ -224,7 +230,7 @@ pass "vigil stop/start: crit raised, unchanged restart, cleared"
 t0=$(date +%s%N)
 q net stop Vigil > "$work/net.out" 2>&1 || { cat "$work/net.out"; fail "net stop"; }
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-q sc query Vigil | grep -q "STATE.*STOPPED" || fail "sc query: not STOPPED"
+q sc query Vigil | grep "STATE.*STOPPED" > /dev/null || fail "sc query: not STOPPED"
 [ $ms -lt 15000 ] || fail "net stop took $ms ms, over the 15 s wait hint"
 pass "net stop Vigil: STOPPED in $ms ms"
 
