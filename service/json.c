@@ -696,7 +696,7 @@ static int json_literal(json_parser_t *ps, vg_json_t *v) {
   for (i = 0; i < VG_ARRAY_SIZE(lits); i++) {
     if (lits[i].word[0] != (char)ps->p[ps->pos]) continue;
     n = strlen(lits[i].word);
-    if (ps->len - ps->pos < n || memcmp(ps->p + ps->pos, lits[i].word, n)) {
+    if (ps->len - ps->pos < n || memcmp(ps->p + ps->pos, lits[i].word, n) != 0) {
       snprintf(msg, sizeof(msg), "invalid literal, expected '%s'",
                lits[i].word);
       return json_fail(ps, ps->pos, msg);
