@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "agent.h"
+#include "bundle.h"
 #include "client.h"
 #include "platform.h"
 #include "report.h"
@@ -207,6 +208,7 @@ typedef struct vg_check_s {
   vg_cli_t *c;
   int exit_code;
   int printed;
+  char **capture; /* bundle: keep the report text instead of printing */
 } vg_check_t;
 
 static void check_done_cb(vg_agent_t *a, void *ud) {
@@ -229,7 +231,10 @@ static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
   vg_jw_obj_end(&w);
   text = vg_jw_steal(&w, &len);
   if (text && vg_json_parse(text, len, &doc, err, sizeof(err)) == 0) {
-    if (k->c->json) printf("%s\n", text);
+    if (k->capture) {
+      *k->capture = text;
+      text = NULL;
+    } else if (k->c->json) printf("%s\n", text);
     else vg_cli_print_report(stdout, doc);
     k->exit_code = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
   } else {
@@ -242,8 +247,10 @@ static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
   vg_agent_stop(a, 0, check_done_cb, NULL);
 }
 
-static int cmd_check(vg_cli_t *c) {
-  uv_loop_t loop;
+/* Runs the probes (c->args, or all) once in this process. With capture,
+ * *capture is the report text (malloc'd) instead of printing it. */
+static int check_here(vg_cli_t *c, char **capture) {
+  uv_loop_t *loop;
   vg_agent_opts_t o;
   vg_agent_t *a;
   vg_check_t k;
@@ -255,30 +262,75 @@ static int cmd_check(vg_cli_t *c) {
   memset(&k, 0, sizeof(k));
   k.c = c;
   k.exit_code = 3;
+  k.capture = capture;
   o.mode = VG_AGENT_ONCE;
   o.home = c->home;
   o.only = c->nargs ? c->args : NULL;
   o.nonly = (size_t)c->nargs;
   o.on_change = check_change_cb;
   o.on_change_ud = &k;
-  uv_loop_init(&loop);
-  rc = vg_agent_start(&a, &loop, &o, err, sizeof(err));
+  /* On the heap: a probe stuck in the OS keeps a reference to it. */
+  loop = malloc(sizeof(*loop));
+  if (loop == NULL || uv_loop_init(loop) != 0) {
+    fprintf(stderr, "vigil check: out of memory\n");
+    free(loop);
+    return 3;
+  }
+  rc = vg_agent_start(&a, loop, &o, err, sizeof(err));
   if (rc != 0) {
-    uv_run(&loop, UV_RUN_DEFAULT);
-    uv_loop_close(&loop);
+    uv_run(loop, UV_RUN_DEFAULT);
+    uv_loop_close(loop);
+    free(loop);
     fprintf(stderr, "vigil check: %s\n", err);
-    return rc == VG_EINVAL ? 3 : 3;
+    return 3;
   }
   n = vg_agent_notes(a, &notes);
   for (i = 0; i < n; i++) fprintf(stderr, "vigil: %s\n", notes[i]);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&loop) != 0) {
+  uv_run(loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(loop) != 0) {
     /* A probe is stuck in the OS past its deadline: it was reported
-     * unknown; exit without waiting for it. */
+     * unknown. check exits without waiting for it; bundle goes on and
+     * leaves the loop to the stuck worker. */
+    if (capture) return k.exit_code;
     fflush(NULL);
     exit(k.exit_code);
   }
+  free(loop);
   return k.exit_code;
+}
+
+static int cmd_check(vg_cli_t *c) { return check_here(c, NULL); }
+
+/* ------------------------------------------------------------ bundle */
+
+static int cmd_bundle(vg_cli_t *c) {
+  vg_bundle_in_t in;
+  vg_cli_t all = *c;
+  char *report = NULL, msg[4096];
+  int rc;
+  if (c->nargs > 1) {
+    fprintf(stderr, "vigil bundle: give at most one file name, e.g. `vigil "
+                    "bundle C:\\Temp\\vigil.zip`\n");
+    return 2;
+  }
+  all.nargs = 0; /* every probe */
+  all.json = 1;
+  fprintf(stderr, "vigil bundle: running every probe, then asking the "
+                  "service for its status, events and history...\n");
+  check_here(&all, &report);
+  memset(&in, 0, sizeof(in));
+  in.home = c->home;
+  in.pipe = c->pipe;
+  in.check = report;
+  in.check_error = "the probes could not be run here (see the line above)";
+  rc = vg_bundle_write(&in, c->nargs ? c->args[0] : NULL, msg, sizeof(msg));
+  free(report);
+  if (rc != 0) {
+    fprintf(stderr, "vigil bundle: %s\n", msg);
+    return 1;
+  }
+  printf("vigil bundle: %s\n", msg);
+  return 0;
 }
 
 /* ------------------------------------------------------------ run etc */
@@ -338,6 +390,8 @@ static const vg_cmd_t commands[] = {
      "probe"},
     {"events", cmd_events, NULL,
      "events [--since 24h] [--limit N] [--json]        state changes"},
+    {"bundle", cmd_bundle, NULL,
+     "bundle [FILE]              support bundle (.zip) for a ticket"},
     {"version", cmd_version, NULL, "version                    print the "
                                    "version"},
     {"--version", cmd_version, NULL, NULL},
@@ -414,7 +468,8 @@ int vg_cli_main(int argc, char **argv) {
       return 2;
     }
   }
-  if (c.nargs && cmd->fn != cmd_check && cmd->fn != cmd_history) {
+  if (c.nargs && cmd->fn != cmd_check && cmd->fn != cmd_history &&
+      cmd->fn != cmd_bundle) {
     fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1],
             c.args[0]);
     return 2;

@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "vg.h"
+#include "zip_reader.h"
 
 #include <uv.h>
 
@@ -219,6 +220,75 @@ static void status_without_service_says_how_to_start(void **st) {
   assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n')); /* one line */
 }
 
+/* The entry name of the bundle at path (under home), or fails the test. */
+static char *bundle_entry(const char *file, const char *name) {
+  char path[800];
+  unsigned char *zip;
+  size_t ziplen = 0, len;
+  const char *why = NULL;
+  char *got;
+  snprintf(path, sizeof(path), "%s/%s", home, file);
+  zip = zr_load(path, &ziplen);
+  assert_non_null(zip);
+  got = zr_read(zip, ziplen, name, &len, NULL, &why);
+  if (got == NULL) fprintf(stderr, "%s in %s: %s\n", name, file, why);
+  free(zip);
+  assert_non_null(got);
+  return got;
+}
+
+static const char *const quiet_ini =
+    "[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = 1K\n"
+    "[mars.install]\nrequired = false\n[vss.storage]\nenabled = false\n"
+    "[iscsi.initiator]\nenabled = false\n[dotnet.version]\nenabled = "
+    "false\n[tls.config]\nenabled = false\n";
+
+/* With no service the bundle still has the probes run here, the config and
+ * a manifest that says what is missing and why. */
+static void bundle_without_service_keeps_what_it_can(void **st) {
+  proc_t p;
+  char out[800], bad[800];
+  const char *args[] = {"bundle", out, NULL};
+  const char *two[] = {"bundle", "a.zip", "b.zip", NULL};
+  const char *unwritable[] = {"bundle", bad, NULL};
+  char *text;
+  vg_json_t *doc;
+  char err[200];
+  (void)st;
+  write_ini(quiet_ini);
+  snprintf(out, sizeof(out), "%s/b1.zip", home);
+  assert_int_equal(run(&p, args), 0);
+  assert_non_null(strstr(p.out.buf, "vigil bundle: wrote "));
+  assert_non_null(strstr(p.out.buf, "attach it to the support ticket"));
+  assert_non_null(strstr(p.out.buf, "could not be reached"));
+  text = bundle_entry("b1.zip", "check.json");
+  assert_int_equal(vg_json_parse(text, strlen(text), &doc, err, sizeof(err)),
+                   0);
+  assert_string_equal(vg_json_get_str(vg_json_at(vg_json_get(doc, "probes"),
+                                                 0), "id"), "scratch.space");
+  vg_json_free(doc);
+  free(text);
+  text = bundle_entry("b1.zip", "vigil.ini");
+  assert_string_equal(text, quiet_ini);
+  free(text);
+  text = bundle_entry("b1.zip", "manifest.json");
+  assert_int_equal(vg_json_parse(text, strlen(text), &doc, err, sizeof(err)),
+                   0);
+  assert_string_equal(vg_json_get_str(doc, "vigil"), VG_VERSION);
+  assert_int_equal(vg_json_len(vg_json_get(doc, "files")), 2);
+  assert_non_null(strstr(vg_json_str(vg_json_at(vg_json_get(doc, "notes"), 0)),
+                         "status, events and history are left out"));
+  vg_json_free(doc);
+  free(text);
+
+  assert_int_equal(run(&p, two), 2);
+  assert_non_null(strstr(p.err.buf, "at most one file name"));
+  snprintf(bad, sizeof(bad), "%s/no/such/folder/b.zip", home);
+  assert_int_equal(run(&p, unwritable), 1);
+  assert_non_null(strstr(p.err.buf, "vigil bundle: cannot write "));
+  assert_non_null(strstr(p.err.buf, "give a writable path"));
+}
+
 static void run_console_and_status_from_another_process(void **st) {
   uv_loop_t loop;
   proc_t agent, p;
@@ -263,6 +333,26 @@ static void run_console_and_status_from_another_process(void **st) {
   uv_sleep(500);
   assert_int_equal(run(&p, history), 0);
   assert_non_null(strstr(p.out.buf, "ok      Scratch volume"));
+  /* The support bundle asks the running service too. */
+  {
+    char out[800], *text;
+    const char *bundle[] = {"bundle", out, NULL};
+    snprintf(out, sizeof(out), "%s/b2.zip", home);
+    assert_int_equal(run(&p, bundle), 0);
+    assert_null(strstr(p.out.buf, "note:"));
+    text = bundle_entry("b2.zip", "status.json");
+    assert_non_null(strstr(text, "\"overall\":\"ok\""));
+    free(text);
+    text = bundle_entry("b2.zip", "events.json");
+    assert_non_null(strstr(text, "\"scratch.space\""));
+    free(text);
+    text = bundle_entry("b2.zip", "history/scratch.space.json");
+    assert_non_null(strstr(text, "Scratch volume"));
+    free(text);
+    text = bundle_entry("b2.zip", "history/av.exclusions.json");
+    assert_non_null(strstr(text, "\"samples\""));
+    free(text);
+  }
   /* Ctrl-C: the console agent stops cleanly. */
   uv_process_kill(&agent.proc, SIGINT);
   while (!agent.exited) uv_run(&loop, UV_RUN_ONCE);
@@ -281,6 +371,7 @@ int main(void) {
       cmocka_unit_test(config_problems_are_reported_not_fatal),
       cmocka_unit_test(bad_usage_gets_one_clear_line),
       cmocka_unit_test(status_without_service_says_how_to_start),
+      cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),
   };
   return cmocka_run_group_tests(tests, setup, NULL);

@@ -58,6 +58,29 @@ assert p["facts"]["free_bytes"] > 0 and p["facts"]["total_bytes"] > 0
 print("status over \\\\.\\pipe: scratch.space ok at", p["facts"]["path"])
 PY
 
+# `vigil bundle` with no FILE: a .zip in the current folder that another
+# reader (Python's zipfile) opens, with the service's parts in it.
+(cd "$WINEPREFIX/drive_c/vigil-e2e" && wine "$exe" bundle) \
+  > "$work/bundle.out" 2> "$work/bundle.err" ||
+  { cat "$work/bundle.out" "$work/bundle.err" >&2; fail "vigil bundle"; }
+python3 - "$work/bundle.out" "$WINEPREFIX/drive_c/vigil-e2e" <<'PY'
+import glob, json, os, sys, zipfile
+out = open(sys.argv[1]).read()
+assert "vigil bundle: wrote C:\\vigil-e2e\\vigil-bundle-" in out, out
+assert "note:" not in out, out
+[path] = glob.glob(os.path.join(sys.argv[2], "vigil-bundle-*.zip"))
+z = zipfile.ZipFile(path)
+assert z.testzip() is None
+names = set(z.namelist())
+for n in ("manifest.json", "check.json", "status.json", "events.json",
+          "history/scratch.space.json", "vigil.ini"):
+    assert n in names, (n, names)
+m = json.loads(z.read("manifest.json"))
+assert m["notes"] == [], m
+assert json.loads(z.read("status.json"))["overall"] == "ok"
+print("bundle:", os.path.basename(path), len(names), "files")
+PY
+
 # A scratch folder on a drive that does not exist: unknown, with the reason.
 wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ /d 'Q:\Scratch' /f /reg:64 >/dev/null
 set +e
@@ -72,4 +95,4 @@ assert p["status"] == "unknown", p
 assert "Q:\\Scratch" in p["summary"], p["summary"]
 print("missing drive:", p["summary"])
 PY
-echo "2 passed, 0 failed"
+echo "3 passed, 0 failed"

@@ -1,0 +1,289 @@
+/* bundle.c: see bundle.h. What goes in (docs/operations.md):
+ *   manifest.json        version, host, time, each file, what was left out
+ *   check.json           every probe run now in this process
+ *   status.json          the service's current findings
+ *   events.json          the service's state changes of the last 30 days
+ *   history/PROBE.json   each probe's samples of the last 7 days
+ *   vigil.ini            the configuration, if there is one
+ * A service that cannot be reached leaves its three parts out and the
+ * manifest says why: a bundle is wanted most when something is broken. */
+#include "bundle.h"
+
+#include "client.h"
+#include "json.h"
+#include "probe.h"
+#include "report.h"
+#include "vg.h"
+#include "zip.h"
+
+#include <uv.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUNDLE_INI_MAX (1024 * 1024)
+#define BUNDLE_EVENTS_SINCE "30d"
+#define BUNDLE_HISTORY_SINCE "7d"
+#define BUNDLE_MAX_NOTES 8
+
+typedef struct bundle_s {
+  vg_zip_t zip;
+  vg_jw_t files; /* the manifest's "files" array */
+  char notes[BUNDLE_MAX_NOTES][400];
+  int nnotes;
+  int64_t now;
+  int nfiles;
+  int rc; /* first zip error */
+} bundle_t;
+
+static void note(bundle_t *b, const char *fmt, ...) VG_PRINTF(2, 3);
+static void note(bundle_t *b, const char *fmt, ...) {
+  va_list ap;
+  if (b->nnotes >= BUNDLE_MAX_NOTES) return;
+  va_start(ap, fmt);
+  vsnprintf(b->notes[b->nnotes++], sizeof(b->notes[0]), fmt, ap);
+  va_end(ap);
+}
+
+static void add(bundle_t *b, const char *name, const char *data, size_t len) {
+  int rc;
+  if (b->rc) return;
+  rc = vg_zip_add(&b->zip, name, data, len, b->now);
+  if (rc != 0) {
+    b->rc = rc;
+    return;
+  }
+  b->nfiles++;
+  vg_jw_obj_begin(&b->files);
+  vg_jw_kstr(&b->files, "name", name);
+  vg_jw_kuint(&b->files, "bytes", (uint64_t)len);
+  vg_jw_obj_end(&b->files);
+}
+
+/* One request to the service; its response line goes in as name. Returns
+ * 0, or VG_ECONN etc. with the reason noted. */
+static int add_request(bundle_t *b, const char *pipe, const char *name,
+                       const char *req) {
+  char err[300], *resp = NULL;
+  int rc = vg_client_request(pipe, req, &resp, err, sizeof(err));
+  if (rc != 0) {
+    if (rc != VG_ECONN) note(b, "%s left out: %s", name, err);
+    return rc;
+  }
+  add(b, name, resp, strlen(resp));
+  free(resp);
+  return 0;
+}
+
+static void add_service(bundle_t *b, const char *pipe) {
+  char req[256], name[VG_ZIP_MAX_NAME];
+  size_t i;
+  int rc = add_request(b, pipe, "status.json", "{\"cmd\":\"status\"}");
+  if (rc == VG_ECONN) {
+    note(b, "the service at %s could not be reached: status, events and "
+            "history are left out (start it with `vigil start`, or make the "
+            "bundle on the host where it runs)", pipe);
+    return;
+  }
+  add_request(b, pipe, "events.json",
+              "{\"cmd\":\"events\",\"since\":\"" BUNDLE_EVENTS_SINCE
+              "\",\"limit\":10000}");
+  for (i = 0; i < vg_nprobes; i++) {
+    snprintf(req, sizeof(req),
+             "{\"cmd\":\"history\",\"probe\":\"%s\",\"since\":\""
+             BUNDLE_HISTORY_SINCE "\",\"limit\":10000}",
+             vg_probes[i]->id);
+    snprintf(name, sizeof(name), "history/%s.json", vg_probes[i]->id);
+    add_request(b, pipe, name, req);
+  }
+}
+
+/* vigil.ini from the data folder, when there is one. */
+static void add_ini(bundle_t *b, const char *home) {
+  char path[1100], *buf;
+  uv_fs_t req;
+  uv_buf_t ub;
+  uv_file fd;
+  ssize_t n;
+  size_t len = 0;
+  snprintf(path, sizeof(path), "%s/vigil.ini", home);
+  fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
+  uv_fs_req_cleanup(&req);
+  if (fd < 0) {
+    if (fd != UV_ENOENT) note(b, "vigil.ini left out: %s", uv_strerror(fd));
+    return;
+  }
+  buf = malloc(BUNDLE_INI_MAX + 1);
+  if (buf == NULL) {
+    note(b, "vigil.ini left out: out of memory");
+  } else {
+    for (;;) { /* one byte more than allowed tells "too big" */
+      ub = uv_buf_init(buf + len, (unsigned)(BUNDLE_INI_MAX + 1 - len));
+      n = uv_fs_read(NULL, &req, fd, &ub, 1, -1, NULL);
+      uv_fs_req_cleanup(&req);
+      if (n <= 0) break;
+      len += (size_t)n;
+      if (len > BUNDLE_INI_MAX) break;
+    }
+    if (n < 0) note(b, "vigil.ini left out: %s", uv_strerror((int)n));
+    else if (len > BUNDLE_INI_MAX)
+      note(b, "vigil.ini left out: larger than %d bytes", BUNDLE_INI_MAX);
+    else add(b, "vigil.ini", buf, len);
+    free(buf);
+  }
+  uv_fs_close(NULL, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+/* Writes data to path through path.partial. 0 or a libuv error. */
+static int write_file(const char *path, const unsigned char *data,
+                      size_t len) {
+  char tmp[1200];
+  uv_fs_t req;
+  uv_buf_t ub;
+  uv_file fd;
+  ssize_t n;
+  size_t off = 0;
+  int rc = 0;
+  if (snprintf(tmp, sizeof(tmp), "%s.partial", path) >= (int)sizeof(tmp))
+    return UV_ENAMETOOLONG;
+  fd = uv_fs_open(NULL, &req, tmp,
+                  UV_FS_O_WRONLY | UV_FS_O_CREAT | UV_FS_O_TRUNC, 0644, NULL);
+  uv_fs_req_cleanup(&req);
+  if (fd < 0) return fd;
+  while (off < len) {
+    ub = uv_buf_init((char *)(uintptr_t)(data + off),
+                     (unsigned)(len - off > (1u << 30) ? (1u << 30)
+                                                       : len - off));
+    n = uv_fs_write(NULL, &req, fd, &ub, 1, -1, NULL);
+    uv_fs_req_cleanup(&req);
+    if (n <= 0) {
+      rc = n < 0 ? (int)n : UV_EIO;
+      break;
+    }
+    off += (size_t)n;
+  }
+  if (rc == 0) {
+    rc = uv_fs_fsync(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  uv_fs_close(NULL, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+  if (rc == 0) {
+    rc = uv_fs_rename(NULL, &req, tmp, path, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  if (rc != 0) {
+    uv_fs_unlink(NULL, &req, tmp, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  return rc;
+}
+
+/* vigil-bundle-HOST-20261125T030405Z.zip; host reduced to [A-Za-z0-9-]. */
+static void default_name(char *out, size_t size, const char *host,
+                         int64_t now) {
+  char h[64], iso[32], stamp[32];
+  size_t i, j = 0;
+  for (i = 0; host[i] && j < sizeof(h) - 1; i++) {
+    char ch = host[i];
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+        (ch >= '0' && ch <= '9') || ch == '-')
+      h[j++] = ch;
+  }
+  h[j] = '\0';
+  vg_iso8601(now, iso, sizeof(iso));
+  for (i = 0, j = 0; iso[i] && j < sizeof(stamp) - 1; i++)
+    if (iso[i] != '-' && iso[i] != ':') stamp[j++] = iso[i];
+  stamp[j] = '\0';
+  snprintf(out, size, "vigil-bundle-%s-%s.zip", j ? h : "host", stamp);
+}
+
+int vg_bundle_write(const vg_bundle_in_t *in, const char *path, char *msg,
+                    size_t msgsz) {
+  bundle_t b;
+  vg_jw_t m;
+  uv_timeval64_t tv;
+  char host[256], iso[32], name[300], *text;
+  unsigned char *zip = NULL;
+  size_t hl = sizeof(host), len, ziplen = 0, pos = 0;
+  int i, rc;
+
+  memset(&b, 0, sizeof(b));
+  vg_zip_init(&b.zip);
+  vg_jw_init(&b.files);
+  b.now = uv_gettimeofday(&tv) == 0
+              ? (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000
+              : 0;
+  if (uv_os_gethostname(host, &hl) != 0) vg_strlcpy(host, "localhost", sizeof(host));
+  if (path == NULL || path[0] == '\0') {
+    default_name(name, sizeof(name), host, b.now);
+    path = name;
+  }
+
+  vg_jw_arr_begin(&b.files);
+  if (in->check) add(&b, "check.json", in->check, strlen(in->check));
+  else note(&b, "check.json left out: %s",
+            in->check_error ? in->check_error : "the check did not run");
+  add_service(&b, in->pipe);
+  add_ini(&b, in->home);
+  vg_jw_arr_end(&b.files);
+
+  vg_jw_init(&m);
+  vg_jw_obj_begin(&m);
+  vg_jw_kstr(&m, "vigil", VG_VERSION);
+  vg_jw_kstr(&m, "host", host);
+  vg_jw_kstr(&m, "generated_at", vg_iso8601(b.now, iso, sizeof(iso)));
+  vg_jw_kstr(&m, "data_folder", in->home);
+  vg_jw_kstr(&m, "pipe", in->pipe);
+  text = vg_jw_steal(&b.files, NULL);
+  vg_jw_key(&m, "files");
+  vg_jw_raw(&m, text ? text : "[]");
+  free(text);
+  vg_jw_key(&m, "notes");
+  vg_jw_arr_begin(&m);
+  for (i = 0; i < b.nnotes; i++) vg_jw_str(&m, b.notes[i]);
+  vg_jw_arr_end(&m);
+  vg_jw_obj_end(&m);
+  text = vg_jw_steal(&m, &len);
+  rc = b.rc;
+  if (rc == 0 && text == NULL) rc = VG_ENOMEM;
+  if (rc == 0) {
+    rc = vg_zip_add(&b.zip, "manifest.json", text, len, b.now);
+    if (rc == 0) b.nfiles++;
+  }
+  free(text);
+  vg_jw_free(&b.files);
+  if (rc == 0) rc = vg_zip_finish(&b.zip, &zip, &ziplen);
+  vg_zip_free(&b.zip);
+  if (rc != 0) {
+    snprintf(msg, msgsz, "could not build the bundle: %s", vg_strerror(rc));
+    return rc;
+  }
+  rc = write_file(path, zip, ziplen);
+  free(zip);
+  if (rc != 0) {
+    snprintf(msg, msgsz,
+             "cannot write %s: %s; give a writable path, e.g. `vigil bundle "
+             "%%TEMP%%\\vigil.zip`",
+             path, uv_strerror(rc));
+    return VG_EIO;
+  }
+  {
+    /* The full path, so a bundle made from any folder is found. */
+    uv_fs_t req;
+    const char *full = path;
+    if (uv_fs_realpath(NULL, &req, path, NULL) == 0 && req.ptr != NULL)
+      full = req.ptr;
+    vg_bufprintf(msg, msgsz, &pos,
+                 "wrote %s (%d files, %.1f KiB); attach it to the support "
+                 "ticket",
+                 full, b.nfiles, (double)ziplen / 1024.0);
+    uv_fs_req_cleanup(&req);
+  }
+  for (i = 0; i < b.nnotes; i++)
+    vg_bufprintf(msg, msgsz, &pos, "\n  note: %s", b.notes[i]);
+  return 0;
+}
