@@ -5,14 +5,17 @@
  *   events.json          the service's state changes of the last 30 days
  *   history/PROBE.json   each probe's samples of the last 7 days
  *   vigil.ini            the configuration, if there is one
- * A service that cannot be reached leaves its three parts out and the
- * manifest says why: a bundle is wanted most when something is broken. */
+ * A service that cannot be reached (stopped, crashed, hung) has no
+ * status.json; events and history then come from its database, opened
+ * read-only, and the manifest says so: a bundle is wanted most when
+ * something is broken. */
 #include "bundle.h"
 
 #include "client.h"
 #include "json.h"
 #include "probe.h"
 #include "report.h"
+#include "store.h"
 #include "vg.h"
 #include "zip.h"
 
@@ -27,6 +30,7 @@
 #define BUNDLE_EVENTS_SINCE "30d"
 #define BUNDLE_HISTORY_SINCE "7d"
 #define BUNDLE_MAX_NOTES 8
+#define BUNDLE_ROWS_MAX 10000 /* per file, as the protocol allows */
 
 typedef struct bundle_s {
   vg_zip_t zip;
@@ -77,14 +81,82 @@ static int add_request(bundle_t *b, const char *pipe, const char *name,
   return 0;
 }
 
-static void add_service(bundle_t *b, const char *pipe) {
+static int row_sample(const vg_sample_t *smp, void *ud) {
+  vg_sample_write(ud, smp);
+  return 0;
+}
+
+static int row_change(const vg_change_t *c, void *ud) {
+  vg_change_write(ud, c);
+  return 0;
+}
+
+/* The JSON text of w (finished by the caller) goes in as name. */
+static void add_writer(bundle_t *b, const char *name, vg_jw_t *w, int rc) {
+  size_t len;
+  char *text = vg_jw_steal(w, &len);
+  if (rc != 0 || text == NULL)
+    note(b, "%s left out: %s", name,
+         rc != 0 ? "the database could not be read" : "out of memory");
+  else add(b, name, text, len);
+  free(text);
+}
+
+/* Events and history straight from the database: the service is down. */
+static void add_database(bundle_t *b, const char *home) {
+  char path[1100], err[1300], name[VG_ZIP_MAX_NAME];
+  vg_store_t *st = NULL;
+  vg_jw_t w;
+  int64_t since;
+  size_t i;
+  int rc;
+  snprintf(path, sizeof(path), "%s/vigil.db", home);
+  if (vg_store_open_readonly(path, &st, err, sizeof(err)) != 0) {
+    note(b, "events and history left out: %s", err);
+    return;
+  }
+  note(b, "events and history were read from %s (the service was not "
+          "running)", path);
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kbool(&w, "ok", 1);
+  vg_jw_kstr(&w, "source", "database");
+  vg_jw_key(&w, "events");
+  vg_jw_arr_begin(&w);
+  vg_parse_since(BUNDLE_EVENTS_SINCE, b->now, &since);
+  rc = vg_store_changes(st, NULL, since, BUNDLE_ROWS_MAX, row_change, &w);
+  vg_jw_arr_end(&w);
+  vg_jw_obj_end(&w);
+  add_writer(b, "events.json", &w, rc);
+  vg_parse_since(BUNDLE_HISTORY_SINCE, b->now, &since);
+  for (i = 0; i < vg_nprobes; i++) {
+    vg_jw_init(&w);
+    vg_jw_obj_begin(&w);
+    vg_jw_kbool(&w, "ok", 1);
+    vg_jw_kstr(&w, "source", "database");
+    vg_jw_kstr(&w, "probe", vg_probes[i]->id);
+    vg_jw_key(&w, "samples");
+    vg_jw_arr_begin(&w);
+    rc = vg_store_history(st, vg_probes[i]->id, since, BUNDLE_ROWS_MAX,
+                          row_sample, &w);
+    vg_jw_arr_end(&w);
+    vg_jw_obj_end(&w);
+    snprintf(name, sizeof(name), "history/%s.json", vg_probes[i]->id);
+    add_writer(b, name, &w, rc);
+  }
+  vg_store_close(st);
+}
+
+static void add_service(bundle_t *b, const char *pipe, const char *home) {
   char req[256], name[VG_ZIP_MAX_NAME];
   size_t i;
   int rc = add_request(b, pipe, "status.json", "{\"cmd\":\"status\"}");
-  if (rc == VG_ECONN) {
-    note(b, "the service at %s could not be reached: status, events and "
-            "history are left out (start it with `vigil start`, or make the "
-            "bundle on the host where it runs)", pipe);
+  if (rc != 0) {
+    if (rc == VG_ECONN)
+      note(b, "the service at %s could not be reached: status.json is left "
+              "out (start it with `vigil start`, or make the bundle on the "
+              "host where it runs)", pipe);
+    add_database(b, home);
     return;
   }
   add_request(b, pipe, "events.json",
@@ -227,7 +299,7 @@ int vg_bundle_write(const vg_bundle_in_t *in, const char *path, char *msg,
   if (in->check) add(&b, "check.json", in->check, strlen(in->check));
   else note(&b, "check.json left out: %s",
             in->check_error ? in->check_error : "the check did not run");
-  add_service(&b, in->pipe);
+  add_service(&b, in->pipe, in->home);
   add_ini(&b, in->home);
   vg_jw_arr_end(&b.files);
 

@@ -62,32 +62,12 @@ static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
 }
 
 static int history_row(const vg_sample_t *s, void *ud) {
-  vg_jw_t *w = ud;
-  char t[40];
-  vg_jw_obj_begin(w);
-  vg_jw_kstr(w, "ts", vg_iso8601(s->ts_ms, t, sizeof(t)));
-  vg_jw_kstr(w, "status", s->status);
-  vg_jw_kstr(w, "summary", s->summary);
-  vg_jw_kint(w, "duration_ms", s->duration_ms);
-  vg_jw_key(w, "facts");
-  vg_jw_raw(w, s->facts_json);
-  vg_jw_obj_end(w);
+  vg_sample_write(ud, s);
   return 0;
 }
 
 static int change_row(const vg_change_t *c, void *ud) {
-  vg_jw_t *w = ud;
-  char t[40];
-  vg_jw_obj_begin(w);
-  vg_jw_kint(w, "id", c->id);
-  vg_jw_kstr(w, "probe", c->probe);
-  vg_jw_kstr(w, "ts", vg_iso8601(c->ts_ms, t, sizeof(t)));
-  vg_jw_kstr(w, "old_status", c->old_status);
-  vg_jw_kstr(w, "new_status", c->new_status);
-  vg_jw_kstr(w, "old_since", vg_iso8601(c->old_since_ms, t, sizeof(t)));
-  vg_jw_kint(w, "old_duration_ms", c->duration_ms);
-  vg_jw_kstr(w, "summary", c->summary);
-  vg_jw_obj_end(w);
+  vg_change_write(ud, c);
   return 0;
 }
 

@@ -205,3 +205,29 @@ void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
   }
   vg_jw_arr_end(w);
 }
+
+void vg_sample_write(vg_jw_t *w, const vg_sample_t *s) {
+  char t[40];
+  vg_jw_obj_begin(w);
+  vg_jw_kstr(w, "ts", vg_iso8601(s->ts_ms, t, sizeof(t)));
+  vg_jw_kstr(w, "status", s->status);
+  vg_jw_kstr(w, "summary", s->summary);
+  vg_jw_kint(w, "duration_ms", s->duration_ms);
+  vg_jw_key(w, "facts");
+  vg_jw_raw(w, s->facts_json);
+  vg_jw_obj_end(w);
+}
+
+void vg_change_write(vg_jw_t *w, const vg_change_t *c) {
+  char t[40];
+  vg_jw_obj_begin(w);
+  vg_jw_kint(w, "id", c->id);
+  vg_jw_kstr(w, "probe", c->probe);
+  vg_jw_kstr(w, "ts", vg_iso8601(c->ts_ms, t, sizeof(t)));
+  vg_jw_kstr(w, "old_status", c->old_status);
+  vg_jw_kstr(w, "new_status", c->new_status);
+  vg_jw_kstr(w, "old_since", vg_iso8601(c->old_since_ms, t, sizeof(t)));
+  vg_jw_kint(w, "old_duration_ms", c->duration_ms);
+  vg_jw_kstr(w, "summary", c->summary);
+  vg_jw_obj_end(w);
+}

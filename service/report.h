@@ -5,6 +5,7 @@
 #include "facts.h"
 #include "json.h"
 #include "probe.h"
+#include "store.h"
 
 #include <stdint.h>
 
@@ -20,6 +21,11 @@ int vg_facts_from_json(vg_facts_t *f, const vg_json_t *obj);
 void vg_predicts_write(vg_jw_t *w, const vg_finding_t *f);
 /* predicts as malloc'd JSON text. */
 char *vg_predicts_json(const vg_finding_t *f);
+
+/* One sample (history) and one state change (events) as JSON objects, as
+ * docs/protocol.md shows them. */
+void vg_sample_write(vg_jw_t *w, const vg_sample_t *s);
+void vg_change_write(vg_jw_t *w, const vg_change_t *c);
 
 /* ISO 8601 UTC ("2026-11-24T21:00:00Z") of a unix time in ms. */
 const char *vg_iso8601(int64_t ms, char *buf, size_t size);

@@ -259,6 +259,48 @@ int vg_store_open(const char *path, vg_store_t **out, char *note,
   return 0;
 }
 
+int vg_store_open_readonly(const char *path, vg_store_t **out, char *err,
+                           size_t errsz) {
+  vg_store_t *s = calloc(1, sizeof(*s));
+  int rc, v = 0, i;
+  *out = NULL;
+  if (s == NULL) {
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  rc = sqlite3_open_v2(path, &s->db,
+                       SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(s->db, 2000);
+    sqlite3_extended_result_codes(s->db, 0);
+    rc = user_version(s->db, &v);
+  }
+  if (rc != SQLITE_OK) {
+    snprintf(err, errsz, "cannot read %s: %s", path,
+             s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+  } else if (v != (int)VG_ARRAY_SIZE(migrations)) {
+    snprintf(err, errsz,
+             "%s has schema version %d, this Vigil reads %d; start the "
+             "service once so it migrates the database",
+             path, v, (int)VG_ARRAY_SIZE(migrations));
+    rc = SQLITE_ERROR;
+  }
+  for (i = 0; rc == SQLITE_OK && i < ST__COUNT; i++) {
+    rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
+                            &s->st[i], NULL);
+    if (rc != SQLITE_OK)
+      snprintf(err, errsz, "cannot read %s: %s", path, sqlite3_errmsg(s->db));
+  }
+  if (rc != SQLITE_OK) {
+    store_release(s);
+    free(s);
+    return VG_ESTORE;
+  }
+  s->schema_from = v;
+  *out = s;
+  return 0;
+}
+
 void vg_store_close(vg_store_t *s) {
   if (s == NULL) return;
   store_release(s);

@@ -56,6 +56,12 @@ typedef int (*vg_change_cb)(const vg_change_t *c, void *ud);
  * so (one line). Returns 0 or VG_ESTORE with err filled. */
 int vg_store_open(const char *path, vg_store_t **out, char *note,
                   size_t notesz, char *err, size_t errsz);
+/* Opens an existing database for reading only (history and changes; the
+ * support bundle when the service is not running): never creates,
+ * migrates or moves anything. The schema must be this Vigil's. Returns 0
+ * or VG_ESTORE/VG_ENOMEM with err filled (one line). */
+int vg_store_open_readonly(const char *path, vg_store_t **out, char *err,
+                           size_t errsz);
 /* Finalizes every statement and closes. NULL is fine. */
 void vg_store_close(vg_store_t *s);
 /* Last SQLite message of this connection. */

@@ -207,6 +207,48 @@ static void refuses_newer_schema(void **st) {
   assert_non_null(strstr(err, "newer than this Vigil"));
 }
 
+/* The support bundle's reader: never creates, migrates or writes. */
+static void readonly_reads_and_never_writes(void **st) {
+  vg_store_t *s = NULL, *ro = NULL;
+  sqlite3 *h;
+  uv_fs_t req;
+  char err[1300];
+  int n = 0;
+  vg_sample_t smp = {"scratch.space", 9000, "ok", "x", "{}", 1};
+  (void)st;
+  /* no file: an error naming it, and still no file */
+  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)),
+                   VG_ESTORE);
+  assert_null(ro);
+  assert_non_null(strstr(err, "cannot read "));
+  assert_non_null(strstr(err, "vigil.db"));
+  assert_true(uv_fs_stat(NULL, &req, db, NULL) < 0);
+  uv_fs_req_cleanup(&req);
+
+  s = open_ok();
+  add_cycle(s, 1000, "warn");
+  add_cycle(s, 2000, "crit");
+  vg_store_close(s);
+  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)), 0);
+  assert_int_equal(vg_store_history(ro, "scratch.space", 0, 10, count_cb, &n),
+                   0);
+  assert_int_equal(n, 2);
+  n = 0;
+  assert_int_equal(vg_store_changes(ro, NULL, 0, 10, count_changes_cb, &n), 0);
+  assert_int_equal(n, 2);
+  assert_int_not_equal(vg_store_add_sample(ro, &smp), 0);
+  vg_store_close(ro);
+
+  /* an older schema is not migrated by a reader: it says what to do */
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  sqlite3_exec(h, "PRAGMA user_version = 1", NULL, NULL, NULL);
+  sqlite3_close(h);
+  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)),
+                   VG_ESTORE);
+  assert_non_null(strstr(err, "schema version 1"));
+  assert_non_null(strstr(err, "start the service once"));
+}
+
 static void crash_loses_only_current_cycle(void **st) {
   vg_store_t *s;
   vg_sample_t smp = {"scratch.space", 5000, "crit", "lost", "{}", 1};
@@ -256,6 +298,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(fresh_then_reopen, setup, teardown),
       cmocka_unit_test_setup_teardown(migrates_version_1, setup, teardown),
       cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
+      cmocka_unit_test_setup_teardown(readonly_reads_and_never_writes, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(crash_loses_only_current_cycle, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(damaged_file_is_moved_aside, setup,
