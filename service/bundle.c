@@ -98,7 +98,8 @@ static void add_writer(bundle_t *b, const char *name, vg_jw_t *w, int rc) {
   if (rc != 0 || text == NULL)
     note(b, "%s left out: %s", name,
          rc != 0 ? "the database could not be read" : "out of memory");
-  else add(b, name, text, len);
+  else
+    add(b, name, text, len);
   free(text);
 }
 
@@ -115,8 +116,10 @@ static void add_database(bundle_t *b, const char *home) {
     note(b, "events and history left out: %s", err);
     return;
   }
-  note(b, "events and history were read from %s (the service was not "
-          "running)", path);
+  note(b,
+       "events and history were read from %s (the service was not "
+       "running)",
+       path);
   vg_jw_init(&w);
   vg_jw_obj_begin(&w);
   vg_jw_kbool(&w, "ok", 1);
@@ -153,9 +156,11 @@ static void add_service(bundle_t *b, const char *pipe, const char *home) {
   int rc = add_request(b, pipe, "status.json", "{\"cmd\":\"status\"}");
   if (rc != 0) {
     if (rc == VG_ECONN)
-      note(b, "the service at %s could not be reached: status.json is left "
-              "out (start it with `vigil start`, or make the bundle on the "
-              "host where it runs)", pipe);
+      note(b,
+           "the service at %s could not be reached: status.json is left "
+           "out (start it with `vigil start`, or make the bundle on the "
+           "host where it runs)",
+           pipe);
     add_database(b, home);
     return;
   }
@@ -164,8 +169,8 @@ static void add_service(bundle_t *b, const char *pipe, const char *home) {
               "\",\"limit\":10000}");
   for (i = 0; i < vg_nprobes; i++) {
     snprintf(req, sizeof(req),
-             "{\"cmd\":\"history\",\"probe\":\"%s\",\"since\":\""
-             BUNDLE_HISTORY_SINCE "\",\"limit\":10000}",
+             "{\"cmd\":\"history\",\"probe\":\"%s\",\"since\":"
+             "\"" BUNDLE_HISTORY_SINCE "\",\"limit\":10000}",
              vg_probes[i]->id);
     snprintf(name, sizeof(name), "history/%s.json", vg_probes[i]->id);
     add_request(b, pipe, name, req);
@@ -199,10 +204,12 @@ static void add_ini(bundle_t *b, const char *home) {
       len += (size_t)n;
       if (len > BUNDLE_INI_MAX) break;
     }
-    if (n < 0) note(b, "vigil.ini left out: %s", uv_strerror((int)n));
+    if (n < 0)
+      note(b, "vigil.ini left out: %s", uv_strerror((int)n));
     else if (len > BUNDLE_INI_MAX)
       note(b, "vigil.ini left out: larger than %d bytes", BUNDLE_INI_MAX);
-    else add(b, "vigil.ini", buf, len);
+    else
+      add(b, "vigil.ini", buf, len);
     free(buf);
   }
   uv_fs_close(NULL, &req, fd, NULL);
@@ -210,8 +217,7 @@ static void add_ini(bundle_t *b, const char *home) {
 }
 
 /* Writes data to path through path.partial. 0 or a libuv error. */
-static int write_file(const char *path, const unsigned char *data,
-                      size_t len) {
+static int write_file(const char *path, const unsigned char *data, size_t len) {
   char tmp[1200];
   uv_fs_t req;
   uv_buf_t ub;
@@ -226,9 +232,9 @@ static int write_file(const char *path, const unsigned char *data,
   uv_fs_req_cleanup(&req);
   if (fd < 0) return fd;
   while (off < len) {
-    ub = uv_buf_init((char *)(uintptr_t)(data + off),
-                     (unsigned)(len - off > (1u << 30) ? (1u << 30)
-                                                       : len - off));
+    ub = uv_buf_init(
+        (char *)(uintptr_t)(data + off),
+        (unsigned)(len - off > (1u << 30) ? (1u << 30) : len - off));
     n = uv_fs_write(NULL, &req, fd, &ub, 1, -1, NULL);
     uv_fs_req_cleanup(&req);
     if (n <= 0) {
@@ -289,16 +295,19 @@ int vg_bundle_write(const vg_bundle_in_t *in, const char *path, char *msg,
   b.now = uv_gettimeofday(&tv) == 0
               ? (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000
               : 0;
-  if (uv_os_gethostname(host, &hl) != 0) vg_strlcpy(host, "localhost", sizeof(host));
+  if (uv_os_gethostname(host, &hl) != 0)
+    vg_strlcpy(host, "localhost", sizeof(host));
   if (path == NULL || path[0] == '\0') {
     default_name(name, sizeof(name), host, b.now);
     path = name;
   }
 
   vg_jw_arr_begin(&b.files);
-  if (in->check) add(&b, "check.json", in->check, strlen(in->check));
-  else note(&b, "check.json left out: %s",
-            in->check_error ? in->check_error : "the check did not run");
+  if (in->check)
+    add(&b, "check.json", in->check, strlen(in->check));
+  else
+    note(&b, "check.json left out: %s",
+         in->check_error ? in->check_error : "the check did not run");
   add_service(&b, in->pipe, in->home);
   add_ini(&b, in->home);
   vg_jw_arr_end(&b.files);
@@ -316,7 +325,8 @@ int vg_bundle_write(const vg_bundle_in_t *in, const char *path, char *msg,
   free(text);
   vg_jw_key(&m, "notes");
   vg_jw_arr_begin(&m);
-  for (i = 0; i < b.nnotes; i++) vg_jw_str(&m, b.notes[i]);
+  for (i = 0; i < b.nnotes; i++)
+    vg_jw_str(&m, b.notes[i]);
   vg_jw_arr_end(&m);
   vg_jw_obj_end(&m);
   text = vg_jw_steal(&m, &len);

@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 typedef struct vg_bundle_in_s {
-  const char *home;   /* data folder: vigil.ini is read from it */
-  const char *pipe;   /* the service's query pipe */
-  const char *check;  /* `vigil check --json` text made here, or NULL */
+  const char *home;        /* data folder: vigil.ini is read from it */
+  const char *pipe;        /* the service's query pipe */
+  const char *check;       /* `vigil check --json` text made here, or NULL */
   const char *check_error; /* why check is NULL */
 } vg_bundle_in_t;
 

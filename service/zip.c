@@ -14,7 +14,7 @@
 #define ZIP_LOCAL_SIG 0x04034b50u
 #define ZIP_CENTRAL_SIG 0x02014b50u
 #define ZIP_END_SIG 0x06054b50u
-#define ZIP_VERSION 20     /* 2.0: deflate */
+#define ZIP_VERSION 20 /* 2.0: deflate */
 #define ZIP_FLAG_UTF8 0x0800u
 #define ZIP_STORED 0
 #define ZIP_DEFLATED 8
@@ -34,7 +34,8 @@ static int buf_reserve(vg_zipbuf_t *b, size_t more) {
     return VG_ETOOBIG;
   if (b->len + more <= b->cap) return 0;
   cap = b->cap ? b->cap : 4096;
-  while (cap < b->len + more) cap *= 2;
+  while (cap < b->len + more)
+    cap *= 2;
   p = realloc(b->p, cap);
   if (p == NULL) return VG_ENOMEM;
   b->p = p;
@@ -62,8 +63,8 @@ static void put_bytes(vg_zipbuf_t *b, const void *p, size_t n) {
 static void dos_time(int64_t ms, unsigned *date, unsigned *time) {
   char iso[32];
   int y = 1980, mo = 1, d = 1, h = 0, mi = 0, s = 0;
-  if (sscanf(vg_iso8601(ms, iso, sizeof(iso)), "%d-%d-%dT%d:%d:%d", &y, &mo,
-             &d, &h, &mi, &s) != 6 ||
+  if (sscanf(vg_iso8601(ms, iso, sizeof(iso)), "%d-%d-%dT%d:%d:%d", &y, &mo, &d,
+             &h, &mi, &s) != 6 ||
       y < 1980) {
     y = 1980, mo = 1, d = 1, h = mi = s = 0;
   }

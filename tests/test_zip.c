@@ -29,17 +29,21 @@ static void round_trip(void **st) {
   noise = malloc(4096);
   assert_non_null(text);
   assert_non_null(noise);
-  for (i = 0; i < big; i++) text[i] = "vigil watches MARS\n"[i % 19];
+  for (i = 0; i < big; i++)
+    text[i] = "vigil watches MARS\n"[i % 19];
   srand(7);
-  for (i = 0; i < 4096; i++) noise[i] = (unsigned char)(rand() & 0xff);
+  for (i = 0; i < 4096; i++)
+    noise[i] = (unsigned char)(rand() & 0xff);
   vg_zip_init(&z);
-  assert_int_equal(vg_zip_add(&z, "check.json", "{\"ok\":true}", 11, T_2026), 0);
+  assert_int_equal(vg_zip_add(&z, "check.json", "{\"ok\":true}", 11, T_2026),
+                   0);
   assert_int_equal(vg_zip_add(&z, "empty.txt", NULL, 0, T_2026), 0);
-  assert_int_equal(vg_zip_add(&z, "history/scratch.space.json", text, big,
-                              T_2026), 0);
+  assert_int_equal(
+      vg_zip_add(&z, "history/scratch.space.json", text, big, T_2026), 0);
   assert_int_equal(vg_zip_add(&z, "noise.bin", noise, 4096, T_2026), 0);
-  assert_int_equal(vg_zip_add(&z, "na\xc3\xafve/r\xc3\xa9sum\xc3\xa9.txt",
-                              "x", 1, T_2026), 0);
+  assert_int_equal(
+      vg_zip_add(&z, "na\xc3\xafve/r\xc3\xa9sum\xc3\xa9.txt", "x", 1, T_2026),
+      0);
   assert_int_equal(vg_zip_finish(&z, &zip, &ziplen), 0);
   /* The repetitive file deflates; the random one is stored. */
   assert_true(ziplen < big / 10 + 4096 + 1000);
@@ -88,7 +92,8 @@ static void times_are_dos_utc(void **st) {
   assert_int_equal(vg_zip_finish(&z, &zip, &ziplen), 0);
   /* local header: time at 10, date at 12 */
   assert_int_equal(zip[10] | (zip[11] << 8), (3 << 11) | (4 << 5) | (5 / 2));
-  assert_int_equal(zip[12] | (zip[13] << 8), ((2026 - 1980) << 9) | (11 << 5) | 25);
+  assert_int_equal(zip[12] | (zip[13] << 8),
+                   ((2026 - 1980) << 9) | (11 << 5) | 25);
   free(zip);
   /* before 1980 (a clock at 0) clamps to 1980-01-01 */
   vg_zip_init(&z);
@@ -105,9 +110,8 @@ static void bad_names_and_limits_are_refused(void **st) {
   char name[VG_ZIP_MAX_NAME + 2];
   const char *why;
   int i, count;
-  const char *bad[] = {"",        "/abs",      "dir/",   "..",
-                       "a/../b",  "../a",      "a\\b",   "C:x",
-                       "tab\there", NULL};
+  const char *bad[] = {"",     "/abs", "dir/", "..",        "a/../b",
+                       "../a", "a\\b", "C:x",  "tab\there", NULL};
   (void)st;
   vg_zip_init(&z);
   for (i = 0; bad[i]; i++)
@@ -120,8 +124,9 @@ static void bad_names_and_limits_are_refused(void **st) {
   name[VG_ZIP_MAX_NAME] = '\0';
   assert_int_equal(vg_zip_add(&z, name, "x", 1, T_2026), 0);
   assert_int_equal(vg_zip_add(&z, "..a/b..", "x", 1, T_2026), 0);
-  assert_int_equal(vg_zip_add(&z, "big", "x", (size_t)VG_ZIP_MAX_BYTES + 1,
-                              T_2026), VG_ETOOBIG);
+  assert_int_equal(
+      vg_zip_add(&z, "big", "x", (size_t)VG_ZIP_MAX_BYTES + 1, T_2026),
+      VG_ETOOBIG);
   for (i = 2; i < VG_ZIP_MAX_ENTRIES; i++) {
     char n[16];
     snprintf(n, sizeof(n), "f%d", i);

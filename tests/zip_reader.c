@@ -76,8 +76,8 @@ char *zr_read(const unsigned char *zip, size_t ziplen, const char *name,
     if (nlen == strlen(name) && memcmp(c + 46, name, nlen) == 0) {
       l = zip + off;
       if ((size_t)off + 30 + nlen + clen > cdoff || g32(l) != 0x04034b50u ||
-          g16(l + 8) != method || g32(l + 14) != crc ||
-          g32(l + 18) != clen || g32(l + 22) != ulen || g16(l + 26) != nlen ||
+          g16(l + 8) != method || g32(l + 14) != crc || g32(l + 18) != clen ||
+          g32(l + 22) != ulen || g16(l + 26) != nlen ||
           memcmp(l + 30, name, nlen) != 0) {
         *why = "local header disagrees with the central directory";
         return NULL;
