@@ -12,6 +12,7 @@
 #include "bundle.h"
 
 #include "client.h"
+#include "config.h"
 #include "json.h"
 #include "probe.h"
 #include "report.h"
@@ -26,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BUNDLE_INI_MAX (1024 * 1024)
 #define BUNDLE_EVENTS_SINCE "30d"
 #define BUNDLE_HISTORY_SINCE "7d"
 #define BUNDLE_MAX_NOTES 8
@@ -81,16 +81,6 @@ static int add_request(bundle_t *b, const char *pipe, const char *name,
   return 0;
 }
 
-static int row_sample(const vg_sample_t *smp, void *ud) {
-  vg_sample_write(ud, smp);
-  return 0;
-}
-
-static int row_change(const vg_change_t *c, void *ud) {
-  vg_change_write(ud, c);
-  return 0;
-}
-
 /* The JSON text of w (finished by the caller) goes in as name. */
 static void add_writer(bundle_t *b, const char *name, vg_jw_t *w, int rc) {
   size_t len;
@@ -127,7 +117,7 @@ static void add_database(bundle_t *b, const char *home) {
   vg_jw_key(&w, "events");
   vg_jw_arr_begin(&w);
   vg_parse_since(BUNDLE_EVENTS_SINCE, b->now, &since);
-  rc = vg_store_changes(st, NULL, since, BUNDLE_ROWS_MAX, row_change, &w);
+  rc = vg_store_changes(st, NULL, since, BUNDLE_ROWS_MAX, vg_change_row, &w);
   vg_jw_arr_end(&w);
   vg_jw_obj_end(&w);
   add_writer(b, "events.json", &w, rc);
@@ -141,7 +131,7 @@ static void add_database(bundle_t *b, const char *home) {
     vg_jw_key(&w, "samples");
     vg_jw_arr_begin(&w);
     rc = vg_store_history(st, vg_probes[i]->id, since, BUNDLE_ROWS_MAX,
-                          row_sample, &w);
+                          vg_sample_row, &w);
     vg_jw_arr_end(&w);
     vg_jw_obj_end(&w);
     snprintf(name, sizeof(name), "history/%s.json", vg_probes[i]->id);
@@ -164,56 +154,37 @@ static void add_service(bundle_t *b, const char *pipe, const char *home) {
     add_database(b, home);
     return;
   }
-  add_request(b, pipe, "events.json",
-              "{\"cmd\":\"events\",\"since\":\"" BUNDLE_EVENTS_SINCE
-              "\",\"limit\":10000}");
+  snprintf(req, sizeof(req),
+           "{\"cmd\":\"events\",\"since\":\"" BUNDLE_EVENTS_SINCE
+           "\",\"limit\":%d}",
+           BUNDLE_ROWS_MAX);
+  add_request(b, pipe, "events.json", req);
   for (i = 0; i < vg_nprobes; i++) {
     snprintf(req, sizeof(req),
              "{\"cmd\":\"history\",\"probe\":\"%s\",\"since\":"
-             "\"" BUNDLE_HISTORY_SINCE "\",\"limit\":10000}",
-             vg_probes[i]->id);
+             "\"" BUNDLE_HISTORY_SINCE "\",\"limit\":%d}",
+             vg_probes[i]->id, BUNDLE_ROWS_MAX);
     snprintf(name, sizeof(name), "history/%s.json", vg_probes[i]->id);
     add_request(b, pipe, name, req);
   }
 }
 
-/* vigil.ini from the data folder, when there is one. */
+/* vigil.ini from the data folder, when there is one; past the size the
+ * agent reads it is ignored there too, and left out here. */
 static void add_ini(bundle_t *b, const char *home) {
-  char path[1100], *buf;
-  uv_fs_t req;
-  uv_buf_t ub;
-  uv_file fd;
-  ssize_t n;
-  size_t len = 0;
+  char path[1100], err[200], *buf;
+  size_t len;
+  int rc;
   snprintf(path, sizeof(path), "%s/vigil.ini", home);
-  fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
-  uv_fs_req_cleanup(&req);
-  if (fd < 0) {
-    if (fd != UV_ENOENT) note(b, "vigil.ini left out: %s", uv_strerror(fd));
-    return;
-  }
-  buf = malloc(BUNDLE_INI_MAX + 1);
-  if (buf == NULL) {
-    note(b, "vigil.ini left out: out of memory");
-  } else {
-    for (;;) { /* one byte more than allowed tells "too big" */
-      ub = uv_buf_init(buf + len, (unsigned)(BUNDLE_INI_MAX + 1 - len));
-      n = uv_fs_read(NULL, &req, fd, &ub, 1, -1, NULL);
-      uv_fs_req_cleanup(&req);
-      if (n <= 0) break;
-      len += (size_t)n;
-      if (len > BUNDLE_INI_MAX) break;
-    }
-    if (n < 0)
-      note(b, "vigil.ini left out: %s", uv_strerror((int)n));
-    else if (len > BUNDLE_INI_MAX)
-      note(b, "vigil.ini left out: larger than %d bytes", BUNDLE_INI_MAX);
-    else
-      add(b, "vigil.ini", buf, len);
-    free(buf);
-  }
-  uv_fs_close(NULL, &req, fd, NULL);
-  uv_fs_req_cleanup(&req);
+  rc = vg_read_file(path, VG_CONFIG_MAX_BYTES, &buf, &len, err, sizeof(err));
+  if (rc == VG_ENOENT) return;
+  if (rc != 0)
+    note(b, "vigil.ini left out: %s", err);
+  else if (len > VG_CONFIG_MAX_BYTES)
+    note(b, "vigil.ini left out: larger than %d bytes", VG_CONFIG_MAX_BYTES);
+  else
+    add(b, "vigil.ini", buf, len);
+  free(buf);
 }
 
 /* Writes data to path through path.partial. 0 or a libuv error. */

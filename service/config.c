@@ -359,32 +359,17 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
 }
 
 int vg_config_load(vg_config_t *cfg, const char *path) {
-  FILE *f;
-  char *buf;
+  char *buf, err[200];
   size_t n;
   int rc;
   vg_strlcpy(cfg->path, path, sizeof(cfg->path));
-  f = fopen(path, "rb");
-  if (f == NULL) {
-    if (errno == ENOENT) return 0;
-    warn(cfg, "%s: cannot be read (%s); all defaults apply", path,
-         strerror(errno));
-    return VG_EIO;
+  rc = vg_read_file(path, VG_CONFIG_MAX_BYTES, &buf, &n, err, sizeof(err));
+  if (rc == VG_ENOENT) return 0;
+  if (rc != 0) {
+    warn(cfg, "%s: cannot be read (%s); all defaults apply", path, err);
+    return rc;
   }
-  buf = malloc(VG_CONFIG_MAX_BYTES + 1);
-  if (buf == NULL) {
-    fclose(f);
-    return VG_ENOMEM;
-  }
-  n = fread(buf, 1, VG_CONFIG_MAX_BYTES + 1, f);
-  if (ferror(f)) {
-    warn(cfg, "%s: read error; all defaults apply", path);
-    fclose(f);
-    free(buf);
-    return VG_EIO;
-  }
-  fclose(f);
-  rc = vg_config_parse(cfg, path, buf, n);
+  rc = vg_config_parse(cfg, path, buf, n); /* n > max: it says too big */
   free(buf);
   return rc;
 }

@@ -61,16 +61,6 @@ static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
   return 0;
 }
 
-static int history_row(const vg_sample_t *s, void *ud) {
-  vg_sample_write(ud, s);
-  return 0;
-}
-
-static int change_row(const vg_change_t *c, void *ud) {
-  vg_change_write(ud, c);
-  return 0;
-}
-
 static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
   const char *probe = vg_json_get_str(req, "probe");
   int64_t since;
@@ -93,7 +83,7 @@ static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_kstr(w, "probe", probe);
   vg_jw_key(w, "samples");
   vg_jw_arr_begin(w);
-  if (vg_store_history(vg_agent_store(a), probe, since, limit, history_row,
+  if (vg_store_history(vg_agent_store(a), probe, since, limit, vg_sample_row,
                        w) != 0)
     w->err = VG_ESTORE;
   vg_jw_arr_end(w);
@@ -116,7 +106,7 @@ static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "events");
   vg_jw_arr_begin(w);
-  if (vg_store_changes(vg_agent_store(a), probe, since, limit, change_row,
+  if (vg_store_changes(vg_agent_store(a), probe, since, limit, vg_change_row,
                        w) != 0)
     w->err = VG_ESTORE;
   vg_jw_arr_end(w);

@@ -206,7 +206,8 @@ void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
   vg_jw_arr_end(w);
 }
 
-void vg_sample_write(vg_jw_t *w, const vg_sample_t *s) {
+int vg_sample_row(const vg_sample_t *s, void *jw) {
+  vg_jw_t *w = jw;
   char t[40];
   vg_jw_obj_begin(w);
   vg_jw_kstr(w, "ts", vg_iso8601(s->ts_ms, t, sizeof(t)));
@@ -216,9 +217,11 @@ void vg_sample_write(vg_jw_t *w, const vg_sample_t *s) {
   vg_jw_key(w, "facts");
   vg_jw_raw(w, s->facts_json);
   vg_jw_obj_end(w);
+  return 0;
 }
 
-void vg_change_write(vg_jw_t *w, const vg_change_t *c) {
+int vg_change_row(const vg_change_t *c, void *jw) {
+  vg_jw_t *w = jw;
   char t[40];
   vg_jw_obj_begin(w);
   vg_jw_kint(w, "id", c->id);
@@ -230,4 +233,5 @@ void vg_change_write(vg_jw_t *w, const vg_change_t *c) {
   vg_jw_kint(w, "old_duration_ms", c->duration_ms);
   vg_jw_kstr(w, "summary", c->summary);
   vg_jw_obj_end(w);
+  return 0;
 }

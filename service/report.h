@@ -23,9 +23,10 @@ void vg_predicts_write(vg_jw_t *w, const vg_finding_t *f);
 char *vg_predicts_json(const vg_finding_t *f);
 
 /* One sample (history) and one state change (events) as JSON objects, as
- * docs/protocol.md shows them. */
-void vg_sample_write(vg_jw_t *w, const vg_sample_t *s);
-void vg_change_write(vg_jw_t *w, const vg_change_t *c);
+ * docs/protocol.md shows them, appended to the vg_jw_t *jw: the row
+ * callbacks of vg_store_history() and vg_store_changes(). Return 0. */
+int vg_sample_row(const vg_sample_t *s, void *jw);
+int vg_change_row(const vg_change_t *c, void *jw);
 
 /* ISO 8601 UTC ("2026-11-24T21:00:00Z") of a unix time in ms. */
 const char *vg_iso8601(int64_t ms, char *buf, size_t size);

@@ -1,8 +1,11 @@
 /* vg.c: error strings and bounded string helpers. */
 #include "vg.h"
 
+#include <uv.h>
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *vg_strerror(int err) {
@@ -39,4 +42,47 @@ void vg_bufprintf(char *buf, size_t size, size_t *pos, const char *fmt, ...) {
   if (n < 0) return;
   *pos += (size_t)n;
   if (*pos > size - 1) *pos = size - 1;
+}
+
+int vg_read_file(const char *path, size_t max, char **out, size_t *len,
+                 char *err, size_t errsz) {
+  uv_fs_t req;
+  uv_buf_t ub;
+  uv_file fd;
+  ssize_t n = 0;
+  char *buf;
+  *out = NULL;
+  *len = 0;
+  fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
+  uv_fs_req_cleanup(&req);
+  if (fd == UV_ENOENT) return VG_ENOENT;
+  if (fd < 0) {
+    snprintf(err, errsz, "%s", uv_strerror(fd));
+    return VG_EIO;
+  }
+  buf = malloc(max + 2);
+  if (buf == NULL) {
+    snprintf(err, errsz, "out of memory");
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+    return VG_ENOMEM;
+  }
+  while (*len <= max) {
+    ub = uv_buf_init(buf + *len, (unsigned)(max + 1 - *len));
+    n = uv_fs_read(NULL, &req, fd, &ub, 1, -1, NULL);
+    uv_fs_req_cleanup(&req);
+    if (n <= 0) break;
+    *len += (size_t)n;
+  }
+  uv_fs_close(NULL, &req, fd, NULL);
+  uv_fs_req_cleanup(&req);
+  if (n < 0) {
+    snprintf(err, errsz, "%s", uv_strerror((int)n));
+    free(buf);
+    *len = 0;
+    return VG_EIO;
+  }
+  buf[*len] = '\0';
+  *out = buf;
+  return 0;
 }

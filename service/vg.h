@@ -53,4 +53,12 @@ int vg_strlcpy(char *dst, const char *src, size_t size);
 void vg_bufprintf(char *buf, size_t size, size_t *pos, const char *fmt, ...)
     VG_PRINTF(4, 5);
 
+/* Reads a whole file, at most max + 1 bytes (so len > max tells the caller
+ * it is too big), into *out (malloc'd, NUL-terminated). UTF-8 paths on
+ * every platform (libuv). Returns 0, VG_ENOENT when there is no file, or
+ * VG_EIO/VG_ENOMEM with err set to the reason. Blocking: not on the loop
+ * thread of a running service. */
+int vg_read_file(const char *path, size_t max, char **out, size_t *len,
+                 char *err, size_t errsz);
+
 #endif /* VG_H */

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <uv.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,23 @@ static void bad_lines_name_file_line_key(void **st) {
   assert_true(vg_config_enabled(&cfg, p));
 }
 
+/* A vigil.ini that cannot be read (here: a folder by that name) is one
+ * warning naming it; every default applies. */
+static void unreadable_file_is_one_warning(void **st) {
+  char dir[512];
+  size_t n = sizeof(dir);
+  const vg_probe_t *p = vg_probe_find("scratch.space");
+  (void)st;
+  assert_int_equal(uv_os_tmpdir(dir, &n), 0);
+  vg_config_init(&cfg);
+  assert_int_equal(vg_config_load(&cfg, dir), VG_EIO);
+  assert_int_equal(cfg.nwarnings, 1);
+  assert_non_null(strstr(cfg.warnings[0], "cannot be read"));
+  assert_non_null(strstr(cfg.warnings[0], "all defaults apply"));
+  assert_int_equal(vg_config_interval_ms(&cfg, p), 300000);
+  vg_config_free(&cfg);
+}
+
 static void oversized_and_binary_input(void **st) {
   char *big = malloc(VG_CONFIG_MAX_BYTES + 2);
   char line[6000];
@@ -141,6 +160,7 @@ int main(void) {
       cmocka_unit_test(defaults_without_file),
       cmocka_unit_test_teardown(typed_values, teardown),
       cmocka_unit_test_teardown(bad_lines_name_file_line_key, teardown),
+      cmocka_unit_test(unreadable_file_is_one_warning),
       cmocka_unit_test_teardown(oversized_and_binary_input, teardown),
       cmocka_unit_test(durations_and_sizes),
   };
