@@ -8,21 +8,17 @@ exe=${1:?usage: core_e2e.sh VIGIL_EXE}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
 export WINEDEBUG=-all
 work=$(mktemp -d)
+. "$(dirname "$0")/mars_plant.sh"
 # The prefix is shared by the lane (ctest -j orders tests freely): leave no
 # half-planted MARS behind for the tests that run after this one.
 trap 'kill $agent 2>/dev/null || true; rm -rf "$work"
-  wine reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true
-  rm -rf "$WINEPREFIX/drive_c/MARS" "$WINEPREFIX/drive_c/vigil-e2e"' EXIT
+  unplant_mars; rm -rf "$WINEPREFIX/drive_c/vigil-e2e"' EXIT
 export VIGIL_HOME='C:\vigil-e2e'
 export VIGIL_PIPE="\\\\.\\pipe\\vigil-e2e-$$"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-key='HKLM\SOFTWARE\Microsoft\Windows Azure Backup'
-wine reg add "$key\\Setup" /v InstallPath /t REG_SZ \
-  /d 'C:\Program Files\Microsoft Azure Recovery Services Agent' /f /reg:64 >/dev/null
-wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ \
-  /d 'C:\MARS\Scratch\' /f /reg:64 >/dev/null
-mkdir -p "$WINEPREFIX/drive_c/MARS/Scratch" "$WINEPREFIX/drive_c/vigil-e2e"
+plant_mars 'C:\MARS\Scratch\'
+mkdir -p "$WINEPREFIX/drive_c/vigil-e2e"
 # Only InstallPath and one ScratchLocation are planted: the probes that
 # judge a whole MARS install (tests/wine/mars_probes.sh), and the .NET,
 # PowerShell and TLS prerequisites a bare prefix lacks
@@ -82,7 +78,7 @@ print("bundle:", os.path.basename(path), len(names), "files")
 PY
 
 # A scratch folder on a drive that does not exist: unknown, with the reason.
-wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ /d 'Q:\Scratch' /f /reg:64 >/dev/null
+wine reg add "$mars_key\\Config" /v ScratchLocation /t REG_SZ /d 'Q:\Scratch' /f /reg:64 >/dev/null
 set +e
 wine "$exe" check --json scratch.space > "$work/check.json"
 rc=$?

@@ -15,6 +15,7 @@
 # Usage: isolated.sh SCRIPT ARGS...   (WINEPREFIX set by ctest)
 set -u
 : "${WINEPREFIX:?WINEPREFIX must be set}"
+. "$(dirname "$0")/mars_plant.sh"
 settle() {
   wineserver -k > /dev/null 2>&1 || true
   wineserver -w > /dev/null 2>&1 || true
@@ -31,9 +32,8 @@ if [ "$rc" -ne 0 ] && [ -z "${VG_NO_RETRY:-}" ]; then
 fi
 # The unit tests share the prefix and expect it bare: a script must take
 # away the MARS install and the service it planted, or it fails here.
-if wine reg query 'HKLM\SOFTWARE\Microsoft\Windows Azure Backup' /reg:64 \
-     > /dev/null 2>&1; then
-  echo "LEFT BEHIND: $(basename "$1") left HKLM\SOFTWARE\Microsoft\Windows Azure Backup in the prefix" >&2
+if wine reg query "$mars_key" /reg:64 > /dev/null 2>&1; then
+  echo "LEFT BEHIND: $(basename "$1") left $mars_key in the prefix" >&2
   rc=1
 fi
 if wine sc query Vigil > /dev/null 2>&1; then

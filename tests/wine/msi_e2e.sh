@@ -27,6 +27,7 @@ next=${3:?usage: msi_e2e.sh VIGIL_EXE MSI NEXT_MSI}
 export WINEDEBUG=-all
 unset VIGIL_HOME VIGIL_PIPE
 work=$(mktemp -d)
+. "$(dirname "$0")/mars_plant.sh"
 drive_c=$WINEPREFIX/drive_c
 installed='C:\Program Files\Vigil\vigil.exe'
 evkey='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\Vigil'
@@ -51,10 +52,8 @@ cleanup() {
     wine msiexec /x "$(winepath -w "$m")" /qn >/dev/null 2>&1 || true
   done
   # and without the MARS install planted below: the unit tests expect none.
-  wine reg delete 'HKLM\SOFTWARE\Microsoft\Windows Azure Backup' /f /reg:64 \
-    >/dev/null 2>&1 || true
-  rm -rf "$drive_c/MARS" "$drive_c/vigil-msi" "$drive_c/VigilData" \
-    "$drive_c/ProgramData/Vigil"
+  unplant_mars
+  rm -rf "$drive_c/vigil-msi" "$drive_c/VigilData" "$drive_c/ProgramData/Vigil"
   [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -137,12 +136,8 @@ if [ "$(svc_state)" != MISSING ]; then
 fi
 rm -rf "$drive_c/ProgramData/Vigil" "$drive_c/VigilData"
 # A MARS install with a scratch folder, so scratch.space measures.
-key='HKLM\SOFTWARE\Microsoft\Windows Azure Backup'
-wine reg add "$key\\Setup" /v InstallPath /t REG_SZ \
-  /d 'C:\Program Files\Microsoft Azure Recovery Services Agent' /f /reg:64 >/dev/null
-wine reg add "$key\\Config" /v ScratchLocation /t REG_SZ \
-  /d 'C:\MARS\Scratch\' /f /reg:64 >/dev/null
-mkdir -p "$drive_c/MARS/Scratch" "$drive_c/vigil-msi"
+plant_mars 'C:\MARS\Scratch\'
+mkdir -p "$drive_c/vigil-msi"
 printf '; planted by msi_e2e.sh\n[scratch.space]\ninterval = 1s\nbackup_bytes = 1G\n' \
   > "$drive_c/vigil-msi/vigil.ini"
 printf '; second config, must not replace the first\n[scratch.space]\ninterval = 1h\n' \

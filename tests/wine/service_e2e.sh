@@ -16,20 +16,16 @@ work=$(mktemp -d)
 log=$work/wine.log
 states=$work/states.jsonl
 data=$WINEPREFIX/drive_c/ProgramData/Vigil
-key='HKLM\SOFTWARE\Microsoft\Windows Azure Backup'
+. "$(dirname "$0")/mars_plant.sh"
+key=$mars_key
 console=
 
 q() { WINEDEBUG=-all wine "$@"; }
 cleanup() {
   [ -n "$console" ] && kill "$console" 2>/dev/null || true
   q "$exe" uninstall --purge >/dev/null 2>&1 || true
-  # Leave the shared prefix bare: the unit tests expect no MARS in it.
-  q reg delete "$key" /f /reg:64 >/dev/null 2>&1 || true
-  rm -rf "$WINEPREFIX/drive_c/MARS"
-  # Wait for the wineserver to exit (and save the registry) so the next
-  # test does not connect to a server that is going away.
-  wineserver -k 2>/dev/null || true
-  wineserver -w 2>/dev/null || true
+  unplant_mars # the unit tests expect a bare prefix
+  wineserver -k 2>/dev/null || true # isolated.sh waits for it to exit
   if [ -n "${KEEP_WORK:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -92,11 +88,7 @@ set -e
   || fail "vigil service from a console: rc $rc $(cat "$work/svc.err")"
 
 # ---- configuration: scratch.space flips with the MARS scratch folder
-mkdir -p "$WINEPREFIX/drive_c/MARS/Scratch"
-q reg add "$key\\Setup" /v InstallPath /t REG_SZ \
-  /d 'C:\Program Files\Microsoft Azure Recovery Services Agent' /f /reg:64 >/dev/null
-q reg add "$key\\Config" /v ScratchLocation /t REG_SZ /d 'C:\MARS\Scratch' \
-  /f /reg:64 >/dev/null
+plant_mars 'C:\MARS\Scratch'
 ini() {
   printf '[agent]\nflap_window = 30s\nflap_max = 3\nmax_backoff = 1s\n' \
     > "$data/vigil.ini"
