@@ -16,8 +16,8 @@
 
 /* vg_svc_state_t names, index = state. */
 static const char *const av_states[] = {
-    "unknown", "stopped", "start pending", "stop pending", "running",
-    "continue pending", "pause pending", "paused"};
+    "unknown", "stopped",          "start pending", "stop pending",
+    "running", "continue pending", "pause pending", "paused"};
 
 enum { AV_SCRATCH, AV_BIN, AV_CBENGINE, AV_CSC, AV_NTARGETS };
 
@@ -108,7 +108,7 @@ static int av_enum_cb(const char *name, const vg_reg_value_t *val, void *ud) {
   int i;
   (void)val;
   if (name == NULL || name[0] == '\0') return 0; /* the (Default) value */
-  if (sc->os->expand_env(name, e, sizeof(e)) != 0)
+  if (sc->os->expand_env(sc->os, name, e, sizeof(e)) != 0)
     vg_strlcpy(e, name, sizeof(e));
   av_norm(e);
   if (sc->processes)
@@ -144,7 +144,7 @@ static int av_list(av_scan_t *sc, vg_facts_t *f, const char *base,
   snprintf(key, sizeof(key), "%s\\Exclusions\\%s", base, list);
   sc->src = src;
   sc->processes = strcmp(list, "Processes") == 0;
-  rc = sc->os->reg_enum_values(key, VG_REG_64, av_enum_cb, sc);
+  rc = sc->os->reg_enum_values(sc->os, key, VG_REG_64, av_enum_cb, sc);
   if (rc == 0 || rc == VG_ENOENT) return 0;
   return vg_facts_fail(f, rc,
                        "cannot read HKLM\\%s: %s (Defender exclusions are "
@@ -155,7 +155,7 @@ static int av_list(av_scan_t *sc, vg_facts_t *f, const char *base,
 /* Reads a DWORD; -1 when absent or not a number. */
 static int64_t av_dword(const vg_os_t *os, const char *key, const char *value) {
   vg_reg_value_t v;
-  if (os->reg_get(key, value, VG_REG_64, &v) != 0) return -1;
+  if (os->reg_get(os, key, value, VG_REG_64, &v) != 0) return -1;
   if (v.type != VG_REGT_DWORD && v.type != VG_REGT_QWORD) return -1;
   return (int64_t)v.num;
 }
@@ -177,7 +177,7 @@ static int av_exclusions_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
 
   /* The service is the signal: Defender's registry key outlives an
    * uninstall, and DisableAntiSpyware is ignored by current Defender. */
-  rc = os->svc_query(AV_SERVICE, &svc);
+  rc = os->svc_query(os, AV_SERVICE, &svc);
   if (rc == VG_ENOENT)
     return vg_facts_set_str(f, "defender_service", "missing");
   if (rc)
@@ -275,8 +275,8 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
     return;
   }
   if (dis)
-    snprintf(note, sizeof(note),
-             "; DisableAntiSpyware=1 (%s) ignored: %s runs", dis, AV_SERVICE);
+    snprintf(note, sizeof(note), "; DisableAntiSpyware=1 (%s) ignored: %s runs",
+             dis, AV_SERVICE);
   else
     note[0] = '\0';
   missing[0] = '\0';
@@ -321,11 +321,15 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
   vg_finding_predict(out, "100050");
 }
 
-const vg_probe_t vg_probe_av_exclusions = {"av.exclusions",
-                                           "Defender exclusions for MARS",
-                                           3600,
-                                           30,
-                                           {0, 0, 0, VG_TH_ABOVE},
-                                           NULL,
-                                           av_exclusions_collect,
-                                           av_exclusions_evaluate};
+const vg_probe_t vg_probe_av_exclusions = {
+    .id = "av.exclusions",
+    .title = "Defender exclusions for MARS",
+    .number = 17,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 30,
+    .th = {.warn = 0, .crit = 0, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = NULL,
+    .collect = av_exclusions_collect,
+    .evaluate = av_exclusions_evaluate,
+};

@@ -31,7 +31,7 @@ static const char *dotnet_name(int64_t release) {
 static int dotnet_version_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_reg_value_t v;
-  int rc = os->reg_get(DOTNET_KEY, "Release", VG_REG_64, &v);
+  int rc = os->reg_get(os, DOTNET_KEY, "Release", VG_REG_64, &v);
 
   if (rc == VG_ENOTSUP) return vg_facts_set_bool(f, "registry", 0);
   vg_facts_set_str(f, "key", "HKLM\\" DOTNET_KEY);
@@ -45,7 +45,7 @@ static int dotnet_version_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
                          DOTNET_KEY, v.str);
   vg_facts_set_int(f, "release", (int64_t)v.num);
   /* The human-readable version, as evidence only ("4.8.04084"). */
-  if (os->reg_get(DOTNET_KEY, "Version", VG_REG_64, &v) == 0 &&
+  if (os->reg_get(os, DOTNET_KEY, "Version", VG_REG_64, &v) == 0 &&
       (v.type == VG_REGT_SZ || v.type == VG_REGT_EXPAND_SZ))
     vg_facts_set_str(f, "version", v.str);
   return 0;
@@ -94,11 +94,15 @@ static void dotnet_version_evaluate(const vg_facts_t *f,
   }
 }
 
-const vg_probe_t vg_probe_dotnet_version = {"dotnet.version",
-                                            ".NET Framework version",
-                                            3600,
-                                            15,
-                                            {528040, 379893, 0, VG_TH_BELOW},
-                                            NULL,
-                                            dotnet_version_collect,
-                                            dotnet_version_evaluate};
+const vg_probe_t vg_probe_dotnet_version = {
+    .id = "dotnet.version",
+    .title = ".NET Framework version",
+    .number = 11,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 15,
+    .th = {.warn = 528040, .crit = 379893, .hysteresis = 0, .dir = VG_TH_BELOW},
+    .keys = NULL,
+    .collect = dotnet_version_collect,
+    .evaluate = dotnet_version_evaluate,
+};

@@ -49,8 +49,7 @@ int vg_facts_set_str(vg_facts_t *f, const char *key, const char *v);
 int vg_facts_set_null(vg_facts_t *f, const char *key);
 
 /* Records a collect failure; returns err so collect can `return` it. */
-int vg_facts_fail(vg_facts_t *f, int err, const char *fmt, ...)
-    VG_PRINTF(3, 4);
+int vg_facts_fail(vg_facts_t *f, int err, const char *fmt, ...) VG_PRINTF(3, 4);
 
 const vg_fact_t *vg_facts_find(const vg_facts_t *f, const char *key);
 /* Getters return 0, VG_ENOENT (absent or null) or VG_EINVAL (wrong type).

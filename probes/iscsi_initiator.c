@@ -1,7 +1,6 @@
 /* iscsi_initiator.c: the Microsoft iSCSI Initiator that MARS mounts
  * recovery volumes through - the MSiSCSI service and the ROOT\ISCSIPRT
  * device (probes.md: iscsi.initiator). */
-#include "config.h"
 #include "hresult.h"
 #include "probe.h"
 #include "vg.h"
@@ -65,7 +64,7 @@ static void iscsi_initiator_service(const vg_os_t *os, vg_facts_t *f) {
   vg_svc_info_t si;
   int rc;
   memset(&si, 0, sizeof(si));
-  rc = os->svc_query(ISCSI_SERVICE, &si);
+  rc = os->svc_query(os, ISCSI_SERVICE, &si);
   if (rc == VG_ENOENT) {
     vg_facts_set_bool(f, "service_installed", 0);
   } else if (rc != 0) {
@@ -96,10 +95,10 @@ static int iscsi_initiator_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   /* Where the guide looks first (Storage controllers), then everywhere:
    * a device whose driver never installed may sit in another class. */
   vg_facts_set_str(f, "device_search", "SCSIAdapter");
-  rc = os->device_query(ISCSI_CLASS_GUID, ISCSI_HWID, dl);
+  rc = os->device_query(os, ISCSI_CLASS_GUID, ISCSI_HWID, dl);
   if (rc == 0 && dl->n == 0) {
     vg_facts_set_str(f, "device_search", "all classes");
-    rc = os->device_query(NULL, ISCSI_HWID, dl);
+    rc = os->device_query(os, NULL, ISCSI_HWID, dl);
   }
   if (rc == VG_ENOTSUP && dl->hr == 0) {
     vg_facts_set_bool(f, "device_supported", 0);
@@ -234,7 +233,7 @@ static void iscsi_initiator_evaluate(const vg_facts_t *f,
   }
   if (!unknown_svc && state && strcmp(state, "stopped") == 0 &&
       ((start && strcmp(start, "auto") == 0) ||
-       vg_config_get_bool(p->cfg, p->probe_id, "warn_stopped", 0))) {
+       vg_probe_bool(&p->set, "warn_stopped"))) {
     vg_finding_set(out, VG_ST_WARN, remedy_svc,
                    "Service MSiSCSI is stopped (start type %s)",
                    start ? start : "unknown");
@@ -261,6 +260,8 @@ static void iscsi_initiator_evaluate(const vg_facts_t *f,
 const vg_probe_t vg_probe_iscsi_initiator = {
     .id = "iscsi.initiator",
     .title = "iSCSI initiator for restores",
+    .number = 9,
+    .scope = VG_SCOPE_RESTORE,
     .interval_s = 3600,
     .deadline_s = 60,
     .th = {0, 0, 0, VG_TH_ABOVE},

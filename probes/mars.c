@@ -22,8 +22,10 @@ const char *vg_path_strerror(int err) {
 
 int vg_path_equal(const char *a, const char *b) {
   size_t na = strlen(a), nb = strlen(b), i;
-  while (na > 0 && (a[na - 1] == '\\' || a[na - 1] == '/')) na--;
-  while (nb > 0 && (b[nb - 1] == '\\' || b[nb - 1] == '/')) nb--;
+  while (na > 0 && (a[na - 1] == '\\' || a[na - 1] == '/'))
+    na--;
+  while (nb > 0 && (b[nb - 1] == '\\' || b[nb - 1] == '/'))
+    nb--;
   if (na != nb) return 0;
   for (i = 0; i < na; i++) {
     int ca = a[i] == '/' ? '\\' : tolower((unsigned char)a[i]);
@@ -38,11 +40,11 @@ int vg_path_equal(const char *a, const char *b) {
 static int mars_read(const vg_os_t *os, const char *key, const char *value,
                      char *out, size_t outsz) {
   vg_reg_value_t v;
-  int rc = os->reg_get(key, value, VG_REG_64, &v);
+  int rc = os->reg_get(os, key, value, VG_REG_64, &v);
   if (rc) return rc;
   if (v.type != VG_REGT_SZ && v.type != VG_REGT_EXPAND_SZ) return VG_EINVAL;
   if (v.str[0] == '\0') return VG_ENOENT;
-  if (os->expand_env(v.str, out, outsz) != 0) vg_strlcpy(out, v.str, outsz);
+  if (os->expand_env(os, v.str, out, outsz) != 0) vg_strlcpy(out, v.str, outsz);
   vg_path_strip_trailing(out);
   return 0;
 }
@@ -55,14 +57,18 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out) {
   if (rc == VG_ENOENT || rc == VG_ENOTSUP) return 0;
   if (rc) return out->reg_err = rc;
   out->installed = 1;
-  rc = mars_read(os, VG_MARS_CONFIG_KEY, "ScratchLocation",
-                 out->scratch_config, sizeof(out->scratch_config));
-  if (rc == 0) out->has_scratch_config = 1;
-  else if (rc != VG_ENOENT) out->reg_err = rc;
+  rc = mars_read(os, VG_MARS_CONFIG_KEY, "ScratchLocation", out->scratch_config,
+                 sizeof(out->scratch_config));
+  if (rc == 0)
+    out->has_scratch_config = 1;
+  else if (rc != VG_ENOENT)
+    out->reg_err = rc;
   rc = mars_read(os, VG_MARS_CBP_KEY, "ScratchLocation", out->scratch_cbp,
                  sizeof(out->scratch_cbp));
-  if (rc == 0) out->has_scratch_cbp = 1;
-  else if (rc != VG_ENOENT) out->reg_err = rc;
+  if (rc == 0)
+    out->has_scratch_cbp = 1;
+  else if (rc != VG_ENOENT)
+    out->reg_err = rc;
   if (out->has_scratch_config)
     vg_strlcpy(out->scratch, out->scratch_config, sizeof(out->scratch));
   else if (out->has_scratch_cbp)
@@ -90,7 +96,7 @@ int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
 
 int vg_mars_scratch_attrs(const vg_os_t *os, const char *path, vg_facts_t *f,
                           uint32_t *attrs) {
-  int rc = os->file_attrs(path, attrs);
+  int rc = os->file_attrs(os, path, attrs);
   if (rc == VG_ENOENT) return vg_facts_set_bool(f, "exists", 0), 0;
   if (rc)
     return vg_facts_fail(f, rc, "cannot read the attributes of %s: %s", path,

@@ -8,12 +8,12 @@
 
 #define VG_MARS_SETUP_KEY "SOFTWARE\\Microsoft\\Windows Azure Backup\\Setup"
 #define VG_MARS_CONFIG_KEY "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config"
-#define VG_MARS_CBP_KEY                                                    \
+#define VG_MARS_CBP_KEY                                                        \
   "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config\\CloudBackupProvider"
 #define VG_MARS_ENGINE_SERVICE "obengine"
 
 typedef struct vg_mars_loc_s {
-  int installed;          /* Setup\InstallPath present */
+  int installed;           /* Setup\InstallPath present */
   char install_path[1024]; /* expanded, no trailing separator */
   int has_scratch_config;  /* Config\ScratchLocation present */
   int has_scratch_cbp;     /* Config\CloudBackupProvider\ScratchLocation */

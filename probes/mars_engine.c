@@ -1,6 +1,5 @@
 /* mars_engine.c: the MARS engine service (obengine, cbengine.exe): present,
  * not disabled, running, started automatically (probes.md: mars.engine). */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -25,7 +24,7 @@ static int mars_engine_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_facts(&loc, f);
   if (!loc.installed) return 0;
   vg_facts_set_str(f, "service", VG_MARS_ENGINE_SERVICE);
-  rc = ctx->os->svc_query(VG_MARS_ENGINE_SERVICE, &si);
+  rc = ctx->os->svc_query(ctx->os, VG_MARS_ENGINE_SERVICE, &si);
   if (rc == VG_ENOENT) {
     vg_facts_set_bool(f, "service_exists", 0);
     return 0;
@@ -35,8 +34,8 @@ static int mars_engine_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
                          VG_MARS_ENGINE_SERVICE, vg_strerror(rc));
   vg_facts_set_bool(f, "service_exists", 1);
   vg_facts_set_str(f, "state",
-                   si.state > 0 && (size_t)si.state <
-                                       VG_ARRAY_SIZE(mars_engine_states)
+                   si.state > 0 &&
+                           (size_t)si.state < VG_ARRAY_SIZE(mars_engine_states)
                        ? mars_engine_states[si.state]
                        : "?");
   vg_facts_set_str(f, "start_type",
@@ -56,10 +55,8 @@ static int mars_engine_is(const char *s, const char *want) {
   return s && strcmp(s, want) == 0;
 }
 
-static void mars_engine_evaluate(const vg_facts_t *f,
-                                 const vg_eval_params_t *p,
-                                 const vg_finding_t *prev,
-                                 vg_finding_t *out) {
+static void mars_engine_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
+                                 const vg_finding_t *prev, vg_finding_t *out) {
   const char *state = vg_facts_get_str(f, "state");
   const char *start = vg_facts_get_str(f, "start_type");
   int64_t exit_code = vg_facts_int_or(f, "exit_code", 0);
@@ -109,7 +106,7 @@ static void mars_engine_evaluate(const vg_facts_t *f,
                    "%s%s, pid %lld)",
                    start ? start : "?",
                    vg_facts_bool_or(f, "delayed_auto_start", 0) ? ", delayed"
-                                                                 : "",
+                                                                : "",
                    (long long)vg_facts_int_or(f, "pid", 0));
     return;
   }
@@ -117,11 +114,14 @@ static void mars_engine_evaluate(const vg_facts_t *f,
 }
 
 const vg_probe_t vg_probe_mars_engine = {
-    "mars.engine",
-    "MARS engine service (obengine)",
-    60,
-    15,
-    {NAN, NAN, 0, VG_TH_ABOVE},
-    NULL,
-    mars_engine_collect,
-    mars_engine_evaluate};
+    .id = "mars.engine",
+    .title = "MARS engine service (obengine)",
+    .number = 2,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 60,
+    .deadline_s = 15,
+    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = NULL,
+    .collect = mars_engine_collect,
+    .evaluate = mars_engine_evaluate,
+};

@@ -1,6 +1,5 @@
 /* mars_install.c: is the MARS agent installed, where, and is its version new
  * enough for current vault credentials (probes.md: mars.install). */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -12,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MARS_UNINSTALL_KEY                                                 \
+#define MARS_UNINSTALL_KEY                                                     \
   "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 
 static const vg_key_def_t mars_install_keys[] = {
@@ -61,16 +60,16 @@ typedef struct mars_install_scan_s {
 } mars_install_scan_t;
 
 static int mars_install_uninstall_cb(const char *sub,
-                                     const vg_reg_value_t *unused,
-                                     void *ud) {
+                                     const vg_reg_value_t *unused, void *ud) {
   mars_install_scan_t *s = ud;
   char key[512];
   vg_reg_value_t v;
   (void)unused;
   snprintf(key, sizeof(key), "%s\\%s", MARS_UNINSTALL_KEY, sub);
-  if (s->os->reg_get(key, "DisplayName", VG_REG_64, &v) != 0) return 0;
+  if (s->os->reg_get(s->os, key, "DisplayName", VG_REG_64, &v) != 0) return 0;
   if (strncasecmp(v.str, s->name, strlen(s->name)) != 0) return 0;
-  if (s->os->reg_get(key, "DisplayVersion", VG_REG_64, &v) != 0) return 0;
+  if (s->os->reg_get(s->os, key, "DisplayVersion", VG_REG_64, &v) != 0)
+    return 0;
   vg_strlcpy(s->key, sub, sizeof(s->key));
   vg_strlcpy(s->version, v.str, sizeof(s->version));
   return 1;
@@ -83,9 +82,9 @@ static void mars_install_uninstall(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   int rc;
   memset(&s, 0, sizeof(s));
   s.os = ctx->os;
-  s.name = vg_config_get_str(ctx->cfg, ctx->probe_id, "uninstall_name");
+  s.name = vg_probe_str(&ctx->set, "uninstall_name");
   if (s.name == NULL || *s.name == '\0') return;
-  rc = ctx->os->reg_enum_keys(MARS_UNINSTALL_KEY, VG_REG_64,
+  rc = ctx->os->reg_enum_keys(ctx->os, MARS_UNINSTALL_KEY, VG_REG_64,
                               mars_install_uninstall_cb, &s);
   if (rc != 0 && rc != VG_ENOENT) {
     vg_facts_set_str(f, "uninstall_error", vg_strerror(rc));
@@ -111,7 +110,7 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_facts(&loc, f);
   if (!loc.installed) {
     /* Tell "no registry here" (POSIX build) from "agent absent". */
-    if (os->reg_get(VG_MARS_SETUP_KEY, "InstallPath", VG_REG_64, &probe) ==
+    if (os->reg_get(os, VG_MARS_SETUP_KEY, "InstallPath", VG_REG_64, &probe) ==
         VG_ENOTSUP) {
       vg_facts_set_bool(f, "registry_available", 0);
       return 0;
@@ -119,17 +118,16 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     mars_install_uninstall(ctx, f);
     return 0;
   }
-  snprintf(engine, sizeof(engine), "%s\\bin\\cbengine.exe",
-           loc.install_path);
+  snprintf(engine, sizeof(engine), "%s\\bin\\cbengine.exe", loc.install_path);
   vg_facts_set_str(f, "engine_path", engine);
-  rc = os->file_attrs(engine, &attrs);
+  rc = os->file_attrs(os, engine, &attrs);
   if (rc == VG_ENOENT) {
     vg_facts_set_bool(f, "engine_present", 0);
   } else if (rc != 0) {
     vg_facts_set_str(f, "engine_error", vg_strerror(rc));
   } else {
     vg_facts_set_bool(f, "engine_present", 1);
-    rc = os->file_version(engine, ver);
+    rc = os->file_version(os, engine, ver);
     if (rc == 0) {
       char s[64];
       snprintf(s, sizeof(s), "%u.%u.%u.%u", ver[0], ver[1], ver[2], ver[3]);
@@ -137,8 +135,7 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
       return 0;
     }
     vg_facts_set_str(f, "engine_error",
-                     rc == VG_ENOENT ? "no version resource"
-                                     : vg_strerror(rc));
+                     rc == VG_ENOENT ? "no version resource" : vg_strerror(rc));
   }
   mars_install_uninstall(ctx, f);
   return 0;
@@ -146,10 +143,10 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
 
 /* Threshold version from config, falling back to the default when the
  * configured text is not a version. */
-static void mars_install_threshold(const vg_eval_params_t *p,
-                                   const char *key, const char *def,
-                                   unsigned v[4], const char **text) {
-  const char *s = vg_config_get_str(p->cfg, p->probe_id, key);
+static void mars_install_threshold(const vg_eval_params_t *p, const char *key,
+                                   const char *def, unsigned v[4],
+                                   const char **text) {
+  const char *s = vg_probe_str(&p->set, key);
   if (s == NULL || mars_install_parse(s, v) != 0) {
     s = def;
     mars_install_parse(s, v);
@@ -159,8 +156,7 @@ static void mars_install_threshold(const vg_eval_params_t *p,
 
 static void mars_install_evaluate(const vg_facts_t *f,
                                   const vg_eval_params_t *p,
-                                  const vg_finding_t *prev,
-                                  vg_finding_t *out) {
+                                  const vg_finding_t *prev, vg_finding_t *out) {
   const char *path = vg_facts_get_str(f, "install_path");
   const char *fver = vg_facts_get_str(f, "file_version");
   const char *uver = vg_facts_get_str(f, "uninstall_version");
@@ -191,9 +187,7 @@ static void mars_install_evaluate(const vg_facts_t *f,
                      uver, VG_MARS_SETUP_KEY);
     } else {
       vg_finding_set(out,
-                     vg_config_get_bool(p->cfg, p->probe_id, "required", 1)
-                         ? VG_ST_CRIT
-                         : VG_ST_NA,
+                     vg_probe_bool(&p->set, "required") ? VG_ST_CRIT : VG_ST_NA,
                      install,
                      "MARS agent is not installed (no InstallPath under "
                      "HKLM\\%s)",
@@ -231,19 +225,21 @@ static void mars_install_evaluate(const vg_facts_t *f,
   } else {
     vg_finding_set(out, VG_ST_OK, upgrade,
                    "MARS agent %s installed in %s (warn < %s)%s", ver, path,
-                   wtext,
-                   fver ? "" : " [version from Programs and Features]");
+                   wtext, fver ? "" : " [version from Programs and Features]");
     return;
   }
   vg_finding_predict(out, "34513");
 }
 
 const vg_probe_t vg_probe_mars_install = {
-    "mars.install",
-    "MARS agent installation and version",
-    3600,
-    30,
-    {NAN, NAN, 0, VG_TH_BELOW},
-    mars_install_keys,
-    mars_install_collect,
-    mars_install_evaluate};
+    .id = "mars.install",
+    .title = "MARS agent installation and version",
+    .number = 1,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 30,
+    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_BELOW},
+    .keys = mars_install_keys,
+    .collect = mars_install_collect,
+    .evaluate = mars_install_evaluate,
+};

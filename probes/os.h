@@ -91,8 +91,8 @@ typedef struct vg_volume_info_s {
   uint64_t total_bytes;
 } vg_volume_info_t;
 
-typedef int (*vg_dir_enum_cb)(const char *name, uint32_t attrs,
-                              uint64_t size, void *ud); /* non-zero stops */
+typedef int (*vg_dir_enum_cb)(const char *name, uint32_t attrs, uint64_t size,
+                              void *ud); /* non-zero stops */
 
 /* ---- Task Scheduler, shadow storage and devices (COM, WMI, SetupAPI;
  * probes/win/task_win.c, wmi_win.c, device_win.c). Each result records the
@@ -106,13 +106,13 @@ typedef int (*vg_dir_enum_cb)(const char *name, uint32_t attrs,
 #define VG_TASK_TRIGGERS_MAX 16
 
 typedef struct vg_task_trigger_s {
-  int type;            /* TASK_TRIGGER_TYPE2: 1 time, 2 daily, 3 weekly, ... */
+  int type; /* TASK_TRIGGER_TYPE2: 1 time, 2 daily, 3 weekly, ... */
   int enabled;
-  int days_interval;   /* daily triggers; 0 = not read */
-  int weeks_interval;  /* weekly triggers; 0 = not read */
-  char repetition[32]; /* ISO 8601 duration ("PT1H"); "" = does not repeat */
+  int days_interval;     /* daily triggers; 0 = not read */
+  int weeks_interval;    /* weekly triggers; 0 = not read */
+  char repetition[32];   /* ISO 8601 duration ("PT1H"); "" = does not repeat */
   char rep_duration[32]; /* "" = repeats indefinitely */
-  char start[40];      /* StartBoundary as written in the task */
+  char start[40];        /* StartBoundary as written in the task */
 } vg_task_trigger_t;
 
 typedef struct vg_task_info_s {
@@ -150,12 +150,12 @@ typedef struct vg_shadow_volume_s {
   char device[128]; /* volume GUID path "\\?\Volume{...}\" */
   char name[260];   /* first mount point ("C:\"), else the device path */
   char fs_name[32];
-  int drive_type;   /* vg_drive_type_t */
+  int drive_type; /* vg_drive_type_t */
   uint64_t capacity;
-  int has_storage;  /* a shadow storage association exists for it */
+  int has_storage;       /* a shadow storage association exists for it */
   char diff_volume[260]; /* name of the volume holding its storage */
   uint64_t used, allocated, max; /* bytes, as reported (max may be ~0) */
-  int copies;       /* shadow copies of this volume; -1 = not counted */
+  int copies; /* shadow copies of this volume; -1 = not counted */
 } vg_shadow_volume_t;
 
 typedef struct vg_shadow_info_s {
@@ -174,10 +174,10 @@ typedef struct vg_device_info_s {
   char class_guid[40];    /* "{4d36e97b-...}" */
   char description[256];  /* SPDRP_DEVICEDESC */
   char friendly_name[256];
-  char driver[128];       /* SPDRP_DRIVER key; "" = no driver installed */
-  uint32_t status;        /* DN_* bits of CM_Get_DevNode_Status */
-  uint32_t problem;       /* CM_PROB_* (28 = driver not installed), 0 = none */
-  uint32_t status_cr;     /* CONFIGRET of CM_Get_DevNode_Status, 0 = read */
+  char driver[128];   /* SPDRP_DRIVER key; "" = no driver installed */
+  uint32_t status;    /* DN_* bits of CM_Get_DevNode_Status */
+  uint32_t problem;   /* CM_PROB_* (28 = driver not installed), 0 = none */
+  uint32_t status_cr; /* CONFIGRET of CM_Get_DevNode_Status, 0 = read */
 } vg_device_info_t;
 
 typedef struct vg_device_list_s {
@@ -187,63 +187,74 @@ typedef struct vg_device_list_s {
   char call[128];
 } vg_device_list_t;
 
+/* Every function takes the table itself first (SQLite's VFS habit), so a
+ * table can carry its own state (the tests' fake OS needs no global). */
 typedef struct vg_os_s {
   /* Registry (Windows); VG_ENOTSUP on POSIX. */
-  int (*reg_get)(const char *key, const char *value, unsigned flags,
-                 vg_reg_value_t *out);
-  int (*reg_enum_values)(const char *key, unsigned flags, vg_reg_enum_cb cb,
-                         void *ud);
-  int (*reg_enum_keys)(const char *key, unsigned flags, vg_reg_enum_cb cb,
+  int (*reg_get)(const struct vg_os_s *os, const char *key, const char *value,
+                 unsigned flags, vg_reg_value_t *out);
+  int (*reg_enum_values)(const struct vg_os_s *os, const char *key,
+                         unsigned flags, vg_reg_enum_cb cb, void *ud);
+  int (*reg_enum_keys)(const struct vg_os_s *os, const char *key,
+                       unsigned flags, vg_reg_enum_cb cb,
                        void *ud); /* cb gets name, val NULL */
 
   /* Expands %VAR% (Windows) or $VAR / ${VAR} (POSIX) into out. */
-  int (*expand_env)(const char *in, char *out, size_t outsz);
+  int (*expand_env)(const struct vg_os_s *os, const char *in, char *out,
+                    size_t outsz);
 
   /* Free/total bytes of the volume holding path. */
-  int (*disk_space)(const char *path, uint64_t *free_bytes,
-                    uint64_t *total_bytes);
+  int (*disk_space)(const struct vg_os_s *os, const char *path,
+                    uint64_t *free_bytes, uint64_t *total_bytes);
   /* Sum of used bytes of all fixed local volumes (the default estimate of
    * the backup data size until protected volumes can be read from MARS). */
-  int (*fixed_volumes_used)(uint64_t *used_bytes);
+  int (*fixed_volumes_used)(const struct vg_os_s *os, uint64_t *used_bytes);
   /* Volume facts of the volume holding path. */
-  int (*volume_info)(const char *path, vg_volume_info_t *out);
+  int (*volume_info)(const struct vg_os_s *os, const char *path,
+                     vg_volume_info_t *out);
   /* Attributes of path (VG_FA_* bits); VG_ENOENT when absent. */
-  int (*file_attrs)(const char *path, uint32_t *attrs);
+  int (*file_attrs)(const struct vg_os_s *os, const char *path,
+                    uint32_t *attrs);
   /* Creates and deletes a uniquely named file in dir. */
-  int (*probe_write)(const char *dir);
+  int (*probe_write)(const struct vg_os_s *os, const char *dir);
   /* Counts entries of dir matching a glob like "*.tmp"; stops once *count
    * reaches stop_at (0 = no limit). */
-  int (*count_files)(const char *dir, const char *pattern, uint64_t stop_at,
-                     uint64_t *count);
+  int (*count_files)(const struct vg_os_s *os, const char *dir,
+                     const char *pattern, uint64_t stop_at, uint64_t *count);
   /* Lists the plain files of dir (not recursive). */
-  int (*list_dir)(const char *dir, vg_dir_enum_cb cb, void *ud);
+  int (*list_dir)(const struct vg_os_s *os, const char *dir, vg_dir_enum_cb cb,
+                  void *ud);
   /* CRC-32 (zlib) and size of a file's contents. */
-  int (*file_crc32)(const char *path, uint32_t *crc, uint64_t *size);
+  int (*file_crc32)(const struct vg_os_s *os, const char *path, uint32_t *crc,
+                    uint64_t *size);
   /* Fixed file version of an executable: v[0].v[1].v[2].v[3]. */
-  int (*file_version)(const char *path, uint16_t v[4]);
+  int (*file_version)(const struct vg_os_s *os, const char *path,
+                      uint16_t v[4]);
 
   /* Service Control Manager; VG_ENOENT when the service does not exist. */
-  int (*svc_query)(const char *name, vg_svc_info_t *out);
+  int (*svc_query)(const struct vg_os_s *os, const char *name,
+                   vg_svc_info_t *out);
 
   /* Task folder\name of the Task Scheduler 2.0 (ITaskService). VG_ENOENT
    * when the folder or the task does not exist. COM is initialised on the
    * calling thread for the call. */
-  int (*task_query)(const char *folder, const char *name, vg_task_info_t *out);
+  int (*task_query)(const struct vg_os_s *os, const char *folder,
+                    const char *name, vg_task_info_t *out);
   /* Local volumes with their shadow-copy storage association (WMI
    * Win32_ShadowStorage), including volumes that have none. */
-  int (*shadow_storage)(vg_shadow_info_t *out);
+  int (*shadow_storage)(const struct vg_os_s *os, vg_shadow_info_t *out);
   /* Present devices whose hardware ids include hardware_id, in device setup
    * class class_guid ("{...}") or in every class when class_guid is NULL. */
-  int (*device_query)(const char *class_guid, const char *hardware_id,
-                      vg_device_list_t *out);
+  int (*device_query)(const struct vg_os_s *os, const char *class_guid,
+                      const char *hardware_id, vg_device_list_t *out);
   /* Whether Data Deduplication is enabled on the volume holding path (WMI
    * MSFT_DedupVolume in ROOT\Microsoft\Windows\Deduplication). 0 with
    * *enabled set; when the feature is not installed (no such namespace or
    * class) 0, *enabled = 0 and why says so, else why is "". On failure the
    * error with why naming the failing call and its HRESULT. VG_ENOTSUP on
    * POSIX. COM is initialised on the calling thread for the call. */
-  int (*volume_dedup)(const char *path, int *enabled, char *why,
-                      size_t whysz);
+  int (*volume_dedup)(const struct vg_os_s *os, const char *path, int *enabled,
+                      char *why, size_t whysz);
 } vg_os_t;
 
 /* The real table of this platform (probes/win/os_win.c, probes/posix/). */

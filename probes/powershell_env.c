@@ -2,10 +2,9 @@
  * version, the machine PSModulePath, the MSOnlineBackup module files
  * (against a baseline kept in the probe memo) and the execution policy
  * (probes.md: powershell.env). */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
-#include "report.h"
+#include "timefmt.h"
 #include "vg.h"
 
 #include <ctype.h>
@@ -166,7 +165,7 @@ static int ps_dir_cb(const char *name, uint32_t attrs, uint64_t size,
 static int ps_str(const vg_os_t *os, vg_facts_t *f, const char *fact,
                   const char *errfact, const char *key, const char *value) {
   vg_reg_value_t v;
-  int rc = os->reg_get(key, value, VG_REG_64, &v);
+  int rc = os->reg_get(os, key, value, VG_REG_64, &v);
   char msg[512];
   if (rc == VG_ENOENT) return vg_facts_set_null(f, fact);
   if (rc) {
@@ -191,13 +190,13 @@ static void ps_collect_modules(const vg_os_t *os, const vg_mars_loc_t *loc,
   int rc;
 
   snprintf(path, sizeof(path), "%s\\bin\\cbengine.exe", loc->install_path);
-  if (os->file_version(path, ver) == 0) {
+  if (os->file_version(os, path, ver) == 0) {
     snprintf(msg, sizeof(msg), "%u.%u.%u.%u", ver[0], ver[1], ver[2], ver[3]);
     vg_facts_set_str(f, "agent_version", msg);
   }
   snprintf(dir, sizeof(dir), "%s\\bin\\Modules\\" PS_MODULE, loc->install_path);
   vg_facts_set_str(f, "module_dir", dir);
-  rc = os->file_attrs(dir, &attrs);
+  rc = os->file_attrs(os, dir, &attrs);
   if (rc == VG_ENOENT || (rc == 0 && !(attrs & VG_FA_DIRECTORY))) {
     vg_facts_set_bool(f, "module_dir_present", 0);
     return;
@@ -217,7 +216,7 @@ static void ps_collect_modules(const vg_os_t *os, const vg_mars_loc_t *loc,
   }
   unread[0] = '\0';
   w.l = &l;
-  rc = os->list_dir(dir, ps_dir_cb, &w);
+  rc = os->list_dir(os, dir, ps_dir_cb, &w);
   if (rc) {
     snprintf(msg, sizeof(msg), "cannot list %s: %s", dir, vg_strerror(rc));
     vg_facts_set_str(f, "module_error", msg);
@@ -227,7 +226,7 @@ static void ps_collect_modules(const vg_os_t *os, const vg_mars_loc_t *loc,
   for (i = 0, kept = 0; i < l.n; i++) {
     ps_file_t *x = &l.files[i];
     snprintf(path, sizeof(path), "%s\\%s", dir, x->name);
-    rc = os->file_crc32(path, &x->crc, &x->size);
+    rc = os->file_crc32(os, path, &x->crc, &x->size);
     if (rc) /* kept out of the list: an unread file has no CRC */
       vg_bufprintf(unread, VG_FACT_STR_MAX, &upos, "%s%s (%s)",
                    upos ? ", " : "", x->name, vg_strerror(rc));
@@ -258,12 +257,12 @@ static int powershell_env_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   if (!loc.installed) return 0;
 
   /* PowerShell 3 and later register under 3\; 2.0 only under 1\. */
-  rc = os->reg_get(PS_ENGINE3_KEY, "PowerShellVersion", VG_REG_64, &v);
+  rc = os->reg_get(os, PS_ENGINE3_KEY, "PowerShellVersion", VG_REG_64, &v);
   if (rc == 0) {
     vg_facts_set_str(f, "ps_version", v.str);
     vg_facts_set_str(f, "ps_engine_key", "3");
   } else if (rc == VG_ENOENT) {
-    rc = os->reg_get(PS_ENGINE1_KEY, "PowerShellVersion", VG_REG_64, &v);
+    rc = os->reg_get(os, PS_ENGINE1_KEY, "PowerShellVersion", VG_REG_64, &v);
     if (rc == 0) {
       vg_facts_set_str(f, "ps_version", v.str);
       vg_facts_set_str(f, "ps_engine_key", "1");
@@ -277,7 +276,7 @@ static int powershell_env_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     vg_facts_set_str(f, "ps_error", msg);
   }
 
-  rc = os->reg_get(PS_ENV_KEY, "PSModulePath", VG_REG_64, &v);
+  rc = os->reg_get(os, PS_ENV_KEY, "PSModulePath", VG_REG_64, &v);
   if (rc == VG_ENOENT) {
     vg_facts_set_null(f, "psmodulepath");
   } else if (rc) {
@@ -286,7 +285,7 @@ static int powershell_env_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     vg_facts_set_str(f, "psmodulepath_error", msg);
   } else if ((expanded = malloc(VG_FACT_STR_MAX)) != NULL) {
     vg_facts_set_str(f, "psmodulepath", v.str);
-    if (os->expand_env(v.str, expanded, VG_FACT_STR_MAX) == 0)
+    if (os->expand_env(os, v.str, expanded, VG_FACT_STR_MAX) == 0)
       vg_facts_set_str(f, "psmodulepath_expanded", expanded);
     else
       vg_facts_set_str(f, "psmodulepath_expanded", v.str);
@@ -479,8 +478,7 @@ static void ps_eval_modules(const vg_facts_t *f, const vg_eval_params_t *p,
   const char *err = vg_facts_get_str(f, "module_error");
   const char *unread = vg_facts_get_str(f, "module_unread");
   const char *install = vg_facts_get_str(f, "install_path");
-  int64_t epoch =
-      (int64_t)vg_config_get_num(p->cfg, p->probe_id, "baseline_epoch", 0);
+  int64_t epoch = (int64_t)vg_probe_num(&p->set, "baseline_epoch");
   ps_list_t cur, base;
   int has_base, rc;
   char why[1200], date[32], list[VG_SUMMARY_MAX] = "";
@@ -688,11 +686,15 @@ static void powershell_env_evaluate(const vg_facts_t *f,
     vg_finding_predict(out, "scheduled backups fail, manual backups work");
 }
 
-const vg_probe_t vg_probe_powershell_env = {"powershell.env",
-                                            "PowerShell environment of MARS",
-                                            900,
-                                            60,
-                                            {5, 3, 0, VG_TH_BELOW},
-                                            powershell_env_keys,
-                                            powershell_env_collect,
-                                            powershell_env_evaluate};
+const vg_probe_t vg_probe_powershell_env = {
+    .id = "powershell.env",
+    .title = "PowerShell environment of MARS",
+    .number = 12,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 900,
+    .deadline_s = 60,
+    .th = {.warn = 5, .crit = 3, .hysteresis = 0, .dir = VG_TH_BELOW},
+    .keys = powershell_env_keys,
+    .collect = powershell_env_collect,
+    .evaluate = powershell_env_evaluate,
+};

@@ -2,11 +2,13 @@
  * evaluator, finding builders and number formatting. */
 #include "probe.h"
 
+#include "timefmt.h"
 #include "vg.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const status_names[] = {"n/a", "ok", "unknown", "warn",
@@ -25,6 +27,71 @@ int vg_status_parse(const char *name, vg_status_t *out) {
       return 0;
     }
   return VG_EINVAL;
+}
+
+const char *vg_scope_name(vg_scope_t s) {
+  switch (s) {
+  case VG_SCOPE_BACKUP: return "backup";
+  case VG_SCOPE_RESTORE: return "restore";
+  case VG_SCOPE_MONITORING: return "monitoring";
+  }
+  return "backup";
+}
+
+int vg_parse_bool(const char *s, int *out) {
+  static const char *const yes[] = {"1", "true", "yes", "on"};
+  static const char *const no[] = {"0", "false", "no", "off"};
+  size_t i;
+  for (i = 0; i < VG_ARRAY_SIZE(yes); i++) {
+    if (strcmp(s, yes[i]) == 0) return *out = 1, 0;
+    if (strcmp(s, no[i]) == 0) return *out = 0, 0;
+  }
+  return VG_EINVAL;
+}
+
+/* ------------------------------------------------------------ settings */
+
+static const vg_key_def_t *probe_key(const vg_probe_settings_t *s,
+                                     const char *key) {
+  const vg_key_def_t *d;
+  for (d = s->probe ? s->probe->keys : NULL; d && d->name; d++)
+    if (strcmp(d->name, key) == 0) return d;
+  fprintf(stderr, "vigil: probe %s reads setting '%s' it does not declare\n",
+          s->probe ? s->probe->id : "?", key);
+  return NULL;
+}
+
+/* Number of a key's text by its type (durations in ms, sizes in bytes). */
+static double key_num(const vg_key_def_t *d, const char *text) {
+  uint64_t u;
+  int b;
+  switch (d->type) {
+  case VG_KEY_DURATION:
+    return vg_parse_duration_ms(text, &u) == 0 ? (double)u : 0;
+  case VG_KEY_BYTES: return vg_parse_bytes(text, &u) == 0 ? (double)u : 0;
+  case VG_KEY_BOOL: return vg_parse_bool(text, &b) == 0 ? b : 0;
+  default: return strtod(text, NULL);
+  }
+}
+
+const char *vg_probe_str(const vg_probe_settings_t *s, const char *key) {
+  const vg_key_def_t *d = probe_key(s, key);
+  double num;
+  if (d == NULL) return NULL;
+  if (s->src) return s->src->get(s->src->ud, s->probe->id, key, &num);
+  return d->def;
+}
+
+double vg_probe_num(const vg_probe_settings_t *s, const char *key) {
+  const vg_key_def_t *d = probe_key(s, key);
+  double num = 0;
+  if (d == NULL) return 0;
+  if (s->src) return s->src->get(s->src->ud, s->probe->id, key, &num) ? num : 0;
+  return d->def ? key_num(d, d->def) : 0;
+}
+
+int vg_probe_bool(const vg_probe_settings_t *s, const char *key) {
+  return vg_probe_num(s, key) != 0;
 }
 
 const vg_probe_t *vg_probe_find(const char *id) {
@@ -94,7 +161,9 @@ const char *vg_fmt_bytes(char *buf, size_t size, uint64_t n) {
     v /= 1024.0;
     u++;
   }
-  if (u == 0) snprintf(buf, size, "%llu B", (unsigned long long)n);
-  else snprintf(buf, size, "%.1f %s", v, units[u]);
+  if (u == 0)
+    snprintf(buf, size, "%llu B", (unsigned long long)n);
+  else
+    snprintf(buf, size, "%.1f %s", v, units[u]);
   return buf;
 }

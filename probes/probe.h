@@ -5,6 +5,7 @@
 
 #include "facts.h"
 #include "os.h"
+#include "trend.h"
 
 #include <stdint.h>
 
@@ -59,21 +60,46 @@ typedef struct vg_key_def_s {
   const char *help;
 } vg_key_def_t;
 
-struct vg_config_s;
-struct vg_forecast_s; /* service/forecast.h */
+struct vg_probe_s;
+
+/* Where a probe's settings come from. The core supplies it (config.c reads
+ * vigil.ini); get returns the validated text of [section] key with the key
+ * table's default applied, and *num its number for numeric types, or NULL
+ * when the key has no value and no default. Read-only; any thread. */
+typedef struct vg_settings_src_s {
+  const void *ud;
+  const char *(*get)(const void *ud, const char *section, const char *key,
+                     double *num);
+} vg_settings_src_t;
+
+/* A probe's view of its settings: its own section only. src NULL means
+ * every key at its default (tests that evaluate without a config). */
+typedef struct vg_probe_settings_s {
+  const vg_settings_src_t *src;
+  const struct vg_probe_s *probe;
+} vg_probe_settings_t;
+
+/* The probe's own keys (declared in its keys table, or the keys every
+ * probe has): the configured value, else the declared default. Durations
+ * are in ms, sizes in bytes. A key the probe did not declare is a bug in
+ * the probe: it reads as unset (NULL, 0) and says so once on stderr. */
+const char *vg_probe_str(const vg_probe_settings_t *s, const char *key);
+double vg_probe_num(const vg_probe_settings_t *s, const char *key);
+int vg_probe_bool(const vg_probe_settings_t *s, const char *key);
 
 /* What collect may use. Read-only; shared between worker threads. */
 typedef struct vg_probe_ctx_s {
   const vg_os_t *os;
-  const struct vg_config_s *cfg;
+  vg_probe_settings_t set;
   const char *probe_id;
+  vg_thresholds_t th; /* thresholds after config */
 } vg_probe_ctx_t;
 
 /* Per-evaluation parameters: thresholds (after config) and access to the
- * probe's own config keys. */
+ * probe's own settings. */
 typedef struct vg_eval_params_s {
   vg_thresholds_t th;
-  const struct vg_config_s *cfg;
+  vg_probe_settings_t set;
   const char *probe_id;
   int64_t now_ms; /* wall clock, for probes that compare times */
   /* What the probe asked to remember across runs and restarts (a baseline,
@@ -83,15 +109,26 @@ typedef struct vg_eval_params_s {
   vg_facts_t *memo_out;
   /* Where the probe's trend value is heading (probes with a trend function
    * only; NULL otherwise or while history is too short). */
-  const struct vg_forecast_s *forecast;
+  const vg_forecast_t *forecast;
 } vg_eval_params_t;
+
+/* What a probe's failure breaks (interface.md "Probe ids"). */
+typedef enum {
+  VG_SCOPE_BACKUP = 0,
+  VG_SCOPE_RESTORE,
+  VG_SCOPE_MONITORING
+} vg_scope_t;
+
+const char *vg_scope_name(vg_scope_t s);
 
 typedef struct vg_probe_s {
   const char *id;
   const char *title;
-  uint32_t interval_s; /* default interval */
-  uint32_t deadline_s; /* default deadline for one collect */
-  vg_thresholds_t th;  /* default thresholds (may be unused) */
+  unsigned number; /* fixed, never reused: places its event ids */
+  vg_scope_t scope;
+  uint32_t interval_s;      /* default interval */
+  uint32_t deadline_s;      /* default deadline for one collect */
+  vg_thresholds_t th;       /* default thresholds (may be unused) */
   const vg_key_def_t *keys; /* probe-specific config keys, NULL-terminated */
   /* Worker thread. Fills facts; returns 0 or a VG_E* code with
    * vg_facts_error() set to a one-line reason. */
@@ -107,7 +144,7 @@ typedef struct vg_probe_s {
                double *value, double *crit_level);
 } vg_probe_t;
 
-/* The probe table (probes/registry.c). */
+/* The probe table (probes/probe_table.c), in report order. */
 extern const vg_probe_t *const vg_probes[];
 extern const size_t vg_nprobes;
 
@@ -119,6 +156,9 @@ const vg_probe_t *vg_probe_find(const char *id);
 const char *vg_status_name(vg_status_t st);
 int vg_status_parse(const char *name, vg_status_t *out);
 
+/* Parses "true/false/yes/no/on/off/1/0". Returns 0 or VG_EINVAL. */
+int vg_parse_bool(const char *s, int *out);
+
 /* Shared threshold evaluator: status for value v given thresholds and the
  * previous status (for hysteresis). */
 vg_status_t vg_threshold_eval(double v, const vg_thresholds_t *th,
@@ -126,8 +166,7 @@ vg_status_t vg_threshold_eval(double v, const vg_thresholds_t *th,
 
 /* Finding helpers used by evaluate functions. */
 void vg_finding_set(vg_finding_t *f, vg_status_t st, const char *remedy,
-                    const char *fmt, ...)
-    VG_PRINTF(4, 5);
+                    const char *fmt, ...) VG_PRINTF(4, 5);
 void vg_finding_predict(vg_finding_t *f, const char *code);
 /* Sets an `unknown` finding from the collect error recorded in facts. */
 void vg_finding_unknown(vg_finding_t *f, const char *probe_id,

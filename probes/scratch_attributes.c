@@ -2,7 +2,6 @@
  * not encrypted, compressed, sparse, a reparse point or on a deduplicated
  * volume, which break the agent's VHD and checksum store (probes.md:
  * scratch.attributes). */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -34,7 +33,7 @@ static int scratch_attributes_collect(const vg_probe_ctx_t *ctx,
 
   /* Optional: a failed dedup query leaves the fact null with the reason,
    * the attributes still count; POSIX has no such feature (no facts). */
-  rc = ctx->os->volume_dedup(loc.scratch, &dedup, why, sizeof(why));
+  rc = ctx->os->volume_dedup(ctx->os, loc.scratch, &dedup, why, sizeof(why));
   if (rc == 0) {
     vg_facts_set_bool(f, "deduplicated", dedup);
     if (why[0]) vg_facts_set_str(f, "dedup_note", why);
@@ -97,18 +96,21 @@ static void scratch_attributes_evaluate(const vg_facts_t *f,
                    scratch, tail);
     return;
   }
-  vg_finding_set(out, VG_ST_CRIT, remedy, "Scratch folder %s is %s",
-                 scratch, buf);
+  vg_finding_set(out, VG_ST_CRIT, remedy, "Scratch folder %s is %s", scratch,
+                 buf);
   vg_finding_predict(out, "SalVhdInitializationError");
   vg_finding_predict(out, "SalChecksumStoreInitializationFailed");
 }
 
 const vg_probe_t vg_probe_scratch_attributes = {
-    "scratch.attributes",
-    "Scratch folder attributes",
-    3600,
-    30,
-    {NAN, NAN, 0, VG_TH_ABOVE},
-    NULL,
-    scratch_attributes_collect,
-    scratch_attributes_evaluate};
+    .id = "scratch.attributes",
+    .title = "Scratch folder attributes",
+    .number = 4,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 30,
+    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = NULL,
+    .collect = scratch_attributes_collect,
+    .evaluate = scratch_attributes_evaluate,
+};

@@ -1,7 +1,6 @@
 /* scratch_config.c: the MARS scratch (cache) folder is configured the same
  * in both registry values and is a writable folder on a fixed local volume
  * (probes.md: scratch.config). */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -24,18 +23,17 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   if (rc || !loc.installed) return rc;
   if (loc.has_scratch_config)
     vg_facts_set_str(f, "scratch_config", loc.scratch_config);
-  if (loc.has_scratch_cbp)
-    vg_facts_set_str(f, "scratch_cbp", loc.scratch_cbp);
+  if (loc.has_scratch_cbp) vg_facts_set_str(f, "scratch_cbp", loc.scratch_cbp);
   vg_facts_set_str(f, "scratch", loc.scratch);
 
   rc = vg_mars_scratch_attrs(os, loc.scratch, f, &attrs);
   if (rc || !vg_facts_bool_or(f, "exists", 0)) return rc;
   if (!(attrs & VG_FA_DIRECTORY)) return 0;
 
-  rc = os->volume_info(loc.scratch, &vi);
+  rc = os->volume_info(os, loc.scratch, &vi);
   if (rc)
-    return vg_facts_fail(f, rc, "cannot read the volume of %s: %s",
-                         loc.scratch, vg_path_strerror(rc));
+    return vg_facts_fail(f, rc, "cannot read the volume of %s: %s", loc.scratch,
+                         vg_path_strerror(rc));
   vg_facts_set_str(f, "volume", vi.root);
   vg_facts_set_str(f, "fs_name", vi.fs_name);
   vg_facts_set_str(f, "drive_type",
@@ -46,18 +44,17 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
                        : "unknown");
   vg_facts_set_bool(f, "volume_read_only", vi.read_only);
   if (vi.read_only) return 0; /* creating a file would only fail */
-  rc = os->probe_write(loc.scratch);
+  rc = os->probe_write(os, loc.scratch);
   vg_facts_set_bool(f, "writable", rc == 0);
   if (rc) vg_facts_set_str(f, "write_error", vg_strerror(rc));
   return 0;
 }
 
 /* Appends one problem ("; "-separated) to the summary being built. */
-static void scratch_config_problem(char *buf, size_t size, size_t *pos,
-                                   int *n, const char *fmt, ...)
-    VG_PRINTF(5, 6);
-static void scratch_config_problem(char *buf, size_t size, size_t *pos,
-                                   int *n, const char *fmt, ...) {
+static void scratch_config_problem(char *buf, size_t size, size_t *pos, int *n,
+                                   const char *fmt, ...) VG_PRINTF(5, 6);
+static void scratch_config_problem(char *buf, size_t size, size_t *pos, int *n,
+                                   const char *fmt, ...) {
   char one[VG_SUMMARY_MAX];
   va_list ap;
   va_start(ap, fmt);
@@ -107,8 +104,7 @@ static void scratch_config_evaluate(const vg_facts_t *f,
                            "scratch folder %s does not exist", scratch);
   } else if (!(vg_facts_int_or(f, "attrs", 0) & VG_FA_DIRECTORY)) {
     scratch_config_problem(buf, sizeof(buf), &pos, &n,
-                           "scratch path %s is a file, not a folder",
-                           scratch);
+                           "scratch path %s is a file, not a folder", scratch);
   } else {
     if (drive && strcmp(drive, "fixed") != 0)
       scratch_config_problem(buf, sizeof(buf), &pos, &n,
@@ -117,8 +113,7 @@ static void scratch_config_evaluate(const vg_facts_t *f,
                              drive, vol ? vol : "?");
     if (vg_facts_bool_or(f, "volume_read_only", 0))
       scratch_config_problem(buf, sizeof(buf), &pos, &n,
-                             "scratch volume %s is read-only",
-                             vol ? vol : "?");
+                             "scratch volume %s is read-only", vol ? vol : "?");
     else if (!vg_facts_bool_or(f, "writable", 1))
       scratch_config_problem(buf, sizeof(buf), &pos, &n,
                              "cannot create a file in %s (%s)", scratch,
@@ -140,11 +135,14 @@ static void scratch_config_evaluate(const vg_facts_t *f,
 }
 
 const vg_probe_t vg_probe_scratch_config = {
-    "scratch.config",
-    "Scratch folder configuration",
-    900,
-    30,
-    {NAN, NAN, 0, VG_TH_ABOVE},
-    NULL,
-    scratch_config_collect,
-    scratch_config_evaluate};
+    .id = "scratch.config",
+    .title = "Scratch folder configuration",
+    .number = 3,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 900,
+    .deadline_s = 30,
+    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = NULL,
+    .collect = scratch_config_collect,
+    .evaluate = scratch_config_evaluate,
+};

@@ -2,7 +2,6 @@
  * exist once the agent is registered (probes.md: scratch.kek). Where it
  * lives beyond the scratch folder and how to tell "registered" are
  * unconfirmed, so both are configurable. */
-#include "config.h"
 #include "mars.h"
 #include "probe.h"
 #include "vg.h"
@@ -40,15 +39,13 @@ static void scratch_kek_folder(const vg_os_t *os, const vg_mars_loc_t *loc,
       vg_bufprintf(raw, sizeof(raw), &o, "%c", entry[i++]);
     }
   }
-  if (os->expand_env(raw, out, outsz) != 0) vg_strlcpy(out, raw, outsz);
+  if (os->expand_env(os, raw, out, outsz) != 0) vg_strlcpy(out, raw, outsz);
   vg_path_strip_trailing(out);
 }
 
 /* Returns 1 registered, 0 not, or a VG_E* error; sets *how. */
-static int scratch_kek_registered(const vg_probe_ctx_t *ctx,
-                                  const char **how) {
-  const char *spec =
-      vg_config_get_str(ctx->cfg, ctx->probe_id, "registered_value");
+static int scratch_kek_registered(const vg_probe_ctx_t *ctx, const char **how) {
+  const char *spec = vg_probe_str(&ctx->set, "registered_value");
   const char *sep;
   char key[400];
   vg_reg_value_t v;
@@ -60,14 +57,14 @@ static int scratch_kek_registered(const vg_probe_ctx_t *ctx,
     return VG_EINVAL;
   snprintf(key, sizeof(key), "%.*s", (int)(sep - spec), spec);
   *how = "registry";
-  rc = ctx->os->reg_get(key, sep + 1, VG_REG_64, &v);
+  rc = ctx->os->reg_get(ctx->os, key, sep + 1, VG_REG_64, &v);
   if (rc == 0) return 1;
   return rc == VG_ENOENT ? 0 : rc;
 }
 
 static int scratch_kek_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
-  const char *locs = vg_config_get_str(ctx->cfg, ctx->probe_id, "locations");
+  const char *locs = vg_probe_str(&ctx->set, "locations");
   const char *how, *p;
   char searched[2048], folder[1100], path[1200];
   size_t spos = 0;
@@ -89,14 +86,16 @@ static int scratch_kek_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     const char *end = strchr(p, ';');
     size_t len = end ? (size_t)(end - p) : strlen(p);
     uint32_t attrs;
-    while (len && (*p == ' ' || *p == '\t')) p++, len--;
-    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+    while (len && (*p == ' ' || *p == '\t'))
+      p++, len--;
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+      len--;
     if (len) {
       scratch_kek_folder(os, &loc, p, len, folder, sizeof(folder));
       snprintf(path, sizeof(path), "%s\\" KEK_NAME, folder);
-      vg_bufprintf(searched, sizeof(searched), &spos, "%s%s",
-                   spos ? "; " : "", folder);
-      rc = os->file_attrs(path, &attrs);
+      vg_bufprintf(searched, sizeof(searched), &spos, "%s%s", spos ? "; " : "",
+                   folder);
+      rc = os->file_attrs(os, path, &attrs);
       if (rc == 0 && !(attrs & VG_FA_DIRECTORY)) {
         vg_facts_set_str(f, "kek_path", path);
         break;
@@ -117,10 +116,8 @@ static int scratch_kek_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   return 0;
 }
 
-static void scratch_kek_evaluate(const vg_facts_t *f,
-                                 const vg_eval_params_t *p,
-                                 const vg_finding_t *prev,
-                                 vg_finding_t *out) {
+static void scratch_kek_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
+                                 const vg_finding_t *prev, vg_finding_t *out) {
   const char *kek = vg_facts_get_str(f, "kek_path");
   const char *searched = vg_facts_get_str(f, "searched");
   const char *remedy =
@@ -140,18 +137,21 @@ static void scratch_kek_evaluate(const vg_facts_t *f,
                    " is created at registration");
     return;
   }
-  vg_finding_set(out, VG_ST_CRIT, remedy,
-                 KEK_NAME " not found in %s", searched ? searched : "?");
+  vg_finding_set(out, VG_ST_CRIT, remedy, KEK_NAME " not found in %s",
+                 searched ? searched : "?");
   vg_finding_predict(out, "0x1FC07");
   vg_finding_predict(out, "34506");
 }
 
 const vg_probe_t vg_probe_scratch_kek = {
-    "scratch.kek",
-    "OnlineBackup.KEK present",
-    3600,
-    30,
-    {NAN, NAN, 0, VG_TH_ABOVE},
-    scratch_kek_keys,
-    scratch_kek_collect,
-    scratch_kek_evaluate};
+    .id = "scratch.kek",
+    .title = "OnlineBackup.KEK present",
+    .number = 6,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 30,
+    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = scratch_kek_keys,
+    .collect = scratch_kek_collect,
+    .evaluate = scratch_kek_evaluate,
+};

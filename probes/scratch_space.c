@@ -1,10 +1,8 @@
 /* scratch_space.c: free space on the scratch (cache) volume against the
  * 5-10 % rule of the MARS guide (probes.md: scratch.space). */
-#include "config.h"
-#include "forecast.h"
 #include "mars.h"
 #include "probe.h"
-#include "report.h"
+#include "timefmt.h"
 #include "vg.h"
 
 #include <math.h>
@@ -22,7 +20,7 @@ static const vg_key_def_t scratch_space_keys[] = {
 
 static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
-  const char *path = vg_config_get_str(ctx->cfg, ctx->probe_id, "path");
+  const char *path = vg_probe_str(&ctx->set, "path");
   char expanded[1024];
   vg_mars_loc_t loc;
   uint64_t free_b = 0, total_b = 0, backup = 0;
@@ -32,7 +30,7 @@ static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   if (rc) return vg_facts_fail(f, rc, "cannot read the MARS registry keys");
   vg_mars_facts(&loc, f);
   if (path && *path) {
-    if (os->expand_env(path, expanded, sizeof(expanded)) != 0)
+    if (os->expand_env(os, path, expanded, sizeof(expanded)) != 0)
       snprintf(expanded, sizeof(expanded), "%s", path);
     vg_facts_set_str(f, "path_source", "config");
   } else if (loc.installed) {
@@ -42,18 +40,17 @@ static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     return 0; /* nothing to measure: n/a */
   }
   vg_facts_set_str(f, "path", expanded);
-  rc = os->disk_space(expanded, &free_b, &total_b);
+  rc = os->disk_space(os, expanded, &free_b, &total_b);
   if (rc)
     return vg_facts_fail(f, rc, "cannot read free space of %s: %s", expanded,
                          vg_strerror(rc));
   vg_facts_set_int(f, "free_bytes", (int64_t)free_b);
   vg_facts_set_int(f, "total_bytes", (int64_t)total_b);
 
-  if (vg_config_get_str(ctx->cfg, ctx->probe_id, "backup_bytes")) {
-    backup = (uint64_t)vg_config_get_num(ctx->cfg, ctx->probe_id,
-                                         "backup_bytes", 0);
+  if (vg_probe_str(&ctx->set, "backup_bytes")) {
+    backup = (uint64_t)vg_probe_num(&ctx->set, "backup_bytes");
     vg_facts_set_str(f, "backup_source", "config");
-  } else if (os->fixed_volumes_used(&backup) == 0) {
+  } else if (os->fixed_volumes_used(os, &backup) == 0) {
     vg_facts_set_str(f, "backup_source", "estimate");
   } else {
     /* Last resort: the used part of the scratch volume itself. */
@@ -112,8 +109,7 @@ static void scratch_space_evaluate(const vg_facts_t *f,
   /* Drifting towards crit within the horizon: warn now, say when. */
   if (st < VG_ST_WARN && p->forecast && p->forecast->valid &&
       p->forecast->eta_ms > 0) {
-    double horizon =
-        vg_config_get_num(p->cfg, p->probe_id, "forecast_horizon", 72 * 3600e3);
+    double horizon = vg_probe_num(&p->set, "forecast_horizon");
     if (horizon > 0 && (double)(p->forecast->eta_ms - p->now_ms) <= horizon) {
       char eta[40], rate[32];
       size_t n = strlen(out->summary);
@@ -122,8 +118,8 @@ static void scratch_space_evaluate(const vg_facts_t *f,
       vg_iso8601(p->forecast->eta_ms, eta, sizeof(eta));
       out->status = VG_ST_WARN;
       snprintf(out->summary + n, sizeof(out->summary) - n,
-               "; shrinking by %s/day, forecast below %g%% (crit) by %s",
-               rate, p->th.crit, eta);
+               "; shrinking by %s/day, forecast below %g%% (crit) by %s", rate,
+               p->th.crit, eta);
       st = VG_ST_WARN;
     }
   }
@@ -148,12 +144,15 @@ static int scratch_space_trend(const vg_facts_t *f, const vg_thresholds_t *th,
 }
 
 const vg_probe_t vg_probe_scratch_space = {
-    "scratch.space",
-    "Scratch volume free space",
-    300,
-    30,
-    {10.0, 5.0, 0.5, VG_TH_BELOW},
-    scratch_space_keys,
-    scratch_space_collect,
-    scratch_space_evaluate,
-    scratch_space_trend};
+    .id = "scratch.space",
+    .title = "Scratch volume free space",
+    .number = 5,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 300,
+    .deadline_s = 30,
+    .th = {.warn = 10.0, .crit = 5.0, .hysteresis = 0.5, .dir = VG_TH_BELOW},
+    .keys = scratch_space_keys,
+    .collect = scratch_space_collect,
+    .evaluate = scratch_space_evaluate,
+    .trend = scratch_space_trend,
+};

@@ -1,10 +1,9 @@
 /* task_schedule.c: the Microsoft-OnlineBackup scheduled task that starts
  * MARS's scheduled backups (probes.md: task.schedule). */
-#include "config.h"
 #include "hresult.h"
 #include "mars.h"
 #include "probe.h"
-#include "report.h"
+#include "timefmt.h"
 #include "vg.h"
 
 #include <ctype.h>
@@ -164,7 +163,7 @@ static void task_schedule_triggers(const vg_task_info_t *ti, vg_facts_t *f) {
 }
 
 static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
-  const char *path = vg_config_get_str(ctx->cfg, ctx->probe_id, "task");
+  const char *path = vg_probe_str(&ctx->set, "task");
   char folder[400], name[200], d[200];
   vg_mars_loc_t loc;
   vg_task_info_t *ti;
@@ -179,7 +178,7 @@ static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
 
   ti = calloc(1, sizeof(*ti));
   if (ti == NULL) return vg_facts_fail(f, VG_ENOMEM, "out of memory");
-  rc = ctx->os->task_query(folder, name, ti);
+  rc = ctx->os->task_query(ctx->os, folder, name, ti);
   if (rc == VG_ENOTSUP && ti->hr == 0) {
     vg_facts_set_bool(f, "task_supported", 0);
     free(ti);
@@ -415,7 +414,7 @@ static void task_schedule_evaluate(const vg_facts_t *f,
     vg_finding_predict(out, "scheduled backup does not start");
     return;
   }
-  grace = (int64_t)vg_config_get_num(p->cfg, p->probe_id, "grace", 3600e3);
+  grace = (int64_t)vg_probe_num(&p->set, "grace");
 
   /* crit: disabled task, no enabled trigger, wrong principal */
   if (vg_facts_get_bool(f, "enabled", &b) == 0) {
@@ -553,6 +552,8 @@ static void task_schedule_evaluate(const vg_facts_t *f,
 const vg_probe_t vg_probe_task_schedule = {
     .id = "task.schedule",
     .title = "MARS scheduled backup task",
+    .number = 8,
+    .scope = VG_SCOPE_BACKUP,
     .interval_s = 900,
     .deadline_s = 60,
     .th = {0, 0, 0, VG_TH_ABOVE},

@@ -19,7 +19,7 @@
 static int tls_dword(const vg_os_t *os, vg_facts_t *f, const char *fact,
                      const char *key, const char *value, unsigned view) {
   vg_reg_value_t v;
-  int rc = os->reg_get(key, value, view, &v);
+  int rc = os->reg_get(os, key, value, view, &v);
   if (rc == VG_ENOENT) return vg_facts_set_null(f, fact);
   if (rc)
     return vg_facts_fail(f, rc, "cannot read HKLM\\%s\\%s%s: %s", key, value,
@@ -37,17 +37,18 @@ static int tls_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_reg_value_t v;
   int rc;
 
-  rc = os->reg_get(TLS_OS_KEY, "CurrentMajorVersionNumber", VG_REG_64, &v);
+  rc = os->reg_get(os, TLS_OS_KEY, "CurrentMajorVersionNumber", VG_REG_64, &v);
   if (rc == VG_ENOTSUP) return vg_facts_set_bool(f, "registry", 0);
   /* Windows 10 and later keep CurrentVersion at "6.3" for compatibility;
    * the major/minor numbers are the truth when present. */
   if (rc == 0 && v.type == VG_REGT_DWORD) {
     vg_facts_set_int(f, "os_major", (int64_t)v.num);
-    if (os->reg_get(TLS_OS_KEY, "CurrentMinorVersionNumber", VG_REG_64, &v) ==
-            0 &&
+    if (os->reg_get(os, TLS_OS_KEY, "CurrentMinorVersionNumber", VG_REG_64,
+                    &v) == 0 &&
         v.type == VG_REGT_DWORD)
       vg_facts_set_int(f, "os_minor", (int64_t)v.num);
-  } else if (os->reg_get(TLS_OS_KEY, "CurrentVersion", VG_REG_64, &v) == 0 &&
+  } else if (os->reg_get(os, TLS_OS_KEY, "CurrentVersion", VG_REG_64, &v) ==
+                 0 &&
              v.type == VG_REGT_SZ) {
     char *end;
     long major = strtol(v.str, &end, 10);
@@ -182,11 +183,15 @@ static void tls_config_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   vg_finding_predict(out, "registration status couldn't be verified");
 }
 
-const vg_probe_t vg_probe_tls_config = {"tls.config",
-                                        "TLS 1.2 and .NET strong crypto",
-                                        3600,
-                                        15,
-                                        {0, 0, 0, VG_TH_ABOVE},
-                                        NULL,
-                                        tls_config_collect,
-                                        tls_config_evaluate};
+const vg_probe_t vg_probe_tls_config = {
+    .id = "tls.config",
+    .title = "TLS 1.2 and .NET strong crypto",
+    .number = 13,
+    .scope = VG_SCOPE_BACKUP,
+    .interval_s = 3600,
+    .deadline_s = 15,
+    .th = {.warn = 0, .crit = 0, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .keys = NULL,
+    .collect = tls_config_collect,
+    .evaluate = tls_config_evaluate,
+};

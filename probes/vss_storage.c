@@ -1,12 +1,10 @@
 /* vss_storage.c: shadow-copy storage (used / allocated / max) of the
  * volumes MARS snapshots and of the scratch volume (probes.md:
  * vss.storage). */
-#include "config.h"
-#include "forecast.h"
 #include "hresult.h"
 #include "mars.h"
 #include "probe.h"
-#include "report.h"
+#include "timefmt.h"
 #include "vg.h"
 
 #include <math.h>
@@ -86,14 +84,14 @@ static int vss_storage_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
 
   if (vg_mars_locate(os, &loc) == 0) {
     vg_mars_facts(&loc, f);
-    if (loc.installed && os->volume_info(loc.scratch, &vi) == 0) {
+    if (loc.installed && os->volume_info(os, loc.scratch, &vi) == 0) {
       vg_strlcpy(scratch_root, vi.root, sizeof(scratch_root));
       vg_facts_set_str(f, "scratch_volume", scratch_root);
     }
   }
   si = calloc(1, sizeof(*si));
   if (si == NULL) return vg_facts_fail(f, VG_ENOMEM, "out of memory");
-  rc = os->shadow_storage(si);
+  rc = os->shadow_storage(os, si);
   if (rc == VG_ENOTSUP && si->hr == 0) {
     vg_facts_set_bool(f, "shadow_supported", 0);
     free(si);
@@ -138,8 +136,7 @@ static void vss_storage_letter(const char *name, char *out, size_t size) {
 static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
                                 const char *on, double headroom,
                                 vg_finding_t *out) {
-  double horizon =
-      vg_config_get_num(p->cfg, p->probe_id, "forecast_horizon", 72 * 3600e3);
+  double horizon = vg_probe_num(&p->set, "forecast_horizon");
   char eta[40], remedy[VG_REMEDY_MAX], fv[260], ov[260];
   if (p->forecast == NULL || !p->forecast->valid || p->forecast->eta_ms <= 0 ||
       horizon <= 0 || name[0] == '\0' ||
@@ -164,8 +161,8 @@ static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
 
 static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                                  const vg_finding_t *prev, vg_finding_t *out) {
-  const char *nas = vg_config_get_str(p->cfg, p->probe_id, "no_association");
-  double floor_b = vg_config_get_num(p->cfg, p->probe_id, "min_max", 320e6);
+  const char *nas = vg_probe_str(&p->set, "no_association");
+  double floor_b = vg_probe_num(&p->set, "min_max");
   vg_status_t no_assoc = VG_ST_CRIT, worst = VG_ST_OK;
   char worst_msg[256] = "", okl[256] = "", others[160] = "", k[48];
   char worst_vol[260] = "", worst_on[260] = "", b1[32], b2[32], b3[32];
@@ -321,6 +318,8 @@ static int vss_storage_trend(const vg_facts_t *f, const vg_thresholds_t *th,
 const vg_probe_t vg_probe_vss_storage = {
     .id = "vss.storage",
     .title = "Shadow copy storage",
+    .number = 7,
+    .scope = VG_SCOPE_BACKUP,
     .interval_s = 1800,
     .deadline_s = 120,
     .th = {10.0, NAN, 1.0, VG_TH_BELOW},

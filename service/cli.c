@@ -7,6 +7,7 @@
 #include "platform.h"
 #include "report.h"
 #include "run.h"
+#include "service_ctl.h"
 #include "vg.h"
 
 #include <stdio.h>

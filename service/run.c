@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "platform.h"
 #include "report.h"
+#include "eventlog.h"
 #include "vg.h"
 
 #include <uv.h>

@@ -1,4 +1,4 @@
-/* events_doc.h: reads service/messages.mc and docs/events.md into one shape
+/* events_doc.h: reads adapters/win/messages.mc and docs/events.md into one shape
  * so tests can hold them (and the compiled message table) against each
  * other. */
 #ifndef VG_EVENTS_DOC_H

@@ -7,14 +7,13 @@
 #include <string.h>
 #include <strings.h>
 
-static fake_os_t *cur; /* the table's functions take no context */
-
 static int path_eq(const char *a, const char *b) {
   return strcasecmp(a, b) == 0;
 }
 
-static int f_reg_get(const char *key, const char *value, unsigned flags,
-                     vg_reg_value_t *out) {
+static int f_reg_get(const vg_os_t *os, const char *key, const char *value,
+                     unsigned flags, vg_reg_value_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
   int i;
   if (cur->reg_err) return cur->reg_err;
   for (i = 0; i < cur->nreg; i++) {
@@ -30,8 +29,9 @@ static int f_reg_get(const char *key, const char *value, unsigned flags,
   return VG_ENOENT;
 }
 
-static int f_reg_enum_values(const char *key, unsigned flags,
+static int f_reg_enum_values(const vg_os_t *os, const char *key, unsigned flags,
                              vg_reg_enum_cb cb, void *ud) {
+  fake_os_t *cur = (fake_os_t *)os;
   int i, found = 0;
   unsigned view = flags & VG_REG_32 ? VG_REG_32 : VG_REG_64;
   if (cur->reg_err) return cur->reg_err;
@@ -46,8 +46,9 @@ static int f_reg_enum_values(const char *key, unsigned flags,
   return found ? 0 : VG_ENOENT;
 }
 
-static int f_reg_enum_keys(const char *key, unsigned flags, vg_reg_enum_cb cb,
-                           void *ud) {
+static int f_reg_enum_keys(const vg_os_t *os, const char *key, unsigned flags,
+                           vg_reg_enum_cb cb, void *ud) {
+  fake_os_t *cur = (fake_os_t *)os;
   int i, j, found = 0;
   size_t n = strlen(key);
   char seen[FAKE_MAX][128];
@@ -73,7 +74,9 @@ static int f_reg_enum_keys(const char *key, unsigned flags, vg_reg_enum_cb cb,
   return found ? 0 : VG_ENOENT;
 }
 
-static int f_expand_env(const char *in, char *out, size_t outsz) {
+static int f_expand_env(const vg_os_t *os, const char *in, char *out,
+                        size_t outsz) {
+  fake_os_t *cur = (fake_os_t *)os;
   /* %SystemRoot% is C:\Windows; fake_env adds more. Unknown %NAME%s stay
    * as written, as ExpandEnvironmentStrings leaves them. */
   size_t o = 0;
@@ -100,15 +103,17 @@ static int f_expand_env(const char *in, char *out, size_t outsz) {
   return o + 1 >= outsz ? VG_ERANGE : 0;
 }
 
-static fake_file_t *find(const char *path) {
+static fake_file_t *find(fake_os_t *cur, const char *path) {
   int i;
   for (i = 0; i < cur->nfiles; i++)
     if (path_eq(cur->files[i].path, path)) return &cur->files[i];
   return NULL;
 }
 
-static int f_disk_space(const char *path, uint64_t *fr, uint64_t *total) {
-  fake_file_t *f = find(path);
+static int f_disk_space(const vg_os_t *os, const char *path, uint64_t *fr,
+                        uint64_t *total) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, path);
   if (cur->disk_err) return cur->disk_err;
   if (f && f->err) return f->err;
   *fr = cur->volume.free_bytes;
@@ -116,37 +121,44 @@ static int f_disk_space(const char *path, uint64_t *fr, uint64_t *total) {
   return 0;
 }
 
-static int f_fixed_used(uint64_t *used) {
+static int f_fixed_used(const vg_os_t *os, uint64_t *used) {
+  fake_os_t *cur = (fake_os_t *)os;
   if (cur->fixed_used == 0) return VG_ENOENT;
   *used = cur->fixed_used;
   return 0;
 }
 
-static int f_volume_info(const char *path, vg_volume_info_t *out) {
-  fake_file_t *f = find(path);
+static int f_volume_info(const vg_os_t *os, const char *path,
+                         vg_volume_info_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, path);
   if (f && f->err) return f->err;
   *out = cur->volume;
   return 0;
 }
 
-static int f_file_attrs(const char *path, uint32_t *attrs) {
-  fake_file_t *f = find(path);
+static int f_file_attrs(const vg_os_t *os, const char *path, uint32_t *attrs) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, path);
   if (f == NULL) return VG_ENOENT;
   if (f->err) return f->err;
   *attrs = f->attrs;
   return 0;
 }
 
-static int f_probe_write(const char *dir) {
-  fake_file_t *f = find(dir);
+static int f_probe_write(const vg_os_t *os, const char *dir) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, dir);
   if (f == NULL) return VG_ENOENT;
   if (f->err) return f->err;
   return f->writable ? 0 : VG_EACCES;
 }
 
-static int f_count_files(const char *dir, const char *pattern,
-                         uint64_t stop_at, uint64_t *count) {
-  fake_file_t *f = find(dir);
+static int f_count_files(const vg_os_t *os, const char *dir,
+                         const char *pattern, uint64_t stop_at,
+                         uint64_t *count) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, dir);
   cur->count_stop_at = stop_at;
   vg_strlcpy(cur->count_pattern, pattern, sizeof(cur->count_pattern));
   if (f == NULL) return VG_ENOENT;
@@ -155,15 +167,16 @@ static int f_count_files(const char *dir, const char *pattern,
   return 0;
 }
 
-static int f_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
+static int f_list_dir(const vg_os_t *os, const char *dir, vg_dir_enum_cb cb,
+                      void *ud) {
+  fake_os_t *cur = (fake_os_t *)os;
   int i, found = 0;
   size_t n = strlen(dir);
-  fake_file_t *d = find(dir);
+  fake_file_t *d = find(cur, dir);
   if (d && d->err) return d->err;
   for (i = 0; i < cur->nfiles; i++) {
     const char *p = cur->files[i].path;
-    if (strncasecmp(p, dir, n) != 0 || p[n] != '\\' ||
-        strchr(p + n + 1, '\\'))
+    if (strncasecmp(p, dir, n) != 0 || p[n] != '\\' || strchr(p + n + 1, '\\'))
       continue;
     found = 1;
     if (cur->files[i].attrs & VG_FA_DIRECTORY) continue;
@@ -172,8 +185,10 @@ static int f_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
   return found || d ? 0 : VG_ENOENT;
 }
 
-static int f_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
-  fake_file_t *f = find(path);
+static int f_file_crc32(const vg_os_t *os, const char *path, uint32_t *crc,
+                        uint64_t *size) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, path);
   if (f == NULL) return VG_ENOENT;
   if (f->err) return f->err;
   *crc = f->crc;
@@ -181,8 +196,9 @@ static int f_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
   return 0;
 }
 
-static int f_file_version(const char *path, uint16_t v[4]) {
-  fake_file_t *f = find(path);
+static int f_file_version(const vg_os_t *os, const char *path, uint16_t v[4]) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *f = find(cur, path);
   if (f == NULL) return VG_ENOENT;
   if (f->err) return f->err;
   if (f->version[0] == 0) return VG_ENOENT;
@@ -190,7 +206,9 @@ static int f_file_version(const char *path, uint16_t v[4]) {
   return 0;
 }
 
-static int f_svc_query(const char *name, vg_svc_info_t *out) {
+static int f_svc_query(const vg_os_t *os, const char *name,
+                       vg_svc_info_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
   int i;
   if (cur->svc_err) return cur->svc_err;
   for (i = 0; i < cur->nsvcs; i++)
@@ -201,8 +219,9 @@ static int f_svc_query(const char *name, vg_svc_info_t *out) {
   return VG_ENOENT;
 }
 
-static int f_task_query(const char *folder, const char *name,
+static int f_task_query(const vg_os_t *os, const char *folder, const char *name,
                         vg_task_info_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
   char path[600];
   *out = cur->task;
   if (cur->task_rc) return cur->task_rc;
@@ -217,13 +236,15 @@ static int f_task_query(const char *folder, const char *name,
   return 0;
 }
 
-static int f_shadow_storage(vg_shadow_info_t *out) {
+static int f_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
   *out = cur->shadow;
   return cur->shadow_rc;
 }
 
-static int f_device_query(const char *class_guid, const char *hardware_id,
-                          vg_device_list_t *out) {
+static int f_device_query(const vg_os_t *os, const char *class_guid,
+                          const char *hardware_id, vg_device_list_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
   size_t i;
   cur->device_queries++;
   memset(out, 0, sizeof(*out));
@@ -239,8 +260,9 @@ static int f_device_query(const char *class_guid, const char *hardware_id,
   return 0;
 }
 
-static int f_volume_dedup(const char *path, int *enabled, char *why,
-                          size_t whysz) {
+static int f_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
+                          char *why, size_t whysz) {
+  fake_os_t *cur = (fake_os_t *)os;
   (void)path;
   cur->dedup_queries++;
   *enabled = cur->dedup_rc ? 0 : cur->dedup_enabled;
@@ -250,7 +272,6 @@ static int f_volume_dedup(const char *path, int *enabled, char *why,
 
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
-  cur = f;
   f->os.reg_get = f_reg_get;
   f->os.reg_enum_values = f_reg_enum_values;
   f->os.reg_enum_keys = f_reg_enum_keys;
@@ -276,8 +297,7 @@ void fake_os_init(fake_os_t *f) {
   f->volume.total_bytes = 200ull << 30;
 }
 
-static fake_reg_t *reg_slot(fake_os_t *f, const char *key,
-                            const char *value) {
+static fake_reg_t *reg_slot(fake_os_t *f, const char *key, const char *value) {
   fake_reg_t *r = &f->reg[f->nreg++];
   memset(r, 0, sizeof(*r));
   vg_strlcpy(r->key, key, sizeof(r->key));
@@ -306,8 +326,7 @@ void fake_reg_dword_view(fake_os_t *f, unsigned view, const char *key,
   snprintf(r->v.str, sizeof(r->v.str), "%u", data);
 }
 
-void fake_reg_err(fake_os_t *f, const char *key, const char *value,
-                  int err) {
+void fake_reg_err(fake_os_t *f, const char *key, const char *value, int err) {
   fake_reg_t *r = reg_slot(f, key, value);
   r->err = err;
 }
@@ -349,7 +368,7 @@ vg_task_info_t *fake_task(fake_os_t *f, const char *path) {
   vg_strlcpy(f->task_path, path, sizeof(f->task_path));
   memset(t, 0, sizeof(*t));
   t->enabled = 1;
-  t->state = 3; /* ready */
+  t->state = 3;                     /* ready */
   t->last_run_ms = 1763935200000ll; /* 2025-11-23T22:00:00Z */
   t->next_run_ms = 1764021600000ll; /* 2025-11-24T22:00:00Z */
   vg_strlcpy(t->user_id, "S-1-5-18", sizeof(t->user_id));

@@ -86,9 +86,7 @@ static void run_one(const vg_probe_t *p, const char *path) {
   memset(&prev, 0, sizeof(prev));
   memset(&out, 0, sizeof(out));
   memset(&ep, 0, sizeof(ep));
-  vg_config_thresholds(&cfg, p, &ep.th);
-  ep.cfg = &cfg;
-  ep.probe_id = p->id;
+  vg_config_eval_params(&cfg, p, &ep);
   ep.now_ms = now;
   ep.memo = &memo;
   ep.memo_out = &memo_out;

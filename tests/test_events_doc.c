@@ -1,4 +1,4 @@
-/* test_events_doc.c: docs/events.md and service/messages.mc describe the
+/* test_events_doc.c: docs/events.md and adapters/win/messages.mc describe the
  * same events - ids, levels, symbols and texts - and the texts use only the
  * inserts the Event Log writer fills. */
 #include <stdarg.h>
@@ -24,7 +24,7 @@ static ed_doc_t doc;
 static int setup(void **st) {
   char err[256];
   (void)st;
-  nmc = ed_parse_mc(VG_SRCDIR "/service/messages.mc", mc, ED_MAX, err,
+  nmc = ed_parse_mc(VG_SRCDIR "/adapters/win/messages.mc", mc, ED_MAX, err,
                     sizeof(err));
   if (nmc < 0) print_error("%s\n", err);
   if (ed_parse_doc(VG_SRCDIR "/docs/events.md", &doc, err, sizeof(err))) {

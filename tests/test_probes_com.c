@@ -51,16 +51,12 @@ static void run(const char *id, fake_os_t *f, run_t *r) {
   vg_facts_init(&memo);
   vg_facts_init(&memo_out);
   memset(&r->out, 0, sizeof(r->out));
-  ctx.os = &f->os;
-  ctx.cfg = &r->cfg;
-  ctx.probe_id = id;
+  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
   r->rc = p->collect(&ctx, &r->facts);
   if (r->rc != 0) {
     vg_finding_unknown(&r->out, id, &r->facts);
   } else {
-    vg_config_thresholds(&r->cfg, p, &ep.th);
-    ep.cfg = &r->cfg;
-    ep.probe_id = id;
+    vg_config_eval_params(&r->cfg, p, &ep);
     ep.now_ms = NOW_MS;
     ep.memo = &memo;
     ep.memo_out = &memo_out;

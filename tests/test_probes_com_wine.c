@@ -174,16 +174,12 @@ static void run(const char *id, run_t *r) {
   vg_facts_init(&memo_out);
   memset(&r->out, 0, sizeof(r->out));
   memset(&ep, 0, sizeof(ep));
-  ctx.os = vg_os_default();
-  ctx.cfg = &cfg;
-  ctx.probe_id = id;
+  vg_config_probe_ctx(&cfg, p, vg_os_default(), &ctx);
   r->rc = p->collect(&ctx, &r->facts);
   if (r->rc != 0) {
     vg_finding_unknown(&r->out, id, &r->facts);
   } else {
-    vg_config_thresholds(&cfg, p, &ep.th);
-    ep.cfg = &cfg;
-    ep.probe_id = id;
+    vg_config_eval_params(&cfg, p, &ep);
     ep.now_ms = (int64_t)time(NULL) * 1000;
     ep.memo = &memo;
     ep.memo_out = &memo_out;

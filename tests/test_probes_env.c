@@ -44,7 +44,8 @@ static const vg_probe_t *probe(const char *id) {
 
 /* Runs collect of probe id on the fake machine; returns its code. */
 static int collect(fake_os_t *f, const char *id, vg_facts_t *facts) {
-  vg_probe_ctx_t ctx = {&f->os, NULL, id};
+  vg_probe_ctx_t ctx;
+  vg_config_probe_ctx(NULL, probe(id), &f->os, &ctx);
   vg_facts_init(facts);
   return probe(id)->collect(&ctx, facts);
 }

@@ -45,9 +45,10 @@ static void set(run_t *r, const char *id, const char *key, const char *val) {
 /* Collects and evaluates once, as the agent does (no previous state). */
 static void run(run_t *r, fake_os_t *f, const char *id) {
   const vg_probe_t *p = probe(id);
-  vg_probe_ctx_t ctx = {&f->os, &r->cfg, id};
+  vg_probe_ctx_t ctx;
   vg_eval_params_t ep;
   vg_facts_t memo, memo_out;
+  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
   vg_facts_reset(&r->facts);
   memset(&r->out, 0, sizeof(r->out));
   r->rc = p->collect(&ctx, &r->facts);
@@ -59,9 +60,7 @@ static void run(run_t *r, fake_os_t *f, const char *id) {
   vg_facts_init(&memo);
   vg_facts_init(&memo_out);
   memset(&ep, 0, sizeof(ep));
-  vg_config_thresholds(&r->cfg, p, &ep.th);
-  ep.cfg = &r->cfg;
-  ep.probe_id = id;
+  vg_config_eval_params(&r->cfg, p, &ep);
   ep.memo = &memo;
   ep.memo_out = &memo_out;
   p->evaluate(&r->facts, &ep, NULL, &r->out);

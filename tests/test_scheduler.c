@@ -11,10 +11,10 @@
 
 #include <string.h>
 
-static vg_probe_t probe_a = {"test.a", "A", 60, 10, {0, 0, 0, 0}, NULL, NULL,
-                             NULL};
-static vg_probe_t probe_b = {"test.b", "B", 300, 30, {0, 0, 0, 0}, NULL, NULL,
-                             NULL};
+static vg_probe_t probe_a = {
+    .id = "test.a", .title = "A", .interval_s = 60, .deadline_s = 10};
+static vg_probe_t probe_b = {
+    .id = "test.b", .title = "B", .interval_s = 300, .deadline_s = 30};
 
 typedef struct rec_s {
   int starts[2];

@@ -27,7 +27,8 @@ static void evaluates_recorded_facts(void **st) {
 }
 
 static int collect(fake_os_t *f, vg_config_t *cfg, vg_facts_t *facts) {
-  vg_probe_ctx_t ctx = {&f->os, cfg, "scratch.space"};
+  vg_probe_ctx_t ctx;
+  vg_config_probe_ctx(cfg, probe(), &f->os, &ctx);
   vg_facts_init(facts);
   return probe()->collect(&ctx, facts);
 }

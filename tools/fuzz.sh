@@ -13,12 +13,14 @@ fi
 out=build/fuzz
 mkdir -p "$out"
 # Everything the agent links but its main(), so a new source is never missed.
-srcs=$(ls service/*.c service/posix/*.c probes/*.c probes/posix/*.c store/*.c |
+layers="common probes core store adapters agent service"
+srcs=$(for d in $layers; do ls $d/*.c $d/posix/*.c 2>/dev/null; done |
   grep -v '/main_posix\.c$')
+incs=$(for d in $layers; do printf -- '-I%s ' "$d"; done)
 for t in $targets; do
   # shellcheck disable=SC2086
   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-    -Iservice -Iprobes -Istore tests/fuzz/fuzz_"$t".c $srcs \
+    $incs tests/fuzz/fuzz_"$t".c $srcs \
     -luv -lsqlite3 -lz -lm -lpthread -o "$out/fuzz_$t"
   mkdir -p "$out/corpus_$t"
   "$out/fuzz_$t" -max_total_time="$secs" -max_len=70000 "$out/corpus_$t" tests/fuzz/corpus/"$t"

@@ -29,24 +29,28 @@ static int posix_err(int e) {
   }
 }
 
-static int posix_reg_get(const char *key, const char *value, unsigned flags,
-                         vg_reg_value_t *out) {
+static int posix_reg_get(const vg_os_t *os, const char *key, const char *value,
+                         unsigned flags, vg_reg_value_t *out) {
+  (void)os;
   (void)key, (void)value, (void)flags, (void)out;
   return VG_ENOTSUP;
 }
 
-static int posix_reg_enum(const char *key, unsigned flags, vg_reg_enum_cb cb,
-                          void *ud) {
+static int posix_reg_enum(const vg_os_t *os, const char *key, unsigned flags,
+                          vg_reg_enum_cb cb, void *ud) {
+  (void)os;
   (void)key, (void)flags, (void)cb, (void)ud;
   return VG_ENOTSUP;
 }
 
-static int posix_expand_env(const char *in, char *out, size_t outsz) {
+static int posix_expand_env(const vg_os_t *os, const char *in, char *out,
+                            size_t outsz) {
+  (void)os;
   size_t o = 0;
   while (*in) {
-    if (in[0] == '$' && (in[1] == '{' || in[1] == '_' ||
-                         (in[1] >= 'A' && in[1] <= 'Z') ||
-                         (in[1] >= 'a' && in[1] <= 'z'))) {
+    if (in[0] == '$' &&
+        (in[1] == '{' || in[1] == '_' || (in[1] >= 'A' && in[1] <= 'Z') ||
+         (in[1] >= 'a' && in[1] <= 'z'))) {
       char name[256];
       size_t n = 0;
       const char *v;
@@ -54,8 +58,10 @@ static int posix_expand_env(const char *in, char *out, size_t outsz) {
       in += brace ? 2 : 1;
       while (*in && (*in == '_' || (*in >= '0' && *in <= '9') ||
                      (*in >= 'A' && *in <= 'Z') || (*in >= 'a' && *in <= 'z')))
-        if (n < sizeof(name) - 1) name[n++] = *in++;
-        else return VG_ERANGE;
+        if (n < sizeof(name) - 1)
+          name[n++] = *in++;
+        else
+          return VG_ERANGE;
       name[n] = '\0';
       if (brace) {
         if (*in != '}') return VG_EINVAL;
@@ -76,8 +82,9 @@ static int posix_expand_env(const char *in, char *out, size_t outsz) {
   return 0;
 }
 
-static int posix_disk_space(const char *path, uint64_t *free_bytes,
-                            uint64_t *total_bytes) {
+static int posix_disk_space(const vg_os_t *os, const char *path,
+                            uint64_t *free_bytes, uint64_t *total_bytes) {
+  (void)os;
   struct statvfs sv;
   if (statvfs(path, &sv) != 0) return posix_err(errno);
   *free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
@@ -85,12 +92,15 @@ static int posix_disk_space(const char *path, uint64_t *free_bytes,
   return 0;
 }
 
-static int posix_fixed_volumes_used(uint64_t *used) {
+static int posix_fixed_volumes_used(const vg_os_t *os, uint64_t *used) {
+  (void)os;
   (void)used;
   return VG_ENOTSUP; /* callers fall back to the measured volume */
 }
 
-static int posix_volume_info(const char *path, vg_volume_info_t *out) {
+static int posix_volume_info(const vg_os_t *os, const char *path,
+                             vg_volume_info_t *out) {
+  (void)os;
   struct statvfs sv;
   memset(out, 0, sizeof(*out));
   if (statvfs(path, &sv) != 0) return posix_err(errno);
@@ -103,7 +113,9 @@ static int posix_volume_info(const char *path, vg_volume_info_t *out) {
   return 0;
 }
 
-static int posix_file_attrs(const char *path, uint32_t *attrs) {
+static int posix_file_attrs(const vg_os_t *os, const char *path,
+                            uint32_t *attrs) {
+  (void)os;
   struct stat st, lst;
   if (lstat(path, &lst) != 0) return posix_err(errno);
   *attrs = 0;
@@ -114,7 +126,8 @@ static int posix_file_attrs(const char *path, uint32_t *attrs) {
   return 0;
 }
 
-static int posix_probe_write(const char *dir) {
+static int posix_probe_write(const vg_os_t *os, const char *dir) {
+  (void)os;
   char path[4096];
   int fd;
   if (snprintf(path, sizeof(path), "%s/.vigil-probe-XXXXXX", dir) >=
@@ -127,8 +140,10 @@ static int posix_probe_write(const char *dir) {
   return 0;
 }
 
-static int posix_count_files(const char *dir, const char *pattern,
-                             uint64_t stop_at, uint64_t *count) {
+static int posix_count_files(const vg_os_t *os, const char *dir,
+                             const char *pattern, uint64_t stop_at,
+                             uint64_t *count) {
+  (void)os;
   DIR *d = opendir(dir);
   struct dirent *e;
   *count = 0;
@@ -142,7 +157,9 @@ static int posix_count_files(const char *dir, const char *pattern,
   return 0;
 }
 
-static int posix_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
+static int posix_list_dir(const vg_os_t *os, const char *dir, vg_dir_enum_cb cb,
+                          void *ud) {
+  (void)os;
   DIR *d = opendir(dir);
   struct dirent *e;
   char path[4096];
@@ -159,7 +176,9 @@ static int posix_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
   return 0;
 }
 
-static int posix_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
+static int posix_file_crc32(const vg_os_t *os, const char *path, uint32_t *crc,
+                            uint64_t *size) {
+  (void)os;
   unsigned char buf[65536];
   uLong c = crc32(0L, Z_NULL, 0);
   size_t n;
@@ -179,39 +198,47 @@ static int posix_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
   return 0;
 }
 
-static int posix_file_version(const char *path, uint16_t v[4]) {
+static int posix_file_version(const vg_os_t *os, const char *path,
+                              uint16_t v[4]) {
+  (void)os;
   (void)path, (void)v;
   return VG_ENOTSUP;
 }
 
-static int posix_svc_query(const char *name, vg_svc_info_t *out) {
+static int posix_svc_query(const vg_os_t *os, const char *name,
+                           vg_svc_info_t *out) {
+  (void)os;
   (void)name, (void)out;
   return VG_ENOTSUP;
 }
 
 /* No Task Scheduler, VSS or device tree here: hr 0 says "no such
  * facility", which probes report as n/a. */
-static int posix_task_query(const char *folder, const char *name,
-                            vg_task_info_t *out) {
+static int posix_task_query(const vg_os_t *os, const char *folder,
+                            const char *name, vg_task_info_t *out) {
+  (void)os;
   (void)folder, (void)name;
   memset(out, 0, sizeof(*out));
   return VG_ENOTSUP;
 }
 
-static int posix_shadow_storage(vg_shadow_info_t *out) {
+static int posix_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
+  (void)os;
   memset(out, 0, sizeof(*out));
   return VG_ENOTSUP;
 }
 
-static int posix_device_query(const char *class_guid, const char *hardware_id,
-                              vg_device_list_t *out) {
+static int posix_device_query(const vg_os_t *os, const char *class_guid,
+                              const char *hardware_id, vg_device_list_t *out) {
+  (void)os;
   (void)class_guid, (void)hardware_id;
   memset(out, 0, sizeof(*out));
   return VG_ENOTSUP;
 }
 
-static int posix_volume_dedup(const char *path, int *enabled, char *why,
-                              size_t whysz) {
+static int posix_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
+                              char *why, size_t whysz) {
+  (void)os;
   (void)path;
   *enabled = 0;
   if (whysz) why[0] = '\0';

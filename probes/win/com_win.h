@@ -11,12 +11,12 @@
 #include <stdint.h>
 
 /* The os.h entries (see there). Worker threads. */
-int vg__win_task_query(const char *folder, const char *name,
+int vg__win_task_query(const vg_os_t *os, const char *folder, const char *name,
                        vg_task_info_t *out);
-int vg__win_shadow_storage(vg_shadow_info_t *out);
-int vg__win_device_query(const char *class_guid, const char *hardware_id,
+int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out);
+int vg__win_device_query(const vg_os_t *os, const char *class_guid, const char *hardware_id,
                          vg_device_list_t *out);
-int vg__win_volume_dedup(const char *path, int *enabled, char *why,
+int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled, char *why,
                          size_t whysz);
 
 /* Initialises COM (multithreaded) on the calling thread for one call.

@@ -56,8 +56,9 @@ static int device_win_match(const char *ids, const char *instance,
   return _strnicmp(instance, hardware_id, n) == 0 && instance[n] == '\\';
 }
 
-int vg__win_device_query(const char *class_guid, const char *hardware_id,
-                         vg_device_list_t *out) {
+int vg__win_device_query(const vg_os_t *os, const char *class_guid,
+                         const char *hardware_id, vg_device_list_t *out) {
+  (void)os;
   GUID guid;
   HDEVINFO h;
   SP_DEVINFO_DATA dd;

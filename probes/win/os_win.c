@@ -59,8 +59,9 @@ static int win_reg_convert(DWORD type, const BYTE *data, DWORD size,
   return rc;
 }
 
-static int win_reg_get(const char *key, const char *value, unsigned flags,
-                       vg_reg_value_t *out) {
+static int win_reg_get(const vg_os_t *os, const char *key, const char *value,
+                       unsigned flags, vg_reg_value_t *out) {
+  (void)os;
   wchar_t *wk = vg_wide(key), *wv = vg_wide(value);
   HKEY hk = NULL;
   DWORD type = 0, size = 0;
@@ -72,8 +73,8 @@ static int win_reg_get(const char *key, const char *value, unsigned flags,
     rc = VG_ENOMEM;
     goto done;
   }
-  st = RegOpenKeyExW(HKEY_LOCAL_MACHINE, wk, 0, KEY_QUERY_VALUE | win_view(flags),
-                     &hk);
+  st = RegOpenKeyExW(HKEY_LOCAL_MACHINE, wk, 0,
+                     KEY_QUERY_VALUE | win_view(flags), &hk);
   if (st != ERROR_SUCCESS) {
     rc = vg_win_err((DWORD)st);
     goto done;
@@ -106,14 +107,14 @@ done:
   return rc;
 }
 
-
 /* Calls cb with the name and typed value of each value of HKLM\key (the
  * unnamed default value has the name "") until cb returns non-zero. Data
  * larger than 64 KiB is not read: such values come as VG_REGT_OTHER.
  * Returns 0 (also for a key without values), VG_ENOENT when the key is
  * absent, or the mapped error. Worker thread. */
-static int win_reg_enum_values(const char *key, unsigned flags,
-                               vg_reg_enum_cb cb, void *ud) {
+static int win_reg_enum_values(const vg_os_t *os, const char *key,
+                               unsigned flags, vg_reg_enum_cb cb, void *ud) {
+  (void)os;
   enum { NAME_CAP = 16384, DATA_CAP = 64 * 1024 }; /* registry limits */
   wchar_t *wk = vg_wide(key), *name = NULL;
   char *u8 = NULL;
@@ -182,8 +183,9 @@ done:
 /* Calls cb with the name of each subkey of HKLM\key (val is NULL) until
  * cb returns non-zero. Returns 0, VG_ENOENT when the key is absent, or the
  * mapped error of the first failing call. Worker thread. */
-static int win_reg_enum_keys(const char *key, unsigned flags,
+static int win_reg_enum_keys(const vg_os_t *os, const char *key, unsigned flags,
                              vg_reg_enum_cb cb, void *ud) {
+  (void)os;
   wchar_t *wk = vg_wide(key), name[256]; /* key names are <= 255 chars */
   char u8[1024];
   HKEY hk = NULL;
@@ -210,7 +212,9 @@ static int win_reg_enum_keys(const char *key, unsigned flags,
   return rc;
 }
 
-static int win_expand_env(const char *in, char *out, size_t outsz) {
+static int win_expand_env(const vg_os_t *os, const char *in, char *out,
+                          size_t outsz) {
+  (void)os;
   wchar_t *w = vg_wide(in), buf[2048];
   DWORD n;
   if (w == NULL) return VG_ENOMEM;
@@ -223,8 +227,9 @@ static int win_expand_env(const char *in, char *out, size_t outsz) {
 
 /* -------------------------------------------------------------- volumes */
 
-static int win_disk_space(const char *path, uint64_t *free_bytes,
-                          uint64_t *total_bytes) {
+static int win_disk_space(const vg_os_t *os, const char *path,
+                          uint64_t *free_bytes, uint64_t *total_bytes) {
+  (void)os;
   wchar_t *w = vg_wide(path);
   ULARGE_INTEGER avail, total, tfree;
   BOOL ok;
@@ -237,7 +242,8 @@ static int win_disk_space(const char *path, uint64_t *free_bytes,
   return 0;
 }
 
-static int win_fixed_volumes_used(uint64_t *used) {
+static int win_fixed_volumes_used(const vg_os_t *os, uint64_t *used) {
+  (void)os;
   DWORD mask = GetLogicalDrives();
   wchar_t root[] = L"A:\\";
   int i, found = 0;
@@ -254,7 +260,9 @@ static int win_fixed_volumes_used(uint64_t *used) {
   return found ? 0 : VG_ENOENT;
 }
 
-static int win_volume_info(const char *path, vg_volume_info_t *out) {
+static int win_volume_info(const vg_os_t *os, const char *path,
+                           vg_volume_info_t *out) {
+  (void)os;
   wchar_t *w = vg_wide(path), root[MAX_PATH + 1], fs[64];
   DWORD flags = 0;
   ULARGE_INTEGER avail, total, tfree;
@@ -302,8 +310,10 @@ static wchar_t *win_long_path(const char *dir, const char *suffix) {
     }
   }
   /* \\?\ paths are not normalised: use only backslashes. */
-  for (i = 0; i < nd; i++) u8[o++] = dir[i] == '/' ? '\\' : dir[i];
-  for (i = 0; i < ns; i++) u8[o++] = suffix[i] == '/' ? '\\' : suffix[i];
+  for (i = 0; i < nd; i++)
+    u8[o++] = dir[i] == '/' ? '\\' : dir[i];
+  for (i = 0; i < ns; i++)
+    u8[o++] = suffix[i] == '/' ? '\\' : suffix[i];
   u8[o] = '\0';
   w = vg_wide(u8);
   free(u8);
@@ -313,7 +323,9 @@ static wchar_t *win_long_path(const char *dir, const char *suffix) {
 /* Attributes of path; paths beyond MAX_PATH go through the \\?\ form.
  * Returns 0, VG_ENOENT, or VG_ERANGE for a name still too long or a
  * junction/link loop (ERROR_CANT_RESOLVE_FILENAME). Worker thread. */
-static int win_file_attrs(const char *path, uint32_t *attrs) {
+static int win_file_attrs(const vg_os_t *os, const char *path,
+                          uint32_t *attrs) {
+  (void)os;
   wchar_t *w = win_long_path(path, "");
   DWORD a;
   if (w == NULL) return VG_ENOMEM;
@@ -327,7 +339,8 @@ static int win_file_attrs(const char *path, uint32_t *attrs) {
 /* Creates, writes one byte to and deletes a uniquely named file in dir, the
  * way an application proves it may write there. Returns 0 or the mapped
  * error (VG_EACCES for a folder it may not write). Worker thread. */
-static int win_probe_write(const char *dir) {
+static int win_probe_write(const vg_os_t *os, const char *dir) {
+  (void)os;
   static volatile LONG seq;
   char name[96];
   int attempt, rc = VG_EIO;
@@ -368,8 +381,7 @@ static int win_glob(const wchar_t *pat, const wchar_t *s) {
     if (*pat == L'*') {
       star = ++pat;
       resume = s;
-    } else if (*pat == L'?' ||
-               (*pat && towlower(*pat) == towlower(*s))) {
+    } else if (*pat == L'?' || (*pat && towlower(*pat) == towlower(*s))) {
       pat++;
       s++;
     } else if (star) {
@@ -379,15 +391,18 @@ static int win_glob(const wchar_t *pat, const wchar_t *s) {
       return 0;
     }
   }
-  while (*pat == L'*') pat++;
+  while (*pat == L'*')
+    pat++;
   return *pat == L'\0';
 }
 
 /* Counts the plain files of dir whose name matches pattern; stops once
  * *count reaches stop_at (0 = no limit). Uses the basic info level and large
  * fetches, so 65,000 entries cost a few directory reads. Worker thread. */
-static int win_count_files(const char *dir, const char *pattern,
-                           uint64_t stop_at, uint64_t *count) {
+static int win_count_files(const vg_os_t *os, const char *dir,
+                           const char *pattern, uint64_t stop_at,
+                           uint64_t *count) {
+  (void)os;
   WIN32_FIND_DATAW fd;
   HANDLE h;
   wchar_t *w, *wpat;
@@ -415,7 +430,7 @@ static int win_count_files(const char *dir, const char *pattern,
     free(wpat);
     if (e == ERROR_FILE_NOT_FOUND) { /* folder exists, nothing matches */
       uint32_t attrs = 0;
-      rc = win_file_attrs(dir, &attrs);
+      rc = win_file_attrs(os, dir, &attrs);
       if (rc == 0 && !(attrs & FILE_ATTRIBUTE_DIRECTORY)) rc = VG_ENOENT;
       return rc;
     }
@@ -439,7 +454,9 @@ static int win_count_files(const char *dir, const char *pattern,
  * (folders are skipped, not descended into) until cb returns non-zero.
  * Returns 0, VG_ENOENT when dir is absent or not a folder, or the mapped
  * error. Worker thread. */
-static int win_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
+static int win_list_dir(const vg_os_t *os, const char *dir, vg_dir_enum_cb cb,
+                        void *ud) {
+  (void)os;
   WIN32_FIND_DATAW fd;
   HANDLE h;
   wchar_t *w = win_long_path(dir, "\\*");
@@ -476,7 +493,9 @@ static int win_list_dir(const char *dir, vg_dir_enum_cb cb, void *ud) {
  * 64 KiB blocks with every sharing mode, so a file another process has open
  * is still read. Returns 0 or the mapped error (VG_ENOENT, VG_EACCES for a
  * locked file or a folder). Worker thread. */
-static int win_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
+static int win_file_crc32(const vg_os_t *os, const char *path, uint32_t *crc,
+                          uint64_t *size) {
+  (void)os;
   enum { BLOCK = 64 * 1024 };
   wchar_t *w = win_long_path(path, "");
   unsigned char *buf;
@@ -486,8 +505,8 @@ static int win_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
   int rc = 0;
   if (w == NULL) return VG_ENOMEM;
   h = CreateFileW(w, GENERIC_READ,
-                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                  NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                  OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
   free(w);
   if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
   buf = malloc(BLOCK);
@@ -514,7 +533,9 @@ static int win_file_crc32(const char *path, uint32_t *crc, uint64_t *size) {
 /* Fixed file version (VS_FIXEDFILEINFO.dwFileVersion) of an executable.
  * Returns 0, VG_ENOENT when the file or its version resource is absent, or
  * the mapped error. Worker thread. */
-static int win_file_version(const char *path, uint16_t v[4]) {
+static int win_file_version(const vg_os_t *os, const char *path,
+                            uint16_t v[4]) {
+  (void)os;
   wchar_t *w = vg_wide(path);
   DWORD size, ignored = 0;
   void *buf = NULL;
@@ -559,7 +580,9 @@ done:
 /* State, start type (with delayed auto-start), process, exit code, binary
  * and account of a service. Returns 0, VG_ENOENT when it does not exist, or
  * the mapped error (VG_EACCES without query rights). Worker thread. */
-static int win_svc_query(const char *name, vg_svc_info_t *out) {
+static int win_svc_query(const vg_os_t *os, const char *name,
+                         vg_svc_info_t *out) {
+  (void)os;
   wchar_t *w = vg_wide(name);
   SC_HANDLE scm = NULL, svc = NULL;
   SERVICE_STATUS_PROCESS ssp;

@@ -180,8 +180,9 @@ static int task_win_not_found(HRESULT hr) {
          hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
 }
 
-int vg__win_task_query(const char *folder, const char *name,
+int vg__win_task_query(const vg_os_t *os, const char *folder, const char *name,
                        vg_task_info_t *out) {
+  (void)os;
   ITaskService *svc = NULL;
   ITaskFolder *fld = NULL;
   IRegisteredTask *task = NULL;

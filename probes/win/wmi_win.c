@@ -183,7 +183,8 @@ static void wmi_win_copy_row(IWbemClassObject *o, vg_shadow_info_t *out) {
   if (v) v->copies++;
 }
 
-int vg__win_shadow_storage(vg_shadow_info_t *out) {
+int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
+  (void)os;
   IWbemLocator *loc = NULL;
   IWbemServices *svc = NULL;
   IWbemClassObject *cls = NULL;
@@ -297,10 +298,10 @@ static int wmi_win_dedup_row(IWbemClassObject *o, const char *guid,
  * Deduplication feature (Get-DedupVolume reads it); the feature has no
  * plain Win32 query. Its namespace exists only where the feature is
  * installed, so a missing namespace or class is an answer, not an error. */
-int vg__win_volume_dedup(const char *path, int *enabled, char *why,
-                         size_t whysz) {
-  static const char not_installed[] =
-      "Data Deduplication is not installed";
+int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
+                         char *why, size_t whysz) {
+  (void)os;
+  static const char not_installed[] = "Data Deduplication is not installed";
   wchar_t *w = vg_wide(path), root[MAX_PATH + 1], guid[64];
   char root8[MAX_PATH * 3], guid8[200];
   IWbemLocator *loc = NULL;

@@ -7,6 +7,7 @@
 #include "install_parts_win.h"
 #include "run.h"
 #include "service_win.h"
+#include "service_ctl.h"
 #include "vg.h"
 #include "vg_win.h"
 

@@ -17,20 +17,13 @@ extern const vg_probe_t vg_probe_tls_config;
 extern const vg_probe_t vg_probe_av_exclusions;
 
 const vg_probe_t *const vg_probes[] = {
-    &vg_probe_scratch_space,
-    &vg_probe_mars_install,
-    &vg_probe_mars_engine,
-    &vg_probe_scratch_config,
-    &vg_probe_scratch_attributes,
-    &vg_probe_scratch_kek,
-    &vg_probe_vss_storage,
-    &vg_probe_task_schedule,
-    &vg_probe_iscsi_initiator,
-    &vg_probe_temp_files,
-    &vg_probe_dotnet_version,
-    &vg_probe_powershell_env,
-    &vg_probe_tls_config,
-    &vg_probe_av_exclusions,
+    &vg_probe_scratch_space,      &vg_probe_mars_install,
+    &vg_probe_mars_engine,        &vg_probe_scratch_config,
+    &vg_probe_scratch_attributes, &vg_probe_scratch_kek,
+    &vg_probe_vss_storage,        &vg_probe_task_schedule,
+    &vg_probe_iscsi_initiator,    &vg_probe_temp_files,
+    &vg_probe_dotnet_version,     &vg_probe_powershell_env,
+    &vg_probe_tls_config,         &vg_probe_av_exclusions,
 };
 
 const size_t vg_nprobes = sizeof(vg_probes) / sizeof(vg_probes[0]);

@@ -62,8 +62,10 @@ int vg_facts_from_json(vg_facts_t *f, const vg_json_t *obj) {
       vg_facts_set_bool(f, k, b);
       break;
     case VG_JSON_NUMBER:
-      if (vg_json_int(v, &iv) == 0) vg_facts_set_int(f, k, iv);
-      else if (vg_json_num(v, &d) == 0) vg_facts_set_double(f, k, d);
+      if (vg_json_int(v, &iv) == 0)
+        vg_facts_set_int(f, k, iv);
+      else if (vg_json_num(v, &d) == 0)
+        vg_facts_set_double(f, k, d);
       break;
     case VG_JSON_STRING: vg_facts_set_str(f, k, vg_json_str(v)); break;
     default: break; /* nested values are not facts */
@@ -75,7 +77,8 @@ int vg_facts_from_json(vg_facts_t *f, const vg_json_t *obj) {
 void vg_predicts_write(vg_jw_t *w, const vg_finding_t *f) {
   unsigned i;
   vg_jw_arr_begin(w);
-  for (i = 0; i < f->npredicts; i++) vg_jw_str(w, f->predicts[i]);
+  for (i = 0; i < f->npredicts; i++)
+    vg_jw_str(w, f->predicts[i]);
   vg_jw_arr_end(w);
 }
 
@@ -84,76 +87,6 @@ char *vg_predicts_json(const vg_finding_t *f) {
   vg_jw_init(&w);
   vg_predicts_write(&w, f);
   return vg_jw_steal(&w, NULL);
-}
-
-/* Days from civil date (Howard Hinnant's algorithm), so no timegm/gmtime_r
- * portability differences between glibc and mingw. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  int64_t era;
-  unsigned yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned)(y - era * 400);
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
-const char *vg_iso8601(int64_t ms, char *buf, size_t size) {
-  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int64_t z = (secs >= 0 ? secs : secs - 86399) / 86400;
-  int64_t sod = secs - z * 86400, era, y;
-  unsigned doe, yoe, doy, mp, d, m;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned)(z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = (int64_t)yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  snprintf(buf, size, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
-           (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),
-           (unsigned)(sod % 60));
-  return buf;
-}
-
-int vg_parse_since(const char *s, int64_t now_ms, int64_t *out) {
-  int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-  char *end;
-  double v;
-  if (s == NULL || *s == '\0') return VG_EINVAL;
-  if (strlen(s) >= 10 && s[4] == '-' &&
-      sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
-    const char *t = s + n;
-    if (*t == 'T' || *t == ' ') {
-      int m2 = 0;
-      if (sscanf(t + 1, "%2d:%2d:%2d%n", &h, &mi, &se, &m2) != 3)
-        return VG_EINVAL;
-      t += 1 + m2;
-    }
-    if (*t == 'Z') t++;
-    if (*t || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        se > 60)
-      return VG_EINVAL;
-    *out = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-            h * 3600 + mi * 60 + se) *
-           1000;
-    return 0;
-  }
-  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
-  v = strtod(s, &end);
-  if (!isfinite(v)) return VG_EINVAL;
-  if (strcmp(end, "d") == 0) v *= 86400e3;
-  else if (strcmp(end, "h") == 0) v *= 3600e3;
-  else if (strcmp(end, "m") == 0) v *= 60e3;
-  else if (strcmp(end, "s") == 0 || *end == '\0') v *= 1e3;
-  else return VG_EINVAL;
-  if (v > 1e14) return VG_EINVAL;
-  *out = now_ms - (int64_t)v;
-  return 0;
 }
 
 vg_status_t vg_report_overall(const vg_report_item_t *items, size_t n) {
@@ -181,13 +114,16 @@ void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
     vg_jw_kstr(w, "summary", it->finding->summary);
     vg_jw_kstr(w, "since", vg_iso8601(it->since_ms, t, sizeof(t)));
     vg_jw_key(w, "checked_at");
-    if (it->checked_ms) vg_jw_str(w, vg_iso8601(it->checked_ms, t, sizeof(t)));
-    else vg_jw_null(w);
+    if (it->checked_ms)
+      vg_jw_str(w, vg_iso8601(it->checked_ms, t, sizeof(t)));
+    else
+      vg_jw_null(w);
     vg_jw_key(w, "predicts");
     vg_predicts_write(w, it->finding);
     vg_jw_kstr(w, "remedy", it->finding->remedy);
     vg_jw_key(w, "facts");
-    if (it->facts) vg_facts_write(w, it->facts);
+    if (it->facts)
+      vg_facts_write(w, it->facts);
     else {
       vg_jw_obj_begin(w);
       vg_jw_obj_end(w);
@@ -204,34 +140,4 @@ void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
     vg_jw_obj_end(w);
   }
   vg_jw_arr_end(w);
-}
-
-int vg_sample_row(const vg_sample_t *s, void *jw) {
-  vg_jw_t *w = jw;
-  char t[40];
-  vg_jw_obj_begin(w);
-  vg_jw_kstr(w, "ts", vg_iso8601(s->ts_ms, t, sizeof(t)));
-  vg_jw_kstr(w, "status", s->status);
-  vg_jw_kstr(w, "summary", s->summary);
-  vg_jw_kint(w, "duration_ms", s->duration_ms);
-  vg_jw_key(w, "facts");
-  vg_jw_raw(w, s->facts_json);
-  vg_jw_obj_end(w);
-  return 0;
-}
-
-int vg_change_row(const vg_change_t *c, void *jw) {
-  vg_jw_t *w = jw;
-  char t[40];
-  vg_jw_obj_begin(w);
-  vg_jw_kint(w, "id", c->id);
-  vg_jw_kstr(w, "probe", c->probe);
-  vg_jw_kstr(w, "ts", vg_iso8601(c->ts_ms, t, sizeof(t)));
-  vg_jw_kstr(w, "old_status", c->old_status);
-  vg_jw_kstr(w, "new_status", c->new_status);
-  vg_jw_kstr(w, "old_since", vg_iso8601(c->old_since_ms, t, sizeof(t)));
-  vg_jw_kint(w, "old_duration_ms", c->duration_ms);
-  vg_jw_kstr(w, "summary", c->summary);
-  vg_jw_obj_end(w);
-  return 0;
 }

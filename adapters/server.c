@@ -31,7 +31,7 @@ struct vg_client_s {
   vg_client_t *prev, *next;
   vg_peer_t peer;
   int peer_known; /* peer is read with the first request line */
-  char *buf; /* request bytes not yet ending in '\n' */
+  char *buf;      /* request bytes not yet ending in '\n' */
   size_t len;
   size_t out_bytes; /* queued, unsent */
   int closing;
@@ -60,8 +60,10 @@ static void client_free_cb(uv_handle_t *h) {
   vg_client_t *c = h->data;
   vg_server_t *s = c->srv;
   if (--c->handles_open > 0) return;
-  if (c->prev) c->prev->next = c->next;
-  else s->clients = c->next;
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    s->clients = c->next;
   if (c->next) c->next->prev = c->prev;
   s->nclients--;
   free(c->buf);
@@ -239,8 +241,8 @@ static void server_connection_cb(vg__listener_t *l, void *ud) {
   }
   uv_timer_start(&c->idle, client_idle_cb, VG_CLIENT_IDLE_MS,
                  VG_CLIENT_IDLE_MS);
-  if (uv_read_start((uv_stream_t *)&c->pipe, client_alloc_cb,
-                    client_read_cb) != 0)
+  if (uv_read_start((uv_stream_t *)&c->pipe, client_alloc_cb, client_read_cb) !=
+      0)
     client_close(c);
 }
 
@@ -257,8 +259,8 @@ int vg_server_start(vg_server_t **out, uv_loop_t *loop, const char *name,
   s->handler = h;
   s->ud = ud;
   vg_strlcpy(s->name, name, sizeof(s->name));
-  rc = vg__pipe_listen(loop, name, server_connection_cb, s, &s->listener,
-                       err, errsz);
+  rc = vg__pipe_listen(loop, name, server_connection_cb, s, &s->listener, err,
+                       errsz);
   if (rc != 0) {
     free(s);
     return rc;
@@ -282,7 +284,8 @@ void vg_server_close(vg_server_t *s, void (*done)(void *ud), void *ud) {
   s->done_ud = ud;
   s->pending_closes = 1;
   vg__pipe_close(s->listener, listener_closed_cb, s);
-  for (c = s->clients; c; c = c->next) client_close(c);
+  for (c = s->clients; c; c = c->next)
+    client_close(c);
 }
 
 size_t vg_server_clients(const vg_server_t *s) { return s->nclients; }

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "probe.h"
 #include "report.h"
+#include "rows.h"
 #include "store.h"
 #include "vg.h"
 #include "zip.h"

@@ -125,6 +125,7 @@ uint64_t vg_sched_next_wake(const vg_sched_t *s, uint64_t now_ms) {
 
 size_t vg_sched_busy(const vg_sched_t *s) {
   size_t i, n = 0;
-  for (i = 0; i < s->n; i++) n += s->entries[i].busy != 0;
+  for (i = 0; i < s->n; i++)
+    n += s->entries[i].busy != 0;
   return n;
 }

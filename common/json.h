@@ -20,8 +20,8 @@ typedef struct vg_jw_s {
   char *buf;
   size_t len, cap;
   int err;
-  int depth;                /* open containers */
-  unsigned char first[64];  /* per open container: object/has-items/key */
+  int depth;               /* open containers */
+  unsigned char first[64]; /* per open container: object/has-items/key */
 } vg_jw_t;
 
 /* Prepares an empty writer; never fails (memory comes on first write). */

@@ -7,19 +7,21 @@
 #include "probe.h"
 
 #include <stddef.h>
+#include "timefmt.h"
+
 #include <stdint.h>
 
 /* What an alert says; each kind has one Event Log id (docs/events.md). */
 typedef enum {
-  VG_ALERT_NONE = 0,      /* nothing to report (ok <-> n/a) */
-  VG_ALERT_RAISED_WARN,   /* new status warn */
-  VG_ALERT_RAISED_CRIT,   /* new status crit */
-  VG_ALERT_CLEARED,       /* warn/crit/unknown -> ok or n/a */
-  VG_ALERT_UNKNOWN,       /* new status unknown: could not measure */
-  VG_ALERT_FLAPPING,      /* too many changes: further ones are held */
-  VG_ALERT_SETTLED_OK,    /* held probe stable again, at ok or n/a */
-  VG_ALERT_SETTLED_WARN,  /* ... at warn */
-  VG_ALERT_SETTLED_CRIT,  /* ... at crit */
+  VG_ALERT_NONE = 0,       /* nothing to report (ok <-> n/a) */
+  VG_ALERT_RAISED_WARN,    /* new status warn */
+  VG_ALERT_RAISED_CRIT,    /* new status crit */
+  VG_ALERT_CLEARED,        /* warn/crit/unknown -> ok or n/a */
+  VG_ALERT_UNKNOWN,        /* new status unknown: could not measure */
+  VG_ALERT_FLAPPING,       /* too many changes: further ones are held */
+  VG_ALERT_SETTLED_OK,     /* held probe stable again, at ok or n/a */
+  VG_ALERT_SETTLED_WARN,   /* ... at warn */
+  VG_ALERT_SETTLED_CRIT,   /* ... at crit */
   VG_ALERT_SETTLED_UNKNOWN /* ... at unknown */
 } vg_alert_kind_t;
 
@@ -61,8 +63,7 @@ typedef struct vg_alerts_s {
 } vg_alerts_t;
 
 /* Prepares state for n probes. Returns 0 or VG_ENOMEM. */
-int vg_alerts_init(vg_alerts_t *al, size_t n, int64_t window_ms,
-                   unsigned max);
+int vg_alerts_init(vg_alerts_t *al, size_t n, int64_t window_ms, unsigned max);
 void vg_alerts_free(vg_alerts_t *al);
 
 /* The alert kind a change old -> new maps to, flood control aside. */
@@ -99,8 +100,5 @@ void vg_alert_inserts(const vg_alert_t *a,
 /* One line for syslog and logs: "scratch.space raised-crit: SUMMARY;
  * predicts: X; fix: Y (was ok for 2 h)". Returns buf. */
 const char *vg_alert_line(const vg_alert_t *a, char *buf, size_t size);
-
-/* Formats a span as "45 s", "12 min", "3 h 5 min", "2 d 4 h". */
-const char *vg_fmt_span(char *buf, size_t size, int64_t ms);
 
 #endif /* VG_ALERTS_H */

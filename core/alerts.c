@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int vg_alerts_init(vg_alerts_t *al, size_t n, int64_t window_ms,
-                   unsigned max) {
+int vg_alerts_init(vg_alerts_t *al, size_t n, int64_t window_ms, unsigned max) {
   size_t i;
   memset(al, 0, sizeof(*al));
   al->window_ms = window_ms > 0 ? window_ms : 0;
@@ -29,7 +28,8 @@ int vg_alerts_init(vg_alerts_t *al, size_t n, int64_t window_ms,
 
 void vg_alerts_free(vg_alerts_t *al) {
   size_t i;
-  for (i = 0; al->p && i < al->n; i++) free(al->p[i].ring);
+  for (i = 0; al->p && i < al->n; i++)
+    free(al->p[i].ring);
   free(al->p);
   memset(al, 0, sizeof(*al));
 }
@@ -154,26 +154,6 @@ const char *vg_alert_kind_name(vg_alert_kind_t kind) {
   return "?";
 }
 
-const char *vg_fmt_span(char *buf, size_t size, int64_t ms) {
-  int64_t s = ms < 0 ? 0 : ms / 1000;
-  if (s < 60)
-    snprintf(buf, size, "%lld s", (long long)s);
-  else if (s < 3600)
-    snprintf(buf, size, "%lld min", (long long)(s / 60));
-  else if (s < 86400) {
-    if ((s % 3600) / 60)
-      snprintf(buf, size, "%lld h %lld min", (long long)(s / 3600),
-               (long long)((s % 3600) / 60));
-    else
-      snprintf(buf, size, "%lld h", (long long)(s / 3600));
-  } else if ((s % 86400) / 3600)
-    snprintf(buf, size, "%lld d %lld h", (long long)(s / 86400),
-             (long long)((s % 86400) / 3600));
-  else
-    snprintf(buf, size, "%lld d", (long long)(s / 86400));
-  return buf;
-}
-
 /* Copies text into an insert, with line breaks turned into spaces: an
  * insert is one sentence and the Event Log writers keep one per line. */
 static void insert_put(char *dst, const char *text) {
@@ -193,8 +173,7 @@ void vg_alert_inserts(const vg_alert_t *a,
   insert_put(ins[1], f && f->summary[0] ? f->summary : "(no summary)");
   buf[0] = '\0';
   for (i = 0; f && i < f->npredicts; i++)
-    vg_bufprintf(buf, sizeof(buf), &pos, "%s%s", i ? ", " : "",
-                 f->predicts[i]);
+    vg_bufprintf(buf, sizeof(buf), &pos, "%s%s", i ? ", " : "", f->predicts[i]);
   insert_put(ins[2], buf[0] ? buf : "none");
   insert_put(ins[3], f && f->remedy[0] ? f->remedy : "no action needed");
   switch (a->kind) {

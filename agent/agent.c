@@ -138,8 +138,7 @@ static void flush_soon(vg_agent_t *a) {
   if (a->store == NULL || a->stopping) return;
   if (!uv_is_active((uv_handle_t *)&a->flush))
     uv_timer_start(&a->flush, flush_cb,
-                   a->store_failing ? VG_FLUSH_RETRY_MS : VG_FLUSH_DELAY_MS,
-                   0);
+                   a->store_failing ? VG_FLUSH_RETRY_MS : VG_FLUSH_DELAY_MS, 0);
 }
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
@@ -210,8 +209,9 @@ int vg_agent_flush(vg_agent_t *a) {
      * try again; the change callback reports the store problem once. */
     vg_store_rollback(a->store);
     if (!a->store_failing && a->opts.on_change)
-      fprintf(stderr, "vigil: cannot write to the database: %s; keeping %zu "
-                      "records in memory and retrying\n",
+      fprintf(stderr,
+              "vigil: cannot write to the database: %s; keeping %zu "
+              "records in memory and retrying\n",
               vg_store_errmsg(a->store), a->npend);
     a->store_failing = 1;
     return VG_ESTORE;
@@ -220,9 +220,11 @@ int vg_agent_flush(vg_agent_t *a) {
     fprintf(stderr, "vigil: database writable again; %zu records saved\n",
             a->npend);
   a->store_failing = 0;
-  for (i = 0; i < a->npend; i++) pending_free(&a->pend[i]);
+  for (i = 0; i < a->npend; i++)
+    pending_free(&a->pend[i]);
   a->npend = 0;
-  for (i = 0; i < a->n; i++) a->rt[i].dirty = 0;
+  for (i = 0; i < a->n; i++)
+    a->rt[i].dirty = 0;
   return 0;
 }
 
@@ -338,8 +340,8 @@ static void agent_seed_trends(vg_agent_t *a) {
     k.pts = malloc(k.cap * sizeof(*k.pts));
     if (k.pts == NULL) continue;
     /* Newest first from the store; thinning wants oldest first. */
-    vg_store_history(a->store, a->rt[i].probe->id,
-                     now - a->forecast_window_ms, (int)k.cap, seed_cb, &k);
+    vg_store_history(a->store, a->rt[i].probe->id, now - a->forecast_window_ms,
+                     (int)k.cap, seed_cb, &k);
     while (k.n > 0) {
       k.n--;
       vg_trend_add(a->rt[i].trend, k.pts[k.n].t_ms, k.pts[k.n].v);
@@ -387,15 +389,13 @@ static void after_work_cb(uv_work_t *req, int status) {
     vg_facts_init(&memo_out);
     vg_sched_done(&a->sched, e, ok, now);
     if (ok) {
-      vg_config_thresholds(&a->cfg, rt->probe, &ep.th);
-      ep.cfg = &a->cfg;
-      ep.probe_id = rt->probe->id;
+      vg_config_eval_params(&a->cfg, rt->probe, &ep);
       ep.now_ms = vg_agent_now(a);
       ep.memo = &rt->memo;
       ep.memo_out = &memo_out;
       ep.forecast = agent_forecast(a, rt, &j->facts, &ep.th, ep.now_ms);
-      rt->probe->evaluate(&j->facts, &ep,
-                          rt->has_finding ? &rt->finding : NULL, &f);
+      rt->probe->evaluate(&j->facts, &ep, rt->has_finding ? &rt->finding : NULL,
+                          &f);
       if (memo_out.n > 0) {
         vg_facts_reset(&rt->memo);
         rt->memo = memo_out; /* moves the strings */
@@ -409,8 +409,10 @@ static void after_work_cb(uv_work_t *req, int status) {
   }
   vg_facts_reset(&j->facts);
   free(j);
-  if (a->stopping) agent_maybe_finish(a);
-  else rearm(a, 0);
+  if (a->stopping)
+    agent_maybe_finish(a);
+  else
+    rearm(a, 0);
 }
 
 static void start_cb(vg_sched_entry_t *e, void *ud) {
@@ -423,9 +425,7 @@ static void start_cb(vg_sched_entry_t *e, void *ud) {
   }
   j->a = a;
   j->idx = idx;
-  j->ctx.os = a->os;
-  j->ctx.cfg = &a->cfg;
-  j->ctx.probe_id = e->probe->id;
+  vg_config_probe_ctx(&a->cfg, e->probe, a->os, &j->ctx);
   j->t0 = mono(a);
   vg_facts_init(&j->facts);
   j->req.data = j;
@@ -518,7 +518,8 @@ static void server_handler(void *ud, const vg_peer_t *peer, const char *line,
 /* Releases the agent's memory (its handles are closed or never opened). */
 static void agent_free(vg_agent_t *a) {
   size_t i;
-  for (i = 0; i < a->npend; i++) pending_free(&a->pend[i]);
+  for (i = 0; i < a->npend; i++)
+    pending_free(&a->pend[i]);
   free(a->pend);
   for (i = 0; i < a->n; i++) {
     vg_facts_reset(&a->rt[i].facts);
@@ -553,7 +554,8 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   a->loop = loop;
   a->opts = *opts;
   a->os = opts->os ? opts->os : vg_os_default();
-  if (opts->clock) a->clock = *opts->clock;
+  if (opts->clock)
+    a->clock = *opts->clock;
   else {
     a->clock.mono_ms = real_mono_ms;
     a->clock.wall_ms = real_wall_ms;
@@ -567,14 +569,15 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   vg_config_init(&a->cfg);
   snprintf(path, sizeof(path), "%s/vigil.ini", a->home);
   vg_config_load(&a->cfg, path);
-  for (i = 0; i < a->cfg.nwarnings; i++) agent_note(a, a->cfg.warnings[i]);
+  for (i = 0; i < a->cfg.nwarnings; i++)
+    agent_note(a, a->cfg.warnings[i]);
 
   a->n = vg_nprobes;
   a->rt = calloc(a->n, sizeof(*a->rt));
-  rc = a->rt ? vg_sched_init(&a->sched, a->n,
-                             opts->seed ? opts->seed
-                                        : (uint32_t)uv_hrtime() | 1u)
-             : VG_ENOMEM;
+  rc = a->rt
+           ? vg_sched_init(&a->sched, a->n,
+                           opts->seed ? opts->seed : (uint32_t)uv_hrtime() | 1u)
+           : VG_ENOMEM;
   if (rc) {
     snprintf(err, errsz, "out of memory");
     free(a->rt);
@@ -582,8 +585,8 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
     free(a);
     return VG_ENOMEM;
   }
-  a->sched.max_backoff_ms = (uint64_t)vg_config_get_num(
-      &a->cfg, "agent", "max_backoff", 3600e3);
+  a->sched.max_backoff_ms =
+      (uint64_t)vg_config_get_num(&a->cfg, "agent", "max_backoff", 3600e3);
   a->forecast_window_ms = (int64_t)vg_config_get_num(
       &a->cfg, "agent", "forecast_window", 7 * 86400e3);
   for (i = 0; i < a->n; i++) {
@@ -592,8 +595,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
     if (p->trend) {
       a->rt[i].trend = malloc(sizeof(vg_trend_t));
       if (a->rt[i].trend)
-        vg_trend_init(a->rt[i].trend,
-                      a->forecast_window_ms / VG_TREND_POINTS);
+        vg_trend_init(a->rt[i].trend, a->forecast_window_ms / VG_TREND_POINTS);
     }
     vg_facts_init(&a->rt[i].facts);
     vg_facts_init(&a->rt[i].memo);
@@ -684,7 +686,8 @@ void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
   a->done = done;
   a->done_ud = ud;
   uv_timer_stop(&a->tick);
-  for (i = 0; i < a->n; i++) a->sched.entries[i].enabled = 0;
+  for (i = 0; i < a->n; i++)
+    a->sched.entries[i].enabled = 0;
   if (a->server) vg_server_close(a->server, server_closed_cb, a);
   if (a->inflight > 0) {
     /* Queued but not started work is cancelled; running work gets grace. */
@@ -740,8 +743,11 @@ int vg_agent_complete(const vg_agent_t *a) {
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
   vg_report_item_t *items = calloc(a->n ? a->n : 1, sizeof(*items));
   static const vg_finding_t pending = {
-      VG_ST_UNKNOWN, "Not checked yet; the first collection is due shortly",
-      "", {{0}}, 0};
+      VG_ST_UNKNOWN,
+      "Not checked yet; the first collection is due shortly",
+      "",
+      {{0}},
+      0};
   size_t i, k = 0;
   if (items == NULL) {
     w->err = VG_ENOMEM;
@@ -775,8 +781,8 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
 }
 
 /* The protocol lives in protocol.c; the server calls through here. */
-void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
-                        const char *line, size_t len, vg_jw_t *resp);
+void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
+                        size_t len, vg_jw_t *resp);
 
 static void server_handler(void *ud, const vg_peer_t *peer, const char *line,
                            size_t len, vg_jw_t *resp) {

@@ -59,65 +59,6 @@ static const vg_key_def_t *config_keydef(const char *section, const char *key) {
 
 /* ------------------------------------------------------------- parsing */
 
-int vg_parse_duration_ms(const char *s, uint64_t *out) {
-  char *end;
-  double v, mul = 1000;
-  while (isspace((unsigned char)*s)) s++;
-  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
-  if (strcmp(end, "ms") == 0) mul = 1;
-  else if (*end == '\0' || strcmp(end, "s") == 0) mul = 1000;
-  else if (strcmp(end, "m") == 0) mul = 60e3;
-  else if (strcmp(end, "h") == 0) mul = 3600e3;
-  else if (strcmp(end, "d") == 0) mul = 86400e3;
-  else return VG_EINVAL;
-  v *= mul;
-  if (v > 1e15) return VG_EINVAL;
-  *out = (uint64_t)v;
-  return 0;
-}
-
-int vg_parse_bytes(const char *s, uint64_t *out) {
-  char *end;
-  double v, mul = 1;
-  while (isspace((unsigned char)*s)) s++;
-  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
-  switch (toupper((unsigned char)*end)) {
-  case '\0': break;
-  case 'K': mul = 1024.0; break;
-  case 'M': mul = 1048576.0; break;
-  case 'G': mul = 1073741824.0; break;
-  case 'T': mul = 1099511627776.0; break;
-  default: return VG_EINVAL;
-  }
-  if (*end) {
-    end++;
-    if (toupper((unsigned char)*end) == 'I') end++;
-    if (toupper((unsigned char)*end) == 'B') end++;
-    if (*end) return VG_EINVAL;
-  }
-  v *= mul;
-  if (v >= 1.8e19) return VG_EINVAL;
-  *out = (uint64_t)v;
-  return 0;
-}
-
-static int parse_bool(const char *s, int *out) {
-  static const char *const yes[] = {"1", "true", "yes", "on"};
-  static const char *const no[] = {"0", "false", "no", "off"};
-  size_t i;
-  for (i = 0; i < VG_ARRAY_SIZE(yes); i++) {
-    if (strcmp(s, yes[i]) == 0) return *out = 1, 0;
-    if (strcmp(s, no[i]) == 0) return *out = 0, 0;
-  }
-  return VG_EINVAL;
-}
-
 /* Checks value against d; fills *num for numeric types. Returns 0 or
  * VG_EINVAL with a reason in msg. */
 static int validate(const vg_key_def_t *d, const char *value, double *num,
@@ -154,14 +95,13 @@ static int validate(const vg_key_def_t *d, const char *value, double *num,
     break;
   case VG_KEY_BYTES:
     if (vg_parse_bytes(value, &u)) {
-      snprintf(msg, msgsz, "expected a size like 500G or 2T, got '%s'",
-               value);
+      snprintf(msg, msgsz, "expected a size like 500G or 2T, got '%s'", value);
       return VG_EINVAL;
     }
     v = (double)u;
     break;
   case VG_KEY_BOOL:
-    if (parse_bool(value, &b)) {
+    if (vg_parse_bool(value, &b)) {
       snprintf(msg, msgsz, "expected true or false, got '%s'", value);
       return VG_EINVAL;
     }
@@ -197,11 +137,19 @@ static vg_config_entry_t *entry_find(const vg_config_t *cfg,
   return NULL;
 }
 
-void vg_config_init(vg_config_t *cfg) { memset(cfg, 0, sizeof(*cfg)); }
+static const char *config_src_get(const void *ud, const char *section,
+                                  const char *key, double *num);
+
+void vg_config_init(vg_config_t *cfg) {
+  memset(cfg, 0, sizeof(*cfg));
+  cfg->src.ud = cfg;
+  cfg->src.get = config_src_get;
+}
 
 void vg_config_free(vg_config_t *cfg) {
   size_t i;
-  for (i = 0; i < cfg->n; i++) free(cfg->entries[i].value);
+  for (i = 0; i < cfg->n; i++)
+    free(cfg->entries[i].value);
   cfg->n = 0;
   cfg->nwarnings = 0;
 }
@@ -250,23 +198,23 @@ int vg_config_set(vg_config_t *cfg, const char *section, const char *key,
   return 0;
 }
 
-static void warn(vg_config_t *cfg, const char *fmt, ...)
-    VG_PRINTF(2, 3);
+static void warn(vg_config_t *cfg, const char *fmt, ...) VG_PRINTF(2, 3);
 
 static void warn(vg_config_t *cfg, const char *fmt, ...) {
   va_list ap;
   if (cfg->nwarnings == VG_CONFIG_MAX_WARNINGS) return;
   va_start(ap, fmt);
-  vsnprintf(cfg->warnings[cfg->nwarnings++], sizeof(cfg->warnings[0]), fmt,
-            ap);
+  vsnprintf(cfg->warnings[cfg->nwarnings++], sizeof(cfg->warnings[0]), fmt, ap);
   va_end(ap);
 }
 
 static char *trim(char *s) {
   char *e;
-  while (isspace((unsigned char)*s)) s++;
+  while (isspace((unsigned char)*s))
+    s++;
   e = s + strlen(s);
-  while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
+  while (e > s && isspace((unsigned char)e[-1]))
+    *--e = '\0';
   return s;
 }
 
@@ -288,8 +236,10 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
     int toolong = 0;
     lineno++;
     while (pos < len && text[pos] != '\n') {
-      if (n < sizeof(line) - 1) line[n++] = text[pos];
-      else toolong = 1;
+      if (n < sizeof(line) - 1)
+        line[n++] = text[pos];
+      else
+        toolong = 1;
       pos++;
     }
     pos++; /* newline */
@@ -328,8 +278,7 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
     }
     eq = strchr(l, '=');
     if (eq == NULL) {
-      warn(cfg, "%s:%zu: expected 'key = value', got '%.60s'", name, lineno,
-           l);
+      warn(cfg, "%s:%zu: expected 'key = value', got '%.60s'", name, lineno, l);
       continue;
     }
     *eq = '\0';
@@ -403,6 +352,38 @@ int vg_config_get_bool(const vg_config_t *cfg, const char *section,
   return vg_config_get_num(cfg, section, key, def) != 0;
 }
 
+static const char *config_src_get(const void *ud, const char *section,
+                                  const char *key, double *num) {
+  const vg_config_t *cfg = ud;
+  const char *text = vg_config_get_str(cfg, section, key);
+  *num = vg_config_get_num(cfg, section, key, 0);
+  return text;
+}
+
+vg_probe_settings_t vg_config_probe_settings(const vg_config_t *cfg,
+                                             const vg_probe_t *p) {
+  vg_probe_settings_t s;
+  s.src = cfg ? &cfg->src : NULL;
+  s.probe = p;
+  return s;
+}
+
+void vg_config_probe_ctx(const vg_config_t *cfg, const vg_probe_t *p,
+                         const vg_os_t *os, vg_probe_ctx_t *out) {
+  memset(out, 0, sizeof(*out));
+  out->os = os ? os : vg_os_default();
+  out->set = vg_config_probe_settings(cfg, p);
+  out->probe_id = p->id;
+  vg_config_thresholds(cfg, p, &out->th);
+}
+
+void vg_config_eval_params(const vg_config_t *cfg, const vg_probe_t *p,
+                           vg_eval_params_t *out) {
+  out->set = vg_config_probe_settings(cfg, p);
+  out->probe_id = p->id;
+  vg_config_thresholds(cfg, p, &out->th);
+}
+
 uint64_t vg_config_interval_ms(const vg_config_t *cfg, const vg_probe_t *p) {
   return (uint64_t)vg_config_get_num(cfg, p->id, "interval",
                                      (double)p->interval_s * 1000.0);
@@ -422,6 +403,6 @@ void vg_config_thresholds(const vg_config_t *cfg, const vg_probe_t *p,
   *out = p->th;
   out->warn = vg_config_get_num(cfg, p->id, "warn", p->th.warn);
   out->crit = vg_config_get_num(cfg, p->id, "crit", p->th.crit);
-  out->hysteresis = vg_config_get_num(cfg, p->id, "hysteresis",
-                                      p->th.hysteresis);
+  out->hysteresis =
+      vg_config_get_num(cfg, p->id, "hysteresis", p->th.hysteresis);
 }

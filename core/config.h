@@ -6,6 +6,8 @@
 #include "probe.h"
 
 #include <stddef.h>
+#include "timefmt.h"
+
 #include <stdint.h>
 
 #define VG_CONFIG_MAX_BYTES (1024 * 1024)
@@ -25,6 +27,7 @@ typedef struct vg_config_s {
   size_t n;
   char warnings[VG_CONFIG_MAX_WARNINGS][320];
   size_t nwarnings;
+  vg_settings_src_t src; /* probes read their keys through this */
 } vg_config_t;
 
 /* Empty configuration (all defaults). */
@@ -54,16 +57,23 @@ double vg_config_get_num(const vg_config_t *cfg, const char *section,
 int vg_config_get_bool(const vg_config_t *cfg, const char *section,
                        const char *key, int def);
 
+/* The settings a probe reads (probe.h vg_probe_settings_t), backed by
+ * cfg; valid while cfg lives. */
+vg_probe_settings_t vg_config_probe_settings(const vg_config_t *cfg,
+                                             const vg_probe_t *p);
+
+/* A collect context (os may be NULL: the platform's own table) and the
+ * settings part of evaluation parameters for probe p, from cfg. */
+void vg_config_probe_ctx(const vg_config_t *cfg, const vg_probe_t *p,
+                         const vg_os_t *os, vg_probe_ctx_t *out);
+void vg_config_eval_params(const vg_config_t *cfg, const vg_probe_t *p,
+                           vg_eval_params_t *out);
+
 /* Effective per-probe settings. */
 uint64_t vg_config_interval_ms(const vg_config_t *cfg, const vg_probe_t *p);
 uint64_t vg_config_deadline_ms(const vg_config_t *cfg, const vg_probe_t *p);
 int vg_config_enabled(const vg_config_t *cfg, const vg_probe_t *p);
 void vg_config_thresholds(const vg_config_t *cfg, const vg_probe_t *p,
                           vg_thresholds_t *out);
-
-/* Parses a duration ("90", "90s", "250ms", "5m", "2h", "7d"; bare numbers
- * are seconds) into ms, or a size ("10G", "512M", bare = bytes). 0/VG_EINVAL */
-int vg_parse_duration_ms(const char *s, uint64_t *out);
-int vg_parse_bytes(const char *s, uint64_t *out);
 
 #endif /* VG_CONFIG_H */

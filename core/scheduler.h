@@ -17,8 +17,8 @@ typedef struct vg_sched_entry_s {
   uint64_t next_due_ms;
   uint64_t started_ms;
   int enabled;
-  int busy;    /* a collection is on a worker */
-  int overdue; /* the busy collection passed its deadline */
+  int busy;          /* a collection is on a worker */
+  int overdue;       /* the busy collection passed its deadline */
   unsigned failures; /* consecutive */
   uint64_t runs;
   void *data; /* owner's per-probe data */
@@ -54,8 +54,7 @@ void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
 /* Records the end of entry e's collection. ok = 0 on failure. The next run
  * is one interval (with jitter) away after a success; after failures the
  * wait doubles from the interval up to max_backoff_ms. */
-void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok,
-                   uint64_t now_ms);
+void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok, uint64_t now_ms);
 
 /* Makes e due now (no effect while it is busy: it runs again when done). */
 void vg_sched_run_now(vg_sched_t *s, vg_sched_entry_t *e, uint64_t now_ms);

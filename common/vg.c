@@ -11,7 +11,7 @@
 const char *vg_strerror(int err) {
   switch (err) {
   case 0: return "success";
-#define XX(name, val, msg)                                                 \
+#define XX(name, val, msg)                                                     \
   case val: return msg;
     VG_ERRNO_MAP(XX)
 #undef XX

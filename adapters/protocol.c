@@ -2,6 +2,7 @@
  * line, one JSON response per line. */
 #include "agent.h"
 #include "report.h"
+#include "rows.h"
 #include "server.h"
 #include "vg.h"
 
@@ -13,11 +14,10 @@
 #define VG_HISTORY_DEFAULT_LIMIT 500
 #define VG_HISTORY_MAX_LIMIT 10000
 
-void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
-                        const char *line, size_t len, vg_jw_t *resp);
+void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
+                        size_t len, vg_jw_t *resp);
 
-static void proto_error(vg_jw_t *w, const char *fmt, ...)
-    VG_PRINTF(2, 3);
+static void proto_error(vg_jw_t *w, const char *fmt, ...) VG_PRINTF(2, 3);
 
 static void proto_error(vg_jw_t *w, const char *fmt, ...) {
   char msg[512], *c;
@@ -48,8 +48,10 @@ static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
     }
   }
   if (vg_parse_since(s, vg_agent_now(a), since) != 0) {
-    proto_error(w, "'since' value '%.40s' is not understood; use \"24h\", "
-                   "\"7d\" or \"2026-11-24T00:00:00Z\"", s);
+    proto_error(w,
+                "'since' value '%.40s' is not understood; use \"24h\", "
+                "\"7d\" or \"2026-11-24T00:00:00Z\"",
+                s);
     return -1;
   }
   if (jl && (vg_json_int(jl, &l) != 0 || l < 1 || l > VG_HISTORY_MAX_LIMIT)) {
@@ -112,8 +114,8 @@ static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_arr_end(w);
 }
 
-static void cmd_run(vg_agent_t *a, const vg_peer_t *peer,
-                    const vg_json_t *req, vg_jw_t *w) {
+static void cmd_run(vg_agent_t *a, const vg_peer_t *peer, const vg_json_t *req,
+                    vg_jw_t *w) {
   const vg_json_t *probes = vg_json_get(req, "probes");
   size_t i, n;
   if (!peer->privileged) {
@@ -147,8 +149,8 @@ static void cmd_run(vg_agent_t *a, const vg_peer_t *peer,
   vg_jw_arr_end(w);
 }
 
-void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
-                        const char *line, size_t len, vg_jw_t *w) {
+void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
+                        size_t len, vg_jw_t *w) {
   vg_json_t *req = NULL;
   char perr[160];
   const char *cmd;
@@ -156,8 +158,10 @@ void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
 
   vg_jw_obj_begin(w);
   if (vg_json_parse(line, len, &req, perr, sizeof(perr)) != 0) {
-    proto_error(w, "request is not valid JSON (%s); send one object per "
-                   "line like {\"cmd\":\"status\"}", perr);
+    proto_error(w,
+                "request is not valid JSON (%s); send one object per "
+                "line like {\"cmd\":\"status\"}",
+                perr);
     vg_jw_obj_end(w);
     return;
   }
@@ -189,8 +193,10 @@ void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer,
     vg_jw_kint(w, "protocol", VG_PROTOCOL_VERSION);
     vg_jw_kint(w, "schema", VG_STORE_SCHEMA_VERSION);
   } else {
-    proto_error(w, "unknown command '%.40s'; commands: status, history, "
-                   "events, run, version", cmd);
+    proto_error(w,
+                "unknown command '%.40s'; commands: status, history, "
+                "events, run, version",
+                cmd);
   }
 done:
   vg_jw_obj_end(w);

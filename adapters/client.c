@@ -34,8 +34,8 @@ static void call_finish(vg_call_t *c, int rc) {
 
 static void call_timeout_cb(uv_timer_t *t) {
   vg_call_t *c = t->data;
-  snprintf(c->err, sizeof(c->err),
-           "the service did not answer within %d s", VG_CLIENT_TIMEOUT_MS / 1000);
+  snprintf(c->err, sizeof(c->err), "the service did not answer within %d s",
+           VG_CLIENT_TIMEOUT_MS / 1000);
   call_finish(c, VG_ETIMEDOUT);
 }
 
@@ -60,8 +60,9 @@ static void call_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   char *nl;
   (void)b;
   if (n < 0) {
-    snprintf(c->err, sizeof(c->err), "the service closed the connection "
-                                     "before answering (%s)",
+    snprintf(c->err, sizeof(c->err),
+             "the service closed the connection "
+             "before answering (%s)",
              uv_strerror((int)n));
     call_finish(c, VG_EIO);
     return;

@@ -226,9 +226,7 @@ static void jw_end(vg_jw_t *w, unsigned char obj, char c) {
 }
 
 /* Any thread owning w. */
-void vg_jw_init(vg_jw_t *w) {
-  memset(w, 0, sizeof(*w));
-}
+void vg_jw_init(vg_jw_t *w) { memset(w, 0, sizeof(*w)); }
 
 /* Any thread owning w. */
 void vg_jw_free(vg_jw_t *w) {
@@ -257,24 +255,16 @@ char *vg_jw_steal(vg_jw_t *w, size_t *len) {
 }
 
 /* Any thread owning w. */
-void vg_jw_obj_begin(vg_jw_t *w) {
-  jw_begin(w, JW_OBJ, '{');
-}
+void vg_jw_obj_begin(vg_jw_t *w) { jw_begin(w, JW_OBJ, '{'); }
 
 /* Any thread owning w. */
-void vg_jw_obj_end(vg_jw_t *w) {
-  jw_end(w, JW_OBJ, '}');
-}
+void vg_jw_obj_end(vg_jw_t *w) { jw_end(w, JW_OBJ, '}'); }
 
 /* Any thread owning w. */
-void vg_jw_arr_begin(vg_jw_t *w) {
-  jw_begin(w, 0, '[');
-}
+void vg_jw_arr_begin(vg_jw_t *w) { jw_begin(w, 0, '['); }
 
 /* Any thread owning w. */
-void vg_jw_arr_end(vg_jw_t *w) {
-  jw_end(w, 0, ']');
-}
+void vg_jw_arr_end(vg_jw_t *w) { jw_end(w, 0, ']'); }
 
 /* Any thread owning w. */
 void vg_jw_key(vg_jw_t *w, const char *key) {
@@ -431,9 +421,9 @@ struct vg_json_s {
     vg_json_t *kids; /* array elements / object members */
     size_t idx;      /* while parsing: index of kids in the node array */
   } u;
-  size_t n;            /* bytes of s, or number of kids */
-  unsigned char type;  /* vg_json_type_t */
-  unsigned char flag;  /* bool value; for numbers 1 if plain integer */
+  size_t n;           /* bytes of s, or number of kids */
+  unsigned char type; /* vg_json_type_t */
+  unsigned char flag; /* bool value; for numbers 1 if plain integer */
 };
 
 typedef struct {
@@ -656,13 +646,15 @@ static int json_number(json_parser_t *ps, vg_json_t *v) {
       return json_fail(ps, pos, "leading zeros are not allowed");
     pos++;
   } else {
-    while (json_isdigit(ps, pos)) pos++;
+    while (json_isdigit(ps, pos))
+      pos++;
   }
   if (pos < ps->len && ps->p[pos] == '.') {
     plain = 0;
     if (!json_isdigit(ps, ++pos))
       return json_fail(ps, pos, "expected a digit after '.'");
-    while (json_isdigit(ps, pos)) pos++;
+    while (json_isdigit(ps, pos))
+      pos++;
   }
   if (pos < ps->len && (ps->p[pos] == 'e' || ps->p[pos] == 'E')) {
     plain = 0;
@@ -670,7 +662,8 @@ static int json_number(json_parser_t *ps, vg_json_t *v) {
     if (pos < ps->len && (ps->p[pos] == '+' || ps->p[pos] == '-')) pos++;
     if (!json_isdigit(ps, pos))
       return json_fail(ps, pos, "expected a digit in the exponent");
-    while (json_isdigit(ps, pos)) pos++;
+    while (json_isdigit(ps, pos))
+      pos++;
   }
   v->type = VG_JSON_NUMBER;
   v->flag = plain;
@@ -696,7 +689,8 @@ static int json_literal(json_parser_t *ps, vg_json_t *v) {
   for (i = 0; i < VG_ARRAY_SIZE(lits); i++) {
     if (lits[i].word[0] != (char)ps->p[ps->pos]) continue;
     n = strlen(lits[i].word);
-    if (ps->len - ps->pos < n || memcmp(ps->p + ps->pos, lits[i].word, n) != 0) {
+    if (ps->len - ps->pos < n ||
+        memcmp(ps->p + ps->pos, lits[i].word, n) != 0) {
       snprintf(msg, sizeof(msg), "invalid literal, expected '%s'",
                lits[i].word);
       return json_fail(ps, ps->pos, msg);
@@ -861,7 +855,8 @@ int vg_json_parse(const char *text, size_t len, vg_json_t **out, char *err,
     vg_json_t *nodes = realloc(ps.nodes, ps.nn * sizeof(vg_json_t));
     if (nodes != NULL) ps.nodes = nodes;
   }
-  for (i = 0; i < ps.nn; i++) json_fixup(&ps.nodes[i], ps.nodes);
+  for (i = 0; i < ps.nn; i++)
+    json_fixup(&ps.nodes[i], ps.nodes);
   doc->root = ps.stk[0];
   json_fixup(&doc->root, ps.nodes);
   doc->nodes = ps.nodes;
@@ -1025,7 +1020,8 @@ void vg_jw_value(vg_jw_t *w, const vg_json_t *v) {
   case VG_JSON_STRING: vg_jw_strn(w, v->u.s, v->n); break;
   case VG_JSON_ARRAY:
     vg_jw_arr_begin(w);
-    for (i = 0; i < v->n; i++) vg_jw_value(w, &v->u.kids[i]);
+    for (i = 0; i < v->n; i++)
+      vg_jw_value(w, &v->u.kids[i]);
     vg_jw_arr_end(w);
     break;
   case VG_JSON_OBJECT:

@@ -5,7 +5,8 @@
 #include "facts.h"
 #include "json.h"
 #include "probe.h"
-#include "store.h"
+
+#include "timefmt.h"
 
 #include <stdint.h>
 
@@ -22,25 +23,13 @@ void vg_predicts_write(vg_jw_t *w, const vg_finding_t *f);
 /* predicts as malloc'd JSON text. */
 char *vg_predicts_json(const vg_finding_t *f);
 
-/* One sample (history) and one state change (events) as JSON objects, as
- * docs/protocol.md shows them, appended to the vg_jw_t *jw: the row
- * callbacks of vg_store_history() and vg_store_changes(). Return 0. */
-int vg_sample_row(const vg_sample_t *s, void *jw);
-int vg_change_row(const vg_change_t *c, void *jw);
-
-/* ISO 8601 UTC ("2026-11-24T21:00:00Z") of a unix time in ms. */
-const char *vg_iso8601(int64_t ms, char *buf, size_t size);
-/* Parses "7d", "24h", "30m", "90s" (a span back from now_ms) or an ISO 8601
- * UTC time. Returns 0 and *out (unix ms) or VG_EINVAL. */
-int vg_parse_since(const char *s, int64_t now_ms, int64_t *out);
-
 /* One probe entry of a report. */
 typedef struct vg_report_item_s {
   const char *id;
   const vg_finding_t *finding;
   const vg_facts_t *facts;
   int64_t since_ms;
-  int64_t checked_ms; /* 0 = never */
+  int64_t checked_ms;                   /* 0 = never */
   const struct vg_forecast_s *forecast; /* NULL: no trend */
 } vg_report_item_t;
 

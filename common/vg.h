@@ -9,7 +9,8 @@
 
 /* printf-style checking that matches the C runtime in use. */
 #if defined(__MINGW_PRINTF_FORMAT)
-#define VG_PRINTF(fmt, args) __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, args)))
+#define VG_PRINTF(fmt, args)                                                   \
+  __attribute__((format(__MINGW_PRINTF_FORMAT, fmt, args)))
 #elif defined(__GNUC__)
 #define VG_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
@@ -18,21 +19,21 @@
 
 #define VG_VERSION "0.1.0"
 
-#define VG_ERRNO_MAP(XX)                                                   \
-  XX(ENOMEM, -1, "out of memory")                                          \
-  XX(EINVAL, -2, "invalid argument")                                       \
-  XX(ERANGE, -3, "value out of range")                                     \
-  XX(ENOENT, -4, "not found")                                              \
-  XX(EACCES, -5, "access denied")                                          \
-  XX(EIO, -6, "input/output error")                                        \
-  XX(ETIMEDOUT, -7, "timed out")                                           \
-  XX(EPARSE, -8, "malformed input")                                        \
-  XX(ETOOBIG, -9, "input too large")                                       \
-  XX(ENOTSUP, -10, "not supported on this system")                         \
-  XX(ESTORE, -11, "database error")                                        \
-  XX(EBUSY, -12, "busy")                                                   \
-  XX(ECONN, -13, "cannot connect")                                         \
-  XX(EEXIST, -14, "already exists")                                        \
+#define VG_ERRNO_MAP(XX)                                                       \
+  XX(ENOMEM, -1, "out of memory")                                              \
+  XX(EINVAL, -2, "invalid argument")                                           \
+  XX(ERANGE, -3, "value out of range")                                         \
+  XX(ENOENT, -4, "not found")                                                  \
+  XX(EACCES, -5, "access denied")                                              \
+  XX(EIO, -6, "input/output error")                                            \
+  XX(ETIMEDOUT, -7, "timed out")                                               \
+  XX(EPARSE, -8, "malformed input")                                            \
+  XX(ETOOBIG, -9, "input too large")                                           \
+  XX(ENOTSUP, -10, "not supported on this system")                             \
+  XX(ESTORE, -11, "database error")                                            \
+  XX(EBUSY, -12, "busy")                                                       \
+  XX(ECONN, -13, "cannot connect")                                             \
+  XX(EEXIST, -14, "already exists")                                            \
   XX(EPERM, -15, "requires Administrators")
 
 enum {

@@ -4,6 +4,8 @@
 #ifndef VG_FORECAST_H
 #define VG_FORECAST_H
 
+#include "trend.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,16 +27,6 @@ typedef struct vg_trend_s {
 void vg_trend_init(vg_trend_t *t, int64_t min_gap_ms);
 /* Adds a point (ignored when too close to the previous one, or older). */
 void vg_trend_add(vg_trend_t *t, int64_t t_ms, double v);
-
-/* Result of a forecast against one level. */
-typedef struct vg_forecast_s {
-  int valid;           /* enough points over enough time for a trend */
-  double slope_per_h;  /* value units per hour */
-  int64_t eta_ms;      /* when the line reaches the level; 0 = not heading there */
-  double level;
-  size_t points;
-  int64_t span_ms;
-} vg_forecast_t;
 
 /* Fits the points at or after now_ms - window_ms. A trend needs at least
  * min_points points spanning at least min_span_ms. Values are "less is
