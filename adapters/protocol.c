@@ -1,21 +1,15 @@
 /* protocol.c: the query protocol (docs/protocol.md) - one JSON request per
  * line, one JSON response per line. */
-#include "agent.h"
-#include "report.h"
+#include "protocol.h"
+
+#include "probe.h"
 #include "rows.h"
-#include "server.h"
+#include "timefmt.h"
 #include "vg.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#define VG_PROTOCOL_VERSION 1
-#define VG_HISTORY_DEFAULT_LIMIT 500
-#define VG_HISTORY_MAX_LIMIT 10000
-
-void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
-                        size_t len, vg_jw_t *resp);
 
 static void proto_error(vg_jw_t *w, const char *fmt, ...) VG_PRINTF(2, 3);
 
@@ -33,8 +27,9 @@ static void proto_error(vg_jw_t *w, const char *fmt, ...) {
 }
 
 /* Reads "since" (a span like "24h" or an ISO time) and "limit". */
-static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
-                        int64_t *since, int *limit, vg_jw_t *w) {
+static int proto_window(const vg_query_t *q, const vg_json_t *req,
+                        const char *def, int64_t *since, int *limit,
+                        vg_jw_t *w) {
   const vg_json_t *js = vg_json_get(req, "since");
   const vg_json_t *jl = vg_json_get(req, "limit");
   const char *s = def;
@@ -47,7 +42,7 @@ static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
       return -1;
     }
   }
-  if (vg_parse_since(s, vg_agent_now(a), since) != 0) {
+  if (vg_parse_since(s, q->now_ms(q->ud), since) != 0) {
     proto_error(w,
                 "'since' value '%.40s' is not understood; use \"24h\", "
                 "\"7d\" or \"2026-11-24T00:00:00Z\"",
@@ -63,7 +58,7 @@ static int proto_window(vg_agent_t *a, const vg_json_t *req, const char *def,
   return 0;
 }
 
-static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
+static void cmd_history(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
   const char *probe = vg_json_get_str(req, "probe");
   int64_t since;
   int limit;
@@ -75,23 +70,23 @@ static void cmd_history(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
     proto_error(w, "unknown probe '%.60s'", probe);
     return;
   }
-  if (proto_window(a, req, "7d", &since, &limit, w)) return;
-  if (vg_agent_store(a) == NULL) {
+  if (proto_window(q, req, "7d", &since, &limit, w)) return;
+  if (q->store(q->ud) == NULL) {
     proto_error(w, "history is kept only by the running service");
     return;
   }
-  vg_agent_flush(a); /* answer with what is recorded, including this cycle */
+  q->flush(q->ud); /* answer with what is recorded, including this cycle */
   vg_jw_kbool(w, "ok", 1);
   vg_jw_kstr(w, "probe", probe);
   vg_jw_key(w, "samples");
   vg_jw_arr_begin(w);
-  if (vg_store_history(vg_agent_store(a), probe, since, limit, vg_sample_row,
+  if (vg_store_history(q->store(q->ud), probe, since, limit, vg_sample_row,
                        w) != 0)
     w->err = VG_ESTORE;
   vg_jw_arr_end(w);
 }
 
-static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
+static void cmd_events(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
   const char *probe = vg_json_get_str(req, "probe");
   int64_t since;
   int limit;
@@ -99,23 +94,23 @@ static void cmd_events(vg_agent_t *a, const vg_json_t *req, vg_jw_t *w) {
     proto_error(w, "unknown probe '%.60s'", probe);
     return;
   }
-  if (proto_window(a, req, "24h", &since, &limit, w)) return;
-  if (vg_agent_store(a) == NULL) {
+  if (proto_window(q, req, "24h", &since, &limit, w)) return;
+  if (q->store(q->ud) == NULL) {
     proto_error(w, "events are kept only by the running service");
     return;
   }
-  vg_agent_flush(a);
+  q->flush(q->ud);
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "events");
   vg_jw_arr_begin(w);
-  if (vg_store_changes(vg_agent_store(a), probe, since, limit, vg_change_row,
+  if (vg_store_changes(q->store(q->ud), probe, since, limit, vg_change_row,
                        w) != 0)
     w->err = VG_ESTORE;
   vg_jw_arr_end(w);
 }
 
-static void cmd_run(vg_agent_t *a, const vg_peer_t *peer, const vg_json_t *req,
-                    vg_jw_t *w) {
+static void cmd_run(const vg_query_t *q, const vg_peer_t *peer,
+                    const vg_json_t *req, vg_jw_t *w) {
   const vg_json_t *probes = vg_json_get(req, "probes");
   size_t i, n;
   if (!peer->privileged) {
@@ -138,19 +133,19 @@ static void cmd_run(vg_agent_t *a, const vg_peer_t *peer, const vg_json_t *req,
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "scheduled");
   vg_jw_arr_begin(w);
-  for (i = 0; i < vg_agent_nprobes(a); i++) {
-    const char *id = vg_agent_probe(a, i)->probe->id;
+  for (i = 0; i < vg_nprobes; i++) {
+    const char *id = vg_probes[i]->id;
     size_t k;
     int want = n == 0;
     for (k = 0; k < n && !want; k++)
       want = strcmp(vg_json_str(vg_json_at(probes, k)), id) == 0;
-    if (want && vg_agent_run_now(a, id) > 0) vg_jw_str(w, id);
+    if (want && q->run_now(q->ud, id) > 0) vg_jw_str(w, id);
   }
   vg_jw_arr_end(w);
 }
 
-void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
-                        size_t len, vg_jw_t *w) {
+void vg_protocol_handle(const vg_query_t *q, const vg_peer_t *peer,
+                        const char *line, size_t len, vg_jw_t *w) {
   vg_json_t *req = NULL;
   char perr[160];
   const char *cmd;
@@ -180,13 +175,13 @@ void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
                    "history, events, run, version");
   } else if (strcmp(cmd, "status") == 0) {
     vg_jw_kbool(w, "ok", 1);
-    vg_agent_report(a, w);
+    q->report(q->ud, w);
   } else if (strcmp(cmd, "history") == 0) {
-    cmd_history(a, req, w);
+    cmd_history(q, req, w);
   } else if (strcmp(cmd, "events") == 0) {
-    cmd_events(a, req, w);
+    cmd_events(q, req, w);
   } else if (strcmp(cmd, "run") == 0) {
-    cmd_run(a, peer, req, w);
+    cmd_run(q, peer, req, w);
   } else if (strcmp(cmd, "version") == 0) {
     vg_jw_kbool(w, "ok", 1);
     vg_jw_kstr(w, "version", VG_VERSION);
@@ -201,4 +196,9 @@ void vg_protocol_handle(vg_agent_t *a, const vg_peer_t *peer, const char *line,
 done:
   vg_jw_obj_end(w);
   vg_json_free(req);
+}
+
+void vg_protocol_server_cb(void *ud, const vg_peer_t *peer, const char *line,
+                           size_t len, vg_jw_t *resp) {
+  vg_protocol_handle(ud, peer, line, len, resp);
 }

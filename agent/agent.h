@@ -1,14 +1,19 @@
-/* agent.h: the running agent - probes on the threadpool, evaluation,
- * state changes, the store and the query server, all on one libuv loop. */
+/* agent.h: the agent runtime - schedule, collect on workers, evaluate,
+ * judge, and hand each judged change to its sink - on one libuv loop. The
+ * composition root (service/) wires it to the config, the recorder, the
+ * query server and the Event Log. */
 #ifndef VG_AGENT_H
 #define VG_AGENT_H
 
 #include "config.h"
 #include "facts.h"
 #include "forecast.h"
+#include "judge.h"
 #include "json.h"
 #include "probe.h"
+#include "recorder.h"
 #include "scheduler.h"
+#include "settings.h"
 #include "store.h"
 
 #include <uv.h>
@@ -31,75 +36,87 @@ typedef struct vg_probe_rt_s {
   int has_finding;
   int64_t since_ms;   /* wall time the current status began */
   int64_t checked_ms; /* wall time of the last evaluation, 0 = never */
-  int dirty;          /* state not yet written to the store */
   int64_t last_duration_ms;
-  vg_trend_t *trend;     /* probes with a trend function only */
+  vg_trend_t *trend;      /* probes with a trend function only */
   vg_forecast_t forecast; /* from the last evaluation */
+  /* Resolved once at start from the config. */
+  int enabled;
+  vg_probe_ctx_t ctx;
+  int64_t horizon_ms;
 } vg_probe_rt_t;
-
-struct vg_agent_s;
-
-/* Called on the loop thread for each status change (the Event Log writer
- * and console output subscribe here). old_status is VG_ST_NA for the first
- * evaluation after start when no state was stored. */
-typedef void (*vg_change_fn)(struct vg_agent_s *a, const vg_probe_rt_t *rt,
-                             vg_status_t old_status, int64_t old_since_ms,
-                             void *ud);
-
-typedef enum {
-  VG_AGENT_DAEMON = 0, /* runs until stopped: store, server */
-  VG_AGENT_ONCE = 1    /* runs the selected probes once, then stops */
-} vg_agent_mode_t;
 
 typedef struct vg_agent_s vg_agent_t;
 
+/* A judged status change: old_status (since old_since_ms) -> rt->finding.
+ * alert is what the Event Log should report, or NULL (no report for this
+ * transition, or held by flood control). old_status is VG_ST_NA for the
+ * first evaluation after start when no state was stored. */
+typedef struct vg_judged_s {
+  const vg_probe_rt_t *rt;
+  size_t idx;
+  vg_status_t old_status;
+  int64_t old_since_ms;
+  const vg_alert_t *alert;
+} vg_judged_t;
+
+/* Where the runtime hands its results (loop thread). Each may be NULL. */
+typedef struct vg_agent_sink_s {
+  /* A probe's status changed (after the judge). */
+  void (*change)(void *ud, vg_agent_t *a, const vg_judged_t *c);
+  /* An alert not tied to a change: a flapping probe settled, a reminder. */
+  void (*alert)(void *ud, vg_agent_t *a, const vg_alert_t *al);
+  /* Every selected probe has a finding (once per run, after the first
+   * complete cycle). */
+  void (*cycle)(void *ud, vg_agent_t *a);
+  void *ud;
+} vg_agent_sink_t;
+
+typedef enum {
+  VG_AGENT_DAEMON = 0, /* runs until stopped */
+  VG_AGENT_ONCE = 1    /* runs the selected probes once, then stops */
+} vg_agent_mode_t;
+
 typedef struct vg_agent_opts_s {
   vg_agent_mode_t mode;
-  const char *home;      /* data folder (database, vigil.ini) */
-  const char *pipe_name; /* NULL: no query server */
-  const vg_os_t *os;     /* NULL: vg_os_default() */
-  const vg_clock_t *clock; /* NULL: the real clocks */
-  const char *const *only; /* ONCE mode: probe ids (NULL = all) */
+  const vg_config_t *cfg;        /* required; outlives the agent */
+  const vg_settings_t *settings; /* required; outlives the agent */
+  const vg_os_t *os;             /* NULL: vg_os_default() */
+  const vg_clock_t *clock;       /* NULL: the real clocks */
+  const char *const *only;       /* ONCE mode: probe ids (NULL = all) */
   size_t nonly;
-  vg_change_fn on_change;
-  void *on_change_ud;
+  vg_store_t *store;       /* NULL: no stored state to resume from */
+  vg_recorder_t *recorder; /* NULL: nothing recorded */
+  vg_agent_sink_t sink;
   uint32_t seed; /* jitter seed; 0 = from time */
 } vg_agent_opts_t;
 
-/* Creates the agent on loop: loads vigil.ini from home, opens the store
- * (daemon mode), binds the query server. Config warnings and a store note
- * are available through vg_agent_notes(). Returns 0 or a VG_E* code with err
- * filled with one line saying what is wrong and what to do. */
+/* Creates the runtime on loop: resolves every probe's settings, resumes
+ * stored states and trends (when a store is given) and starts the first
+ * collections. Returns 0 or a VG_E* code with err filled with one line
+ * saying what is wrong and what to do. */
 int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
                    const vg_agent_opts_t *opts, char *err, size_t errsz);
 
-/* Begins an orderly stop: no new collections, server closed, pending
- * records flushed, store closed once every worker has returned or after
- * grace_ms (workers still running are abandoned: their results are
- * dropped). done is called on the loop thread when all handles are closed;
- * the agent's memory is released after it returns. */
+/* Begins an orderly stop: no new collections; done runs on the loop thread
+ * once every worker has returned or after grace_ms (workers still running
+ * are abandoned: their results are dropped) and the runtime's handles are
+ * closed; the runtime's memory is released after it returns. */
 void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
                    void (*done)(vg_agent_t *a, void *ud), void *ud);
 
-/* Notes gathered at start (config warnings, store notes): count and text. */
-size_t vg_agent_notes(const vg_agent_t *a, const char *const **notes);
-
-/* Loop-thread accessors used by the protocol and the CLI. */
+/* Loop-thread accessors. */
 size_t vg_agent_nprobes(const vg_agent_t *a);
 const vg_probe_rt_t *vg_agent_probe(const vg_agent_t *a, size_t i);
-vg_store_t *vg_agent_store(vg_agent_t *a);
-const vg_config_t *vg_agent_config(const vg_agent_t *a);
 int64_t vg_agent_now(const vg_agent_t *a);
+const char *vg_agent_host(const vg_agent_t *a);
 /* Makes the named probe (or all when id is NULL) due now. Returns the
  * number scheduled, or VG_ENOENT for an unknown id. */
 int vg_agent_run_now(vg_agent_t *a, const char *id);
-/* Writes the report object (interface.md) into an open JSON object. */
+/* Writes the report object's members (interface.md) into an open object. */
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w);
-/* Flushes pending records to the store now (tests, shutdown). */
-int vg_agent_flush(vg_agent_t *a);
-/* Pending records not yet in the store. */
-size_t vg_agent_pending(const vg_agent_t *a);
-/* Whether every selected probe has a finding (ONCE mode). */
+/* Whether every selected probe has a finding from this run. */
 int vg_agent_complete(const vg_agent_t *a);
+/* Workers not yet returned (a hung collect counts until it returns). */
+size_t vg_agent_inflight(const vg_agent_t *a);
 
 #endif /* VG_AGENT_H */

@@ -150,6 +150,7 @@ const char *vg_alert_kind_name(vg_alert_kind_t kind) {
   case VG_ALERT_SETTLED_WARN: return "settled-warn";
   case VG_ALERT_SETTLED_CRIT: return "settled-crit";
   case VG_ALERT_SETTLED_UNKNOWN: return "settled-unknown";
+  case VG_ALERT_REMINDER: return "reminder";
   }
   return "?";
 }
@@ -185,6 +186,7 @@ void vg_alert_inserts(const vg_alert_t *a,
     snprintf(buf, sizeof(buf), "%u", a->changes);
     insert_put(ins[4], buf);
     break;
+  case VG_ALERT_REMINDER: insert_put(ins[4], vg_status_name(a->status)); break;
   default: insert_put(ins[4], vg_status_name(a->old_status)); break;
   }
   insert_put(ins[5], vg_fmt_span(buf, sizeof(buf), a->span_ms));
@@ -209,6 +211,9 @@ const char *vg_alert_line(const vg_alert_t *a, char *buf, size_t size) {
   case VG_ALERT_SETTLED_UNKNOWN:
     vg_bufprintf(buf, size, &pos, " (settled after %s held changes in %s)",
                  ins[4], ins[5]);
+    break;
+  case VG_ALERT_REMINDER:
+    vg_bufprintf(buf, size, &pos, " (still %s after %s)", ins[4], ins[5]);
     break;
   default:
     vg_bufprintf(buf, size, &pos, " (was %s for %s)", ins[4], ins[5]);

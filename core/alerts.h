@@ -13,16 +13,17 @@
 
 /* What an alert says; each kind has one Event Log id (docs/events.md). */
 typedef enum {
-  VG_ALERT_NONE = 0,       /* nothing to report (ok <-> n/a) */
-  VG_ALERT_RAISED_WARN,    /* new status warn */
-  VG_ALERT_RAISED_CRIT,    /* new status crit */
-  VG_ALERT_CLEARED,        /* warn/crit/unknown -> ok or n/a */
-  VG_ALERT_UNKNOWN,        /* new status unknown: could not measure */
-  VG_ALERT_FLAPPING,       /* too many changes: further ones are held */
-  VG_ALERT_SETTLED_OK,     /* held probe stable again, at ok or n/a */
-  VG_ALERT_SETTLED_WARN,   /* ... at warn */
-  VG_ALERT_SETTLED_CRIT,   /* ... at crit */
-  VG_ALERT_SETTLED_UNKNOWN /* ... at unknown */
+  VG_ALERT_NONE = 0,        /* nothing to report (ok <-> n/a) */
+  VG_ALERT_RAISED_WARN,     /* new status warn */
+  VG_ALERT_RAISED_CRIT,     /* new status crit */
+  VG_ALERT_CLEARED,         /* warn/crit/unknown -> ok or n/a */
+  VG_ALERT_UNKNOWN,         /* new status unknown: could not measure */
+  VG_ALERT_FLAPPING,        /* too many changes: further ones are held */
+  VG_ALERT_SETTLED_OK,      /* held probe stable again, at ok or n/a */
+  VG_ALERT_SETTLED_WARN,    /* ... at warn */
+  VG_ALERT_SETTLED_CRIT,    /* ... at crit */
+  VG_ALERT_SETTLED_UNKNOWN, /* ... at unknown */
+  VG_ALERT_REMINDER         /* still warn/crit after reminder_interval */
 } vg_alert_kind_t;
 
 /* One alert. finding points into the caller's probe state (valid for the
@@ -30,6 +31,7 @@ typedef enum {
 typedef struct vg_alert_s {
   vg_alert_kind_t kind;
   const char *probe_id;
+  unsigned number;        /* the probe's number (interface.md); 0 unknown */
   vg_status_t status;     /* current status */
   vg_status_t old_status; /* RAISED/CLEARED/UNKNOWN: status before */
   const vg_finding_t *finding;

@@ -13,19 +13,6 @@
 
 /* ---------------------------------------------------------------- keys */
 
-static const vg_key_def_t agent_keys[] = {
-    {"retention", VG_KEY_DURATION, 86400e3, 3650 * 86400e3, "90d",
-     "how long samples and state changes are kept"},
-    {"max_backoff", VG_KEY_DURATION, 1e3, 86400e3, "1h",
-     "longest interval a failing probe backs off to"},
-    {"forecast_window", VG_KEY_DURATION, 3600e3, 90 * 86400e3, "7d",
-     "how much history a forecast fits its trend line to"},
-    {"flap_window", VG_KEY_DURATION, 0, 86400e3, "15m",
-     "Event Log flood control: window in which repeated changes are held"},
-    {"flap_max", VG_KEY_INT, 1, 1000, "4",
-     "Event Log flood control: changes per window before holding events"},
-    {NULL, 0, 0, 0, NULL, NULL}};
-
 /* Keys every probe section has. */
 static const vg_key_def_t probe_keys[] = {
     {"enabled", VG_KEY_BOOL, 0, 1, "true", "run this probe"},
@@ -49,7 +36,7 @@ static const vg_key_def_t *find_in(const vg_key_def_t *t, const char *key) {
 static const vg_key_def_t *config_keydef(const char *section, const char *key) {
   const vg_probe_t *p;
   const vg_key_def_t *d;
-  if (strcmp(section, "agent") == 0) return find_in(agent_keys, key);
+  if (vg_settings_keys(section)) return find_in(vg_settings_keys(section), key);
   p = vg_probe_find(section);
   if (p == NULL) return NULL;
   d = find_in(probe_keys, key);
@@ -166,7 +153,7 @@ int vg_config_set(vg_config_t *cfg, const char *section, const char *key,
   }
   d = config_keydef(section, key);
   if (d == NULL) {
-    if (strcmp(section, "agent") != 0 && vg_probe_find(section) == NULL)
+    if (vg_settings_keys(section) == NULL && vg_probe_find(section) == NULL)
       snprintf(msg, msgsz, "unknown section [%s] (not a probe id or 'agent')",
                section);
     else
@@ -265,7 +252,7 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
       }
       *close = '\0';
       l = trim(l + 1);
-      if (strcmp(l, "agent") != 0 && vg_probe_find(l) == NULL) {
+      if (vg_settings_keys(l) == NULL && vg_probe_find(l) == NULL) {
         warn(cfg,
              "%s:%zu: unknown section [%s] (not a probe id or 'agent'); its "
              "keys are ignored",
@@ -366,6 +353,22 @@ vg_probe_settings_t vg_config_probe_settings(const vg_config_t *cfg,
   s.src = cfg ? &cfg->src : NULL;
   s.probe = p;
   return s;
+}
+
+void vg_config_settings(const vg_config_t *cfg, vg_settings_t *out) {
+  vg_settings_load(out, config_src_get, cfg);
+}
+
+int vg_config_is_set(const vg_config_t *cfg, const char *section,
+                     const char *key) {
+  return cfg && entry_find(cfg, section, key) != NULL;
+}
+
+int64_t vg_config_forecast_horizon_ms(const vg_config_t *cfg,
+                                      const vg_probe_t *p) {
+  const char *key =
+      vg_config_is_set(cfg, p->id, "forecast_horizon") ? p->id : "agent";
+  return (int64_t)vg_config_get_num(cfg, key, "forecast_horizon", 0);
 }
 
 void vg_config_probe_ctx(const vg_config_t *cfg, const vg_probe_t *p,

@@ -4,6 +4,7 @@
 #define VG_CONFIG_H
 
 #include "probe.h"
+#include "settings.h"
 
 #include <stddef.h>
 #include "timefmt.h"
@@ -61,6 +62,17 @@ int vg_config_get_bool(const vg_config_t *cfg, const char *section,
  * cfg; valid while cfg lives. */
 vg_probe_settings_t vg_config_probe_settings(const vg_config_t *cfg,
                                              const vg_probe_t *p);
+
+/* The agent's typed settings ([agent], [export]) from cfg. */
+void vg_config_settings(const vg_config_t *cfg, vg_settings_t *out);
+/* Whether vigil.ini sets [section] key (a default does not count). */
+int vg_config_is_set(const vg_config_t *cfg, const char *section,
+                     const char *key);
+
+/* The forecast horizon for probe p: its own `forecast_horizon` when
+ * vigil.ini sets one (the older per-probe key), else [agent]'s. ms. */
+int64_t vg_config_forecast_horizon_ms(const vg_config_t *cfg,
+                                      const vg_probe_t *p);
 
 /* A collect context (os may be NULL: the platform's own table) and the
  * settings part of evaluation parameters for probe p, from cfg. */

@@ -142,6 +142,13 @@ typedef struct vg_probe_s {
    * a value that grows towards trouble). 0 when facts carry one. */
   int (*trend)(const vg_facts_t *facts, const vg_thresholds_t *th,
                double *value, double *crit_level);
+  /* Optional, pure: the probe's words when the judge warns because the
+   * trend (p->forecast) reaches crit within the forecast horizon - the
+   * judge decides when (judge.h), the probe only says what. Fills out
+   * (summary, remedy, predicts; the status is set by the judge). Returns 1,
+   * or 0 when the facts give nothing to say. */
+  int (*forecast_warn)(const vg_facts_t *facts, const vg_eval_params_t *p,
+                       vg_finding_t *out);
 } vg_probe_t;
 
 /* The probe table (probes/probe_table.c), in report order. */

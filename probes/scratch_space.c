@@ -61,6 +61,13 @@ static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   return 0;
 }
 
+static void scratch_space_predict(vg_finding_t *out) {
+  vg_finding_predict(out, "SalLowDiskSpace");
+  vg_finding_predict(out, "0x1FC07");
+  vg_finding_predict(out, "34506");
+  vg_finding_predict(out, "SalBitmapError");
+}
+
 static void scratch_space_evaluate(const vg_facts_t *f,
                                    const vg_eval_params_t *p,
                                    const vg_finding_t *prev,
@@ -106,29 +113,25 @@ static void scratch_space_evaluate(const vg_facts_t *f,
       src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb,
       st == VG_ST_CRIT ? "crit" : "warn",
       st == VG_ST_CRIT ? p->th.crit : p->th.warn);
-  /* Drifting towards crit within the horizon: warn now, say when. */
-  if (st < VG_ST_WARN && p->forecast && p->forecast->valid &&
-      p->forecast->eta_ms > 0) {
-    double horizon = vg_probe_num(&p->set, "forecast_horizon");
-    if (horizon > 0 && (double)(p->forecast->eta_ms - p->now_ms) <= horizon) {
-      char eta[40], rate[32];
-      size_t n = strlen(out->summary);
-      vg_fmt_bytes(rate, sizeof(rate),
-                   (uint64_t)fabs(p->forecast->slope_per_h * 24));
-      vg_iso8601(p->forecast->eta_ms, eta, sizeof(eta));
-      out->status = VG_ST_WARN;
-      snprintf(out->summary + n, sizeof(out->summary) - n,
-               "; shrinking by %s/day, forecast below %g%% (crit) by %s", rate,
-               p->th.crit, eta);
-      st = VG_ST_WARN;
-    }
-  }
-  if (st >= VG_ST_WARN) {
-    vg_finding_predict(out, "SalLowDiskSpace");
-    vg_finding_predict(out, "0x1FC07");
-    vg_finding_predict(out, "34506");
-    vg_finding_predict(out, "SalBitmapError");
-  }
+  if (st >= VG_ST_WARN) scratch_space_predict(out);
+}
+
+/* Drifting towards crit within the horizon (the judge decides when): say
+ * how fast and by when. */
+static int scratch_space_forecast_warn(const vg_facts_t *f,
+                                       const vg_eval_params_t *p,
+                                       vg_finding_t *out) {
+  char eta[40], rate[32];
+  size_t n = strlen(out->summary);
+  (void)f;
+  vg_fmt_bytes(rate, sizeof(rate),
+               (uint64_t)fabs(p->forecast->slope_per_h * 24));
+  vg_iso8601(p->forecast->eta_ms, eta, sizeof(eta));
+  snprintf(out->summary + n, sizeof(out->summary) - n,
+           "; shrinking by %s/day, forecast below %g%% (crit) by %s", rate,
+           p->th.crit, eta);
+  scratch_space_predict(out);
+  return 1;
 }
 
 /* Free bytes drift; crit is 5 % (crit threshold) of the backup size. */
@@ -155,4 +158,5 @@ const vg_probe_t vg_probe_scratch_space = {
     .collect = scratch_space_collect,
     .evaluate = scratch_space_evaluate,
     .trend = scratch_space_trend,
+    .forecast_warn = scratch_space_forecast_warn,
 };

@@ -130,18 +130,14 @@ static void vss_storage_letter(const char *name, char *out, size_t size) {
   if (n > 1 && (out[n - 1] == '\\' || out[n - 1] == '/')) out[n - 1] = '\0';
 }
 
-/* The worst headroom shrinking towards 0 within the horizon: warn now and
- * say when. name/on: the volume with the least headroom and the one holding
+/* The worst headroom shrinking towards 0 within the horizon: a warning
+ * that says when. name/on: the volume with the least headroom and the one holding
  * its storage. Returns 1 when it set the finding. */
 static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
                                 const char *on, double headroom,
                                 vg_finding_t *out) {
-  double horizon = vg_probe_num(&p->set, "forecast_horizon");
   char eta[40], remedy[VG_REMEDY_MAX], fv[260], ov[260];
-  if (p->forecast == NULL || !p->forecast->valid || p->forecast->eta_ms <= 0 ||
-      horizon <= 0 || name[0] == '\0' ||
-      (double)(p->forecast->eta_ms - p->now_ms) > horizon)
-    return 0;
+  if (name[0] == '\0') return 0;
   vss_storage_letter(name, fv, sizeof(fv));
   vss_storage_letter(on, ov, sizeof(ov));
   snprintf(remedy, sizeof(remedy),
@@ -159,6 +155,46 @@ static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
   return 1;
 }
 
+/* The bounded volume with the least headroom (% of max) and the volume
+ * holding its storage; name "" when there is none. */
+static void vss_storage_least(const vg_facts_t *f, char *name, char *on,
+                              size_t size, double *least) {
+  int64_t i, listed = vg_facts_int_or(f, "volumes_listed", 0);
+  char k[48];
+  *least = 101.0;
+  name[0] = on[0] = '\0';
+  for (i = 0; i < listed; i++) {
+    const char *vol, *storage;
+    int64_t used = 0, max = 0;
+    double h;
+    snprintf(k, sizeof(k), "vol%lld", (long long)i);
+    vol = vg_facts_get_str(f, k);
+    snprintf(k, sizeof(k), "vol%lld_storage", (long long)i);
+    storage = vg_facts_get_str(f, k);
+    snprintf(k, sizeof(k), "vol%lld_used", (long long)i);
+    vg_facts_get_int(f, k, &used);
+    snprintf(k, sizeof(k), "vol%lld_max", (long long)i);
+    if (vol == NULL || storage == NULL || vg_facts_get_int(f, k, &max) != 0)
+      continue;
+    h = max > 0 ? 100.0 * (double)(max - used) / (double)max : 0.0;
+    if (h < *least) {
+      *least = h;
+      vg_strlcpy(name, vol, size);
+      vg_strlcpy(on, storage, size);
+    }
+  }
+}
+
+/* The judge warns on the forecast; this says which volume and when. */
+static int vss_storage_forecast_warn(const vg_facts_t *f,
+                                     const vg_eval_params_t *p,
+                                     vg_finding_t *out) {
+  char name[260], on[260];
+  double least;
+  vss_storage_least(f, name, on, sizeof(name), &least);
+  return vss_storage_forecast(p, name, on, least, out);
+}
+
 static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                                  const vg_finding_t *prev, vg_finding_t *out) {
   const char *nas = vg_probe_str(&p->set, "no_association");
@@ -167,8 +203,6 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   char worst_msg[256] = "", okl[256] = "", others[160] = "", k[48];
   char worst_vol[260] = "", worst_on[260] = "", b1[32], b2[32], b3[32];
   int worst_no_assoc = 0;
-  char least_vol[260] = "", least_on[260] = "";
-  double least = 101.0;
   size_t ook = 0, oo = 0;
   int64_t nvol, listed, i;
   int b, nothers = 0;
@@ -244,11 +278,6 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                      ? ", held until it recovers past the hysteresis"
                      : "");
       }
-      if (headroom < least) {
-        least = headroom;
-        vg_strlcpy(least_vol, name, sizeof(least_vol));
-        vg_strlcpy(least_on, storage, sizeof(least_on));
-      }
       if (st == VG_ST_OK)
         vg_bufprintf(okl, sizeof(okl), &ook, "%s%s %.0f%% free of %s",
                      ook ? ", " : "", name, floor(headroom), b2);
@@ -271,9 +300,6 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
       nothers++;
     }
   }
-  if (worst == VG_ST_OK &&
-      vss_storage_forecast(p, least_vol, least_on, least, out))
-    return;
   if (worst == VG_ST_OK) {
     vg_finding_set(out, VG_ST_OK, "",
                    "Shadow storage fine on %lld volume(s): %s%s",
@@ -327,4 +353,5 @@ const vg_probe_t vg_probe_vss_storage = {
     .collect = vss_storage_collect,
     .evaluate = vss_storage_evaluate,
     .trend = vss_storage_trend,
+    .forecast_warn = vss_storage_forecast_warn,
 };

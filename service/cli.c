@@ -1,7 +1,9 @@
 /* cli.c: vigil's command line - one table of commands, each a function. */
 #include "cli.h"
+#include "render.h"
 
 #include "agent.h"
+#include "config.h"
 #include "bundle.h"
 #include "client.h"
 #include "platform.h"
@@ -25,52 +27,6 @@ typedef struct vg_cli_s {
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
 } vg_cli_t;
-
-/* ------------------------------------------------------------ output */
-
-int vg_cli_exit_code(const char *overall) {
-  if (overall == NULL) return 3;
-  if (strcmp(overall, "crit") == 0) return 2;
-  if (strcmp(overall, "warn") == 0) return 1;
-  if (strcmp(overall, "unknown") == 0) return 3;
-  return 0;
-}
-
-static const char *status_label(const char *st) {
-  if (strcmp(st, "crit") == 0) return "CRIT";
-  if (strcmp(st, "warn") == 0) return "WARN";
-  if (strcmp(st, "ok") == 0) return "OK";
-  if (strcmp(st, "n/a") == 0) return "N/A";
-  return "UNKNOWN";
-}
-
-void vg_cli_print_report(FILE *out, const vg_json_t *report) {
-  const vg_json_t *probes = vg_json_get(report, "probes");
-  size_t i, n = vg_json_len(probes), w = 5;
-  const char *overall = vg_json_get_str(report, "overall");
-  for (i = 0; i < n; i++) {
-    const char *id = vg_json_get_str(vg_json_at(probes, i), "id");
-    if (id && strlen(id) > w) w = strlen(id);
-  }
-  fprintf(out, "%-8s %-*s  %s\n", "STATUS", (int)w, "PROBE", "SUMMARY");
-  for (i = 0; i < n; i++) {
-    const vg_json_t *p = vg_json_at(probes, i);
-    const char *st = vg_json_get_str(p, "status");
-    const char *remedy = vg_json_get_str(p, "remedy");
-    fprintf(out, "%-8s %-*s  %s\n", status_label(st ? st : "unknown"), (int)w,
-            vg_json_get_str(p, "id") ? vg_json_get_str(p, "id") : "?",
-            vg_json_get_str(p, "summary") ? vg_json_get_str(p, "summary")
-                                          : "");
-    if (st && (strcmp(st, "warn") == 0 || strcmp(st, "crit") == 0) &&
-        remedy && *remedy)
-      fprintf(out, "%-8s %-*s  fix: %s\n", "", (int)w, "", remedy);
-  }
-  fprintf(out, "overall: %s (%s, %zu probe%s)\n",
-          status_label(overall ? overall : "unknown"),
-          vg_json_get_str(report, "host") ? vg_json_get_str(report, "host")
-                                          : "?",
-          n, n == 1 ? "" : "s");
-}
 
 /* --------------------------------------------------------- pipe calls */
 
@@ -96,8 +52,7 @@ static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
     return 3;
   }
   if (vg_json_parse(resp, strlen(resp), doc, err, sizeof(err)) != 0) {
-    fprintf(stderr, "vigil: the service sent an unreadable answer (%s)\n",
-            err);
+    fprintf(stderr, "vigil: the service sent an unreadable answer (%s)\n", err);
     free(resp);
     return 3;
   }
@@ -112,8 +67,10 @@ static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
     free(resp);
     return 3;
   }
-  if (raw) *raw = resp;
-  else free(resp);
+  if (raw)
+    *raw = resp;
+  else
+    free(resp);
   return 0;
 }
 
@@ -122,8 +79,10 @@ static int cmd_status(vg_cli_t *c) {
   char *raw;
   int rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, &raw);
   if (rc) return rc;
-  if (c->json) printf("%s\n", raw);
-  else vg_cli_print_report(stdout, doc);
+  if (c->json)
+    printf("%s\n", raw);
+  else
+    vg_cli_print_report(stdout, doc);
   rc = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
   vg_json_free(doc);
   free(raw);
@@ -148,8 +107,7 @@ static int print_rows(const vg_cli_t *c, const char *req, const char *key,
       if (events)
         printf("%s  %-18s %-7s -> %-7s %s\n", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "probe"), vg_json_get_str(r, "old_status"),
-               vg_json_get_str(r, "new_status"),
-               vg_json_get_str(r, "summary"));
+               vg_json_get_str(r, "new_status"), vg_json_get_str(r, "summary"));
       else
         printf("%s  %-7s %s\n", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "status"), vg_json_get_str(r, "summary"));
@@ -170,8 +128,10 @@ static int cmd_history(vg_cli_t *c) {
     return 2;
   }
   if (vg_probe_find(c->args[0]) == NULL) {
-    fprintf(stderr, "vigil history: unknown probe '%s'; `vigil --help` lists "
-                    "the probe ids\n", c->args[0]);
+    fprintf(stderr,
+            "vigil history: unknown probe '%s'; `vigil --help` lists "
+            "the probe ids\n",
+            c->args[0]);
     return 2;
   }
   vg_jw_init(&w);
@@ -208,24 +168,17 @@ static int cmd_events(vg_cli_t *c) {
 typedef struct vg_check_s {
   vg_cli_t *c;
   int exit_code;
-  int printed;
   char **capture; /* bundle: keep the report text instead of printing */
 } vg_check_t;
 
-static void check_done_cb(vg_agent_t *a, void *ud) {
-  (void)a, (void)ud;
-}
-
-static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
-                            vg_status_t old, int64_t old_since, void *ud) {
+/* The runtime's "cycle complete" signal: every selected probe has a
+ * finding; print (or capture) the report and stop. */
+static void check_cycle_cb(void *ud, vg_agent_t *a) {
   vg_check_t *k = ud;
   vg_jw_t w;
   char *text, err[128];
   size_t len;
   vg_json_t *doc = NULL;
-  (void)rt, (void)old, (void)old_since;
-  if (k->printed || !vg_agent_complete(a)) return;
-  k->printed = 1;
   vg_jw_init(&w);
   vg_jw_obj_begin(&w);
   vg_agent_report(a, &w);
@@ -235,8 +188,10 @@ static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
     if (k->capture) {
       *k->capture = text;
       text = NULL;
-    } else if (k->c->json) printf("%s\n", text);
-    else vg_cli_print_report(stdout, doc);
+    } else if (k->c->json)
+      printf("%s\n", text);
+    else
+      vg_cli_print_report(stdout, doc);
     k->exit_code = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
   } else {
     fprintf(stderr, "vigil check: out of memory building the report\n");
@@ -245,62 +200,81 @@ static void check_change_cb(vg_agent_t *a, const vg_probe_rt_t *rt,
   fflush(stdout);
   vg_json_free(doc);
   free(text);
-  vg_agent_stop(a, 0, check_done_cb, NULL);
+  vg_agent_stop(a, 0, NULL, NULL);
 }
 
 /* Runs the probes (c->args, or all) once in this process. With capture,
- * *capture is the report text (malloc'd) instead of printing it. */
-static int check_here(vg_cli_t *c, char **capture) {
+ * *capture is the report text (malloc'd) instead of printing it. Returns
+ * the exit code; *stuck is 1 when a probe is still running in the OS past
+ * its deadline (its loop is left to it). */
+static int check_here(vg_cli_t *c, char **capture, int *stuck) {
   uv_loop_t *loop;
   vg_agent_opts_t o;
   vg_agent_t *a;
   vg_check_t k;
-  char err[400];
-  const char *const *notes;
-  size_t i, n;
+  vg_config_t *cfg;
+  vg_settings_t set;
+  char err[400], path[1200];
+  size_t i;
   int rc;
+  *stuck = 0;
   memset(&o, 0, sizeof(o));
   memset(&k, 0, sizeof(k));
   k.c = c;
   k.exit_code = 3;
   k.capture = capture;
-  o.mode = VG_AGENT_ONCE;
-  o.home = c->home;
-  o.only = c->nargs ? c->args : NULL;
-  o.nonly = (size_t)c->nargs;
-  o.on_change = check_change_cb;
-  o.on_change_ud = &k;
-  /* On the heap: a probe stuck in the OS keeps a reference to it. */
+  /* On the heap: a probe stuck in the OS keeps a reference to them. */
+  cfg = malloc(sizeof(*cfg));
   loop = malloc(sizeof(*loop));
-  if (loop == NULL || uv_loop_init(loop) != 0) {
+  if (cfg == NULL || loop == NULL || uv_loop_init(loop) != 0) {
     fprintf(stderr, "vigil check: out of memory\n");
     free(loop);
+    free(cfg);
     return 3;
   }
+  vg_config_init(cfg);
+  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
+  vg_config_load(cfg, path);
+  for (i = 0; i < cfg->nwarnings; i++)
+    fprintf(stderr, "vigil: %s\n", cfg->warnings[i]);
+  vg_config_settings(cfg, &set);
+  o.mode = VG_AGENT_ONCE;
+  o.cfg = cfg;
+  o.settings = &set;
+  o.only = c->nargs ? c->args : NULL;
+  o.nonly = (size_t)c->nargs;
+  o.sink.cycle = check_cycle_cb;
+  o.sink.ud = &k;
   rc = vg_agent_start(&a, loop, &o, err, sizeof(err));
   if (rc != 0) {
     uv_run(loop, UV_RUN_DEFAULT);
     uv_loop_close(loop);
     free(loop);
+    vg_config_free(cfg);
+    free(cfg);
     fprintf(stderr, "vigil check: %s\n", err);
     return 3;
   }
-  n = vg_agent_notes(a, &notes);
-  for (i = 0; i < n; i++) fprintf(stderr, "vigil: %s\n", notes[i]);
   uv_run(loop, UV_RUN_DEFAULT);
   if (uv_loop_close(loop) != 0) {
     /* A probe is stuck in the OS past its deadline: it was reported
-     * unknown. check exits without waiting for it; bundle goes on and
-     * leaves the loop to the stuck worker. */
-    if (capture) return k.exit_code;
-    fflush(NULL);
-    exit(k.exit_code);
+     * unknown. The caller exits without waiting for it; the loop, the
+     * settings and the config stay with the stuck worker. */
+    *stuck = 1;
+    return k.exit_code;
   }
   free(loop);
+  vg_config_free(cfg);
+  free(cfg);
   return k.exit_code;
 }
 
-static int cmd_check(vg_cli_t *c) { return check_here(c, NULL); }
+/* A stuck worker does not hold the process: main returns and the process
+ * exits without joining it. */
+static int cmd_check(vg_cli_t *c) {
+  int stuck;
+  return check_here(c, NULL, &stuck);
+}
 
 /* ------------------------------------------------------------ bundle */
 
@@ -318,7 +292,10 @@ static int cmd_bundle(vg_cli_t *c) {
   all.json = 1;
   fprintf(stderr, "vigil bundle: running every probe, then asking the "
                   "service for its status, events and history...\n");
-  check_here(&all, &report);
+  {
+    int stuck;
+    check_here(&all, &report, &stuck);
+  }
   memset(&in, 0, sizeof(in));
   in.home = c->home;
   in.pipe = c->pipe;
@@ -368,8 +345,9 @@ typedef struct vg_cmd_s {
 } vg_cmd_t;
 
 static const vg_cmd_t commands[] = {
-    {"run", cmd_run, NULL, "run [--console]            run the agent in the "
-                           "foreground"},
+    {"run", cmd_run, NULL,
+     "run [--console]            run the agent in the "
+     "foreground"},
     {"service", NULL, vg_service_dispatch,
      "service                    entry point used by the Service Control "
      "Manager"},
@@ -377,10 +355,12 @@ static const vg_cmd_t commands[] = {
      "install                    register the service and event source"},
     {"uninstall", NULL, vg_service_uninstall,
      "uninstall [--purge]        remove them (--purge: the data folder too)"},
-    {"start", NULL, vg_service_start, "start                      start the "
-                                      "service"},
-    {"stop", NULL, vg_service_stop, "stop                       stop the "
-                                    "service"},
+    {"start", NULL, vg_service_start,
+     "start                      start the "
+     "service"},
+    {"stop", NULL, vg_service_stop,
+     "stop                       stop the "
+     "service"},
     {"status", cmd_status, NULL,
      "status [--json]            current findings from the running service"},
     {"check", cmd_check, NULL,
@@ -393,8 +373,9 @@ static const vg_cmd_t commands[] = {
      "events [--since 24h] [--limit N] [--json]        state changes"},
     {"bundle", cmd_bundle, NULL,
      "bundle [FILE]              support bundle (.zip) for a ticket"},
-    {"version", cmd_version, NULL, "version                    print the "
-                                   "version"},
+    {"version", cmd_version, NULL,
+     "version                    print the "
+     "version"},
     {"--version", cmd_version, NULL, NULL},
     {"help", cmd_help, NULL, NULL},
     {"--help", cmd_help, NULL, NULL},
@@ -412,7 +393,8 @@ static int cmd_help(vg_cli_t *c) {
     if (commands[i].usage) printf("  vigil %s\n", commands[i].usage);
   printf("\noptions: --home DIR (data folder), --pipe NAME (query pipe)\n"
          "probes:");
-  for (i = 0; i < vg_nprobes; i++) printf(" %s", vg_probes[i]->id);
+  for (i = 0; i < vg_nprobes; i++)
+    printf(" %s", vg_probes[i]->id);
   printf("\ndocs: docs/probes.md (what each warning means and how to fix "
          "it)\n");
   return 0;
@@ -431,8 +413,10 @@ int vg_cli_main(int argc, char **argv) {
   for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
     if (strcmp(argv[1], commands[i].name) == 0) cmd = &commands[i];
   if (cmd == NULL) {
-    fprintf(stderr, "vigil: unknown command '%s'; `vigil --help` lists the "
-                    "commands\n", argv[1]);
+    fprintf(stderr,
+            "vigil: unknown command '%s'; `vigil --help` lists the "
+            "commands\n",
+            argv[1]);
     return 2;
   }
   if (cmd->svc) return cmd->svc(argc - 2, argv + 2);
@@ -442,8 +426,10 @@ int vg_cli_main(int argc, char **argv) {
   }
   for (a = 2; a < argc; a++) {
     const char *arg = argv[a];
-    if (strcmp(arg, "--json") == 0) c.json = 1;
-    else if (strcmp(arg, "--console") == 0) c.console = 1;
+    if (strcmp(arg, "--json") == 0)
+      c.json = 1;
+    else if (strcmp(arg, "--console") == 0)
+      c.console = 1;
     else if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--home") == 0 ||
               strcmp(arg, "--pipe") == 0 || strcmp(arg, "--limit") == 0)) {
       if (a + 1 >= argc) {
@@ -451,16 +437,21 @@ int vg_cli_main(int argc, char **argv) {
         return 2;
       }
       a++;
-      if (arg[2] == 's') c.since = argv[a];
-      else if (arg[2] == 'l') c.limit = argv[a];
-      else if (arg[2] == 'h') vg_strlcpy(c.home, argv[a], sizeof(c.home));
+      if (arg[2] == 's')
+        c.since = argv[a];
+      else if (arg[2] == 'l')
+        c.limit = argv[a];
+      else if (arg[2] == 'h')
+        vg_strlcpy(c.home, argv[a], sizeof(c.home));
       else {
         vg_strlcpy(c.pipe, argv[a], sizeof(c.pipe));
         pipe_set = 1;
       }
     } else if (arg[0] == '-' && arg[1] == '-') {
-      fprintf(stderr, "vigil %s: unknown option '%s'; `vigil --help` lists "
-                      "the options\n", argv[1], arg);
+      fprintf(stderr,
+              "vigil %s: unknown option '%s'; `vigil --help` lists "
+              "the options\n",
+              argv[1], arg);
       return 2;
     } else if (c.nargs < (int)VG_ARRAY_SIZE(c.args)) {
       c.args[c.nargs++] = arg;
@@ -471,8 +462,7 @@ int vg_cli_main(int argc, char **argv) {
   }
   if (c.nargs && cmd->fn != cmd_check && cmd->fn != cmd_history &&
       cmd->fn != cmd_bundle) {
-    fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1],
-            c.args[0]);
+    fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1], c.args[0]);
     return 2;
   }
   if (c.limit) {
@@ -480,8 +470,10 @@ int vg_cli_main(int argc, char **argv) {
     long l = strtol(c.limit, &end, 10);
     if (*end || l < 1 || l > 10000 ||
         (cmd->fn != cmd_history && cmd->fn != cmd_events)) {
-      fprintf(stderr, "vigil %s: --limit takes 1 to 10000 and applies to "
-                      "history and events\n", argv[1]);
+      fprintf(stderr,
+              "vigil %s: --limit takes 1 to 10000 and applies to "
+              "history and events\n",
+              argv[1]);
       return 2;
     }
   }
@@ -493,8 +485,10 @@ int vg_cli_main(int argc, char **argv) {
   if (c.since) {
     int64_t t;
     if (vg_parse_since(c.since, 0, &t) != 0) {
-      fprintf(stderr, "vigil %s: --since '%s' is not understood; use 24h, "
-                      "7d or 2026-11-24T00:00:00Z\n", argv[1], c.since);
+      fprintf(stderr,
+              "vigil %s: --since '%s' is not understood; use 24h, "
+              "7d or 2026-11-24T00:00:00Z\n",
+              argv[1], c.since);
       return 2;
     }
   }

@@ -8,7 +8,7 @@
 #define VG_STOP_GRACE_MS 10000
 
 typedef struct vg_run_hooks_s {
-  void (*started)(void *ud);                   /* agent is serving */
+  void (*started)(void *ud);                    /* agent is serving */
   void (*stopping)(void *ud, uint64_t hint_ms); /* stop has begun */
   void *ud;
 } vg_run_hooks_t;

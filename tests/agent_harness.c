@@ -7,29 +7,28 @@
 #include <stdio.h>
 #include <string.h>
 
-static void stopped_cb(vg_agent_t *a, void *ud) {
+static void stopped_cb(vg_daemon_t *d, void *ud) {
   harness_t *h = ud;
-  (void)a;
+  (void)d;
   uv_close((uv_handle_t *)&h->stop, NULL);
 }
 
 static void stop_cb(uv_async_t *as) {
   harness_t *h = as->data;
-  vg_agent_stop(h->agent, 5000, stopped_cb, h);
+  vg_daemon_stop(h->daemon, 5000, stopped_cb, h);
 }
 
 static void harness_main(void *arg) {
   harness_t *h = arg;
-  vg_agent_opts_t o;
+  vg_daemon_opts_t o;
   memset(&o, 0, sizeof(o));
-  o.mode = VG_AGENT_DAEMON;
   o.home = h->home;
   o.pipe_name = h->pipe;
   uv_loop_init(&h->loop);
   uv_async_init(&h->loop, &h->stop, stop_cb);
   h->stop.data = h;
-  h->start_rc = vg_agent_start(&h->agent, &h->loop, &o, h->err,
-                               sizeof(h->err));
+  h->start_rc =
+      vg_daemon_start(&h->daemon, &h->loop, &o, h->err, sizeof(h->err));
   if (h->start_rc != 0) uv_close((uv_handle_t *)&h->stop, NULL);
   uv_sem_post(&h->ready);
   uv_run(&h->loop, UV_RUN_DEFAULT);

@@ -3,7 +3,7 @@
 #ifndef VG_AGENT_HARNESS_H
 #define VG_AGENT_HARNESS_H
 
-#include "agent.h"
+#include "daemon.h"
 
 typedef struct harness_s {
   char home[512];
@@ -12,7 +12,7 @@ typedef struct harness_s {
   uv_sem_t ready;
   uv_loop_t loop;
   uv_async_t stop;
-  vg_agent_t *agent;
+  vg_daemon_t *daemon;
   int start_rc;
   char err[300];
   int loop_close_rc;

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "forecast.h"
+#include "judge.h"
 #include "json.h"
 #include "report.h"
 #include "vg.h"
@@ -94,6 +95,9 @@ static void run_one(const vg_probe_t *p, const char *path) {
   if (vg_json_get_str(doc, "prev"))
     vg_status_parse(vg_json_get_str(doc, "prev"), &prev.status);
   p->evaluate(&facts, &ep, vg_json_get_str(doc, "prev") ? &prev : NULL, &out);
+  /* The judge step after evaluate, as the agent runs it. */
+  vg_judge_forecast(p, &facts, &ep, vg_config_forecast_horizon_ms(&cfg, p),
+                    &out);
   expect = vg_json_get_str(doc, "expect");
   if (expect == NULL || vg_status_parse(expect, &st) != 0)
     fail_msg("%s: \"expect\" must be a status", path);

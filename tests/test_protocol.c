@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "agent_harness.h"
+#include "protocol.h"
 #include "client.h"
 #include "json.h"
 #include "server.h"
@@ -95,9 +96,9 @@ static void status_follows_interface(void **st) {
   assert_non_null(vg_json_get_str(p, "checked_at"));
   assert_int_equal(vg_json_type(vg_json_get(p, "predicts")), VG_JSON_ARRAY);
   assert_non_null(vg_json_get_str(p, "remedy"));
-  assert_int_equal(vg_json_type(vg_json_get(vg_json_get(p, "facts"),
-                                            "free_bytes")),
-                   VG_JSON_NUMBER);
+  assert_int_equal(
+      vg_json_type(vg_json_get(vg_json_get(p, "facts"), "free_bytes")),
+      VG_JSON_NUMBER);
   {
     int64_t id;
     assert_int_equal(vg_json_int(vg_json_get(doc, "id"), &id), 0);
@@ -300,7 +301,8 @@ static void clients_vanishing_mid_response(void **st) {
   size_t i;
   raw_t *rs;
   (void)st;
-  for (i = 0; i < 20; i++) memcpy(req + i * 18, "{\"cmd\":\"status\"}\n", 18);
+  for (i = 0; i < 20; i++)
+    memcpy(req + i * 18, "{\"cmd\":\"status\"}\n", 18);
   rs = raw_clients(50, req, 20 * 18, 1, 0);
   free(rs);
   status_follows_interface(st);
@@ -310,14 +312,13 @@ static void unprivileged_peer_cannot_run(void **st) {
   vg_jw_t w;
   vg_peer_t peer = {0};
   char *text;
-  void vg_protocol_handle(vg_agent_t * a, const vg_peer_t *peer,
-                          const char *line, size_t len, vg_jw_t *resp);
   (void)st;
   /* The handler is loop-thread code; calling it while the loop thread is
    * blocked in a poll is safe for 'run' only because it touches nothing
    * else when refusing. */
   vg_jw_init(&w);
-  vg_protocol_handle(H.agent, &peer, "{\"cmd\":\"run\"}", 13, &w);
+  vg_protocol_handle(vg_daemon_query(H.daemon), &peer, "{\"cmd\":\"run\"}", 13,
+                     &w);
   text = vg_jw_steal(&w, NULL);
   assert_non_null(text);
   assert_non_null(strstr(text, "requires Administrators"));

@@ -1,0 +1,188 @@
+/* daemon.c: wiring of a running agent - config -> settings -> store ->
+ * recorder -> runtime -> query server (see daemon.h). */
+#include "daemon.h"
+
+#include "server.h"
+#include "vg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VG_NOTES_MAX 40
+
+struct vg_daemon_s {
+  uv_loop_t *loop;
+  vg_config_t cfg;
+  vg_settings_t set;
+  vg_store_t *store;
+  vg_recorder_t *rec;
+  vg_agent_t *agent;
+  vg_server_t *server;
+  vg_query_t query;
+  const char *notes[VG_NOTES_MAX];
+  size_t nnotes;
+  char store_note[600];
+  int agent_done;
+  void (*done)(vg_daemon_t *d, void *ud);
+  void *done_ud;
+};
+
+/* ------------------------------------------------------------- queries */
+
+static int64_t q_now(void *ud) {
+  vg_daemon_t *d = ud;
+  return vg_agent_now(d->agent);
+}
+
+static void q_report(void *ud, vg_jw_t *w) {
+  vg_daemon_t *d = ud;
+  vg_agent_report(d->agent, w);
+}
+
+static vg_store_t *q_store(void *ud) {
+  vg_daemon_t *d = ud;
+  return d->store;
+}
+
+static int q_flush(void *ud) { return vg_daemon_flush(ud); }
+
+static int q_run_now(void *ud, const char *id) {
+  vg_daemon_t *d = ud;
+  return vg_agent_run_now(d->agent, id);
+}
+
+/* --------------------------------------------------------------- start */
+
+static void note(vg_daemon_t *d, const char *text) {
+  if (d->nnotes < VG_NOTES_MAX) d->notes[d->nnotes++] = text;
+}
+
+static void daemon_free(vg_daemon_t *d) {
+  vg_config_free(&d->cfg);
+  free(d);
+}
+
+int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
+                    const vg_daemon_opts_t *o, char *err, size_t errsz) {
+  vg_daemon_t *d = calloc(1, sizeof(*d));
+  vg_agent_opts_t ao;
+  char path[1200];
+  const char *home = o->home ? o->home : ".";
+  size_t i;
+  int rc;
+  *out = NULL;
+  if (d == NULL) {
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  d->loop = loop;
+  vg_config_init(&d->cfg);
+  snprintf(path, sizeof(path), "%s/vigil.ini", home);
+  vg_config_load(&d->cfg, path);
+  for (i = 0; i < d->cfg.nwarnings; i++)
+    note(d, d->cfg.warnings[i]);
+  vg_config_settings(&d->cfg, &d->set);
+
+  snprintf(path, sizeof(path), "%s/vigil.db", home);
+  rc = vg_store_open(path, &d->store, d->store_note, sizeof(d->store_note), err,
+                     errsz);
+  if (rc != 0) {
+    daemon_free(d);
+    return rc;
+  }
+  if (d->store_note[0]) note(d, d->store_note);
+  rc = vg_recorder_init(&d->rec, loop, d->store, d->set.retention_ms,
+                        o->store_event, o->store_event_ud);
+  if (rc != 0) {
+    snprintf(err, errsz, "out of memory");
+    vg_store_close(d->store);
+    daemon_free(d);
+    return rc;
+  }
+  memset(&ao, 0, sizeof(ao));
+  ao.mode = VG_AGENT_DAEMON;
+  ao.cfg = &d->cfg;
+  ao.settings = &d->set;
+  ao.os = o->os;
+  ao.clock = o->clock;
+  ao.seed = o->seed;
+  ao.store = d->store;
+  ao.recorder = d->rec;
+  ao.sink = o->sink;
+  rc = vg_agent_start(&d->agent, loop, &ao, err, errsz);
+  if (rc == 0 && o->pipe_name) {
+    d->query.ud = d;
+    d->query.now_ms = q_now;
+    d->query.report = q_report;
+    d->query.store = q_store;
+    d->query.flush = q_flush;
+    d->query.run_now = q_run_now;
+    rc = vg_server_start(&d->server, loop, o->pipe_name, vg_protocol_server_cb,
+                         &d->query, err, errsz);
+    if (rc != 0) {
+      /* Nothing ran yet: stop the runtime and unwind synchronously enough
+       * for the caller's uv_run to close the handles. */
+      vg_agent_stop(d->agent, 0, NULL, NULL);
+      d->agent = NULL;
+    }
+  }
+  if (rc != 0) {
+    vg_recorder_close(d->rec);
+    vg_store_close(d->store);
+    daemon_free(d);
+    return rc;
+  }
+  *out = d;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- stop */
+
+static void maybe_done(vg_daemon_t *d) {
+  if (d->server || !d->agent_done) return;
+  vg_recorder_close(d->rec); /* flushes */
+  vg_store_close(d->store);
+  d->store = NULL;
+  if (d->done) d->done(d, d->done_ud);
+  daemon_free(d);
+}
+
+static void server_closed_cb(void *ud) {
+  vg_daemon_t *d = ud;
+  d->server = NULL;
+  maybe_done(d);
+}
+
+static void agent_stopped_cb(vg_agent_t *a, void *ud) {
+  vg_daemon_t *d = ud;
+  (void)a;
+  d->agent_done = 1;
+  maybe_done(d);
+}
+
+void vg_daemon_stop(vg_daemon_t *d, uint64_t grace_ms,
+                    void (*done)(vg_daemon_t *d, void *ud), void *ud) {
+  d->done = done;
+  d->done_ud = ud;
+  if (d->server) vg_server_close(d->server, server_closed_cb, d);
+  vg_agent_stop(d->agent, grace_ms, agent_stopped_cb, d);
+}
+
+/* ----------------------------------------------------------- accessors */
+
+size_t vg_daemon_notes(const vg_daemon_t *d, const char *const **notes) {
+  *notes = d->notes;
+  return d->nnotes;
+}
+
+vg_agent_t *vg_daemon_agent(vg_daemon_t *d) { return d->agent; }
+const vg_config_t *vg_daemon_config(const vg_daemon_t *d) { return &d->cfg; }
+const vg_settings_t *vg_daemon_settings(const vg_daemon_t *d) {
+  return &d->set;
+}
+const vg_query_t *vg_daemon_query(const vg_daemon_t *d) { return &d->query; }
+
+int vg_daemon_flush(vg_daemon_t *d) {
+  return vg_recorder_flush(d->rec, vg_agent_now(d->agent));
+}
