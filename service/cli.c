@@ -4,6 +4,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "protocol.h"
 #include "bundle.h"
 #include "client.h"
 #include "platform.h"
@@ -337,61 +338,118 @@ static int cmd_version(vg_cli_t *c) {
 
 static int cmd_help(vg_cli_t *c);
 
+/* ------------------------------------------------------- command table */
+
+/* Options, each a flag a command lists when it takes it. */
+enum {
+  OPT_JSON = 1u << 0,
+  OPT_CONSOLE = 1u << 1,
+  OPT_SINCE = 1u << 2,
+  OPT_LIMIT = 1u << 3,
+  OPT_HOME = 1u << 4,
+  OPT_PIPE = 1u << 5,
+  OPT_HELP = 1u << 6
+};
+#define OPT_COMMON (OPT_HOME | OPT_PIPE | OPT_HELP)
+
+typedef struct vg_opt_s {
+  const char *name;
+  unsigned flag;
+  int takes_value;
+} vg_opt_t;
+
+static const vg_opt_t options[] = {
+    {"--json", OPT_JSON, 0},   {"--console", OPT_CONSOLE, 0},
+    {"--since", OPT_SINCE, 1}, {"--limit", OPT_LIMIT, 1},
+    {"--home", OPT_HOME, 1},   {"--pipe", OPT_PIPE, 1},
+    {"--help", OPT_HELP, 0},   {"-h", OPT_HELP, 0},
+};
+
 typedef struct vg_cmd_s {
   const char *name;
   int (*fn)(vg_cli_t *c);
   int (*svc)(int argc, char **argv); /* SCM verbs take raw args */
+  unsigned opts;                     /* OPT_* it takes besides OPT_COMMON */
+  int max_args;                      /* positional arguments */
   const char *usage;
+  const char *help; /* what `vigil COMMAND --help` adds to the usage */
 } vg_cmd_t;
 
 static const vg_cmd_t commands[] = {
-    {"run", cmd_run, NULL,
-     "run [--console]            run the agent in the "
-     "foreground"},
-    {"service", NULL, vg_service_dispatch,
+    {"run", cmd_run, NULL, OPT_CONSOLE, 0,
+     "run [--console]            run the agent in the foreground",
+     "Runs the agent in this window until Ctrl-C: the findings table once "
+     "every probe has run, then one line per change."},
+    {"service", NULL, vg_service_dispatch, 0, 0,
      "service                    entry point used by the Service Control "
-     "Manager"},
-    {"install", NULL, vg_service_install,
-     "install                    register the service and event source"},
-    {"uninstall", NULL, vg_service_uninstall,
-     "uninstall [--purge]        remove them (--purge: the data folder too)"},
-    {"start", NULL, vg_service_start,
-     "start                      start the "
-     "service"},
-    {"stop", NULL, vg_service_stop,
-     "stop                       stop the "
-     "service"},
-    {"status", cmd_status, NULL,
-     "status [--json]            current findings from the running service"},
-    {"check", cmd_check, NULL,
+     "Manager",
+     NULL},
+    {"install", NULL, vg_service_install, 0, 0,
+     "install                    register the service and event source", NULL},
+    {"uninstall", NULL, vg_service_uninstall, 0, 0,
+     "uninstall [--purge]        remove them (--purge: the data folder too)",
+     NULL},
+    {"start", NULL, vg_service_start, 0, 0,
+     "start                      start the service", NULL},
+    {"stop", NULL, vg_service_stop, 0, 0,
+     "stop                       stop the service", NULL},
+    {"status", cmd_status, NULL, OPT_JSON, 0,
+     "status [--json]            current findings from the running service",
+     "Asks the running service for its findings. Exit code 0 ok, 1 warn, 2 "
+     "crit, 3 unknown or the service unreachable."},
+    {"check", cmd_check, NULL, OPT_JSON, 64,
      "check [--json] [PROBE..]   run probes once here; exit 0 ok, 1 warn, 2 "
-     "crit, 3 unknown"},
-    {"history", cmd_history, NULL,
+     "crit, 3 unknown",
+     "Runs the probes (all, or the ones named) once in this process; no "
+     "service needed."},
+    {"history", cmd_history, NULL, OPT_SINCE | OPT_LIMIT | OPT_JSON, 1,
      "history PROBE [--since 7d] [--limit N] [--json]  samples of one "
-     "probe"},
-    {"events", cmd_events, NULL,
-     "events [--since 24h] [--limit N] [--json]        state changes"},
-    {"bundle", cmd_bundle, NULL,
-     "bundle [FILE]              support bundle (.zip) for a ticket"},
-    {"version", cmd_version, NULL,
-     "version                    print the "
-     "version"},
-    {"--version", cmd_version, NULL, NULL},
-    {"help", cmd_help, NULL, NULL},
-    {"--help", cmd_help, NULL, NULL},
-    {"-h", cmd_help, NULL, NULL},
-    {"/?", cmd_help, NULL, NULL},
+     "probe",
+     "Samples the service recorded for one probe; --since takes 90s, 30m, "
+     "24h, 7d or an ISO time, --limit 1 to 10000."},
+    {"events", cmd_events, NULL, OPT_SINCE | OPT_LIMIT | OPT_JSON, 0,
+     "events [--since 24h] [--limit N] [--json]        state changes",
+     "State changes the service recorded (raised and cleared)."},
+    {"bundle", cmd_bundle, NULL, 0, 64, /* it says "at most one" itself */
+     "bundle [FILE]              support bundle (.zip) for a ticket",
+     "Writes a .zip with the findings, events, history and vigil.ini to "
+     "attach to a support ticket."},
+    {"version", cmd_version, NULL, 0, 0,
+     "version                    print the version", NULL},
+    {"--version", cmd_version, NULL, 0, 0, NULL, NULL},
+    {"help", cmd_help, NULL, 0, 1, NULL, NULL},
+    {"--help", cmd_help, NULL, 0, 1, NULL, NULL},
+    {"-h", cmd_help, NULL, 0, 1, NULL, NULL},
+    {"/?", cmd_help, NULL, 0, 1, NULL, NULL},
 };
+
+static const vg_cmd_t *cmd_find(const char *name) {
+  size_t i;
+  for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
+    if (strcmp(name, commands[i].name) == 0) return &commands[i];
+  return NULL;
+}
+
+/* `vigil COMMAND --help`: the command's usage and what it does. */
+static int cmd_usage(const vg_cmd_t *cmd) {
+  printf("usage: vigil %s\n", cmd->usage ? cmd->usage : cmd->name);
+  if (cmd->help) printf("\n%s\n", cmd->help);
+  printf("\noptions every command takes: --home DIR (data folder), --pipe "
+         "NAME (query pipe)\n");
+  return 0;
+}
 
 static int cmd_help(vg_cli_t *c) {
   size_t i;
-  (void)c;
+  const vg_cmd_t *cmd = c->nargs ? cmd_find(c->args[0]) : NULL;
+  if (cmd && cmd->usage) return cmd_usage(cmd);
   printf("Vigil %s - MARS backup health monitor\n\nusage: vigil COMMAND "
          "[options]\n\n",
          VG_VERSION);
   for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
     if (commands[i].usage) printf("  vigil %s\n", commands[i].usage);
-  printf("\noptions: --home DIR (data folder), --pipe NAME (query pipe)\n"
+  printf("\noptions: --home DIR (data folder), --pipe NAME (query pipe); "
+         "`vigil COMMAND --help` for one command\n"
          "probes:");
   for (i = 0; i < vg_nprobes; i++)
     printf(" %s", vg_probes[i]->id);
@@ -400,18 +458,96 @@ static int cmd_help(vg_cli_t *c) {
   return 0;
 }
 
+/* Stores an option's value. */
+static void opt_set(vg_cli_t *c, unsigned flag, const char *v, int *pipe_set) {
+  switch (flag) {
+  case OPT_JSON: c->json = 1; break;
+  case OPT_CONSOLE: c->console = 1; break;
+  case OPT_SINCE: c->since = v; break;
+  case OPT_LIMIT: c->limit = v; break;
+  case OPT_HOME: vg_strlcpy(c->home, v, sizeof(c->home)); break;
+  case OPT_PIPE:
+    vg_strlcpy(c->pipe, v, sizeof(c->pipe));
+    *pipe_set = 1;
+    break;
+  default: break;
+  }
+}
+
+/* Parses argv after the verb into c by cmd's table entry. Returns 0, or 2
+ * (usage error, one line on stderr). */
+static int cli_parse(vg_cli_t *c, const vg_cmd_t *cmd, int argc, char **argv,
+                     unsigned *seen, int *pipe_set) {
+  int a;
+  size_t i;
+  for (a = 2; a < argc; a++) {
+    const char *arg = argv[a];
+    const vg_opt_t *o = NULL;
+    for (i = 0; i < VG_ARRAY_SIZE(options); i++)
+      if (strcmp(arg, options[i].name) == 0) o = &options[i];
+    if (o == NULL && arg[0] == '-' && arg[1] == '-') {
+      fprintf(stderr,
+              "vigil %s: unknown option '%s'; `vigil %s --help` lists "
+              "its options\n",
+              argv[1], arg, argv[1]);
+      return 2;
+    }
+    if (o == NULL) {
+      if (c->nargs >= cmd->max_args ||
+          c->nargs >= (int)VG_ARRAY_SIZE(c->args)) {
+        fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1], arg);
+        return 2;
+      }
+      c->args[c->nargs++] = arg;
+      continue;
+    }
+    if (!(o->flag & (cmd->opts | OPT_COMMON))) {
+      fprintf(stderr,
+              "vigil %s: %s does not apply to %s; `vigil %s --help` "
+              "lists its options\n",
+              argv[1], arg, argv[1], argv[1]);
+      return 2;
+    }
+    if (o->takes_value && a + 1 >= argc) {
+      fprintf(stderr, "vigil %s: %s needs a value\n", argv[1], arg);
+      return 2;
+    }
+    *seen |= o->flag;
+    opt_set(c, o->flag, o->takes_value ? argv[++a] : NULL, pipe_set);
+  }
+  if (c->limit) {
+    char *end;
+    long l = strtol(c->limit, &end, 10);
+    if (*end || l < 1 || l > VG_HISTORY_MAX_LIMIT) {
+      fprintf(stderr, "vigil %s: --limit takes 1 to %d\n", argv[1],
+              VG_HISTORY_MAX_LIMIT);
+      return 2;
+    }
+  }
+  if (c->since) {
+    int64_t t;
+    if (vg_parse_since(c->since, 0, &t) != 0) {
+      fprintf(stderr,
+              "vigil %s: --since '%s' is not understood; use 24h, "
+              "7d or 2026-11-24T00:00:00Z\n",
+              argv[1], c->since);
+      return 2;
+    }
+  }
+  return 0;
+}
+
 int vg_cli_main(int argc, char **argv) {
   vg_cli_t c;
-  const vg_cmd_t *cmd = NULL;
-  size_t i;
-  int a, pipe_set = 0;
+  const vg_cmd_t *cmd;
+  unsigned seen = 0;
+  int pipe_set = 0, rc;
   memset(&c, 0, sizeof(c));
   if (argc < 2) {
     cmd_help(&c);
     return 2;
   }
-  for (i = 0; i < VG_ARRAY_SIZE(commands); i++)
-    if (strcmp(argv[1], commands[i].name) == 0) cmd = &commands[i];
+  cmd = cmd_find(argv[1]);
   if (cmd == NULL) {
     fprintf(stderr,
             "vigil: unknown command '%s'; `vigil --help` lists the "
@@ -419,79 +555,19 @@ int vg_cli_main(int argc, char **argv) {
             argv[1]);
     return 2;
   }
-  if (cmd->svc) return cmd->svc(argc - 2, argv + 2);
+  if (cmd->svc) {
+    if (argc == 3 &&
+        (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0))
+      return cmd_usage(cmd);
+    return cmd->svc(argc - 2, argv + 2);
+  }
   if (vg_platform_home(c.home, sizeof(c.home)) != 0) {
     fprintf(stderr, "vigil: data folder path too long; set VIGIL_HOME\n");
     return 2;
   }
-  for (a = 2; a < argc; a++) {
-    const char *arg = argv[a];
-    if (strcmp(arg, "--json") == 0)
-      c.json = 1;
-    else if (strcmp(arg, "--console") == 0)
-      c.console = 1;
-    else if ((strcmp(arg, "--since") == 0 || strcmp(arg, "--home") == 0 ||
-              strcmp(arg, "--pipe") == 0 || strcmp(arg, "--limit") == 0)) {
-      if (a + 1 >= argc) {
-        fprintf(stderr, "vigil %s: %s needs a value\n", argv[1], arg);
-        return 2;
-      }
-      a++;
-      if (arg[2] == 's')
-        c.since = argv[a];
-      else if (arg[2] == 'l')
-        c.limit = argv[a];
-      else if (arg[2] == 'h')
-        vg_strlcpy(c.home, argv[a], sizeof(c.home));
-      else {
-        vg_strlcpy(c.pipe, argv[a], sizeof(c.pipe));
-        pipe_set = 1;
-      }
-    } else if (arg[0] == '-' && arg[1] == '-') {
-      fprintf(stderr,
-              "vigil %s: unknown option '%s'; `vigil --help` lists "
-              "the options\n",
-              argv[1], arg);
-      return 2;
-    } else if (c.nargs < (int)VG_ARRAY_SIZE(c.args)) {
-      c.args[c.nargs++] = arg;
-    } else {
-      fprintf(stderr, "vigil %s: too many arguments\n", argv[1]);
-      return 2;
-    }
-  }
-  if (c.nargs && cmd->fn != cmd_check && cmd->fn != cmd_history &&
-      cmd->fn != cmd_bundle) {
-    fprintf(stderr, "vigil %s: unexpected argument '%s'\n", argv[1], c.args[0]);
-    return 2;
-  }
-  if (c.limit) {
-    char *end;
-    long l = strtol(c.limit, &end, 10);
-    if (*end || l < 1 || l > 10000 ||
-        (cmd->fn != cmd_history && cmd->fn != cmd_events)) {
-      fprintf(stderr,
-              "vigil %s: --limit takes 1 to 10000 and applies to "
-              "history and events\n",
-              argv[1]);
-      return 2;
-    }
-  }
-  if (c.since && cmd->fn != cmd_history && cmd->fn != cmd_events) {
-    fprintf(stderr, "vigil %s: --since applies to history and events\n",
-            argv[1]);
-    return 2;
-  }
-  if (c.since) {
-    int64_t t;
-    if (vg_parse_since(c.since, 0, &t) != 0) {
-      fprintf(stderr,
-              "vigil %s: --since '%s' is not understood; use 24h, "
-              "7d or 2026-11-24T00:00:00Z\n",
-              argv[1], c.since);
-      return 2;
-    }
-  }
+  rc = cli_parse(&c, cmd, argc, argv, &seen, &pipe_set);
+  if (rc != 0) return rc;
+  if ((seen & OPT_HELP) && cmd->fn != cmd_help) return cmd_usage(cmd);
   if (!pipe_set) vg_platform_pipe_name(c.home, c.pipe, sizeof(c.pipe));
   return cmd->fn(&c);
 }

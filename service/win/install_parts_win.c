@@ -126,8 +126,7 @@ int vg_install_copy_config(const char *home, const char *src, int *copied,
     goto done;
   }
   buf = malloc((size_t)size.QuadPart + 1);
-  if (buf == NULL ||
-      !ReadFile(in, buf, (DWORD)size.QuadPart, &n, NULL)) {
+  if (buf == NULL || !ReadFile(in, buf, (DWORD)size.QuadPart, &n, NULL)) {
     set_err(err, errsz, "reading the config file", GetLastError());
     ret = VG_EIO;
     goto done;
@@ -167,8 +166,7 @@ done:
   return ret;
 }
 
-int vg_install_recovery(char *err, size_t errsz, char *note,
-                        size_t notesz) {
+int vg_install_recovery(char *err, size_t errsz, char *note, size_t notesz) {
   SC_HANDLE scm, svc;
   SC_ACTION actions[3] = {{SC_ACTION_RESTART, 60 * 1000},
                           {SC_ACTION_RESTART, 60 * 1000},
@@ -180,8 +178,7 @@ int vg_install_recovery(char *err, size_t errsz, char *note,
   note[0] = '\0';
   scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
   if (scm == NULL) {
-    set_err(err, errsz, "opening the Service Control Manager",
-            GetLastError());
+    set_err(err, errsz, "opening the Service Control Manager", GetLastError());
     return vg_win_err(GetLastError());
   }
   svc = OpenServiceW(scm, L"Vigil", SERVICE_CHANGE_CONFIG | SERVICE_START);
@@ -204,16 +201,16 @@ int vg_install_recovery(char *err, size_t errsz, char *note,
   /* Both below exist since Windows Vista; an SCM without them (Wine)
    * answers ERROR_INVALID_LEVEL: noted, not a failure. */
   flag.fFailureActionsOnNonCrashFailures = TRUE;
-  if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG,
-                             &flag)) {
+  if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag)) {
     DWORD e = GetLastError();
     if (e != ERROR_INVALID_LEVEL) {
       set_err(err, errsz, "setting recovery on non-crash failures", e);
       ret = vg_win_err(e);
       goto done;
     }
-    snprintf(note, notesz, "this Service Control Manager does not support "
-                           "recovery on non-crash failures");
+    snprintf(note, notesz,
+             "this Service Control Manager does not support "
+             "recovery on non-crash failures");
   }
   delayed.fDelayedAutostart = TRUE;
   if (!ChangeServiceConfig2W(svc, SERVICE_CONFIG_DELAYED_AUTO_START_INFO,
@@ -224,9 +221,10 @@ int vg_install_recovery(char *err, size_t errsz, char *note,
       ret = vg_win_err(e);
       goto done;
     }
-    snprintf(note + strlen(note), notesz - strlen(note), "%sdoes not support "
-             "delayed automatic start", note[0] ? " and " :
-             "this Service Control Manager ");
+    snprintf(note + strlen(note), notesz - strlen(note),
+             "%sdoes not support "
+             "delayed automatic start",
+             note[0] ? " and " : "this Service Control Manager ");
   }
 done:
   CloseServiceHandle(svc);
@@ -239,8 +237,10 @@ int vg_install_parts(int argc, char **argv) {
   char home[1024], err[1400], note[300];
   int acl = 0, recovery = 0, copied = 0, i;
   for (i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--acl-only") == 0) acl = 1;
-    else if (strcmp(argv[i], "--recovery-only") == 0) recovery = 1;
+    if (strcmp(argv[i], "--acl-only") == 0)
+      acl = 1;
+    else if (strcmp(argv[i], "--recovery-only") == 0)
+      recovery = 1;
   }
   if (!acl && !recovery) return -1; /* the full `vigil install` */
   for (i = 0; i < argc; i++) {
@@ -252,24 +252,28 @@ int vg_install_parts(int argc, char **argv) {
         fprintf(stderr, "vigil install: %s needs a value\n", a);
         return 2;
       }
-      if (a[2] == 'c') config = argv[++i];
-      else home_arg = argv[++i];
+      if (a[2] == 'c')
+        config = argv[++i];
+      else
+        home_arg = argv[++i];
       continue;
     }
-    fprintf(stderr, "vigil install: '%s' does not go with --acl-only or "
-                    "--recovery-only; usage: vigil install --acl-only "
-                    "[--config FILE] [--home DIR] | --recovery-only\n", a);
+    fprintf(stderr,
+            "vigil install: '%s' does not go with --acl-only or "
+            "--recovery-only; usage: vigil install --acl-only "
+            "[--config FILE] [--home DIR] | --recovery-only\n",
+            a);
     return 2;
   }
   if (acl) {
-    if (home_arg && *home_arg) vg_strlcpy(home, home_arg, sizeof(home));
+    if (home_arg && *home_arg)
+      vg_strlcpy(home, home_arg, sizeof(home));
     else if (vg_platform_home(home, sizeof(home)) != 0) {
       fprintf(stderr, "vigil install: data folder path too long\n");
       return 2;
     }
     if (vg_install_data_folder(home, err, sizeof(err)) != 0 ||
-        vg_install_copy_config(home, config, &copied, err, sizeof(err)) !=
-            0) {
+        vg_install_copy_config(home, config, &copied, err, sizeof(err)) != 0) {
       fprintf(stderr, "vigil install: %s\n", err);
       return 1;
     }
@@ -279,7 +283,8 @@ int vg_install_parts(int argc, char **argv) {
            copied ? config : "");
     if (config && *config && !copied)
       printf("vigil install: kept the existing %s\\vigil.ini; %s not "
-             "copied\n", home, config);
+             "copied\n",
+             home, config);
   }
   if (recovery) {
     if (vg_install_recovery(err, sizeof(err), note, sizeof(note)) != 0) {
@@ -287,7 +292,8 @@ int vg_install_parts(int argc, char **argv) {
       return 1;
     }
     printf("vigil install: service Vigil restarts after 1 min, 1 min, then "
-           "every 5 min%s%s\n", note[0] ? "; " : "", note);
+           "every 5 min%s%s\n",
+           note[0] ? "; " : "", note);
   }
   return 0;
 }

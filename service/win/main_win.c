@@ -15,8 +15,8 @@ int wmain(int argc, wchar_t **wargv) {
   if (argv == NULL) return 3;
   for (i = 0; i < argc; i++) {
     argv[i] = malloc(4 * wcslen(wargv[i]) + 1);
-    if (argv[i] == NULL || vg_utf8(wargv[i], argv[i],
-                                   4 * wcslen(wargv[i]) + 1) != 0) {
+    if (argv[i] == NULL ||
+        vg_utf8(wargv[i], argv[i], 4 * wcslen(wargv[i]) + 1) != 0) {
       fprintf(stderr, "vigil: argument %d is not valid text\n", i);
       return 2;
     }
@@ -29,7 +29,8 @@ int wmain(int argc, wchar_t **wargv) {
            ? vg_install_parts(argc - 2, argv + 2)
            : -1;
   if (rc < 0) rc = vg_cli_main(argc, argv);
-  for (i = 0; i < argc; i++) free(argv[i]);
+  for (i = 0; i < argc; i++)
+    free(argv[i]);
   free(argv);
   return rc;
 }
