@@ -2,6 +2,8 @@
  * judge, and hand each judged change to the recorder and the sink. */
 #include "agent.h"
 
+#include "agent_int.h"
+
 #include "report.h"
 #include "vg.h"
 
@@ -12,36 +14,6 @@
 #define VG_TICK_MAX_MS 60000
 #define VG_FORECAST_MIN_POINTS 4
 #define VG_FORECAST_MIN_SPAN_MS (3600 * 1000)
-
-typedef struct vg_job_s {
-  uv_work_t req;
-  vg_agent_t *a;
-  size_t idx;
-  vg_facts_t facts;
-  int rc;
-  uint64_t t0;
-} vg_job_t;
-
-struct vg_agent_s {
-  uv_loop_t *loop;
-  vg_agent_opts_t opts;
-  vg_clock_t clock;
-  const vg_os_t *os;
-  const vg_settings_t *set;
-  char host[256];
-  vg_sched_t sched;
-  vg_judge_t judge;
-  vg_probe_rt_t *rt;
-  size_t n;
-  uv_timer_t tick, settle;
-  size_t inflight;
-  int cycle_done;
-  int stopping;
-  int abandoned;
-  int closing_handles;
-  void (*done)(vg_agent_t *a, void *ud);
-  void *done_ud;
-};
 
 /* ------------------------------------------------------------- clocks */
 
@@ -84,6 +56,7 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
   if (!vg_judge_confirm(&a->judge, idx, rt->has_finding, old, f)) {
     rt->checked_ms = now;
     rt->last_duration_ms = duration_ms;
+    vg__preflight_on_apply(a, idx);
     return;
   }
   changed = !rt->has_finding || old != f->status;
@@ -121,6 +94,7 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
     a->cycle_done = 1;
     if (a->opts.sink.cycle) a->opts.sink.cycle(a->opts.sink.ud, a);
   }
+  vg__preflight_on_apply(a, idx);
 }
 
 static void settle_cb(uv_timer_t *t);
@@ -478,6 +452,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   uv_timer_init(loop, &a->settle);
   a->tick.data = a;
   a->settle.data = a;
+  vg__preflight_init(a);
   rearm(a, 0);
   *out = a;
   return 0;
@@ -498,9 +473,10 @@ static void handle_closed_cb(uv_handle_t *h) {
 static void agent_maybe_finish(vg_agent_t *a) {
   if (a->closing_handles) return;
   if (a->inflight > 0 && !a->abandoned) return;
-  a->closing_handles = 2;
+  a->closing_handles = 3;
   uv_close((uv_handle_t *)&a->tick, handle_closed_cb);
   uv_close((uv_handle_t *)&a->settle, handle_closed_cb);
+  vg__preflight_close(a, handle_closed_cb);
 }
 
 static void grace_cb(uv_timer_t *t) {
@@ -524,6 +500,7 @@ void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
   a->done_ud = ud;
   uv_timer_stop(&a->tick);
   uv_timer_stop(&a->settle);
+  uv_timer_stop(&a->pf.timer);
   for (i = 0; i < a->n; i++)
     a->sched.entries[i].enabled = 0;
   if (a->inflight > 0) {
@@ -581,6 +558,7 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
       {{0}},
       0};
   size_t i, k = 0;
+  vg_report_head_t head;
   if (items == NULL) {
     w->err = VG_ENOMEM;
     return;
@@ -589,6 +567,7 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
     vg_probe_rt_t *rt = &a->rt[i];
     if (!rt->enabled) continue;
     items[k].id = rt->probe->id;
+    items[k].probe = rt->probe;
     items[k].finding = rt->has_finding ? &rt->finding : &pending;
     items[k].facts = rt->has_finding ? &rt->facts : NULL;
     items[k].since_ms = rt->has_finding ? rt->since_ms : vg_agent_now(a);
@@ -606,6 +585,26 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
     }
     items[j] = t;
   }
-  vg_report_write(w, a->host, vg_agent_now(a), items, k);
+  head.host = a->host;
+  head.host_fqdn = NULL;
+  head.now_ms = vg_agent_now(a);
+  vg_report_write(w, &head, items, k);
   free(items);
+  vg__preflight_report(a, w);
+  vg_jw_key(w, "agent");
+  vg_jw_obj_begin(w);
+  vg_jw_kstr(w, "store",
+             a->opts.recorder == NULL                ? "none"
+             : vg_recorder_failing(a->opts.recorder) ? "failing"
+                                                     : "ok");
+  vg_jw_kuint(w, "dropped_records",
+              a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0);
+  vg_jw_kuint(w, "pending_records",
+              a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0);
+  vg_jw_key(w, "config_problems");
+  vg_jw_arr_begin(w);
+  for (i = 0; a->opts.cfg && i < a->opts.cfg->nwarnings; i++)
+    vg_jw_str(w, a->opts.cfg->warnings[i]);
+  vg_jw_arr_end(w);
+  vg_jw_obj_end(w);
 }

@@ -59,6 +59,28 @@ typedef struct vg_judged_s {
   const vg_alert_t *alert;
 } vg_judged_t;
 
+/* A pre-flight verdict for one scheduled backup (events 110-112): written
+ * once per scheduled backup, also across restarts. */
+typedef struct vg_preflight_ev_s {
+  int64_t at_ms;    /* the scheduled backup */
+  const char *task; /* its task path */
+  vg_verdict_t verdict;
+  int64_t lead_ms; /* how long before the backup the sweep ran */
+  const vg_probe_rt_t *blocking[VG_BLOCKING_MAX]; /* worst first */
+  size_t nblocking;
+} vg_preflight_ev_t;
+
+/* A scheduled backup's outcome against the verdict given for it (event
+ * 113). */
+typedef struct vg_outcome_ev_s {
+  int64_t at_ms;
+  const char *task;
+  const char *outcome;    /* success, warnings, failed, missed */
+  const char *verdict;    /* the verdict given at its pre-flight sweep */
+  const char *blocking;   /* probe ids then, comma-separated */
+  const char *assessment; /* "predicted", "false alarm", ... (score.h) */
+} vg_outcome_ev_t;
+
 /* Where the runtime hands its results (loop thread). Each may be NULL. */
 typedef struct vg_agent_sink_s {
   /* A probe's status changed (after the judge). */
@@ -68,6 +90,10 @@ typedef struct vg_agent_sink_s {
   /* Every selected probe has a finding (once per run, after the first
    * complete cycle). */
   void (*cycle)(void *ud, vg_agent_t *a);
+  /* The pre-flight verdict of a scheduled backup, once. */
+  void (*preflight)(void *ud, vg_agent_t *a, const vg_preflight_ev_t *ev);
+  /* A backup's outcome matched to its verdict, once. */
+  void (*outcome)(void *ud, vg_agent_t *a, const vg_outcome_ev_t *ev);
   void *ud;
 } vg_agent_sink_t;
 
@@ -116,6 +142,13 @@ int vg_agent_run_now(vg_agent_t *a, const char *id);
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w);
 /* Whether every selected probe has a finding from this run. */
 int vg_agent_complete(const vg_agent_t *a);
+/* The next scheduled backup as known now: 0 when none, else its time with
+ * task, source ("task"/"triggers") and the live verdict with blocking
+ * probe indexes. */
+int64_t vg_agent_next_backup(vg_agent_t *a, const char **task,
+                             const char **source, vg_verdict_t *verdict,
+                             size_t *blocking, size_t *nblocking);
+
 /* Workers not yet returned (a hung collect counts until it returns). */
 size_t vg_agent_inflight(const vg_agent_t *a);
 

@@ -111,7 +111,6 @@ static void pending_add(vg_recorder_t *r, const vg_pending_t *p) {
   flush_soon(r);
 }
 
-
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const vg_facts_t *facts,
                         int64_t duration_ms) {

@@ -97,19 +97,42 @@ vg_status_t vg_report_overall(const vg_report_item_t *items, size_t n) {
   return worst == VG_ST_NA && n > 0 ? VG_ST_OK : worst;
 }
 
-void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
+vg_status_t vg_report_readiness(const vg_report_item_t *items, size_t n,
+                                vg_scope_t scope) {
+  vg_status_t worst = VG_ST_NA;
+  size_t i, k = 0;
+  for (i = 0; i < n; i++) {
+    if (items[i].probe == NULL || items[i].probe->scope != scope) continue;
+    k++;
+    if (items[i].finding->status > worst) worst = items[i].finding->status;
+  }
+  (void)k;
+  return worst; /* n/a when nothing of that scope applies here */
+}
+
+void vg_report_write(vg_jw_t *w, const vg_report_head_t *h,
                      const vg_report_item_t *items, size_t n) {
   char t[40];
   size_t i;
-  vg_jw_kstr(w, "host", host);
-  vg_jw_kstr(w, "generated_at", vg_iso8601(now_ms, t, sizeof(t)));
+  vg_jw_kstr(w, "version", VG_VERSION);
+  vg_jw_kstr(w, "host", h->host);
+  vg_jw_kstr(w, "host_fqdn", h->host_fqdn ? h->host_fqdn : h->host);
+  vg_jw_kstr(w, "generated_at", vg_iso8601(h->now_ms, t, sizeof(t)));
   vg_jw_kstr(w, "overall", vg_status_name(vg_report_overall(items, n)));
+  vg_jw_kstr(w, "backup_readiness",
+             vg_status_name(vg_report_readiness(items, n, VG_SCOPE_BACKUP)));
+  vg_jw_kstr(w, "restore_readiness",
+             vg_status_name(vg_report_readiness(items, n, VG_SCOPE_RESTORE)));
   vg_jw_key(w, "probes");
   vg_jw_arr_begin(w);
   for (i = 0; i < n; i++) {
     const vg_report_item_t *it = &items[i];
     vg_jw_obj_begin(w);
     vg_jw_kstr(w, "id", it->id);
+    if (it->probe) {
+      vg_jw_kstr(w, "scope", vg_scope_name(it->probe->scope));
+      vg_jw_kint(w, "number", it->probe->number);
+    }
     vg_jw_kstr(w, "status", vg_status_name(it->finding->status));
     vg_jw_kstr(w, "summary", it->finding->summary);
     vg_jw_kstr(w, "since", vg_iso8601(it->since_ms, t, sizeof(t)));

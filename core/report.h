@@ -26,6 +26,7 @@ char *vg_predicts_json(const vg_finding_t *f);
 /* One probe entry of a report. */
 typedef struct vg_report_item_s {
   const char *id;
+  const vg_probe_t *probe; /* scope and number; NULL: not in the table */
   const vg_finding_t *finding;
   const vg_facts_t *facts;
   int64_t since_ms;
@@ -35,9 +36,22 @@ typedef struct vg_report_item_s {
 
 /* Overall status: worst of the items (n/a ignored). */
 vg_status_t vg_report_overall(const vg_report_item_t *items, size_t n);
-/* Writes the report object's members (host, generated_at, overall, probes)
- * into an object the caller has begun. */
-void vg_report_write(vg_jw_t *w, const char *host, int64_t now_ms,
+/* Readiness of one scope: the worst status among its probes (n/a when
+ * none applies). */
+vg_status_t vg_report_readiness(const vg_report_item_t *items, size_t n,
+                                vg_scope_t scope);
+
+/* Who reports, and when. */
+typedef struct vg_report_head_s {
+  const char *host;
+  const char *host_fqdn; /* NULL: same as host */
+  int64_t now_ms;
+} vg_report_head_t;
+
+/* Writes the report object's members (version, host, host_fqdn,
+ * generated_at, overall, backup_readiness, restore_readiness, probes) into
+ * an object the caller has begun. */
+void vg_report_write(vg_jw_t *w, const vg_report_head_t *h,
                      const vg_report_item_t *items, size_t n);
 
 #endif /* VG_REPORT_H */

@@ -45,6 +45,16 @@ static const char *const migrations[] = {
     "CREATE INDEX changes_ts ON changes(ts);",
     /* 1 -> 2: what a probe remembers across runs (baselines) */
     "ALTER TABLE state ADD COLUMN memo TEXT NOT NULL DEFAULT '{}';",
+    /* 2 -> 3: each scheduled backup with the verdict given before it and
+     * the outcome MARS reported after it (the score) */
+    "CREATE TABLE backups ("
+    "  scheduled INTEGER PRIMARY KEY,"
+    "  task TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL,"
+    "  blocking TEXT NOT NULL,"
+    "  preflight INTEGER NOT NULL,"
+    "  outcome TEXT,"
+    "  outcome_ts INTEGER);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -64,6 +74,9 @@ enum {
   ST_CHANGES_PROBE,
   ST_PRUNE_SAMPLES,
   ST_PRUNE_CHANGES,
+  ST_BACKUP_PUT,
+  ST_BACKUP_OUTCOME,
+  ST_BACKUPS,
   ST__COUNT
 };
 
@@ -94,6 +107,13 @@ static const char *const sql_text[ST__COUNT] = {
     "ORDER BY ts DESC, id DESC LIMIT ?2",
     "DELETE FROM samples WHERE ts < ?1",
     "DELETE FROM changes WHERE ts < ?1",
+    "INSERT INTO backups(scheduled, task, verdict, blocking, preflight) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(scheduled) DO NOTHING",
+    "UPDATE backups SET outcome = ?2, outcome_ts = ?3 WHERE scheduled = ?1 "
+    "AND outcome IS NULL",
+    "SELECT scheduled, task, verdict, blocking, preflight, "
+    "coalesce(outcome, ''), coalesce(outcome_ts, 0) FROM backups "
+    "WHERE scheduled >= ?1 ORDER BY scheduled DESC LIMIT ?2",
 };
 
 struct vg_store_s {
@@ -167,10 +187,9 @@ static int migrate(vg_store_t *s, char *err, size_t errsz) {
 static int store_try_open(vg_store_t *s, const char *path, char *err,
                           size_t errsz) {
   int rc, i;
-  rc = sqlite3_open_v2(path, &s->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                           SQLITE_OPEN_FULLMUTEX,
-                       NULL);
+  rc = sqlite3_open_v2(
+      path, &s->db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errsz, "cannot open %s: %s", path,
              s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
@@ -212,8 +231,8 @@ static void store_release(vg_store_t *s) {
   s->db = NULL;
 }
 
-int vg_store_open(const char *path, vg_store_t **out, char *note,
-                  size_t notesz, char *err, size_t errsz) {
+int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
+                  char *err, size_t errsz) {
   vg_store_t *s = calloc(1, sizeof(*s));
   int rc;
   if (notesz) note[0] = '\0';
@@ -379,6 +398,7 @@ typedef struct vg_row_sink_s {
   vg_state_cb state;
   vg_sample_cb sample;
   vg_change_cb change;
+  vg_backup_cb backup;
   void *ud;
 } vg_row_sink_t;
 
@@ -411,7 +431,7 @@ static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
 }
 
 int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud) {
-  vg_row_sink_t k = {cb, NULL, NULL, ud};
+  vg_row_sink_t k = {cb, NULL, NULL, NULL, ud};
   return run_query(s->st[ST_LOAD_STATES], state_row, &k);
 }
 
@@ -429,7 +449,7 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
 int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
                      int limit, vg_sample_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[ST_HISTORY];
-  vg_row_sink_t k = {NULL, cb, NULL, ud};
+  vg_row_sink_t k = {NULL, cb, NULL, NULL, ud};
   bind_text(st, 1, probe);
   sqlite3_bind_int64(st, 2, since_ms);
   sqlite3_bind_int(st, 3, limit);
@@ -453,7 +473,7 @@ static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
 int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
                      int limit, vg_change_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[probe ? ST_CHANGES_PROBE : ST_CHANGES_ALL];
-  vg_row_sink_t k = {NULL, NULL, cb, ud};
+  vg_row_sink_t k = {NULL, NULL, cb, NULL, ud};
   sqlite3_bind_int64(st, 1, since_ms);
   sqlite3_bind_int(st, 2, limit);
   if (probe) bind_text(st, 3, probe);
@@ -467,4 +487,56 @@ int vg_store_prune(vg_store_t *s, int64_t before_ms) {
   sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
   if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
   return rc;
+}
+
+/* ------------------------------------------------------------- backups */
+
+int vg_store_backup_put(vg_store_t *s, const vg_backup_t *b, int *inserted) {
+  sqlite3_stmt *st = s->st[ST_BACKUP_PUT];
+  int rc;
+  sqlite3_bind_int64(st, 1, b->scheduled_ms);
+  bind_text(st, 2, b->task);
+  bind_text(st, 3, b->verdict);
+  bind_text(st, 4, b->blocking);
+  sqlite3_bind_int64(st, 5, b->preflight_ms);
+  rc = step_done(s, st);
+  if (inserted) *inserted = rc == 0 && sqlite3_changes(s->db) > 0;
+  return rc;
+}
+
+int vg_store_backup_outcome(vg_store_t *s, int64_t scheduled_ms,
+                            const char *outcome, int64_t outcome_ms,
+                            int *updated) {
+  sqlite3_stmt *st = s->st[ST_BACKUP_OUTCOME];
+  int rc;
+  sqlite3_bind_int64(st, 1, scheduled_ms);
+  bind_text(st, 2, outcome);
+  sqlite3_bind_int64(st, 3, outcome_ms);
+  rc = step_done(s, st);
+  if (updated) *updated = rc == 0 && sqlite3_changes(s->db) > 0;
+  return rc;
+}
+
+static int backup_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
+  vg_backup_t b;
+  b.scheduled_ms = sqlite3_column_int64(st, 0);
+  b.task = col(st, 1);
+  b.verdict = col(st, 2);
+  b.blocking = col(st, 3);
+  b.preflight_ms = sqlite3_column_int64(st, 4);
+  b.outcome = col(st, 5);
+  b.outcome_ms = sqlite3_column_int64(st, 6);
+  return k->backup(&b, k->ud);
+}
+
+int vg_store_backups(vg_store_t *s, int64_t since_ms, int limit,
+                     vg_backup_cb cb, void *ud) {
+  sqlite3_stmt *st = s->st[ST_BACKUPS];
+  vg_row_sink_t k;
+  memset(&k, 0, sizeof(k));
+  k.backup = cb;
+  k.ud = ud;
+  sqlite3_bind_int64(st, 1, since_ms);
+  sqlite3_bind_int(st, 2, limit);
+  return run_query(st, backup_row, &k);
 }

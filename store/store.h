@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VG_STORE_SCHEMA_VERSION 2
+#define VG_STORE_SCHEMA_VERSION 3
 
 typedef struct vg_store_s vg_store_t;
 
@@ -46,7 +46,20 @@ typedef struct vg_change_s {
   const char *facts_json;
 } vg_change_t;
 
+/* One scheduled backup: the verdict given at its pre-flight sweep and the
+ * outcome MARS reported ("" while unknown). */
+typedef struct vg_backup_s {
+  int64_t scheduled_ms;
+  const char *task;
+  const char *verdict;  /* ready, at_risk, will_fail, unknown */
+  const char *blocking; /* probe ids, comma-separated */
+  int64_t preflight_ms;
+  const char *outcome; /* success, warnings, failed, missed; "" unknown */
+  int64_t outcome_ms;
+} vg_backup_t;
+
 typedef int (*vg_state_cb)(const vg_state_t *st, void *ud);
+typedef int (*vg_backup_cb)(const vg_backup_t *b, void *ud);
 typedef int (*vg_sample_cb)(const vg_sample_t *s, void *ud);
 typedef int (*vg_change_cb)(const vg_change_t *c, void *ud);
 
@@ -54,8 +67,8 @@ typedef int (*vg_change_cb)(const vg_change_t *c, void *ud);
  * forward. A file that is not a database or is corrupt is moved aside to
  * "<path>.corrupt-<unix time>" and a fresh one is created; *note then says
  * so (one line). Returns 0 or VG_ESTORE with err filled. */
-int vg_store_open(const char *path, vg_store_t **out, char *note,
-                  size_t notesz, char *err, size_t errsz);
+int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
+                  char *err, size_t errsz);
 /* Opens an existing database for reading only (history and changes; the
  * support bundle when the service is not running): never creates,
  * migrates or moves anything. The schema must be this Vigil's. Returns 0
@@ -86,6 +99,19 @@ int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
  * first, at most limit. */
 int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
                      int limit, vg_change_cb cb, void *ud);
+/* Records the pre-flight verdict of the backup scheduled at
+ * b->scheduled_ms once: a second call for the same time keeps the first
+ * (*inserted 0), so a restart never announces a backup twice. */
+int vg_store_backup_put(vg_store_t *s, const vg_backup_t *b, int *inserted);
+/* Sets the outcome of a recorded backup once (*updated 0 when it has one
+ * or is not recorded). */
+int vg_store_backup_outcome(vg_store_t *s, int64_t scheduled_ms,
+                            const char *outcome, int64_t outcome_ms,
+                            int *updated);
+/* Backups scheduled since since_ms, newest first, at most limit. */
+int vg_store_backups(vg_store_t *s, int64_t since_ms, int limit,
+                     vg_backup_cb cb, void *ud);
+
 /* Deletes samples and changes older than before_ms. */
 int vg_store_prune(vg_store_t *s, int64_t before_ms);
 

@@ -42,9 +42,11 @@ def main():
                     os.path.relpath(path, repo), layer, inc, dep_layer))
             deps.append(dep_path)
         graph[path] = deps
-    # A header's .c twin counts as the same node for cycles between files.
+    # A header's .c twin (and its internal header, X_int.h) count as one
+    # module for cycles between files.
     def node(p):
-        return os.path.splitext(p)[0]
+        base = os.path.splitext(p)[0]
+        return base[:-4] if base.endswith("_int") else base
     g = {}
     for p, deps in graph.items():
         g.setdefault(node(p), set()).update(
