@@ -109,6 +109,25 @@ static void cmd_events(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_arr_end(w);
 }
 
+/* Scheduled backups with the verdict given before each and the outcome,
+ * plus the score over them. */
+static void cmd_backups(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
+  int64_t since;
+  int limit;
+  if (proto_window(q, req, "30d", &since, &limit, w)) return;
+  if (q->store(q->ud) == NULL) {
+    proto_error(w, "backups are kept only by the running service");
+    return;
+  }
+  q->flush(q->ud);
+  vg_jw_kbool(w, "ok", 1);
+  vg_jw_key(w, "backups");
+  vg_jw_arr_begin(w);
+  if (vg_store_backups(q->store(q->ud), since, limit, vg_backup_row, w) != 0)
+    w->err = VG_ESTORE;
+  vg_jw_arr_end(w);
+}
+
 static void cmd_run(const vg_query_t *q, const vg_peer_t *peer,
                     const vg_json_t *req, vg_jw_t *w) {
   const vg_json_t *probes = vg_json_get(req, "probes");
@@ -172,7 +191,7 @@ void vg_protocol_handle(const vg_query_t *q, const vg_peer_t *peer,
   cmd = vg_json_get_str(req, "cmd");
   if (cmd == NULL) {
     proto_error(w, "request has no \"cmd\" string; commands: status, "
-                   "history, events, run, version");
+                   "history, events, backups, run, version");
   } else if (strcmp(cmd, "status") == 0) {
     vg_jw_kbool(w, "ok", 1);
     q->report(q->ud, w);
@@ -182,6 +201,8 @@ void vg_protocol_handle(const vg_query_t *q, const vg_peer_t *peer,
     cmd_events(q, req, w);
   } else if (strcmp(cmd, "run") == 0) {
     cmd_run(q, peer, req, w);
+  } else if (strcmp(cmd, "backups") == 0) {
+    cmd_backups(q, req, w);
   } else if (strcmp(cmd, "version") == 0) {
     vg_jw_kbool(w, "ok", 1);
     vg_jw_kstr(w, "version", VG_VERSION);
@@ -190,7 +211,7 @@ void vg_protocol_handle(const vg_query_t *q, const vg_peer_t *peer,
   } else {
     proto_error(w,
                 "unknown command '%.40s'; commands: status, history, "
-                "events, run, version",
+                "events, backups, run, version",
                 cmd);
   }
 done:

@@ -4,6 +4,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "score.h"
 #include "protocol.h"
 #include "bundle.h"
 #include "client.h"
@@ -25,6 +26,8 @@ typedef struct vg_cli_s {
   const char *since;
   const char *limit;
   int console;
+  int backups;          /* history --backups */
+  const char *probe;    /* events --probe */
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
 } vg_cli_t;
@@ -119,10 +122,70 @@ static int print_rows(const vg_cli_t *c, const char *req, const char *key,
   return 0;
 }
 
+/* `vigil history --backups`: each scheduled backup with the verdict Vigil
+ * gave before it and what happened, then the hit-rate line. */
+static int cmd_backups(vg_cli_t *c) {
+  vg_jw_t w;
+  vg_json_t *doc;
+  char *req, *raw, t[64], line[300];
+  const vg_json_t *rows;
+  vg_score_t sc;
+  size_t i;
+  int rc;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kstr(&w, "cmd", "backups");
+  vg_jw_kstr(&w, "since", c->since ? c->since : "30d");
+  if (c->limit) vg_jw_kint(&w, "limit", strtol(c->limit, NULL, 10));
+  vg_jw_obj_end(&w);
+  req = vg_jw_steal(&w, NULL);
+  if (req == NULL) return 3;
+  rc = cli_call(c, req, &doc, &raw);
+  free(req);
+  if (rc) return rc;
+  if (c->json) {
+    printf("%s\n", raw);
+  } else {
+    memset(&sc, 0, sizeof(sc));
+    rows = vg_json_get(doc, "backups");
+    if (vg_json_len(rows) == 0)
+      printf("(no scheduled backup judged in that period)\n");
+    else
+      printf("%-20s  %-10s %-9s %-22s %s\n", "SCHEDULED (UTC)", "VERDICT",
+             "OUTCOME", "ASSESSMENT", "BLOCKING");
+    for (i = 0; i < vg_json_len(rows); i++) {
+      const vg_json_t *r = vg_json_at(rows, i);
+      const char *outcome = vg_json_get_str(r, "outcome");
+      const char *verdict = vg_json_get_str(r, "verdict");
+      vg_strlcpy(t, vg_json_get_str(r, "at") ? vg_json_get_str(r, "at") : "?",
+                 sizeof(t));
+      if (outcome && verdict) vg_score_add(&sc, outcome, verdict);
+      printf("%-20s  %-10s %-9s %-22s %s\n", t, verdict ? verdict : "?",
+             outcome ? outcome : "pending",
+             vg_json_get_str(r, "assessment") ? vg_json_get_str(r, "assessment")
+                                              : "-",
+             vg_json_get_str(r, "blocking") && *vg_json_get_str(r, "blocking")
+                 ? vg_json_get_str(r, "blocking")
+                 : "-");
+    }
+    if (sc.backups) printf("%s\n", vg_score_line(&sc, line, sizeof(line)));
+  }
+  vg_json_free(doc);
+  free(raw);
+  return 0;
+}
+
 static int cmd_history(vg_cli_t *c) {
   vg_jw_t w;
   char *req;
   int rc;
+  if (c->backups) {
+    if (c->nargs) {
+      fprintf(stderr, "vigil history --backups: takes no probe id\n");
+      return 2;
+    }
+    return cmd_backups(c);
+  }
   if (c->nargs != 1) {
     fprintf(stderr, "vigil history: give one probe id, e.g. `vigil history "
                     "scratch.space --since 7d`\n");
@@ -155,6 +218,17 @@ static int cmd_events(vg_cli_t *c) {
   vg_jw_init(&w);
   vg_jw_obj_begin(&w);
   vg_jw_kstr(&w, "cmd", "events");
+  if (c->probe) {
+    if (vg_probe_find(c->probe) == NULL) {
+      vg_jw_free(&w);
+      fprintf(stderr,
+              "vigil events: unknown probe '%s'; `vigil --help` "
+              "lists the probe ids\n",
+              c->probe);
+      return 2;
+    }
+    vg_jw_kstr(&w, "probe", c->probe);
+  }
   vg_jw_kstr(&w, "since", c->since ? c->since : "24h");
   if (c->limit) vg_jw_kint(&w, "limit", strtol(c->limit, NULL, 10));
   vg_jw_obj_end(&w);
@@ -314,10 +388,120 @@ static int cmd_bundle(vg_cli_t *c) {
 
 /* ------------------------------------------------------------ run etc */
 
+#define RECHECK_WAIT_MS 180000 /* longest a re-check waits for its probes */
+#define RECHECK_POLL_MS 250
+
+/* checked_at of probe id in a status document ("" when absent). */
+static const char *checked_at(const vg_json_t *doc, const char *id) {
+  const vg_json_t *probes = vg_json_get(doc, "probes");
+  size_t i;
+  for (i = 0; i < vg_json_len(probes); i++) {
+    const vg_json_t *p = vg_json_at(probes, i);
+    const char *pid = vg_json_get_str(p, "id");
+    if (pid && strcmp(pid, id) == 0)
+      return vg_json_get_str(p, "checked_at") ? vg_json_get_str(p, "checked_at")
+                                              : "";
+  }
+  return "";
+}
+
+/* `vigil run [PROBE..]`: asks the service to collect now, waits (bounded)
+ * until each scheduled probe has a newer finding, then prints the findings
+ * as `status` does. */
+static int cmd_recheck(vg_cli_t *c) {
+  vg_jw_t w;
+  vg_json_t *before = NULL, *resp = NULL, *after = NULL;
+  char *req, *raw = NULL, prev[64][40];
+  const vg_json_t *sched;
+  size_t i, n;
+  uint64_t t0 = uv_hrtime();
+  int rc, k;
+  rc = cli_call(c, "{\"cmd\":\"status\"}", &before, NULL);
+  if (rc) return rc;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kstr(&w, "cmd", "run");
+  vg_jw_key(&w, "probes");
+  vg_jw_arr_begin(&w);
+  for (k = 0; k < c->nargs; k++) {
+    if (vg_probe_find(c->args[k]) == NULL) {
+      fprintf(stderr,
+              "vigil run: unknown probe '%s'; `vigil --help` lists "
+              "the probe ids\n",
+              c->args[k]);
+      vg_jw_free(&w);
+      vg_json_free(before);
+      return 3;
+    }
+    vg_jw_str(&w, c->args[k]);
+  }
+  vg_jw_arr_end(&w);
+  vg_jw_obj_end(&w);
+  req = vg_jw_steal(&w, NULL);
+  rc = req ? cli_call(c, req, &resp, NULL) : 3;
+  free(req);
+  if (rc) {
+    vg_json_free(before);
+    return rc;
+  }
+  sched = vg_json_get(resp, "scheduled");
+  n = vg_json_len(sched);
+  if (n > VG_ARRAY_SIZE(prev)) n = VG_ARRAY_SIZE(prev);
+  for (i = 0; i < n; i++)
+    vg_strlcpy(prev[i], checked_at(before, vg_json_str(vg_json_at(sched, i))),
+               sizeof(prev[i]));
+  if (n == 0)
+    fprintf(stderr, "vigil run: nothing to run (the probes named are "
+                    "disabled in vigil.ini)\n");
+  else if (!c->json)
+    fprintf(stderr, "vigil run: collecting %zu probe%s now...\n", n,
+            n == 1 ? "" : "s");
+  for (;;) {
+    size_t fresh = 0;
+    free(raw);
+    raw = NULL;
+    vg_json_free(after);
+    after = NULL;
+    rc = cli_call(c, "{\"cmd\":\"status\"}", &after, &raw);
+    if (rc) break;
+    for (i = 0; i < n; i++)
+      if (strcmp(checked_at(after, vg_json_str(vg_json_at(sched, i))),
+                 prev[i]) != 0)
+        fresh++;
+    if (fresh == n) break;
+    if ((uv_hrtime() - t0) / 1000000u > RECHECK_WAIT_MS) {
+      fprintf(stderr,
+              "vigil run: %zu of %zu probes did not finish within "
+              "%d s; showing what is known\n",
+              n - fresh, n, RECHECK_WAIT_MS / 1000);
+      break;
+    }
+    uv_sleep(RECHECK_POLL_MS);
+  }
+  if (rc == 0) {
+    if (c->json)
+      printf("%s\n", raw);
+    else
+      vg_cli_print_report(stdout, after);
+    rc = vg_cli_exit_code(vg_json_get_str(after, "overall"));
+  }
+  free(raw);
+  vg_json_free(before);
+  vg_json_free(resp);
+  vg_json_free(after);
+  return rc;
+}
+
 static int cmd_run(vg_cli_t *c) {
   vg_run_opts_t o;
   char err[500];
   int rc;
+  if (!c->console) return cmd_recheck(c);
+  if (c->nargs) {
+    fprintf(stderr, "vigil run --console: runs every probe; name probes "
+                    "without --console to re-check them in the service\n");
+    return 2;
+  }
   memset(&o, 0, sizeof(o));
   o.home = c->home;
   o.pipe = c->pipe;
@@ -348,7 +532,9 @@ enum {
   OPT_LIMIT = 1u << 3,
   OPT_HOME = 1u << 4,
   OPT_PIPE = 1u << 5,
-  OPT_HELP = 1u << 6
+  OPT_HELP = 1u << 6,
+  OPT_BACKUPS = 1u << 7,
+  OPT_PROBE = 1u << 8
 };
 #define OPT_COMMON (OPT_HOME | OPT_PIPE | OPT_HELP)
 
@@ -359,10 +545,11 @@ typedef struct vg_opt_s {
 } vg_opt_t;
 
 static const vg_opt_t options[] = {
-    {"--json", OPT_JSON, 0},   {"--console", OPT_CONSOLE, 0},
-    {"--since", OPT_SINCE, 1}, {"--limit", OPT_LIMIT, 1},
-    {"--home", OPT_HOME, 1},   {"--pipe", OPT_PIPE, 1},
-    {"--help", OPT_HELP, 0},   {"-h", OPT_HELP, 0},
+    {"--json", OPT_JSON, 0},       {"--console", OPT_CONSOLE, 0},
+    {"--since", OPT_SINCE, 1},     {"--limit", OPT_LIMIT, 1},
+    {"--home", OPT_HOME, 1},       {"--pipe", OPT_PIPE, 1},
+    {"--help", OPT_HELP, 0},       {"-h", OPT_HELP, 0},
+    {"--backups", OPT_BACKUPS, 0}, {"--probe", OPT_PROBE, 1},
 };
 
 typedef struct vg_cmd_s {
@@ -376,10 +563,16 @@ typedef struct vg_cmd_s {
 } vg_cmd_t;
 
 static const vg_cmd_t commands[] = {
-    {"run", cmd_run, NULL, OPT_CONSOLE, 0,
-     "run [--console]            run the agent in the foreground",
-     "Runs the agent in this window until Ctrl-C: the findings table once "
-     "every probe has run, then one line per change."},
+    {"run", cmd_run, NULL, OPT_CONSOLE | OPT_JSON, 64,
+     "run --console              run the agent in the foreground\n"
+     "  vigil run [PROBE..] [--json]  ask the service to re-check now; wait "
+     "and print the new findings",
+     "With --console: runs the agent in this window until Ctrl-C (the "
+     "findings table once every probe has run, then one line per change). "
+     "Without: asks the running service to collect the probes named (all "
+     "when none) now, waits until each has a new finding (at most 3 min) "
+     "and prints them as `vigil status` does - re-check after a fix. Needs "
+     "an elevated prompt. Exit code as `vigil status`."},
     {"service", NULL, vg_service_dispatch, 0, 0,
      "service                    entry point used by the Service Control "
      "Manager",
@@ -402,14 +595,19 @@ static const vg_cmd_t commands[] = {
      "crit, 3 unknown",
      "Runs the probes (all, or the ones named) once in this process; no "
      "service needed."},
-    {"history", cmd_history, NULL, OPT_SINCE | OPT_LIMIT | OPT_JSON, 1,
+    {"history", cmd_history, NULL,
+     OPT_SINCE | OPT_LIMIT | OPT_JSON | OPT_BACKUPS, 1,
      "history PROBE [--since 7d] [--limit N] [--json]  samples of one "
-     "probe",
+     "probe\n  vigil history --backups [--since 30d]   each scheduled backup: "
+     "Vigil's verdict before it, the outcome after",
      "Samples the service recorded for one probe; --since takes 90s, 30m, "
-     "24h, 7d or an ISO time, --limit 1 to 10000."},
-    {"events", cmd_events, NULL, OPT_SINCE | OPT_LIMIT | OPT_JSON, 0,
-     "events [--since 24h] [--limit N] [--json]        state changes",
-     "State changes the service recorded (raised and cleared)."},
+     "24h, 7d or an ISO time, --limit 1 to 10000. With --backups: every "
+     "scheduled backup Vigil judged, the verdict it gave at the pre-flight "
+     "sweep, what MARS reported afterwards, and how often Vigil was right."},
+    {"events", cmd_events, NULL, OPT_SINCE | OPT_LIMIT | OPT_JSON | OPT_PROBE,
+     0, "events [--probe ID] [--since 24h] [--limit N] [--json]  state changes",
+     "State changes the service recorded (raised and cleared), of every "
+     "probe or of one (--probe)."},
     {"bundle", cmd_bundle, NULL, 0, 64, /* it says "at most one" itself */
      "bundle [FILE]              support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
@@ -465,6 +663,8 @@ static void opt_set(vg_cli_t *c, unsigned flag, const char *v, int *pipe_set) {
   case OPT_CONSOLE: c->console = 1; break;
   case OPT_SINCE: c->since = v; break;
   case OPT_LIMIT: c->limit = v; break;
+  case OPT_BACKUPS: c->backups = 1; break;
+  case OPT_PROBE: c->probe = v; break;
   case OPT_HOME: vg_strlcpy(c->home, v, sizeof(c->home)); break;
   case OPT_PIPE:
     vg_strlcpy(c->pipe, v, sizeof(c->pipe));

@@ -333,6 +333,25 @@ static void run_console_and_status_from_another_process(void **st) {
   assert_int_equal(run(&p, events), 0);
   assert_non_null(strstr(p.out.buf, "scratch.space"));
   assert_non_null(strstr(p.out.buf, "n/a     -> ok"));
+  {
+    /* Re-check after a fix: the service collects now and the new findings
+     * are printed as status does. */
+    const char *recheck[] = {"run", "scratch.space", NULL};
+    const char *recheck_bad[] = {"run", "no.such", NULL};
+    const char *ev_probe[] = {"events", "--probe", "scratch.space", NULL};
+    const char *backups[] = {"history", "--backups", NULL};
+    assert_int_equal(run(&p, recheck), 0);
+    assert_non_null(strstr(p.err.buf, "collecting 1 probe now"));
+    assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+    assert_non_null(strstr(p.out.buf, "Backups: "));
+    assert_int_equal(run(&p, recheck_bad), 3);
+    assert_non_null(strstr(p.err.buf, "unknown probe 'no.such'"));
+    assert_int_equal(run(&p, ev_probe), 0);
+    assert_non_null(strstr(p.out.buf, "scratch.space"));
+    assert_null(strstr(p.out.buf, "mars.install"));
+    assert_int_equal(run(&p, backups), 0);
+    assert_non_null(strstr(p.out.buf, "no scheduled backup judged"));
+  }
   uv_sleep(500);
   assert_int_equal(run(&p, history), 0);
   assert_non_null(strstr(p.out.buf, "ok      Scratch volume"));
