@@ -4,6 +4,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "explain.h"
 #include "score.h"
 #include "protocol.h"
 #include "bundle.h"
@@ -514,6 +515,28 @@ static int cmd_run(vg_cli_t *c) {
   return 0;
 }
 
+/* `vigil explain PROBE|EVENT_ID`: offline, with this machine's
+ * effective settings. */
+static int cmd_explain(vg_cli_t *c) {
+  vg_config_t *cfg = malloc(sizeof(*cfg));
+  char path[1200];
+  int rc;
+  if (c->nargs != 1) {
+    fprintf(stderr, "vigil explain: name one probe or event id, e.g. `vigil "
+                    "explain scratch.kek` or `vigil explain 1062`\n");
+    free(cfg);
+    return 2;
+  }
+  if (cfg == NULL) return 1;
+  vg_config_init(cfg);
+  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
+  vg_config_load(cfg, path);
+  rc = vg_explain(stdout, stderr, c->args[0], cfg);
+  vg_config_free(cfg);
+  free(cfg);
+  return rc == 0 ? 0 : 1;
+}
+
 static int cmd_version(vg_cli_t *c) {
   (void)c;
   printf("vigil %s\n", VG_VERSION);
@@ -612,6 +635,12 @@ static const vg_cmd_t commands[] = {
      "bundle [FILE]              support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
      "attach to a support ticket."},
+    {"explain", cmd_explain, NULL, 0, 64,
+     "explain PROBE|EVENT_ID     what it checks, why MARS cares, thresholds "
+     "in effect, how to fix",
+     "Prints the catalog entry (the same text as docs/probes.md and "
+     "docs/events.md, built into vigil.exe) and the settings in effect "
+     "here. Works without the service."},
     {"version", cmd_version, NULL, 0, 0,
      "version                    print the version", NULL},
     {"--version", cmd_version, NULL, 0, 0, NULL, NULL},

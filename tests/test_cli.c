@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "probe.h"
 #include "vg.h"
 #include "zip_reader.h"
 
@@ -185,6 +186,58 @@ static void config_problems_are_reported_not_fatal(void **st) {
                                     "backup_bytes: expected a size"));
   assert_non_null(strstr(p.err.buf, "vigil.ini:5: unknown key 'colour'"));
   assert_non_null(strstr(p.err.buf, "unknown key 'colour'"));
+}
+
+/* `vigil explain`: every probe has its catalog entry built in, with the
+ * settings in effect; event ids (generic and per probe) are explained;
+ * anything else is one clear line. And every command has --help. */
+static void explain_every_probe_and_event(void **st) {
+  proc_t p;
+  size_t i;
+  char head[80];
+  (void)st;
+  write_ini("[temp.files]\nwarn = 50000\n");
+  for (i = 0; i < vg_nprobes; i++) {
+    const char *args[] = {"explain", vg_probes[i]->id, NULL};
+    assert_int_equal(run(&p, args), 0);
+    snprintf(head, sizeof(head), "## `%s`", vg_probes[i]->id);
+    if (strstr(p.out.buf, head) == NULL)
+      fail_msg("vigil explain %s: no catalog entry", vg_probes[i]->id);
+    assert_non_null(strstr(p.out.buf, "In effect here"));
+  }
+  {
+    const char *args[] = {"explain", "temp.files", NULL};
+    assert_int_equal(run(&p, args), 0);
+    assert_non_null(strstr(p.out.buf, "50000"));
+    assert_non_null(strstr(p.out.buf, "(vigil.ini)"));
+  }
+  {
+    const char *args[] = {"explain", "1062", NULL};
+    assert_int_equal(run(&p, args), 0);
+    assert_non_null(strstr(p.out.buf, "scratch.kek is critical"));
+  }
+  {
+    const char *args[] = {"explain", "100", NULL};
+    assert_int_equal(run(&p, args), 0);
+    assert_non_null(strstr(p.out.buf, "VG_MSG_STARTED"));
+  }
+  {
+    const char *args[] = {"explain", "no.such", NULL};
+    assert_int_equal(run(&p, args), 1);
+    assert_non_null(strstr(p.err.buf, "neither a probe id nor"));
+    assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n'));
+  }
+  {
+    static const char *const cmds[] = {"run",    "status",  "check",
+                                       "history", "events", "bundle",
+                                       "explain", "install", "version"};
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+      const char *args[] = {cmds[i], "--help", NULL};
+      assert_int_equal(run(&p, args), 0);
+      if (strstr(p.out.buf, "usage: vigil") == NULL)
+        fail_msg("vigil %s --help: no usage", cmds[i]);
+    }
+  }
 }
 
 static void bad_usage_gets_one_clear_line(void **st) {
@@ -407,6 +460,7 @@ int main(void) {
       cmocka_unit_test(check_exit_codes_follow_status),
       cmocka_unit_test(config_problems_are_reported_not_fatal),
       cmocka_unit_test(bad_usage_gets_one_clear_line),
+      cmocka_unit_test(explain_every_probe_and_event),
       cmocka_unit_test(status_without_service_says_how_to_start),
       cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),
