@@ -511,6 +511,36 @@ void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
   agent_maybe_finish(a);
 }
 
+/* -------------------------------------------------------- reconfigure */
+
+int vg_agent_reconfigure(vg_agent_t *a, const vg_config_t *cfg) {
+  size_t i;
+  uint64_t now = mono(a);
+  if (a->inflight > 0) return VG_EBUSY;
+  a->opts.cfg = cfg;
+  a->sched.max_backoff_ms = (uint64_t)a->set->max_backoff_ms;
+  a->judge.raise_hits =
+      a->set->raise_hits > 0 ? (unsigned)a->set->raise_hits : 1;
+  a->judge.reminder_ms = a->set->reminder_interval_ms;
+  for (i = 0; i < a->n; i++) {
+    vg_probe_rt_t *rt = &a->rt[i];
+    vg_sched_entry_t *e = &a->sched.entries[i];
+    int was = rt->enabled;
+    vg_config_probe_ctx(cfg, rt->probe, a->os, &rt->ctx);
+    rt->horizon_ms = vg_config_forecast_horizon_ms(cfg, rt->probe);
+    rt->enabled =
+        vg_config_enabled(cfg, rt->probe) && selected(&a->opts, rt->probe->id);
+    e->interval_ms = vg_config_interval_ms(cfg, rt->probe);
+    e->deadline_ms = vg_config_deadline_ms(cfg, rt->probe);
+    e->enabled = rt->enabled;
+    /* A probe turned on, or one whose interval shrank, runs now. */
+    if ((rt->enabled && !was) || e->next_due_ms > now + e->interval_ms)
+      e->next_due_ms = now;
+  }
+  rearm(a, 0);
+  return 0;
+}
+
 /* ---------------------------------------------------------- accessors */
 
 size_t vg_agent_nprobes(const vg_agent_t *a) { return a->n; }

@@ -130,6 +130,13 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
 void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
                    void (*done)(vg_agent_t *a, void *ud), void *ud);
 
+/* Applies a new configuration (the settings struct given at start has
+ * already been refilled by the caller): per-probe settings, intervals,
+ * enabled probes, judge settings. cfg must outlive the agent or the next
+ * reconfigure. Returns 0, or VG_EBUSY while collections are in flight
+ * (workers read the old configuration; try again shortly). */
+int vg_agent_reconfigure(vg_agent_t *a, const vg_config_t *cfg);
+
 /* Loop-thread accessors. */
 size_t vg_agent_nprobes(const vg_agent_t *a);
 const vg_probe_rt_t *vg_agent_probe(const vg_agent_t *a, size_t i);

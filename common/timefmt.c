@@ -150,3 +150,38 @@ const char *vg_fmt_span(char *buf, size_t size, int64_t ms) {
     snprintf(buf, size, "%lld d", (long long)(s / 86400));
   return buf;
 }
+
+const char *vg_fmt_duration(char *buf, size_t size, double ms) {
+  static const struct {
+    const char *unit;
+    double ms;
+  } units[] = {{"d", 86400e3}, {"h", 3600e3}, {"m", 60e3}, {"s", 1e3}};
+  size_t i;
+  if (ms > 0)
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+      if (fmod(ms, units[i].ms) == 0) {
+        snprintf(buf, size, "%.0f%s", ms / units[i].ms, units[i].unit);
+        return buf;
+      }
+  snprintf(buf, size, "%.0fms", ms);
+  return buf;
+}
+
+const char *vg_fmt_size(char *buf, size_t size, double bytes) {
+  static const struct {
+    const char *unit;
+    double b;
+  } units[] = {{"T", 1099511627776.0},
+               {"G", 1073741824.0},
+               {"M", 1048576.0},
+               {"K", 1024.0}};
+  size_t i;
+  if (bytes > 0)
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+      if (fmod(bytes, units[i].b) == 0) {
+        snprintf(buf, size, "%.0f%s", bytes / units[i].b, units[i].unit);
+        return buf;
+      }
+  snprintf(buf, size, "%.0f", bytes);
+  return buf;
+}

@@ -27,4 +27,10 @@ int vg_parse_since(const char *s, int64_t now_ms, int64_t *out);
 /* Formats a span as "45 s", "12 min", "3 h 5 min", "2 d 4 h". Returns buf. */
 const char *vg_fmt_span(char *buf, size_t size, int64_t ms);
 
+/* A duration (ms) or a size (bytes) in the largest unit that divides it
+ * exactly, as vigil.ini takes it back ("90s", "3650d", "320M"). Returns
+ * buf. */
+const char *vg_fmt_duration(char *buf, size_t size, double ms);
+const char *vg_fmt_size(char *buf, size_t size, double bytes);
+
 #endif /* VG_TIMEFMT_H */

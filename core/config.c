@@ -103,9 +103,15 @@ static int validate(const vg_key_def_t *d, const char *value, double *num,
     return 0;
   }
   if (v < d->min || v > d->max) {
+    char lo[32], hi[32];
     if (d->type == VG_KEY_DURATION)
-      snprintf(msg, msgsz, "'%s' is outside %.0fms..%.0fms", value, d->min,
-               d->max);
+      snprintf(msg, msgsz, "'%s' is outside %s..%s", value,
+               vg_fmt_duration(lo, sizeof(lo), d->min),
+               vg_fmt_duration(hi, sizeof(hi), d->max));
+    else if (d->type == VG_KEY_BYTES)
+      snprintf(msg, msgsz, "'%s' is outside %s..%s", value,
+               vg_fmt_size(lo, sizeof(lo), d->min),
+               vg_fmt_size(hi, sizeof(hi), d->max));
     else
       snprintf(msg, msgsz, "'%s' is outside %g..%g", value, d->min, d->max);
     return VG_EINVAL;
@@ -205,11 +211,33 @@ static char *trim(char *s) {
   return s;
 }
 
+/* warn above crit for an "above" threshold (or below it for a "below"
+ * one) is a problem: the probe would skip warn. */
+static void config_check_thresholds(vg_config_t *cfg, const char *name) {
+  size_t i;
+  for (i = 0; i < vg_nprobes; i++) {
+    const vg_probe_t *p = vg_probes[i];
+    vg_thresholds_t th;
+    if (!vg_config_is_set(cfg, p->id, "warn") &&
+        !vg_config_is_set(cfg, p->id, "crit"))
+      continue;
+    vg_config_thresholds(cfg, p, &th);
+    if (!isfinite(th.warn) || !isfinite(th.crit)) continue;
+    if (p->th.dir == VG_TH_ABOVE ? th.warn > th.crit : th.warn < th.crit)
+      warn(cfg,
+           "%s: [%s] warn = %g is %s crit = %g; warn must come first (a %s "
+           "value is worse)",
+           name, p->id, th.warn, p->th.dir == VG_TH_ABOVE ? "above" : "below",
+           th.crit, p->th.dir == VG_TH_ABOVE ? "higher" : "lower");
+  }
+}
+
 int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
                     size_t len) {
-  char section[64] = "agent";
+  char section[64] = "";
   char line[4096];
-  size_t pos = 0, lineno = 0;
+  size_t pos = 0, lineno = 0, bad_header = 0;
+  int before_any = 1;
   if (len > VG_CONFIG_MAX_BYTES) {
     warn(cfg, "%s: file larger than %d bytes; ignored, all defaults apply",
          name, VG_CONFIG_MAX_BYTES);
@@ -244,18 +272,39 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
     if (*l == '\0' || *l == ';' || *l == '#') continue;
     if (*l == '[') {
       char *close = strchr(l, ']');
+      before_any = 0;
+      bad_header = 0;
       if (close == NULL || close[1] != '\0') {
-        warn(cfg, "%s:%zu: malformed section header '%s'; expected [name]",
-             name, lineno, l);
-        vg_strlcpy(section, "", sizeof(section));
+        /* "[temp.files" or "[temp.files] x": read the name anyway when it
+         * is a known section, and say so; else every key under it is
+         * named as ignored (never silently dropped). */
+        char name2[64];
+        size_t k = 0;
+        const char *q = l + 1;
+        while (*q && *q != ']' && k + 1 < sizeof(name2))
+          name2[k++] = *q++;
+        name2[k] = '\0';
+        l = trim(name2);
+        if (vg_settings_keys(l) || vg_probe_find(l)) {
+          warn(cfg,
+               "%s:%zu: malformed section header (expected [%s]); read as "
+               "[%s]",
+               name, lineno, l, l);
+          vg_strlcpy(section, l, sizeof(section));
+        } else {
+          warn(cfg, "%s:%zu: malformed section header '%s'; expected [name]",
+               name, lineno, line);
+          vg_strlcpy(section, "", sizeof(section));
+          bad_header = lineno;
+        }
         continue;
       }
       *close = '\0';
       l = trim(l + 1);
       if (vg_settings_keys(l) == NULL && vg_probe_find(l) == NULL) {
         warn(cfg,
-             "%s:%zu: unknown section [%s] (not a probe id or 'agent'); its "
-             "keys are ignored",
+             "%s:%zu: unknown section [%s] (not a probe id, 'agent' or "
+             "'export'); its keys are ignored",
              name, lineno, l);
         vg_strlcpy(section, "", sizeof(section));
         continue;
@@ -271,6 +320,29 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
     *eq = '\0';
     key = trim(l);
     val = trim(eq + 1);
+    if (before_any) {
+      /* Keys before any [section]: an [agent] key still applies. */
+      if (config_keydef("agent", key)) {
+        warn(cfg,
+             "%s:%zu: '%s' comes before any [section]; read as [agent] %s "
+             "(put it under [agent])",
+             name, lineno, key, key);
+        vg_strlcpy(section, "agent", sizeof(section));
+      } else {
+        warn(cfg,
+             "%s:%zu: '%s' comes before any [section]; ignored (put it under "
+             "[agent] or the probe's section)",
+             name, lineno, key);
+        continue;
+      }
+    }
+    if (bad_header) {
+      warn(cfg,
+           "%s:%zu: '%s' ignored: it is under the malformed section header "
+           "of line %zu",
+           name, lineno, key, bad_header);
+      continue;
+    }
     if (section[0] == '\0') continue; /* inside an unknown section */
     /* Allow "quoted values" so paths with ; or # survive. */
     if (val[0] == '"' && strlen(val) >= 2 && val[strlen(val) - 1] == '"') {
@@ -291,6 +363,7 @@ int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
              section, key, msg);
     }
   }
+  config_check_thresholds(cfg, name);
   return 0;
 }
 

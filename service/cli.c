@@ -4,6 +4,7 @@
 
 #include "agent.h"
 #include "config.h"
+#include "config_cmd.h"
 #include "explain.h"
 #include "score.h"
 #include "protocol.h"
@@ -291,7 +292,7 @@ static int check_here(vg_cli_t *c, char **capture, int *stuck) {
   vg_config_t *cfg;
   vg_settings_t set;
   char err[400], path[1200];
-  size_t i;
+  size_t i, ndisabled = 0;
   int rc;
   *stuck = 0;
   memset(&o, 0, sizeof(o));
@@ -314,6 +315,24 @@ static int check_here(vg_cli_t *c, char **capture, int *stuck) {
   for (i = 0; i < cfg->nwarnings; i++)
     fprintf(stderr, "vigil: %s\n", cfg->warnings[i]);
   vg_config_settings(cfg, &set);
+  /* A probe named but disabled in vigil.ini is said to be, not run. */
+  for (i = 0; i < (size_t)c->nargs; i++) {
+    const vg_probe_t *p = vg_probe_find(c->args[i]);
+    if (p && !vg_config_enabled(cfg, p)) {
+      fprintf(stderr,
+              "vigil check: %s is disabled in vigil.ini ([%s] enabled = "
+              "false); it was not run\n",
+              p->id, p->id);
+      ndisabled++;
+    }
+  }
+  if (c->nargs > 0 && ndisabled == (size_t)c->nargs) {
+    uv_loop_close(loop);
+    free(loop);
+    vg_config_free(cfg);
+    free(cfg);
+    return 3;
+  }
   o.mode = VG_AGENT_ONCE;
   o.cfg = cfg;
   o.settings = &set;
@@ -515,6 +534,26 @@ static int cmd_run(vg_cli_t *c) {
   return 0;
 }
 
+/* `vigil config [--json]`: the settings in effect and vigil.ini's problems;
+ * exit 0 clean, 1 problems. */
+static int cmd_config(vg_cli_t *c) {
+  vg_config_t *cfg = malloc(sizeof(*cfg));
+  char path[1200];
+  uv_fs_t req;
+  int found, rc;
+  if (cfg == NULL) return 1;
+  vg_config_init(cfg);
+  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
+  found = uv_fs_stat(NULL, &req, path, NULL) == 0;
+  uv_fs_req_cleanup(&req);
+  vg_config_load(cfg, path);
+  vg_strlcpy(cfg->path, path, sizeof(cfg->path));
+  rc = vg_config_print(stdout, cfg, found, c->json);
+  vg_config_free(cfg);
+  free(cfg);
+  return rc;
+}
+
 /* `vigil explain PROBE|EVENT_ID`: offline, with this machine's
  * effective settings. */
 static int cmd_explain(vg_cli_t *c) {
@@ -635,6 +674,13 @@ static const vg_cmd_t commands[] = {
      "bundle [FILE]              support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
      "attach to a support ticket."},
+    {"config", cmd_config, NULL, OPT_JSON, 0,
+     "config [--json]            settings in effect and every problem in "
+     "vigil.ini; exit 0 clean, 1 problems",
+     "Reads vigil.ini as the service does and prints every setting with "
+     "where it came from (vigil.ini or default), then each problem with its "
+     "line. The running service re-reads vigil.ini within 10 s of a change; "
+     "a file with problems is not applied (the settings in effect stay)."},
     {"explain", cmd_explain, NULL, 0, 64,
      "explain PROBE|EVENT_ID     what it checks, why MARS cares, thresholds "
      "in effect, how to fix",

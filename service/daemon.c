@@ -10,11 +10,20 @@
 #include <string.h>
 
 #define VG_NOTES_MAX 40
+#define VG_INI_POLL_MS 5000 /* how often vigil.ini is looked at */
+#define VG_RETIRED_MAX 8
 
 struct vg_daemon_s {
   uv_loop_t *loop;
-  vg_config_t cfg;
+  vg_config_t *cfg; /* in effect (heap: replaced on reload) */
+  vg_config_t *retired[VG_RETIRED_MAX]; /* replaced, freed when safe */
+  vg_config_t *pending; /* a valid new one waiting for workers to finish */
   vg_settings_t set;
+  uv_fs_poll_t ini_watch;
+  uv_timer_t retry;
+  char ini_path[1200];
+  vg_config_cb on_config;
+  void *on_config_ud;
   vg_store_t *store;
   vg_recorder_t *rec;
   vg_agent_t *agent;
@@ -24,6 +33,7 @@ struct vg_daemon_s {
   size_t nnotes;
   char store_note[600];
   int agent_done;
+  int closing; /* handles still closing */
   void (*done)(vg_daemon_t *d, void *ud);
   void *done_ud;
 };
@@ -58,9 +68,74 @@ static void note(vg_daemon_t *d, const char *text) {
   if (d->nnotes < VG_NOTES_MAX) d->notes[d->nnotes++] = text;
 }
 
+static void config_release(vg_config_t *c) {
+  if (c == NULL) return;
+  vg_config_free(c);
+  free(c);
+}
+
 static void daemon_free(vg_daemon_t *d) {
-  vg_config_free(&d->cfg);
+  size_t i;
+  config_release(d->cfg);
+  config_release(d->pending);
+  for (i = 0; i < VG_RETIRED_MAX; i++)
+    config_release(d->retired[i]);
   free(d);
+}
+
+/* ------------------------------------------------------------- reload */
+
+/* Puts the pending configuration in effect once no worker reads the old
+ * one; the old one is kept until then too. */
+static void retry_cb(uv_timer_t *t);
+
+static void reload_apply(vg_daemon_t *d) {
+  vg_settings_t set;
+  size_t i;
+  if (d->pending == NULL) return;
+  if (vg_agent_inflight(d->agent) > 0) {
+    uv_timer_start(&d->retry, retry_cb, 500, 0);
+    return;
+  }
+  vg_config_settings(d->pending, &set);
+  d->set = set;
+  if (vg_agent_reconfigure(d->agent, d->pending) != 0) return;
+  for (i = 0; i < VG_RETIRED_MAX; i++)
+    config_release(d->retired[i]);
+  memset(d->retired, 0, sizeof(d->retired));
+  d->retired[0] = d->cfg;
+  d->cfg = d->pending;
+  d->pending = NULL;
+  if (d->on_config)
+    d->on_config(d->on_config_ud, d->cfg,
+                 "vigil.ini changed; the new settings are in effect");
+}
+
+static void retry_cb(uv_timer_t *t) { reload_apply(t->data); }
+
+/* vigil.ini changed (or appeared, or went away): read it; a file with
+ * problems keeps the settings in effect and says why. */
+static void ini_changed_cb(uv_fs_poll_t *h, int status, const uv_stat_t *prev,
+                           const uv_stat_t *curr) {
+  vg_daemon_t *d = h->data;
+  vg_config_t *c;
+  (void)prev, (void)curr;
+  if (status != 0 && status != UV_ENOENT) return;
+  c = malloc(sizeof(*c));
+  if (c == NULL) return;
+  vg_config_init(c);
+  vg_config_load(c, d->ini_path);
+  if (c->nwarnings > 0) {
+    if (d->on_config)
+      d->on_config(d->on_config_ud, c,
+                   "vigil.ini changed but has problems; the settings in "
+                   "effect stay until it is fixed");
+    config_release(c);
+    return;
+  }
+  config_release(d->pending);
+  d->pending = c;
+  reload_apply(d);
 }
 
 int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
@@ -77,12 +152,20 @@ int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
     return VG_ENOMEM;
   }
   d->loop = loop;
-  vg_config_init(&d->cfg);
-  snprintf(path, sizeof(path), "%s/vigil.ini", home);
-  vg_config_load(&d->cfg, path);
-  for (i = 0; i < d->cfg.nwarnings; i++)
-    note(d, d->cfg.warnings[i]);
-  vg_config_settings(&d->cfg, &d->set);
+  d->on_config = o->on_config;
+  d->on_config_ud = o->on_config_ud;
+  d->cfg = malloc(sizeof(*d->cfg));
+  if (d->cfg == NULL) {
+    free(d);
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  vg_config_init(d->cfg);
+  snprintf(d->ini_path, sizeof(d->ini_path), "%s/vigil.ini", home);
+  vg_config_load(d->cfg, d->ini_path);
+  for (i = 0; i < d->cfg->nwarnings; i++)
+    note(d, d->cfg->warnings[i]);
+  vg_config_settings(d->cfg, &d->set);
 
   snprintf(path, sizeof(path), "%s/vigil.db", home);
   rc = vg_store_open(path, &d->store, d->store_note, sizeof(d->store_note), err,
@@ -102,7 +185,7 @@ int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
   }
   memset(&ao, 0, sizeof(ao));
   ao.mode = VG_AGENT_DAEMON;
-  ao.cfg = &d->cfg;
+  ao.cfg = d->cfg;
   ao.settings = &d->set;
   ao.os = o->os;
   ao.clock = o->clock;
@@ -133,14 +216,32 @@ int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
     daemon_free(d);
     return rc;
   }
+  uv_fs_poll_init(loop, &d->ini_watch);
+  uv_timer_init(loop, &d->retry);
+  d->ini_watch.data = d->retry.data = d;
+  uv_fs_poll_start(&d->ini_watch, ini_changed_cb, d->ini_path, VG_INI_POLL_MS);
   *out = d;
   return 0;
 }
 
 /* ---------------------------------------------------------------- stop */
 
+static void maybe_done_final(vg_daemon_t *d);
+
+static void watch_closed_cb(uv_handle_t *h) {
+  vg_daemon_t *d = h->data;
+  if (--d->closing > 0) return;
+  maybe_done_final(d);
+}
+
 static void maybe_done(vg_daemon_t *d) {
-  if (d->server || !d->agent_done) return;
+  if (d->server || !d->agent_done || d->closing) return;
+  d->closing = 2;
+  uv_close((uv_handle_t *)&d->ini_watch, watch_closed_cb);
+  uv_close((uv_handle_t *)&d->retry, watch_closed_cb);
+}
+
+static void maybe_done_final(vg_daemon_t *d) {
   vg_recorder_close(d->rec); /* flushes */
   vg_store_close(d->store);
   d->store = NULL;
@@ -165,6 +266,8 @@ void vg_daemon_stop(vg_daemon_t *d, uint64_t grace_ms,
                     void (*done)(vg_daemon_t *d, void *ud), void *ud) {
   d->done = done;
   d->done_ud = ud;
+  uv_fs_poll_stop(&d->ini_watch);
+  uv_timer_stop(&d->retry);
   if (d->server) vg_server_close(d->server, server_closed_cb, d);
   vg_agent_stop(d->agent, grace_ms, agent_stopped_cb, d);
 }
@@ -177,7 +280,7 @@ size_t vg_daemon_notes(const vg_daemon_t *d, const char *const **notes) {
 }
 
 vg_agent_t *vg_daemon_agent(vg_daemon_t *d) { return d->agent; }
-const vg_config_t *vg_daemon_config(const vg_daemon_t *d) { return &d->cfg; }
+const vg_config_t *vg_daemon_config(const vg_daemon_t *d) { return d->cfg; }
 const vg_settings_t *vg_daemon_settings(const vg_daemon_t *d) {
   return &d->set;
 }

@@ -13,6 +13,11 @@
 
 typedef struct vg_daemon_s vg_daemon_t;
 
+/* vigil.ini changed: cfg is the file as read now (its problems in
+ * cfg->warnings), what says what was done with it. Loop thread. */
+typedef void (*vg_config_cb)(void *ud, const vg_config_t *cfg,
+                             const char *what);
+
 typedef struct vg_daemon_opts_s {
   const char *home;        /* data folder (database, vigil.ini) */
   const char *pipe_name;   /* NULL: no query server */
@@ -23,9 +28,15 @@ typedef struct vg_daemon_opts_s {
   /* Store trouble at run time (events 106-108); may be NULL. */
   vg_rec_notify_fn store_event;
   void *store_event_ud;
+  /* vigil.ini re-read (applied, or refused with its problems); may be
+   * NULL. */
+  vg_config_cb on_config;
+  void *on_config_ud;
 } vg_daemon_opts_t;
 
-/* Loads vigil.ini, opens the store, starts the runtime and the server.
+/* Loads vigil.ini, opens the store, starts the runtime and the server, and
+ * watches vigil.ini (re-read within 5 s of a change; a file with problems
+ * is not applied).
  * Returns 0 or a VG_E* code with err filled (one line: what is wrong and
  * what to do). */
 int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,

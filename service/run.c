@@ -74,6 +74,19 @@ static void on_cycle(void *ud, vg_agent_t *a) {
   if (r->opts->console) print_table(a);
 }
 
+/* vigil.ini re-read: what was done, and each problem (event 103). */
+static void on_config(void *ud, const vg_config_t *cfg, const char *what) {
+  size_t i;
+  (void)ud;
+  if (cfg->nwarnings == 0) {
+    fprintf(stderr, "vigil: %s\n", what);
+    return;
+  }
+  vg_events_lifecycle(VG_EV_CONFIG, what);
+  for (i = 0; i < cfg->nwarnings; i++)
+    vg_events_lifecycle(VG_EV_CONFIG, cfg->warnings[i]);
+}
+
 static void on_store(void *ud, vg_rec_event_t ev, uint64_t n, const char *why) {
   char line[700];
   (void)ud;
@@ -163,6 +176,7 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   ao.sink.cycle = on_cycle;
   ao.sink.ud = &r;
   ao.store_event = on_store;
+  ao.on_config = on_config;
   rc = vg_daemon_start(&r.daemon, &r.loop, &ao, err, errsz);
   if (rc != 0) {
     uv_run(&r.loop, UV_RUN_DEFAULT);

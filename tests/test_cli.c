@@ -75,7 +75,8 @@ static void spawn(uv_loop_t *loop, proc_t *pr, const char *const *args) {
   memset(pr, 0, sizeof(*pr));
   memset(&o, 0, sizeof(o));
   argv[0] = (char *)VG_VIGIL_EXE;
-  for (i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
+  for (i = 0; args[i]; i++)
+    argv[i + 1] = (char *)args[i];
   argv[i + 1] = NULL;
   uv_pipe_init(loop, &pr->out.pipe, 0);
   uv_pipe_init(loop, &pr->err.pipe, 0);
@@ -228,8 +229,8 @@ static void explain_every_probe_and_event(void **st) {
     assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n'));
   }
   {
-    static const char *const cmds[] = {"run",    "status",  "check",
-                                       "history", "events", "bundle",
+    static const char *const cmds[] = {"run",     "status",  "check",
+                                       "history", "events",  "bundle",
                                        "explain", "install", "version"};
     for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
       const char *args[] = {cmds[i], "--help", NULL};
@@ -238,6 +239,31 @@ static void explain_every_probe_and_event(void **st) {
         fail_msg("vigil %s --help: no usage", cmds[i]);
     }
   }
+}
+
+/* `vigil config`: every setting with its source; problems listed, exit 1;
+ * a clean file exits 0. `vigil check` on a disabled probe says so. */
+static void config_explains_itself(void **st) {
+  proc_t p;
+  const char *args[] = {"config", NULL};
+  const char *json[] = {"config", "--json", NULL};
+  const char *check_off[] = {"check", "temp.files", NULL};
+  (void)st;
+  write_ini("[temp.files]\nwarn = 70000\ncrit = 65000\nenabled = false\n"
+            "[agent]\nretention = 90\n");
+  assert_int_equal(run(&p, args), 1);
+  assert_non_null(strstr(p.out.buf, "warn                 = 70000"));
+  assert_non_null(strstr(p.out.buf, "(vigil.ini)"));
+  assert_non_null(strstr(p.out.buf, "(default)"));
+  assert_non_null(strstr(p.out.buf, "'90' is outside 1d..3650d"));
+  assert_non_null(strstr(p.out.buf, "warn = 70000 is above crit = 65000"));
+  assert_int_equal(run(&p, json), 1);
+  assert_non_null(strstr(p.out.buf, "\"problems\":[\""));
+  assert_int_equal(run(&p, check_off), 3);
+  assert_non_null(strstr(p.err.buf, "temp.files is disabled in vigil.ini"));
+  write_ini("[temp.files]\nwarn = 60000\n");
+  assert_int_equal(run(&p, args), 0);
+  assert_non_null(strstr(p.out.buf, "No problems"));
 }
 
 static void bad_usage_gets_one_clear_line(void **st) {
@@ -317,8 +343,9 @@ static void bundle_without_service_keeps_what_it_can(void **st) {
   text = bundle_entry("b1.zip", "check.json");
   assert_int_equal(vg_json_parse(text, strlen(text), &doc, err, sizeof(err)),
                    0);
-  assert_string_equal(vg_json_get_str(vg_json_at(vg_json_get(doc, "probes"),
-                                                 0), "id"), "scratch.space");
+  assert_string_equal(
+      vg_json_get_str(vg_json_at(vg_json_get(doc, "probes"), 0), "id"),
+      "scratch.space");
   vg_json_free(doc);
   free(text);
   text = bundle_entry("b1.zip", "vigil.ini");
@@ -430,7 +457,8 @@ static void run_console_and_status_from_another_process(void **st) {
   }
   /* Ctrl-C: the console agent stops cleanly. */
   uv_process_kill(&agent.proc, SIGINT);
-  while (!agent.exited) uv_run(&loop, UV_RUN_ONCE);
+  while (!agent.exited)
+    uv_run(&loop, UV_RUN_ONCE);
   uv_run(&loop, UV_RUN_DEFAULT);
   assert_int_equal(uv_loop_close(&loop), 0);
   assert_non_null(strstr(agent.out.buf, "STATUS"));
@@ -461,6 +489,7 @@ int main(void) {
       cmocka_unit_test(config_problems_are_reported_not_fatal),
       cmocka_unit_test(bad_usage_gets_one_clear_line),
       cmocka_unit_test(explain_every_probe_and_event),
+      cmocka_unit_test(config_explains_itself),
       cmocka_unit_test(status_without_service_says_how_to_start),
       cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),

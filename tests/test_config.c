@@ -36,8 +36,7 @@ static void defaults_without_file(void **st) {
   assert_true(vg_config_enabled(&cfg, p));
   vg_config_thresholds(&cfg, p, &th);
   assert_true(th.warn == 10.0 && th.crit == 5.0);
-  assert_true(vg_config_get_num(&cfg, "agent", "retention", 0) ==
-              90 * 86400e3);
+  assert_true(vg_config_get_num(&cfg, "agent", "retention", 0) == 90 * 86400e3);
   vg_config_free(&cfg);
 }
 
@@ -58,24 +57,23 @@ static void typed_values(void **st) {
                       "D:\\MARS;Scratch");
   assert_true(vg_config_get_num(&cfg, "scratch.space", "backup_bytes", 0) ==
               2.0 * 1099511627776.0);
-  assert_true(vg_config_get_num(&cfg, "agent", "retention", 0) ==
-              30 * 86400e3);
+  assert_true(vg_config_get_num(&cfg, "agent", "retention", 0) == 30 * 86400e3);
 }
 
 static void bad_lines_name_file_line_key(void **st) {
   const vg_probe_t *p = vg_probe_find("scratch.space");
   (void)st;
   parse("[scratch.space]\n"
-        "intervl = 5m\n"          /* 2: unknown key */
-        "interval = soon\n"       /* 3: bad duration */
-        "deadline = 5ms\n"        /* 4: below bounds (10 ms) */
-        "[nosuch.probe]\n"        /* 5: unknown section */
-        "warn = 1\n"              /* 6: ignored with its section */
+        "intervl = 5m\n"    /* 2: unknown key */
+        "interval = soon\n" /* 3: bad duration */
+        "deadline = 5ms\n"  /* 4: below bounds (10 ms) */
+        "[nosuch.probe]\n"  /* 5: unknown section */
+        "warn = 1\n"        /* 6: ignored with its section */
         "[scratch.space]\n"
-        "just text\n"             /* 8: no '=' */
-        "[broken\n"               /* 9: bad header */
-        "enabled = maybe\n");     /* 10: ignored (section reset) */
-  assert_int_equal(cfg.nwarnings, 6);
+        "just text\n"         /* 8: no '=' */
+        "[broken\n"           /* 9: bad header */
+        "enabled = maybe\n"); /* 10: ignored, and said so (issue 15) */
+  assert_int_equal(cfg.nwarnings, 7);
   assert_non_null(strstr(cfg.warnings[0], "vigil.ini:2"));
   assert_non_null(strstr(cfg.warnings[0], "unknown key 'intervl'"));
   assert_non_null(strstr(cfg.warnings[1], "vigil.ini:3"));
@@ -85,6 +83,9 @@ static void bad_lines_name_file_line_key(void **st) {
   assert_non_null(strstr(cfg.warnings[3], "unknown section [nosuch.probe]"));
   assert_non_null(strstr(cfg.warnings[4], "vigil.ini:8"));
   assert_non_null(strstr(cfg.warnings[5], "vigil.ini:9"));
+  assert_non_null(strstr(cfg.warnings[6], "vigil.ini:10"));
+  assert_non_null(
+      strstr(cfg.warnings[6], "malformed section header of line 9"));
   /* Every bad key kept its default. */
   assert_int_equal(vg_config_interval_ms(&cfg, p), 300000);
   assert_int_equal(vg_config_deadline_ms(&cfg, p), 30000);
@@ -155,11 +156,38 @@ static int teardown(void **st) {
   return 0;
 }
 
+/* What an admin meets (issue 15): units as written, a header missing its
+ * bracket, a key before any section, warn past crit. */
+static void problems_in_the_users_words(void **st) {
+  const vg_probe_t *tf = vg_probe_find("temp.files");
+  (void)st;
+  parse("retention = 30d\n" /* 1: before any section: [agent] */
+        "colour = blue\n"   /* 2: before any section: ignored */
+        "[agent]\n"
+        "retention = 90\n" /* 4: 90 s, outside 1d..3650d */
+        "[temp.files\n"    /* 5: read as [temp.files] */
+        "warn = 70000\n"   /* 6: applies... */
+        "crit = 65000\n"); /* 7: ...and warn > crit is said */
+  assert_int_equal(cfg.nwarnings, 5);
+  assert_non_null(strstr(cfg.warnings[0], "'retention' comes before any "
+                                          "[section]; read as [agent]"));
+  assert_non_null(strstr(cfg.warnings[1], "'colour' comes before any "
+                                          "[section]; ignored"));
+  assert_non_null(strstr(cfg.warnings[2], "'90' is outside 1d..3650d"));
+  assert_non_null(strstr(cfg.warnings[3], "read as [temp.files]"));
+  assert_non_null(strstr(cfg.warnings[4], "[temp.files] warn = 70000 is "
+                                          "above crit = 65000"));
+  assert_true(vg_config_get_num(&cfg, "agent", "retention", 0) == 30 * 86400e3);
+  assert_true(vg_config_get_num(&cfg, "temp.files", "warn", 0) == 70000);
+  (void)tf;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults_without_file),
       cmocka_unit_test_teardown(typed_values, teardown),
       cmocka_unit_test_teardown(bad_lines_name_file_line_key, teardown),
+      cmocka_unit_test_teardown(problems_in_the_users_words, teardown),
       cmocka_unit_test(unreadable_file_is_one_warning),
       cmocka_unit_test_teardown(oversized_and_binary_input, teardown),
       cmocka_unit_test(durations_and_sizes),
