@@ -40,6 +40,7 @@ int64_t vg_agent_now(const vg_agent_t *a) {
 /* --------------------------------------------------------------- judge */
 
 static void settle_rearm(vg_agent_t *a);
+static void agent_dependents(vg_agent_t *a, size_t idx);
 
 /* Applies a judged finding to probe idx: state bookkeeping, records, the
  * Event Log's alert and the sink. Loop thread. */
@@ -89,12 +90,36 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
             : NULL;
     if (a->opts.sink.change) a->opts.sink.change(a->opts.sink.ud, a, &c);
     settle_rearm(a);
+    agent_dependents(a, idx);
   }
   if (!a->cycle_done && vg_agent_complete(a)) {
     a->cycle_done = 1;
     if (a->opts.sink.cycle) a->opts.sink.cycle(a->opts.sink.ud, a);
   }
   vg__preflight_on_apply(a, idx);
+}
+
+/* Probe idx changed: findings that name it as their explanation are
+ * judged again - lowered at once while it is raised, re-collected when it
+ * clears (their own finding then stands). */
+static void agent_dependents(vg_agent_t *a, size_t idx) {
+  vg_probe_rt_t *ex = &a->rt[idx];
+  size_t i;
+  for (i = 0; i < a->n; i++) {
+    vg_probe_rt_t *rt = &a->rt[i];
+    vg_finding_t f;
+    if (i == idx || !rt->has_finding ||
+        strcmp(rt->finding.explained_by, ex->probe->id) != 0)
+      continue;
+    if (ex->finding.status < VG_ST_WARN) {
+      if (strstr(rt->finding.summary, "explained by ") != NULL)
+        vg_agent_run_now(a, rt->probe->id);
+      continue;
+    }
+    f = rt->finding;
+    if (vg_judge_explained(&f, ex->probe->id, ex->finding.status))
+      agent_apply(a, i, &f, &rt->facts, rt->last_duration_ms);
+  }
 }
 
 static void settle_cb(uv_timer_t *t);
@@ -220,6 +245,17 @@ static void work_cb(uv_work_t *req) {
 
 static void agent_maybe_finish(vg_agent_t *a);
 
+/* The judge's "explained by" rule for f against the current finding of
+ * the probe it names. */
+static void agent_explain(vg_agent_t *a, vg_finding_t *f) {
+  size_t i;
+  if (f->explained_by[0] == '\0') return;
+  for (i = 0; i < a->n; i++)
+    if (a->rt[i].has_finding &&
+        strcmp(a->rt[i].probe->id, f->explained_by) == 0)
+      vg_judge_explained(f, a->rt[i].probe->id, a->rt[i].finding.status);
+}
+
 /* evaluate, then the judge's forecast rule: the finding for a collect. */
 static void agent_evaluate(vg_agent_t *a, vg_probe_rt_t *rt,
                            const vg_facts_t *facts, vg_finding_t *f) {
@@ -236,6 +272,7 @@ static void agent_evaluate(vg_agent_t *a, vg_probe_rt_t *rt,
   ep.forecast = agent_forecast(a, rt, facts, ep.now_ms);
   rt->probe->evaluate(facts, &ep, rt->has_finding ? &rt->finding : NULL, f);
   vg_judge_forecast(rt->probe, facts, &ep, rt->horizon_ms, f);
+  agent_explain(a, f);
   if (memo_out.n > 0) {
     vg_facts_reset(&rt->memo);
     rt->memo = memo_out; /* moves the strings */

@@ -5,6 +5,7 @@
 
 #include "vg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,27 @@ int vg_judge_forecast(const vg_probe_t *p, const vg_facts_t *facts,
   if (!p->forecast_warn(facts, ep, &w)) return 0;
   w.status = VG_ST_WARN;
   *f = w;
+  return 1;
+}
+
+/* ----------------------------------------------------------- explained */
+
+int vg_judge_explained(vg_finding_t *f, const char *explainer_id,
+                       vg_status_t explainer_status) {
+  size_t n;
+  if (f->explained_by[0] == '\0' || explainer_status < VG_ST_WARN ||
+      strcmp(f->explained_by, explainer_id) != 0 || f->status < VG_ST_UNKNOWN ||
+      strstr(f->summary, "explained by ") != NULL)
+    return 0;
+  if (f->status == VG_ST_CRIT) f->status = VG_ST_WARN;
+  n = strlen(f->summary);
+  snprintf(f->summary + n, sizeof(f->summary) - n,
+           " - explained by %s (%s): fix that first", explainer_id,
+           vg_status_name(explainer_status));
+  snprintf(f->remedy, sizeof(f->remedy),
+           "Fix %s first; this clears with it (vigil explain %s).",
+           explainer_id, explainer_id);
+  f->npredicts = 0;
   return 1;
 }
 

@@ -24,6 +24,16 @@ int vg_judge_forecast(const vg_probe_t *p, const vg_facts_t *facts,
                       const vg_eval_params_t *ep, int64_t horizon_ms,
                       vg_finding_t *f);
 
+/* ---- explained by another probe */
+
+/* A finding that names the probe explaining it (f->explained_by) while
+ * that probe (explainer_id) is warn or crit (explainer_status): a crit is
+ * reported one level lower (warn), and unknown/warn/crit alike lose their
+ * own fix - the remedy points at the explaining probe. Returns 1 when it changed
+ * f. */
+int vg_judge_explained(vg_finding_t *f, const char *explainer_id,
+                       vg_status_t explainer_status);
+
 /* ---- per-probe judging state */
 
 typedef struct vg_judge_probe_s {

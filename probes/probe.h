@@ -28,6 +28,10 @@ typedef struct vg_finding_s {
   char remedy[VG_REMEDY_MAX];
   char predicts[VG_MAX_PREDICTS][48];
   unsigned npredicts;
+  /* The probe whose own finding would explain this one (its subject is
+   * missing because of it: "scratch.config" for a missing scratch folder),
+   * or "". The judge lowers this finding while that probe is raised. */
+  char explained_by[48];
 } vg_finding_t;
 
 /* Numeric thresholds; direction tells which side is bad. Hysteresis is in

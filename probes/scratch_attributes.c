@@ -68,6 +68,7 @@ static void scratch_attributes_evaluate(const vg_facts_t *f,
                    "Scratch folder %s does not exist, so its attributes "
                    "were not checked (see scratch.config)",
                    scratch);
+    vg_strlcpy(out->explained_by, "scratch.config", sizeof(out->explained_by));
     return;
   }
   buf[0] = '\0';

@@ -141,6 +141,8 @@ static void scratch_kek_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                  searched ? searched : "?");
   vg_finding_predict(out, "0x1FC07");
   vg_finding_predict(out, "34506");
+  /* A scratch folder that is missing or misconfigured explains it. */
+  vg_strlcpy(out->explained_by, "scratch.config", sizeof(out->explained_by));
 }
 
 const vg_probe_t vg_probe_scratch_kek = {

@@ -171,12 +171,44 @@ static void verdict_from_findings_and_forecasts(void **st) {
   }
 }
 
+/* A missing scratch folder: scratch.config is crit; the KEK probe's crit
+ * is lowered and points at scratch.config instead of its own fix. */
+static void explained_by_another_probe(void **st) {
+  vg_finding_t f = finding(VG_ST_CRIT);
+  (void)st;
+  vg_strlcpy(f.remedy, "Upgrade the agent", sizeof(f.remedy));
+  vg_finding_predict(&f, "0x1FC07");
+  vg_strlcpy(f.explained_by, "scratch.config", sizeof(f.explained_by));
+  /* The explainer is fine: the finding stands. */
+  assert_false(vg_judge_explained(&f, "scratch.config", VG_ST_OK));
+  assert_int_equal(f.status, VG_ST_CRIT);
+  /* Another probe raised: not the explainer. */
+  assert_false(vg_judge_explained(&f, "mars.engine", VG_ST_CRIT));
+  assert_true(vg_judge_explained(&f, "scratch.config", VG_ST_CRIT));
+  assert_int_equal(f.status, VG_ST_WARN);
+  assert_non_null(strstr(f.summary, "explained by scratch.config (crit)"));
+  assert_non_null(strstr(f.remedy, "Fix scratch.config first"));
+  assert_null(strstr(f.remedy, "Upgrade"));
+  assert_int_equal(f.npredicts, 0);
+  /* Judged once: a second pass changes nothing. */
+  assert_false(vg_judge_explained(&f, "scratch.config", VG_ST_CRIT));
+  /* An unknown stays unknown but loses its own fix. */
+  f = finding(VG_ST_UNKNOWN);
+  vg_strlcpy(f.remedy, "move the cache to a plain NTFS folder",
+             sizeof(f.remedy));
+  vg_strlcpy(f.explained_by, "scratch.config", sizeof(f.explained_by));
+  assert_true(vg_judge_explained(&f, "scratch.config", VG_ST_CRIT));
+  assert_int_equal(f.status, VG_ST_UNKNOWN);
+  assert_null(strstr(f.remedy, "NTFS"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hits_before_raising),
       cmocka_unit_test(forecast_horizon),
       cmocka_unit_test(reminders_and_numbers),
       cmocka_unit_test(verdict_from_findings_and_forecasts),
+      cmocka_unit_test(explained_by_another_probe),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
