@@ -47,7 +47,6 @@ void vg_sched_setup(vg_sched_t *s, size_t i, const vg_probe_t *p,
                     uint64_t interval_ms, uint64_t deadline_ms, int enabled,
                     uint64_t now_ms) {
   vg_sched_entry_t *e = &s->entries[i];
-  uint64_t spread = interval_ms / 10;
   void *data = e->data;
   memset(e, 0, sizeof(*e));
   e->data = data;
@@ -55,8 +54,9 @@ void vg_sched_setup(vg_sched_t *s, size_t i, const vg_probe_t *p,
   e->interval_ms = interval_ms ? interval_ms : 1;
   e->deadline_ms = deadline_ms ? deadline_ms : 1;
   e->enabled = enabled;
-  if (spread > 2000) spread = 2000;
-  e->next_due_ms = now_ms + sched_uniform(s, spread);
+  /* The first collection starts at once, so the first answer is measured
+   * as soon as possible; later runs are spread by the interval's jitter. */
+  e->next_due_ms = now_ms;
 }
 
 void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,

@@ -162,9 +162,23 @@ static void run_now_and_disabled(void **st) {
   vg_sched_free(&s);
 }
 
+/* Issue 17: every probe's first collection is due at start, not spread. */
+static void first_runs_start_at_once(void **st) {
+  vg_sched_t s;
+  (void)st;
+  assert_int_equal(vg_sched_init(&s, 2, 42), 0);
+  vg_sched_setup(&s, 0, &probe_a, 60000, 10000, 1, 5000);
+  vg_sched_setup(&s, 1, &probe_b, 300000, 30000, 1, 5000);
+  assert_int_equal(s.entries[0].next_due_ms, 5000);
+  assert_int_equal(s.entries[1].next_due_ms, 5000);
+  assert_int_equal(vg_sched_next_wake(&s, 5000), 0);
+  vg_sched_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(first_run_within_small_jitter),
+      cmocka_unit_test(first_runs_start_at_once),
       cmocka_unit_test(interval_with_jitter_bounds),
       cmocka_unit_test(failure_backs_off_and_resets),
       cmocka_unit_test(deadline_reports_once_and_never_overlaps),
