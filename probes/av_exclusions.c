@@ -245,7 +245,7 @@ static void av_exclusions_evaluate(const vg_facts_t *f,
       "Add Microsoft Defender exclusions for the scratch folder, "
       "<InstallPath>\\bin, cbengine.exe and csc.exe (Add-MpPreference "
       "-ExclusionPath / -ExclusionProcess, or the Group Policy that manages "
-      "Defender) (docs/probes.md#avexclusions).";
+      "Defender) (vigil explain av.exclusions).";
   const char *dis = vg_facts_get_str(f, "defender_disabled");
   const char *svc = vg_facts_get_str(f, "defender_service");
   char missing[VG_SUMMARY_MAX], note[128];

@@ -57,7 +57,7 @@ static void dotnet_version_evaluate(const vg_facts_t *f,
                                     vg_finding_t *out) {
   const char *remedy =
       "Install .NET Framework 4.8 or later from Microsoft and restart the "
-      "server (docs/probes.md#dotnetversion).";
+      "server (vigil explain dotnet.version).";
   int64_t release;
   vg_status_t st;
 

@@ -148,11 +148,11 @@ static void iscsi_initiator_evaluate(const vg_facts_t *f,
       "In Device Manager > Storage controllers find \"Microsoft iSCSI "
       "Initiator\" (or the Unknown device with hardware id ROOT\\ISCSIPRT), "
       "choose Update driver > Search automatically, then restart the "
-      "Microsoft iSCSI Initiator Service (docs/probes.md#iscsiinitiator).";
+      "Microsoft iSCSI Initiator Service (vigil explain iscsi.initiator).";
   const char *remedy_svc =
       "Set the Microsoft iSCSI Initiator Service (MSiSCSI) to Manual or "
       "Automatic and start it, e.g. sc config MSiSCSI start= demand && "
-      "net start MSiSCSI (docs/probes.md#iscsiinitiator).";
+      "net start MSiSCSI (vigil explain iscsi.initiator).";
   const char *state = vg_facts_get_str(f, "service_state");
   const char *start = vg_facts_get_str(f, "service_start");
   const char *cls = vg_facts_get_str(f, "device_class");

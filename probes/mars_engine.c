@@ -62,20 +62,20 @@ static void mars_engine_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   int64_t exit_code = vg_facts_int_or(f, "exit_code", 0);
   const char *start_it =
       "Start the engine with `net start obengine` and set its start type "
-      "to Automatic (docs/probes.md#marsengine).";
+      "to Automatic (vigil explain mars.engine).";
   (void)p, (void)prev;
 
   if (vg_mars_absent(f, out)) return;
   if (state == NULL && !vg_facts_bool_or(f, "service_exists", 0)) {
     vg_finding_set(out, VG_ST_CRIT,
                    "Reinstall the MARS agent so that it registers the "
-                   "obengine service (docs/probes.md#marsengine).",
+                   "obengine service (vigil explain mars.engine).",
                    "MARS engine service obengine is not installed");
   } else if (mars_engine_is(start, "disabled")) {
     vg_finding_set(out, VG_ST_CRIT,
                    "Set the obengine service's start type to Automatic "
                    "(sc config obengine start= auto) and run `net start "
-                   "obengine` (docs/probes.md#marsengine).",
+                   "obengine` (vigil explain mars.engine).",
                    "MARS engine service obengine is disabled (state %s)",
                    state ? state : "?");
   } else if (!mars_engine_is(state, "running") &&

@@ -164,10 +164,10 @@ static void mars_install_evaluate(const vg_facts_t *f,
   const char *ver = fver ? fver : uver, *wtext, *ctext;
   const char *install =
       "Install the latest MARS agent (https://aka.ms/azurebackup_agent) "
-      "and register it with the vault (docs/probes.md#marsinstall).";
+      "and register it with the vault (vigil explain mars.install).";
   const char *upgrade =
       "Upgrade the MARS agent to the latest version from "
-      "https://aka.ms/azurebackup_agent (docs/probes.md#marsinstall).";
+      "https://aka.ms/azurebackup_agent (vigil explain mars.install).";
   unsigned v[4], warn_v[4], crit_v[4];
   (void)prev;
 

@@ -344,7 +344,7 @@ static void ps_eval_version(const vg_facts_t *f, const vg_eval_params_t *p,
   vg_status_t st;
   snprintf(part->remedy, sizeof(part->remedy),
            "Install Windows Management Framework 5.1 (PowerShell 5.1) and "
-           "restart the server (docs/probes.md#powershellenv).");
+           "restart the server (vigil explain powershell.env).");
   if (err) {
     ps_part(part, VG_ST_UNKNOWN, "%s", err);
     return;
@@ -375,7 +375,7 @@ static void ps_eval_modpath(const vg_facts_t *f, const char *install,
   snprintf(want2, sizeof(want2), "%s\\" PS_MODULE, want);
   snprintf(part->remedy, sizeof(part->remedy),
            "Add %s to the machine PSModulePath environment variable and "
-           "restart the server (docs/probes.md#powershellenv).",
+           "restart the server (vigil explain powershell.env).",
            want);
   if (err) {
     ps_part(part, VG_ST_UNKNOWN, "%s", err);
@@ -491,7 +491,7 @@ static void ps_eval_modules(const vg_facts_t *f, const vg_eval_params_t *p,
            "Copy the " PS_MODULE " folder from %s\\bin\\Modules on a machine "
            "with a working MARS agent into the same folder here and restart "
            "the server, or raise [powershell.env] baseline_epoch if the "
-           "change was intended (docs/probes.md#powershellenv).",
+           "change was intended (vigil explain powershell.env).",
            install ? install : "<InstallPath>");
   if (err) {
     ps_part(part, VG_ST_UNKNOWN, "%s", err);
@@ -594,7 +594,7 @@ static void ps_eval_policy(const vg_facts_t *f, ps_part_t *part) {
   snprintf(part->remedy, sizeof(part->remedy),
            "Run Set-ExecutionPolicy RemoteSigned -Scope LocalMachine in an "
            "elevated PowerShell, or allow scripts in the Group Policy \"Turn "
-           "on Script Execution\" (docs/probes.md#powershellenv).");
+           "on Script Execution\" (vigil explain powershell.env).");
   if (err) {
     ps_part(part, VG_ST_UNKNOWN, "%s", err);
     return;

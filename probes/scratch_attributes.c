@@ -54,7 +54,7 @@ static void scratch_attributes_evaluate(const vg_facts_t *f,
       "Move the cache to a plain NTFS folder (not compressed, encrypted, "
       "sparse, linked or on a deduplicated volume): copy it, update both "
       "ScratchLocation values and restart obengine "
-      "(docs/probes.md#scratchattributes).";
+      "(vigil explain scratch.attributes).";
   char buf[VG_SUMMARY_MAX];
   size_t pos = 0, i;
   int n = 0;

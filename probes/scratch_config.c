@@ -78,7 +78,7 @@ static void scratch_config_evaluate(const vg_facts_t *f,
       "Copy (do not move) the scratch folder to a writable folder on a "
       "fixed local volume, set ScratchLocation under both Config and "
       "Config\\CloudBackupProvider to it, then restart obengine "
-      "(docs/probes.md#scratchconfig).";
+      "(vigil explain scratch.config).";
   char buf[VG_SUMMARY_MAX];
   size_t pos = 0;
   int n = 0;

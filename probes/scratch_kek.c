@@ -123,7 +123,7 @@ static void scratch_kek_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   const char *remedy =
       "Upgrade the MARS agent and, if the scratch folder was moved, copy "
       "the old folder's contents (OnlineBackup.KEK included) to the new "
-      "location (docs/probes.md#scratchkek).";
+      "location (vigil explain scratch.kek).";
   (void)p, (void)prev;
 
   if (vg_mars_absent(f, out)) return;

@@ -81,7 +81,7 @@ static void scratch_space_evaluate(const vg_facts_t *f,
   const char *remedy =
       "Free space on the scratch volume, grow it, or copy the scratch "
       "folder to a volume with at least 10% of the backup data size free "
-      "(docs/probes.md#scratchspace).";
+      "(vigil explain scratch.space).";
 
   if (path == NULL) {
     vg_finding_set(out, VG_ST_NA, "",

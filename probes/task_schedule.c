@@ -383,7 +383,7 @@ static void task_schedule_evaluate(const vg_facts_t *f,
       "Microsoft-OnlineBackup: enable the task and its triggers and run it "
       "as SYSTEM or the local Administrators group; if it is missing, save "
       "the backup schedule again in the MARS console "
-      "(docs/probes.md#taskschedule).";
+      "(vigil explain task.schedule).";
   task_schedule_notes_t n;
   int64_t grace, period, last, next, enabled_trig, v;
   int enabled = -1, b;

@@ -54,7 +54,7 @@ static void temp_files_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   vg_status_t st;
   const char *remedy = "Delete the .tmp files in the folder, e.g. `del /q "
                        "%SystemRoot%\\Temp\\*.tmp` from an elevated prompt "
-                       "(docs/probes.md#tempfiles).";
+                       "(vigil explain temp.files).";
 
   if (dir == NULL) dir = "?";
   if (!vg_facts_bool_or(f, "path_resolved", 1)) {

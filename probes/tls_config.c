@@ -95,7 +95,7 @@ static void tls_config_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
       "1.2\\Client and SystemDefaultTlsVersions=1 and SchUseStrongCrypto=1 "
       "under both SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319 and "
       "SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319, then "
-      "restart the server (docs/probes.md#tlsconfig).";
+      "restart the server (vigil explain tls.config).";
   char bad[VG_SUMMARY_MAX], schannel[160];
   size_t pos = 0, i;
   int64_t en = -1, dbd = -1, major = -1, minor = 0, x;

@@ -131,8 +131,8 @@ static void vss_storage_letter(const char *name, char *out, size_t size) {
 }
 
 /* The worst headroom shrinking towards 0 within the horizon: a warning
- * that says when. name/on: the volume with the least headroom and the one holding
- * its storage. Returns 1 when it set the finding. */
+ * that says when. name/on: the volume with the least headroom and the one
+ * holding its storage. Returns 1 when it set the finding. */
 static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
                                 const char *on, double headroom,
                                 vg_finding_t *out) {
@@ -143,7 +143,7 @@ static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
   snprintf(remedy, sizeof(remedy),
            "Give the volume more shadow storage from an elevated prompt: "
            "vssadmin Resize ShadowStorage /On=%s /For=%s /MaxSize=<size> "
-           "(docs/probes.md#vssstorage).",
+           "(vigil explain vss.storage).",
            ov, fv);
   vg_finding_set(out, VG_ST_WARN, remedy,
                  "Shadow storage headroom of %s (%.1f%% now) is shrinking by "
@@ -313,14 +313,14 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
     snprintf(remedy, sizeof(remedy),
              "Create shadow storage for the volume from an elevated prompt: "
              "vssadmin Add ShadowStorage /For=%s /On=%s /MaxSize=<size> "
-             "(docs/probes.md#vssstorage).",
+             "(vigil explain vss.storage).",
              fv, ov);
   else
     snprintf(remedy, sizeof(remedy),
              "Give the volume more shadow storage from an elevated prompt: "
              "vssadmin List ShadowStorage /For=%s, then vssadmin Resize "
              "ShadowStorage /On=%s /For=%s /MaxSize=<size> "
-             "(docs/probes.md#vssstorage).",
+             "(vigil explain vss.storage).",
              fv, ov, fv);
   if (nvol > listed)
     snprintf(others + oo, sizeof(others) - oo,

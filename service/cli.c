@@ -726,8 +726,8 @@ static int cmd_help(vg_cli_t *c) {
          "probes:");
   for (i = 0; i < vg_nprobes; i++)
     printf(" %s", vg_probes[i]->id);
-  printf("\ndocs: docs/probes.md (what each warning means and how to fix "
-         "it)\n");
+  printf("\nwhat a warning means and how to fix it: vigil explain PROBE (the "
+         "same text as docs\\probes.md in the install folder)\n");
   return 0;
 }
 

@@ -5,6 +5,9 @@
 #include "timefmt.h"
 #include "vg.h"
 
+#include <uv.h>
+
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -93,26 +96,110 @@ static void print_readiness(FILE *out, const vg_json_t *report) {
   fprintf(out, "\n");
 }
 
+/* The console width to wrap at: $COLUMNS, else the terminal's, else none
+ * (a pipe or a file gets one line per item). */
+static size_t console_width(FILE *out) {
+  const char *c = getenv("COLUMNS");
+  int w = 0, h = 0;
+  uv_tty_t tty;
+  if (c && atoi(c) >= 40) return (size_t)atoi(c);
+  if (out == stdout && uv_guess_handle(1) == UV_TTY &&
+      uv_tty_init(uv_default_loop(), &tty, 1, 0) == 0) {
+    if (uv_tty_get_winsize(&tty, &w, &h) != 0) w = 0;
+    uv_close((uv_handle_t *)&tty, NULL);
+    uv_run(uv_default_loop(), UV_RUN_NOWAIT);
+  }
+  return w >= 40 ? (size_t)w : 0;
+}
+
+/* Prints text after indent columns, wrapped at width (0: no wrapping) on
+ * spaces; continuation lines are indented the same. */
+static void wrapped(FILE *out, size_t indent, size_t width, const char *lead,
+                    const char *text) {
+  size_t avail = width > indent + 20 ? width - indent : 0;
+  size_t llen = strlen(lead), first = 1;
+  const char *p = text;
+  if (avail == 0) {
+    fprintf(out, "%s%s\n", lead, text);
+    return;
+  }
+  while (*p) {
+    size_t room = avail - (first ? llen : 0), n = strlen(p), cut = n;
+    if (n > room) {
+      cut = room;
+      while (cut > 0 && p[cut] != ' ')
+        cut--;
+      if (cut == 0) cut = room; /* one long word: break it */
+    }
+    if (!first) fprintf(out, "%*s", (int)indent, "");
+    fprintf(out, "%s%.*s\n", first ? lead : "", (int)cut, p);
+    p += cut;
+    while (*p == ' ')
+      p++;
+    first = 0;
+  }
+  if (first) fprintf(out, "%s\n", lead);
+}
+
+/* "12-03 14:02" in local time: when the current status began. */
+static const char *since_short(const char *iso, char *buf, size_t size) {
+  int64_t ms;
+  time_t t;
+  struct tm *lt;
+  if (iso == NULL || vg_parse_since(iso, 0, &ms) != 0) return "";
+  t = (time_t)(ms / 1000);
+  lt = localtime(&t);
+  if (lt == NULL) return "";
+  snprintf(buf, size, "%02d-%02d %02d:%02d", lt->tm_mon + 1, lt->tm_mday,
+           lt->tm_hour, lt->tm_min);
+  return buf;
+}
+
 void vg_cli_print_report(FILE *out, const vg_json_t *report) {
   const vg_json_t *probes = vg_json_get(report, "probes");
-  size_t i, n = vg_json_len(probes), w = 5;
+  size_t i, n = vg_json_len(probes), w = 5, width = console_width(out);
+  size_t indent;
   const char *overall = vg_json_get_str(report, "overall");
+  char since[32];
   for (i = 0; i < n; i++) {
     const char *id = vg_json_get_str(vg_json_at(probes, i), "id");
     if (id && strlen(id) > w) w = strlen(id);
   }
+  indent = 8 + 1 + w + 2 + 11 + 2;
   print_readiness(out, report);
-  fprintf(out, "%-8s %-*s  %s\n", "STATUS", (int)w, "PROBE", "SUMMARY");
+  fprintf(out, "%-8s %-*s  %-11s  %s\n", "STATUS", (int)w, "PROBE", "SINCE",
+          "SUMMARY");
   for (i = 0; i < n; i++) {
     const vg_json_t *p = vg_json_at(probes, i);
     const char *st = vg_json_get_str(p, "status");
     const char *remedy = vg_json_get_str(p, "remedy");
-    fprintf(out, "%-8s %-*s  %s\n", status_label(st ? st : "unknown"), (int)w,
-            vg_json_get_str(p, "id") ? vg_json_get_str(p, "id") : "?",
+    const vg_json_t *pred = vg_json_get(p, "predicts");
+    char head[200];
+    snprintf(head, sizeof(head), "%-8s %-*s  %-11s  ",
+             status_label(st ? st : "unknown"), (int)w,
+             vg_json_get_str(p, "id") ? vg_json_get_str(p, "id") : "?",
+             since_short(vg_json_get_str(p, "since"), since, sizeof(since)));
+    fputs(head, out);
+    wrapped(out, indent, width, "",
             vg_json_get_str(p, "summary") ? vg_json_get_str(p, "summary") : "");
-    if (st && (strcmp(st, "warn") == 0 || strcmp(st, "crit") == 0) && remedy &&
-        *remedy)
-      fprintf(out, "%-8s %-*s  fix: %s\n", "", (int)w, "", remedy);
+    if (st && (strcmp(st, "warn") == 0 || strcmp(st, "crit") == 0)) {
+      if (vg_json_len(pred) > 0) {
+        char line[400];
+        size_t k, pos = 0;
+        line[0] = '\0';
+        for (k = 0; k < vg_json_len(pred); k++)
+          vg_bufprintf(line, sizeof(line), &pos, "%s%s", k ? ", " : "",
+                       vg_json_str(vg_json_at(pred, k))
+                           ? vg_json_str(vg_json_at(pred, k))
+                           : "?");
+        fprintf(out, "%*s", (int)indent, "");
+        wrapped(out, indent, width, "MARS errors if not fixed: ", line);
+      }
+      if (remedy && *remedy) {
+        fprintf(out, "%*s", (int)indent, "");
+        wrapped(out, indent, width, "fix: ", remedy);
+      }
+    }
   }
   fprintf(out, "overall: %s (%s, %zu probe%s)\n",
           status_label(overall ? overall : "unknown"),
