@@ -71,7 +71,8 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
   if (a->opts.recorder) {
     vg_recorder_sample(a->opts.recorder, rt->probe->id, now, f, facts,
                        duration_ms);
-    if (changed)
+    /* n/a -> n/a (first run, nothing applies) is no change to record. */
+    if (changed && !(old == VG_ST_NA && f->status == VG_ST_NA))
       vg_recorder_change(a->opts.recorder, rt->probe->id, now, old, old_since,
                          f, facts);
     vg_recorder_state(a->opts.recorder, rt->probe->id, &rt->finding, &rt->facts,

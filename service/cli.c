@@ -8,6 +8,8 @@
 #include "explain.h"
 #include "score.h"
 #include "protocol.h"
+#include "rows.h"
+#include "store.h"
 #include "bundle.h"
 #include "client.h"
 #include "platform.h"
@@ -45,13 +47,79 @@ static int cli_unreachable(const vg_cli_t *c, const char *why) {
   return 3;
 }
 
-/* Sends req; on success *doc is the parsed response with ok == true. */
-static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
-                    char **raw) {
+/* What history/events answer from the database when the service is not
+ * running: the same rows, read-only (never creates or migrates). Returns
+ * the response text ({"ok":true,"samples"|"events":[...]}) or NULL with a
+ * line on stderr. */
+static char *offline_rows(const vg_cli_t *c, const char *req) {
+  vg_json_t *q = NULL;
+  vg_store_t *st = NULL;
+  vg_jw_t w;
+  char err[300], path[1200];
+  const char *cmd, *probe, *since;
+  int64_t from, limit = VG_HISTORY_DEFAULT_LIMIT;
+  uv_timeval64_t tv;
+  int rc;
+  if (vg_json_parse(req, strlen(req), &q, err, sizeof(err)) != 0) return NULL;
+  cmd = vg_json_get_str(q, "cmd");
+  probe = vg_json_get_str(q, "probe");
+  since = vg_json_get_str(q, "since");
+  vg_json_int(vg_json_get(q, "limit"), &limit);
+  uv_gettimeofday(&tv);
+  snprintf(path, sizeof(path), "%s/vigil.db", c->home);
+  if (cmd == NULL || since == NULL ||
+      vg_parse_since(since, (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000,
+                     &from) != 0 ||
+      vg_store_open_readonly(path, &st, err, sizeof(err)) != 0) {
+    if (st == NULL && cmd) fprintf(stderr, "vigil: %s\n", err);
+    vg_json_free(q);
+    return NULL;
+  }
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_jw_kbool(&w, "ok", 1);
+  vg_jw_kbool(&w, "offline", 1);
+  if (strcmp(cmd, "history") == 0) {
+    vg_jw_kstr(&w, "probe", probe ? probe : "");
+    vg_jw_key(&w, "samples");
+    vg_jw_arr_begin(&w);
+    rc = vg_store_history(st, probe ? probe : "", from, (int)limit,
+                          vg_sample_row, &w);
+  } else {
+    vg_jw_key(&w, "events");
+    vg_jw_arr_begin(&w);
+    rc = vg_store_changes(st, probe, from, (int)limit, vg_change_row, &w);
+  }
+  vg_jw_arr_end(&w);
+  vg_jw_obj_end(&w);
+  vg_store_close(st);
+  vg_json_free(q);
+  if (rc != 0) {
+    vg_jw_free(&w);
+    fprintf(stderr, "vigil: cannot read the database %s\n", path);
+    return NULL;
+  }
+  return vg_jw_steal(&w, NULL);
+}
+
+/* Sends req; on success *doc is the parsed response with ok == true. With
+ * offline, history/events are read from the database when the service is
+ * not running. */
+static int cli_call_ex(const vg_cli_t *c, const char *req, vg_json_t **doc,
+                       char **raw, int offline) {
   char err[300], *resp = NULL;
   int rc = vg_client_request(c->pipe, req, &resp, err, sizeof(err));
   const vg_json_t *ok;
   *doc = NULL;
+  if (rc == VG_ECONN && offline) {
+    resp = offline_rows(c, req);
+    if (resp == NULL) return cli_unreachable(c, err);
+    fprintf(stderr,
+            "vigil: the Vigil service is not running (%s); read from its "
+            "database instead. Start it with `vigil start`.\n",
+            err);
+    rc = 0;
+  }
   if (rc == VG_ECONN) return cli_unreachable(c, err);
   if (rc != 0) {
     fprintf(stderr, "vigil: %s\n", err);
@@ -80,6 +148,11 @@ static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
   return 0;
 }
 
+static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
+                    char **raw) {
+  return cli_call_ex(c, req, doc, raw, 0);
+}
+
 static int cmd_status(vg_cli_t *c) {
   vg_json_t *doc;
   char *raw;
@@ -101,7 +174,7 @@ static int print_rows(const vg_cli_t *c, const char *req, const char *key,
   char *raw;
   const vg_json_t *rows;
   size_t i;
-  int rc = cli_call(c, req, &doc, &raw);
+  int rc = cli_call_ex(c, req, &doc, &raw, 1);
   if (rc) return rc;
   if (c->json) {
     printf("%s\n", raw);
