@@ -4,9 +4,9 @@
  *
  * vssapi.dll is loaded at run time rather than linked: its C entry point
  * CreateVssBackupComponentsInternal is what CreateVssBackupComponents
- * (a C++ name) calls, and a system without it - Wine exports only the
- * 32-bit C++ name - must get an `unknown` with the reason, not a
- * vigil.exe that fails to load. */
+ * (a C++ name) calls, and a system whose vssapi lacks it must get an
+ * `unknown` with the reason, not a vigil.exe that fails to load. (Wine 8
+ * exports it as a stub answering E_NOTIMPL.) */
 #define COBJMACROS
 #include "com_win.h"
 
