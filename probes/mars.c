@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void vg_path_strip_trailing(char *path) {
   size_t n = strlen(path);
@@ -120,4 +121,102 @@ int vg_mars_absent(const vg_facts_t *f, vg_finding_t *out) {
                  "HKLM\\%s); see mars.install",
                  VG_MARS_SETUP_KEY);
   return 1;
+}
+
+/* ------------------------------------------------------------- services */
+
+static const char *const mars_svc_states[] = {
+    "?",       "stopped",          "start_pending", "stop_pending",
+    "running", "continue_pending", "pause_pending", "paused"};
+static const char *const mars_svc_starts[] = {"boot", "system", "auto",
+                                              "manual", "disabled"};
+
+int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f) {
+  int rc = vg_facts_set_str(f, "state",
+                            si->state > 0 && (size_t)si->state <
+                                                 VG_ARRAY_SIZE(mars_svc_states)
+                                ? mars_svc_states[si->state]
+                                : "?");
+  if (rc == 0)
+    rc = vg_facts_set_str(f, "start_type",
+                          si->start_type >= 0 &&
+                                  (size_t)si->start_type <
+                                      VG_ARRAY_SIZE(mars_svc_starts)
+                              ? mars_svc_starts[si->start_type]
+                              : "?");
+  if (rc == 0) rc = vg_facts_set_bool(f, "delayed_auto_start", si->delayed);
+  if (rc == 0) rc = vg_facts_set_int(f, "pid", si->pid);
+  if (rc == 0) rc = vg_facts_set_int(f, "exit_code", si->exit_code);
+  if (rc == 0) rc = vg_facts_set_str(f, "binary", si->binary);
+  if (rc == 0) rc = vg_facts_set_str(f, "account", si->account);
+  return rc;
+}
+
+typedef struct mars_svc_find_s {
+  const vg_os_t *os;
+  const char *display, *bin_dir, *skip;
+  char by_display[256];
+  char by_path[256];
+} mars_svc_find_t;
+
+/* Is binary (a service's command line) a program inside folder dir? */
+static int mars_in_folder(const vg_os_t *os, const char *binary,
+                          const char *dir) {
+  char path[1200], expanded[1200];
+  size_t n = strlen(dir), i;
+  const char *p = binary;
+  while (*p == ' ')
+    p++;
+  if (*p == '"') p++;
+  vg_strlcpy(path, p, sizeof(path));
+  if (os->expand_env(os, path, expanded, sizeof(expanded)) != 0)
+    vg_strlcpy(expanded, path, sizeof(expanded));
+  while (n > 0 && (dir[n - 1] == '\\' || dir[n - 1] == '/'))
+    n--;
+  if (n == 0 || strlen(expanded) <= n + 1) return 0;
+  for (i = 0; i < n; i++) {
+    int a = expanded[i] == '/' ? '\\' : tolower((unsigned char)expanded[i]);
+    int b = dir[i] == '/' ? '\\' : tolower((unsigned char)dir[i]);
+    if (a != b) return 0;
+  }
+  return expanded[n] == '\\' || expanded[n] == '/';
+}
+
+static int mars_svc_find_cb(const char *name, const char *display,
+                            const char *binary, void *ud) {
+  mars_svc_find_t *s = ud;
+  if (s->skip && strcasecmp(name, s->skip) == 0) return 0;
+  if (s->display && *s->display && display &&
+      strcasecmp(display, s->display) == 0) {
+    vg_strlcpy(s->by_display, name, sizeof(s->by_display));
+    return 1;
+  }
+  if (s->by_path[0] == '\0' && s->bin_dir && *s->bin_dir && binary &&
+      mars_in_folder(s->os, binary, s->bin_dir))
+    vg_strlcpy(s->by_path, name, sizeof(s->by_path));
+  return 0;
+}
+
+int vg_mars_find_service(const vg_os_t *os, const char *display,
+                         const char *bin_dir, const char *skip, char *name,
+                         size_t namesz, const char **by) {
+  mars_svc_find_t s;
+  int rc;
+  memset(&s, 0, sizeof(s));
+  s.os = os;
+  s.display = display;
+  s.bin_dir = bin_dir;
+  s.skip = skip;
+  *by = NULL;
+  rc = os->svc_enum(os, mars_svc_find_cb, &s);
+  if (rc) return rc;
+  if (s.by_display[0]) {
+    *by = "display name";
+    return vg_strlcpy(name, s.by_display, namesz), 0;
+  }
+  if (s.by_path[0]) {
+    *by = "binary path";
+    return vg_strlcpy(name, s.by_path, namesz), 0;
+  }
+  return VG_ENOENT;
 }

@@ -50,6 +50,21 @@ int vg_mars_facts(const vg_mars_loc_t *loc, vg_facts_t *f);
 struct vg_finding_s;
 int vg_mars_absent(const vg_facts_t *f, struct vg_finding_s *out);
 
+/* Finds the service of a MARS component: the one whose display name is
+ * display (case-insensitive), else the first whose binary lies in the
+ * folder bin_dir (quotes stripped, environment variables expanded,
+ * case-insensitive), never the service named skip. Returns 0 with its
+ * name in name and *by = "display name" or "binary path", VG_ENOENT when
+ * none matches, or the error of listing the services. Worker thread. */
+int vg_mars_find_service(const vg_os_t *os, const char *display,
+                         const char *bin_dir, const char *skip, char *name,
+                         size_t namesz, const char **by);
+
+/* Adds the facts state, start_type, delayed_auto_start, pid, exit_code,
+ * binary and account of a service as mars.engine names them ("running",
+ * "auto", ...). Returns 0 or a facts error. */
+int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f);
+
 /* Removes trailing path separators (not from a root like "C:\" or "/"). */
 void vg_path_strip_trailing(char *path);
 /* Case-insensitive path equality ignoring trailing separators and treating

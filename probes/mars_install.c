@@ -25,7 +25,14 @@ static const vg_key_def_t mars_install_keys[] = {
      "Microsoft Azure Recovery Services Agent",
      "DisplayName prefix of the agent's Programs and Features entry "
      "(version fallback)"},
+    {"offline_seeding_version", VG_KEY_STR, 0, 40, "2.0.9250.0",
+     "crit when offline seeding is configured and the agent is older"},
     {NULL, 0, 0, 0, NULL, NULL}};
+
+/* Offline seeding (offline backup through Azure Data Box or Import/Export)
+ * leaves an Azure AD app certificate thumbprint per vault under
+ * CloudBackupProvider. */
+#define MARS_OFFLINE_PREFIX "AzureADAppCertThumbprint_"
 
 /* Parses "2.0.9249.0" (missing parts are 0). Returns 0 or VG_EINVAL. */
 static int mars_install_parse(const char *s, unsigned v[4]) {
@@ -94,6 +101,30 @@ static void mars_install_uninstall(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   }
 }
 
+static int mars_install_offline_cb(const char *name,
+                                   const vg_reg_value_t *unused, void *ud) {
+  char *found = ud;
+  (void)unused;
+  if (strncasecmp(name, MARS_OFFLINE_PREFIX, strlen(MARS_OFFLINE_PREFIX)))
+    return 0;
+  vg_strlcpy(found, name, 256);
+  return 1;
+}
+
+/* Facts offline_seeding (and the value that says so), or
+ * offline_seeding_error when the key cannot be read. */
+static void mars_install_offline(const vg_os_t *os, vg_facts_t *f) {
+  char found[256] = "";
+  int rc = os->reg_enum_values(os, VG_MARS_CBP_KEY, VG_REG_64,
+                               mars_install_offline_cb, found);
+  if (rc != 0 && rc != VG_ENOENT) {
+    vg_facts_set_str(f, "offline_seeding_error", vg_strerror(rc));
+    return;
+  }
+  vg_facts_set_bool(f, "offline_seeding", found[0] != '\0');
+  if (found[0]) vg_facts_set_str(f, "offline_seeding_value", found);
+}
+
 static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_mars_loc_t loc;
@@ -118,6 +149,7 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     mars_install_uninstall(ctx, f);
     return 0;
   }
+  mars_install_offline(os, f);
   snprintf(engine, sizeof(engine), "%s\\bin\\cbengine.exe", loc.install_path);
   vg_facts_set_str(f, "engine_path", engine);
   rc = os->file_attrs(os, engine, &attrs);
@@ -168,7 +200,10 @@ static void mars_install_evaluate(const vg_facts_t *f,
   const char *upgrade =
       "Upgrade the MARS agent to the latest version from "
       "https://aka.ms/azurebackup_agent (vigil explain mars.install).";
-  unsigned v[4], warn_v[4], crit_v[4];
+  const char *offline_value = vg_facts_get_str(f, "offline_seeding_value");
+  const char *otext;
+  int offline = vg_facts_bool_or(f, "offline_seeding", 0);
+  unsigned v[4], warn_v[4], crit_v[4], off_v[4];
   (void)prev;
 
   if (path == NULL) path = "?";
@@ -211,6 +246,20 @@ static void mars_install_evaluate(const vg_facts_t *f,
   }
   mars_install_threshold(p, "warn_version", "2.0.9249.0", warn_v, &wtext);
   mars_install_threshold(p, "crit_version", "2.0.9083.0", crit_v, &ctext);
+  mars_install_threshold(p, "offline_seeding_version", "2.0.9250.0", off_v,
+                         &otext);
+  if (mars_install_cmp(v, crit_v) >= 0 && offline &&
+      mars_install_cmp(v, off_v) < 0) {
+    vg_finding_set(out, VG_ST_CRIT, upgrade,
+                   "MARS agent %s in %s is older than %s, which offline "
+                   "seeding needs (offline seeding is configured: %s under "
+                   "HKLM\\%s; crit < %s)%s",
+                   ver, path, otext, offline_value ? offline_value : "?",
+                   VG_MARS_CBP_KEY, otext,
+                   fver ? "" : " [version from Programs and Features]");
+    vg_finding_predict(out, "offline backup fails");
+    return;
+  }
   if (mars_install_cmp(v, crit_v) < 0) {
     vg_finding_set(out, VG_ST_CRIT, upgrade,
                    "MARS agent %s in %s is older than %s (crit < %s)%s", ver,
@@ -223,9 +272,17 @@ static void mars_install_evaluate(const vg_facts_t *f,
                    ver, path, wtext, wtext,
                    fver ? "" : " [version from Programs and Features]");
   } else {
+    const char *oerr = vg_facts_get_str(f, "offline_seeding_error");
     vg_finding_set(out, VG_ST_OK, upgrade,
                    "MARS agent %s installed in %s (warn < %s)%s", ver, path,
                    wtext, fver ? "" : " [version from Programs and Features]");
+    /* Only worth saying where the floor would matter. */
+    if (oerr && mars_install_cmp(v, off_v) < 0) {
+      size_t n = strlen(out->summary);
+      snprintf(out->summary + n, sizeof(out->summary) - n,
+               "; offline seeding not checked (HKLM\\%s: %s)", VG_MARS_CBP_KEY,
+               oerr);
+    }
     return;
   }
   vg_finding_predict(out, "34513");

@@ -187,6 +187,75 @@ typedef struct vg_device_list_s {
   char call[128];
 } vg_device_list_t;
 
+/* ---- Volumes to back up, VSS writers, the machine's names and the
+ * service list (issue 13; probes/win/volumes_win.c, vss_win.c,
+ * os_win.c). Like the readers above, a failure records the failing call
+ * and its HRESULT. */
+#define VG_VOLUMES_MAX 32
+
+typedef struct vg_volume_entry_s {
+  char device[128]; /* volume GUID path "\\?\Volume{...}\" */
+  char mount[260];  /* first mount point ("D:\"), "" when it has none */
+  char letter;      /* 'D' when a mount point is a drive letter, else 0 */
+  char fs_name[32]; /* "" when the volume could not be read */
+  int drive_type;   /* vg_drive_type_t */
+  int read_only;    /* FILE_READ_ONLY_VOLUME */
+  int offline;      /* IOCTL_VOLUME_IS_OFFLINE, or not ready */
+  uint32_t info_hr; /* GetVolumeInformationW's failure, 0 = read */
+  int locked;       /* BitLocker: 1 locked, 0 not (or not encrypted),
+                       -1 not known */
+  int space_read;   /* total/free below are valid */
+  uint64_t total_bytes, free_bytes; /* free of the whole volume */
+} vg_volume_entry_t;
+
+typedef struct vg_volume_list_s {
+  vg_volume_entry_t vols[VG_VOLUMES_MAX];
+  size_t n;
+  int truncated; /* more volumes than VG_VOLUMES_MAX */
+  /* BitLocker lock status: a failure of its WMI query leaves locked -1
+   * on every volume with the call and HRESULT here; where BitLocker is
+   * not installed, locked is 0 and bitlocker_note says so. */
+  uint32_t bitlocker_hr;
+  char bitlocker_call[128];
+  char bitlocker_note[128];
+  uint32_t hr; /* the volume list itself failed */
+  char call[128];
+} vg_volume_list_t;
+
+/* VSS_WRITER_STATE values (vss.h). */
+#define VG_VSS_WS_UNKNOWN 0
+#define VG_VSS_WS_STABLE 1
+#define VG_VSS_WS_FAILED_FIRST 6 /* VSS_WS_FAILED_AT_IDENTIFY */
+#define VG_VSS_WS_FAILED_LAST 15 /* VSS_WS_FAILED_AT_BACKUPSHUTDOWN */
+#define VG_VSS_WRITERS_MAX 64
+
+typedef struct vg_vss_writer_s {
+  char name[128];
+  char id[40];         /* writer class id "{...}" */
+  int state;           /* VSS_WRITER_STATE */
+  uint32_t last_error; /* the HRESULT the writer reports; 0 = none */
+} vg_vss_writer_t;
+
+typedef struct vg_vss_writers_s {
+  vg_vss_writer_t w[VG_VSS_WRITERS_MAX];
+  size_t n;
+  int truncated; /* more writers than VG_VSS_WRITERS_MAX */
+  uint32_t hr;
+  char call[128];
+} vg_vss_writers_t;
+
+/* The names a MARS registration is bound to. */
+typedef struct vg_computer_names_s {
+  char host[256];   /* ComputerNameDnsHostname */
+  char fqdn[512];   /* ComputerNameDnsFullyQualified */
+  char domain[256]; /* ComputerNameDnsDomain; "" in a workgroup */
+  char netbios[64]; /* ComputerNameNetBIOS */
+} vg_computer_names_t;
+
+typedef int (*vg_svc_enum_cb)(const char *name, const char *display,
+                              const char *binary,
+                              void *ud); /* non-zero stops */
+
 /* Every function takes the table itself first (SQLite's VFS habit), so a
  * table can carry its own state (the tests' fake OS needs no global). */
 typedef struct vg_os_s {
@@ -255,6 +324,23 @@ typedef struct vg_os_s {
    * POSIX. COM is initialised on the calling thread for the call. */
   int (*volume_dedup)(const struct vg_os_s *os, const char *path, int *enabled,
                       char *why, size_t whysz);
+
+  /* Every local volume (FindFirstVolumeW) with its first mount point, type,
+   * file system, read-only flag, offline state, space and BitLocker lock
+   * status (WMI Win32_EncryptableVolume.GetLockStatus). VG_ENOTSUP on
+   * POSIX. COM is initialised on the calling thread for the call. */
+  int (*volumes_list)(const struct vg_os_s *os, vg_volume_list_t *out);
+  /* The VSS writers and their states (IVssBackupComponents:
+   * GatherWriterMetadata, GatherWriterStatus), waiting at most timeout_ms
+   * for each asynchronous step (then cancelled: VG_ETIMEDOUT). VG_ENOTSUP
+   * with hr 0 on POSIX. COM is initialised on the calling thread. */
+  int (*vss_writers)(const struct vg_os_s *os, uint32_t timeout_ms,
+                     vg_vss_writers_t *out);
+  /* Host name, FQDN, DNS domain and NetBIOS name (GetComputerNameExW). */
+  int (*computer_names)(const struct vg_os_s *os, vg_computer_names_t *out);
+  /* Calls cb with each Win32 service's name, display name and binary path
+   * (as configured, unexpanded) until cb returns non-zero. */
+  int (*svc_enum)(const struct vg_os_s *os, vg_svc_enum_cb cb, void *ud);
 } vg_os_t;
 
 /* The real table of this platform (probes/win/os_win.c, probes/posix/). */

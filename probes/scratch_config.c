@@ -14,6 +14,64 @@
 static const char *const scratch_config_drives[] = {
     "unknown", "no_root", "removable", "fixed", "remote", "cdrom", "ramdisk"};
 
+/* Azure writes this file to the root of a VM's temporary (resource) disk,
+ * whose contents are lost on redeploy, resize or host maintenance. */
+#define SCRATCH_CONFIG_README "DATALOSS_WARNING_README.txt"
+#define SCRATCH_CONFIG_AZURE_SVC "WindowsAzureGuestAgent"
+#define SCRATCH_CONFIG_AZURE_KEY "SOFTWARE\\Microsoft\\Windows Azure"
+
+static const vg_key_def_t scratch_config_keys[] = {
+    {"azure_vm", VG_KEY_STR, 0, 4, "auto",
+     "this machine is an Azure VM: yes, no, or auto (the Azure guest agent "
+     "service or its registry key)"},
+    {NULL, 0, 0, 0, NULL, NULL}};
+
+static int scratch_config_noop_cb(const char *name, const vg_reg_value_t *v,
+                                  void *ud) {
+  (void)name, (void)v, (void)ud;
+  return 1;
+}
+
+/* Whether the scratch volume is an Azure VM's temporary disk or its OS
+ * disk: facts azure_vm, azure_vm_source, dataloss_readme, os_volume. */
+static void scratch_config_azure(const vg_probe_ctx_t *ctx, const char *root,
+                                 vg_facts_t *f) {
+  const vg_os_t *os = ctx->os;
+  const char *mode = vg_probe_str(&ctx->set, "azure_vm");
+  char path[600], sysdrive[64];
+  vg_svc_info_t si;
+  uint32_t attrs = 0;
+  size_t n = strlen(root);
+  int azure = 0;
+  snprintf(path, sizeof(path), "%s%s" SCRATCH_CONFIG_README, root,
+           n && (root[n - 1] == '\\' || root[n - 1] == '/') ? "" : "\\");
+  vg_facts_set_bool(f, "dataloss_readme",
+                    os->file_attrs(os, path, &attrs) == 0 &&
+                        !(attrs & VG_FA_DIRECTORY));
+  if (mode && (strcmp(mode, "yes") == 0 || strcmp(mode, "no") == 0)) {
+    azure = strcmp(mode, "yes") == 0;
+    vg_facts_set_str(f, "azure_vm_source", "config");
+  } else if (os->svc_query(os, SCRATCH_CONFIG_AZURE_SVC, &si) == 0) {
+    azure = 1;
+    vg_facts_set_str(f, "azure_vm_source",
+                     "auto: service " SCRATCH_CONFIG_AZURE_SVC);
+  } else if (os->reg_enum_keys(os, SCRATCH_CONFIG_AZURE_KEY, VG_REG_64,
+                               scratch_config_noop_cb, NULL) == 0 ||
+             os->reg_enum_values(os, SCRATCH_CONFIG_AZURE_KEY, VG_REG_64,
+                                 scratch_config_noop_cb, NULL) == 0) {
+    azure = 1;
+    vg_facts_set_str(f, "azure_vm_source",
+                     "auto: HKLM\\" SCRATCH_CONFIG_AZURE_KEY);
+  } else {
+    vg_facts_set_str(f, "azure_vm_source", "auto: no Azure hint found");
+  }
+  vg_facts_set_bool(f, "azure_vm", azure);
+  if (azure &&
+      os->expand_env(os, "%SystemDrive%\\", sysdrive, sizeof(sysdrive)) == 0 &&
+      sysdrive[0] != '%')
+    vg_facts_set_bool(f, "os_volume", vg_path_equal(sysdrive, root));
+}
+
 static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_mars_loc_t loc;
@@ -43,6 +101,7 @@ static int scratch_config_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
                        ? scratch_config_drives[vi.drive_type]
                        : "unknown");
   vg_facts_set_bool(f, "volume_read_only", vi.read_only);
+  scratch_config_azure(ctx, vi.root, f);
   if (vi.read_only) return 0; /* creating a file would only fail */
   rc = os->probe_write(os, loc.scratch);
   vg_facts_set_bool(f, "writable", rc == 0);
@@ -79,6 +138,16 @@ static void scratch_config_evaluate(const vg_facts_t *f,
       "fixed local volume, set ScratchLocation under both Config and "
       "Config\\CloudBackupProvider to it, then restart obengine "
       "(vigil explain scratch.config).";
+  const char *remedy_temp =
+      "Copy (do not move) the scratch folder from the temporary disk to a "
+      "folder on a persistent data disk, set ScratchLocation under both "
+      "Config and Config\\CloudBackupProvider to it, then restart obengine "
+      "(vigil explain scratch.config).";
+  const char *remedy_os =
+      "Attach a data disk to the VM and copy (do not move) the scratch "
+      "folder there, set both ScratchLocation values to it, then restart "
+      "obengine (vigil explain scratch.config).";
+  int azure = vg_facts_bool_or(f, "azure_vm", 0);
   char buf[VG_SUMMARY_MAX];
   size_t pos = 0;
   int n = 0;
@@ -118,6 +187,15 @@ static void scratch_config_evaluate(const vg_facts_t *f,
       scratch_config_problem(buf, sizeof(buf), &pos, &n,
                              "cannot create a file in %s (%s)", scratch,
                              werr ? werr : "failed");
+    if (azure && vg_facts_bool_or(f, "dataloss_readme", 0)) {
+      scratch_config_problem(buf, sizeof(buf), &pos, &n,
+                             "scratch folder is on the Azure VM's temporary "
+                             "disk %s (" SCRATCH_CONFIG_README "): it is "
+                             "wiped, with OnlineBackup.KEK, when the VM is "
+                             "redeployed or resized",
+                             vol ? vol : "?");
+      remedy = remedy_temp;
+    }
   }
   if (n) {
     buf[0] = (char)toupper((unsigned char)buf[0]);
@@ -128,10 +206,19 @@ static void scratch_config_evaluate(const vg_facts_t *f,
     vg_finding_predict(out, "SalChecksumStoreInitializationFailed");
     return;
   }
+  if (azure && vg_facts_bool_or(f, "os_volume", 0)) {
+    vg_finding_set(out, VG_ST_WARN, remedy_os,
+                   "Scratch folder %s is on the Azure VM's OS disk %s (small "
+                   "and shared with Windows; use a data disk); both "
+                   "ScratchLocation values agree and it is writable",
+                   scratch, vol ? vol : "?");
+    return;
+  }
   vg_finding_set(out, VG_ST_OK, remedy,
                  "Scratch folder %s: both ScratchLocation values agree; "
-                 "writable, on fixed %s volume %s",
-                 scratch, fs && *fs ? fs : "local", vol ? vol : "?");
+                 "writable, on fixed %s volume %s%s",
+                 scratch, fs && *fs ? fs : "local", vol ? vol : "?",
+                 azure ? " (an Azure VM data disk)" : "");
 }
 
 const vg_probe_t vg_probe_scratch_config = {
@@ -142,7 +229,7 @@ const vg_probe_t vg_probe_scratch_config = {
     .interval_s = 900,
     .deadline_s = 30,
     .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
-    .keys = NULL,
+    .keys = scratch_config_keys,
     .collect = scratch_config_collect,
     .evaluate = scratch_config_evaluate,
 };

@@ -16,7 +16,61 @@ static const vg_key_def_t scratch_space_keys[] = {
      "backup data size the rule is measured against (default: estimate)"},
     {"forecast_horizon", VG_KEY_DURATION, 0, 90 * 86400e3, "72h",
      "warn when the trend reaches crit within this time (0 = off)"},
+    {"system_state", VG_KEY_STR, 0, 4, "auto",
+     "System State is protected: yes, no, or auto (a registry or folder "
+     "hint; unconfirmed)"},
+    {"system_state_margin", VG_KEY_BYTES, 0, 1.8e19, "30G",
+     "free space required on top of the rule when System State is "
+     "protected"},
     {NULL, 0, 0, 0, NULL, NULL}};
+
+/* The System State values the Azure Backup FAQ documents under
+ * CloudBackupProvider: set only when someone configured System State
+ * backup, so their presence hints that it is protected. */
+static const char *const scratch_space_ssb_values[] = {
+    "SSBStagingPath", "SSBScheduleTime", "SSBScheduleDays", "SSBRetentionDays"};
+
+/* Resolves system_state = auto|yes|no into facts system_state ("yes" or
+ * "no"), system_state_source and margin_bytes. */
+static void scratch_space_system_state(const vg_probe_ctx_t *ctx,
+                                       const vg_mars_loc_t *loc,
+                                       vg_facts_t *f) {
+  const vg_os_t *os = ctx->os;
+  const char *mode = vg_probe_str(&ctx->set, "system_state");
+  double margin = vg_probe_num(&ctx->set, "system_state_margin");
+  char hint[1200] = "";
+  size_t i;
+  int yes = 0;
+  if (mode && strcmp(mode, "yes") == 0) {
+    yes = 1;
+    vg_facts_set_str(f, "system_state_source", "config");
+  } else if (mode && strcmp(mode, "no") == 0) {
+    vg_facts_set_str(f, "system_state_source", "config");
+  } else {
+    vg_reg_value_t v;
+    uint32_t attrs = 0;
+    char ssbv[1100];
+    for (i = 0;
+         loc->installed && !yes && i < VG_ARRAY_SIZE(scratch_space_ssb_values);
+         i++)
+      if (os->reg_get(os, VG_MARS_CBP_KEY, scratch_space_ssb_values[i],
+                      VG_REG_64, &v) == 0) {
+        snprintf(hint, sizeof(hint), "auto: %s is set under HKLM\\%s",
+                 scratch_space_ssb_values[i], VG_MARS_CBP_KEY);
+        yes = 1;
+      }
+    snprintf(ssbv, sizeof(ssbv), "%s\\SSBV", loc->scratch);
+    if (loc->installed && !yes && os->file_attrs(os, ssbv, &attrs) == 0 &&
+        (attrs & VG_FA_DIRECTORY)) {
+      snprintf(hint, sizeof(hint), "auto: staging folder %s exists", ssbv);
+      yes = 1;
+    }
+    vg_facts_set_str(f, "system_state_source",
+                     yes ? hint : "auto: no System State hint found");
+  }
+  vg_facts_set_str(f, "system_state", yes ? "yes" : "no");
+  vg_facts_set_int(f, "margin_bytes", yes ? (int64_t)margin : 0);
+}
 
 static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
@@ -58,6 +112,7 @@ static int scratch_space_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     vg_facts_set_str(f, "backup_source", "estimate-scratch-volume");
   }
   vg_facts_set_int(f, "backup_bytes", (int64_t)backup);
+  scratch_space_system_state(ctx, &loc, f);
   return 0;
 }
 
@@ -74,8 +129,8 @@ static void scratch_space_evaluate(const vg_facts_t *f,
                                    vg_finding_t *out) {
   const char *path = vg_facts_get_str(f, "path");
   const char *src = vg_facts_get_str(f, "backup_source");
-  int64_t free_b, backup;
-  char fb[32], bb[32];
+  int64_t free_b, backup, margin = vg_facts_int_or(f, "margin_bytes", 0);
+  char fb[32], bb[32], mb[32] = "", with[80] = "", rbuf[VG_REMEDY_MAX];
   double pct;
   vg_status_t st;
   const char *remedy =
@@ -89,6 +144,17 @@ static void scratch_space_evaluate(const vg_facts_t *f,
                    "is configured");
     return;
   }
+  if (margin < 0) margin = 0;
+  if (margin > 0) {
+    vg_fmt_bytes(mb, sizeof(mb), (uint64_t)margin);
+    snprintf(with, sizeof(with), " after the %s System State margin", mb);
+    snprintf(rbuf, sizeof(rbuf),
+             "Free space on the scratch volume, grow it, or copy the scratch "
+             "folder to a volume with at least 10%% of the backup data size "
+             "plus %s for System State free (vigil explain scratch.space).",
+             mb);
+    remedy = rbuf;
+  }
   if (vg_facts_get_int(f, "free_bytes", &free_b) ||
       vg_facts_get_int(f, "backup_bytes", &backup)) {
     vg_finding_set(out, VG_ST_UNKNOWN, remedy,
@@ -98,19 +164,28 @@ static void scratch_space_evaluate(const vg_facts_t *f,
   vg_fmt_bytes(fb, sizeof(fb), (uint64_t)free_b);
   vg_fmt_bytes(bb, sizeof(bb), (uint64_t)backup);
   if (backup <= 0) {
+    if (free_b < margin) {
+      vg_finding_set(out, VG_ST_CRIT, remedy,
+                     "Scratch volume of %s has %s free, less than the %s "
+                     "System State needs",
+                     path, fb, mb);
+      vg_finding_predict(out, "SalLowDiskSpace");
+      return;
+    }
     vg_finding_set(out, VG_ST_OK, remedy,
-                   "Scratch volume of %s has %s free (backup data size is 0)",
-                   path, fb);
+                   "Scratch volume of %s has %s free (backup data size is "
+                   "0)%s",
+                   path, fb, margin ? "; System State margin met" : "");
     return;
   }
-  pct = 100.0 * (double)free_b / (double)backup;
+  pct = 100.0 * ((double)free_b - (double)margin) / (double)backup;
   st = vg_threshold_eval(pct, &p->th, prev ? prev->status : VG_ST_OK);
   vg_finding_set(
       out, st, remedy,
       "Scratch volume of %s has %s free, %.1f%% of the %sbackup data size "
-      "%s (%s < %g%%)",
+      "%s%s (%s < %g%%)",
       path, fb, floor(pct * 10) / 10,
-      src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb,
+      src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb, with,
       st == VG_ST_CRIT ? "crit" : "warn",
       st == VG_ST_CRIT ? p->th.crit : p->th.warn);
   if (st >= VG_ST_WARN) scratch_space_predict(out);
@@ -134,7 +209,8 @@ static int scratch_space_forecast_warn(const vg_facts_t *f,
   return 1;
 }
 
-/* Free bytes drift; crit is 5 % (crit threshold) of the backup size. */
+/* Free bytes drift; crit is 5 % (crit threshold) of the backup size, plus
+ * the System State margin when it applies. */
 static int scratch_space_trend(const vg_facts_t *f, const vg_thresholds_t *th,
                                double *value, double *crit_level) {
   int64_t free_b, backup;
@@ -142,7 +218,8 @@ static int scratch_space_trend(const vg_facts_t *f, const vg_thresholds_t *th,
       vg_facts_get_int(f, "backup_bytes", &backup) || backup <= 0)
     return VG_ENOENT;
   *value = (double)free_b;
-  *crit_level = (double)backup * th->crit / 100.0;
+  *crit_level = (double)backup * th->crit / 100.0 +
+                (double)vg_facts_int_or(f, "margin_bytes", 0);
   return 0;
 }
 

@@ -270,6 +270,38 @@ static int f_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
   return cur->dedup_rc;
 }
 
+static int f_volumes_list(const vg_os_t *os, vg_volume_list_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->volumes;
+  return cur->volumes_rc;
+}
+
+static int f_vss_writers(const vg_os_t *os, uint32_t timeout_ms,
+                         vg_vss_writers_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  cur->vss_timeout_ms = timeout_ms;
+  cur->vss_queries++;
+  *out = cur->vss;
+  return cur->vss_rc;
+}
+
+static int f_computer_names(const vg_os_t *os, vg_computer_names_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->names;
+  return cur->names_rc;
+}
+
+static int f_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
+  fake_os_t *cur = (fake_os_t *)os;
+  int i;
+  if (cur->svc_enum_rc) return cur->svc_enum_rc;
+  for (i = 0; i < cur->nsvcs; i++)
+    if (cb(cur->svcs[i].name, cur->svc_display[i], cur->svcs[i].info.binary,
+           ud))
+      break;
+  return 0;
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   f->os.reg_get = f_reg_get;
@@ -290,6 +322,14 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
+  f->os.volumes_list = f_volumes_list;
+  f->os.vss_writers = f_vss_writers;
+  f->os.computer_names = f_computer_names;
+  f->os.svc_enum = f_svc_enum;
+  vg_strlcpy(f->names.host, "SRV01", sizeof(f->names.host));
+  vg_strlcpy(f->names.fqdn, "SRV01.contoso.local", sizeof(f->names.fqdn));
+  vg_strlcpy(f->names.domain, "contoso.local", sizeof(f->names.domain));
+  vg_strlcpy(f->names.netbios, "SRV01", sizeof(f->names.netbios));
   vg_strlcpy(f->volume.root, "C:\\", sizeof(f->volume.root));
   vg_strlcpy(f->volume.fs_name, "NTFS", sizeof(f->volume.fs_name));
   f->volume.drive_type = VG_DRIVE_FIXED;
@@ -416,4 +456,42 @@ vg_device_info_t *fake_device(fake_os_t *f, const char *class_guid,
   vg_strlcpy(d->hardware_ids, hwid, sizeof(d->hardware_ids));
   snprintf(d->instance_id, sizeof(d->instance_id), "%s\\0000", hwid);
   return d;
+}
+
+vg_volume_entry_t *fake_volume(fake_os_t *f, const char *mount, const char *fs,
+                               uint64_t used, uint64_t total) {
+  vg_volume_entry_t *v = &f->volumes.vols[f->volumes.n];
+  memset(v, 0, sizeof(*v));
+  snprintf(v->device, sizeof(v->device),
+           "\\\\?\\Volume{%08u-1111-0000-0000-000000000000}\\",
+           (unsigned)f->volumes.n);
+  vg_strlcpy(v->mount, mount, sizeof(v->mount));
+  if (mount[0] && mount[1] == ':' && mount[2] == '\\' && mount[3] == '\0')
+    v->letter = mount[0];
+  vg_strlcpy(v->fs_name, fs, sizeof(v->fs_name));
+  v->drive_type = VG_DRIVE_FIXED;
+  v->space_read = 1;
+  v->total_bytes = total;
+  v->free_bytes = total - used;
+  f->volumes.n++;
+  return v;
+}
+
+vg_vss_writer_t *fake_vss_writer(fake_os_t *f, const char *name, int state,
+                                 uint32_t last_error) {
+  vg_vss_writer_t *w = &f->vss.w[f->vss.n];
+  memset(w, 0, sizeof(*w));
+  vg_strlcpy(w->name, name, sizeof(w->name));
+  snprintf(w->id, sizeof(w->id), "{%08u-2222-0000-0000-000000000000}",
+           (unsigned)f->vss.n);
+  w->state = state;
+  w->last_error = last_error;
+  f->vss.n++;
+  return w;
+}
+
+void fake_svc_display(fake_os_t *f, const fake_svc_t *svc,
+                      const char *display) {
+  int i = (int)(svc - f->svcs);
+  vg_strlcpy(f->svc_display[i], display, sizeof(f->svc_display[0]));
 }

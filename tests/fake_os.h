@@ -63,6 +63,20 @@ typedef struct fake_os_s {
   int dedup_rc;
   char dedup_why[200];
   int dedup_queries;        /* calls made */
+  /* Issue 13. volumes_list copies volumes out (volumes_rc fails it with
+   * the hr/call already there); vss_writers likewise, recording the
+   * timeout it was given; computer_names answers names; svc_enum lists
+   * svcs with svc_display[i] as the display name of svcs[i]. */
+  vg_volume_list_t volumes;
+  int volumes_rc;
+  vg_vss_writers_t vss;
+  int vss_rc;
+  uint32_t vss_timeout_ms;
+  int vss_queries;
+  vg_computer_names_t names;
+  int names_rc;
+  char svc_display[16][128];
+  int svc_enum_rc;
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
@@ -96,5 +110,16 @@ vg_shadow_volume_t *fake_shadow_volume(fake_os_t *f, const char *name,
 /* Adds a device in class_guid with hardware id hwid. */
 vg_device_info_t *fake_device(fake_os_t *f, const char *class_guid,
                               const char *class_name, const char *hwid);
+
+/* Adds a volume mounted at mount ("D:\\"; a drive letter makes it one
+ * of the default source volumes), fixed and online, with used of total
+ * bytes in use and BitLocker unlocked. */
+vg_volume_entry_t *fake_volume(fake_os_t *f, const char *mount, const char *fs,
+                               uint64_t used, uint64_t total);
+/* Adds a VSS writer in state with last error last_error. */
+vg_vss_writer_t *fake_vss_writer(fake_os_t *f, const char *name, int state,
+                                 uint32_t last_error);
+/* Sets the display name of a service planted with fake_svc. */
+void fake_svc_display(fake_os_t *f, const fake_svc_t *svc, const char *display);
 
 #endif /* VG_FAKE_OS_H */

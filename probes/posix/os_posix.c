@@ -245,6 +245,42 @@ static int posix_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
   return VG_ENOTSUP;
 }
 
+static int posix_volumes_list(const vg_os_t *os, vg_volume_list_t *out) {
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
+static int posix_vss_writers(const vg_os_t *os, uint32_t timeout_ms,
+                             vg_vss_writers_t *out) {
+  (void)os, (void)timeout_ms;
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
+/* gethostname() only: the FQDN and domain come from the name itself when
+ * it has dots (no resolver call that could hang a worker). */
+static int posix_computer_names(const vg_os_t *os, vg_computer_names_t *out) {
+  char name[256];
+  const char *dot;
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  if (gethostname(name, sizeof(name)) != 0) return posix_err(errno);
+  name[sizeof(name) - 1] = '\0';
+  vg_strlcpy(out->fqdn, name, sizeof(out->fqdn));
+  dot = strchr(name, '.');
+  if (dot) vg_strlcpy(out->domain, dot + 1, sizeof(out->domain));
+  snprintf(out->host, sizeof(out->host), "%.*s",
+           (int)(dot ? (size_t)(dot - name) : strlen(name)), name);
+  snprintf(out->netbios, sizeof(out->netbios), "%.15s", out->host);
+  return 0;
+}
+
+static int posix_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
+  (void)os, (void)cb, (void)ud;
+  return VG_ENOTSUP;
+}
+
 static const vg_os_t posix_os = {
     .reg_get = posix_reg_get,
     .reg_enum_values = posix_reg_enum,
@@ -264,6 +300,10 @@ static const vg_os_t posix_os = {
     .shadow_storage = posix_shadow_storage,
     .device_query = posix_device_query,
     .volume_dedup = posix_volume_dedup,
+    .volumes_list = posix_volumes_list,
+    .vss_writers = posix_vss_writers,
+    .computer_names = posix_computer_names,
+    .svc_enum = posix_svc_enum,
 };
 
 const vg_os_t *vg_os_default(void) { return &posix_os; }

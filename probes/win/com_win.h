@@ -19,6 +19,19 @@ int vg__win_device_query(const vg_os_t *os, const char *class_guid, const char *
 int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled, char *why,
                          size_t whysz);
 
+/* Issue 13: volumes (volumes_win.c), VSS writers (vss_win.c), the
+ * machine's names and services (machine_win.c). The os.h entries. */
+int vg__win_volumes_list(const vg_os_t *os, vg_volume_list_t *out);
+int vg__win_vss_writers(const vg_os_t *os, uint32_t timeout_ms,
+                        vg_vss_writers_t *out);
+int vg__win_computer_names(const vg_os_t *os, vg_computer_names_t *out);
+int vg__win_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud);
+/* Fills locked (and the bitlocker_* fields) of every volume in out from
+ * WMI Win32_EncryptableVolume.GetLockStatus (wmi_win.c). Never fails: a
+ * failure is recorded in out. Worker thread; initialises COM for the
+ * call. */
+void vg__win_bitlocker_status(vg_volume_list_t *out);
+
 /* Initialises COM (multithreaded) on the calling thread for one call.
  * Returns S_OK and *owed = 1 when vg__com_leave must balance it, S_OK and
  * *owed = 0 when the thread already had COM in another mode (usable as

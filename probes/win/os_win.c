@@ -663,6 +663,10 @@ static const vg_os_t win_os = {
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
     .volume_dedup = vg__win_volume_dedup,
+    .volumes_list = vg__win_volumes_list,
+    .vss_writers = vg__win_vss_writers,
+    .computer_names = vg__win_computer_names,
+    .svc_enum = vg__win_svc_enum,
 };
 
 const vg_os_t *vg_os_default(void) { return &win_os; }

@@ -411,3 +411,178 @@ done:
   free(w);
   return rc;
 }
+
+/* ------------------------------------------------------------ BitLocker */
+
+/* The lock status could not be read: every volume not already known to be
+ * locked becomes "not known", with the call and HRESULT. */
+static void wmi_win_bl_fail(vg_volume_list_t *out, const char *call,
+                            HRESULT hr) {
+  size_t i;
+  out->bitlocker_hr = (uint32_t)hr;
+  vg_strlcpy(out->bitlocker_call, call, sizeof(out->bitlocker_call));
+  for (i = 0; i < out->n; i++)
+    if (out->vols[i].locked != 1) out->vols[i].locked = -1;
+}
+
+static vg_volume_entry_t *
+wmi_win_bl_find(vg_volume_list_t *out, const char *device, const char *letter) {
+  size_t i;
+  for (i = 0; i < out->n; i++) {
+    vg_volume_entry_t *v = &out->vols[i];
+    if (device[0] && _stricmp(v->device, device) == 0) return v;
+    if (letter[0] && v->letter && _strnicmp(v->mount, letter, 2) == 0) return v;
+  }
+  return NULL;
+}
+
+/* GetLockStatus of one Win32_EncryptableVolume row. Returns S_OK with
+ * *status (0 unlocked, 1 locked) or the failure. */
+static HRESULT wmi_win_bl_lock(IWbemServices *svc, IWbemClassObject *o,
+                               BSTR method, DWORD *status) {
+  IWbemClassObject *res = NULL;
+  VARIANT path, v;
+  HRESULT hr;
+  VariantInit(&path);
+  VariantInit(&v);
+  hr = IWbemClassObject_Get(o, L"__PATH", 0, &path, NULL, NULL);
+  if (FAILED(hr)) return hr;
+  if (V_VT(&path) != VT_BSTR) {
+    VariantClear(&path);
+    return (HRESULT)WBEM_E_INVALID_OBJECT_PATH;
+  }
+  hr = IWbemServices_ExecMethod(svc, V_BSTR(&path), method, 0, NULL, NULL, &res,
+                                NULL);
+  VariantClear(&path);
+  if (FAILED(hr)) return hr;
+  hr = IWbemClassObject_Get(res, L"LockStatus", 0, &v, NULL, NULL);
+  if (SUCCEEDED(hr) && SUCCEEDED(VariantChangeType(&v, &v, 0, VT_UI4)))
+    *status = V_UI4(&v);
+  else if (SUCCEEDED(hr))
+    hr = (HRESULT)WBEM_E_TYPE_MISMATCH;
+  VariantClear(&v);
+  IWbemClassObject_Release(res);
+  return hr;
+}
+
+/* Why WMI: Win32_EncryptableVolume.GetLockStatus is BitLocker's documented
+ * interface (manage-bde reads it); its namespace exists only where the
+ * feature is installed, so a missing namespace or class means "no
+ * BitLocker" - not locked. It needs packet privacy and administrators. */
+void vg__win_bitlocker_status(vg_volume_list_t *out) {
+  static const char not_installed[] = "BitLocker is not installed";
+  IWbemLocator *loc = NULL;
+  IWbemServices *svc = NULL;
+  IWbemClassObject *cls = NULL;
+  IEnumWbemClassObject *en = NULL;
+  BSTR ns = NULL, clsname = NULL, lang = NULL, q = NULL, method = NULL;
+  HRESULT hr;
+  size_t i;
+  int owed = 0, com = 0, none = 0;
+
+  hr = vg__com_enter(&owed);
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out, "CoInitializeEx", hr);
+    return;
+  }
+  com = 1;
+  ns = SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
+  clsname = SysAllocString(L"Win32_EncryptableVolume");
+  lang = SysAllocString(L"WQL");
+  q = SysAllocString(
+      L"SELECT DeviceID, DriveLetter FROM Win32_EncryptableVolume");
+  method = SysAllocString(L"GetLockStatus");
+  if (!ns || !clsname || !lang || !q || !method) {
+    wmi_win_bl_fail(out, "SysAllocString", E_OUTOFMEMORY);
+    goto done;
+  }
+  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                        &IID_IWbemLocator, (void **)&loc);
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out, "CoCreateInstance(WbemLocator)", hr);
+    goto done;
+  }
+  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
+                                  &svc);
+  if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
+    none = 1;
+    goto done;
+  }
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out,
+                    "IWbemLocator::ConnectServer(ROOT\\CIMV2\\Security\\"
+                    "MicrosoftVolumeEncryption)",
+                    hr);
+    goto done;
+  }
+  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+                         NULL, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out, "CoSetProxyBlanket", hr);
+    goto done;
+  }
+  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
+  if (hr == (HRESULT)WBEM_E_INVALID_CLASS || hr == (HRESULT)WBEM_E_NOT_FOUND) {
+    none = 1;
+    goto done;
+  }
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out, "IWbemServices::GetObject(Win32_EncryptableVolume)",
+                    hr);
+    goto done;
+  }
+  hr = IWbemServices_ExecQuery(
+      svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL,
+      &en);
+  if (FAILED(hr)) {
+    wmi_win_bl_fail(out, "IWbemServices::ExecQuery(Win32_EncryptableVolume)",
+                    hr);
+    goto done;
+  }
+  for (;;) {
+    IWbemClassObject *o = NULL;
+    ULONG got = 0;
+    char dev[128], letter[8];
+    vg_volume_entry_t *v;
+    DWORD status = 0;
+    hr = IEnumWbemClassObject_Next(en, WMI_NEXT_TIMEOUT_MS, 1, &o, &got);
+    if (hr == (HRESULT)WBEM_S_TIMEDOUT || FAILED(hr)) {
+      wmi_win_bl_fail(out, "IEnumWbemClassObject::Next", hr);
+      goto done;
+    }
+    if (got == 0) break;
+    wmi_win_str(o, L"DeviceID", dev, sizeof(dev), 0);
+    wmi_win_str(o, L"DriveLetter", letter, sizeof(letter), 0);
+    v = wmi_win_bl_find(out, dev, letter);
+    if (v) {
+      hr = wmi_win_bl_lock(svc, o, method, &status);
+      if (FAILED(hr)) {
+        IWbemClassObject_Release(o);
+        wmi_win_bl_fail(out, "Win32_EncryptableVolume.GetLockStatus", hr);
+        goto done;
+      }
+      v->locked = status == 1;
+    }
+    IWbemClassObject_Release(o);
+  }
+  /* Volumes BitLocker does not list cannot be locked by it. */
+  for (i = 0; i < out->n; i++)
+    if (out->vols[i].locked < 0) out->vols[i].locked = 0;
+done:
+  if (none) {
+    vg_strlcpy(out->bitlocker_note, not_installed, sizeof(out->bitlocker_note));
+    for (i = 0; i < out->n; i++)
+      if (out->vols[i].locked < 0) out->vols[i].locked = 0;
+  }
+  if (en) IEnumWbemClassObject_Release(en);
+  if (cls) IWbemClassObject_Release(cls);
+  if (svc) IWbemServices_Release(svc);
+  if (loc) IWbemLocator_Release(loc);
+  SysFreeString(ns);
+  SysFreeString(clsname);
+  SysFreeString(lang);
+  SysFreeString(q);
+  SysFreeString(method);
+  if (com) vg__com_leave(owed);
+}

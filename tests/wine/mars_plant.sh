@@ -20,3 +20,14 @@ unplant_mars() {
   WINEDEBUG=-all wine reg delete "$mars_key" /f /reg:64 > /dev/null 2>&1 || true
   rm -rf "$WINEPREFIX/drive_c/MARS"
 }
+
+# plant_mars_registration RESOURCEID: the registration values mars.registration
+# reads by default (their names are unconfirmed, see docs/probes.md); another
+# RESOURCEID is a registration again. unplant_mars removes them with the rest.
+plant_mars_registration() {
+  local name
+  for name in ServiceResourceName ResourceId MachineId; do
+    WINEDEBUG=-all wine reg add "$mars_key\\Config" /v "$name" /t REG_SZ \
+      /d "vigil-test-$name-$1" /f /reg:64 > /dev/null
+  done
+}
