@@ -39,6 +39,7 @@ typedef struct vg_alert_s {
   int64_t span_ms;
   /* FLAPPING: changes seen within the window. SETTLED: changes held. */
   unsigned changes;
+  unsigned number; /* the probe's number (its event ids); 0 = generic ids */
 } vg_alert_t;
 
 /* Number of Event Log inserts every probe alert carries (%1..%6). */
