@@ -180,7 +180,9 @@ int vg_nagios_render(const vg_report_view_t *v, vg_buf_t *out) {
                       vg_status_name(order[o]));
         sep = ", ";
       }
-    vg_buf_printf(out, "): %s: ", worst->id);
+    vg_buf_puts(out, "): ");
+    put_text(out, worst->id, 0);
+    vg_buf_puts(out, ": ");
     put_text(out, worst->finding ? worst->finding->summary : "",
              NAGIOS_FIRST_SUMMARY);
     /* The other ids, worst first, so the one line names every problem. */
@@ -188,7 +190,8 @@ int vg_nagios_render(const vg_report_view_t *v, vg_buf_t *out) {
       for (i = 0; i < v->nprobes; i++) {
         const vg_view_probe_t *p = &v->probes[i];
         if (p == worst || st_of(p) != order[o]) continue;
-        vg_buf_printf(out, "%s%s", listed++ ? ", " : "; also ", p->id);
+        vg_buf_puts(out, listed++ ? ", " : "; also ");
+        put_text(out, p->id, 0);
       }
   }
   vg_buf_puts(out, " |");
@@ -198,7 +201,9 @@ int vg_nagios_render(const vg_report_view_t *v, vg_buf_t *out) {
     for (i = 0; i < v->nprobes; i++) {
       const vg_view_probe_t *p = &v->probes[i];
       if (st_of(p) != order[o]) continue;
-      vg_buf_printf(out, "%s %s: ", tag(order[o]), p->id);
+      vg_buf_printf(out, "%s ", tag(order[o]));
+      put_text(out, p->id, 0);
+      vg_buf_puts(out, ": ");
       put_text(out, p->finding ? p->finding->summary : "", 0);
       if (p->finding && p->finding->remedy[0]) {
         vg_buf_puts(out, " Fix: ");

@@ -161,8 +161,8 @@ static void lbl_init(labels_t *l) {
 }
 
 /* Adds key="value" with the exposition format's escapes (backslash, double
- * quote, line feed); bytes that are not UTF-8 become '?' (the collector
- * refuses the whole file otherwise). */
+ * quote, line feed); other control characters become spaces and bytes that
+ * are not UTF-8 '?' (the collector refuses the whole file otherwise). */
 static void lbl(labels_t *l, const char *key, const char *value) {
   const unsigned char *v = (const unsigned char *)(value ? value : "");
   size_t cap = sizeof(l->s);
@@ -175,6 +175,9 @@ static void lbl(labels_t *l, const char *key, const char *value) {
     } else if (*v == '\n') {
       l->s[l->pos++] = '\\';
       l->s[l->pos++] = 'n';
+      v++;
+    } else if (*v < 0x20 || *v == 0x7F) {
+      l->s[l->pos++] = ' '; /* CR, tab, ...: not for a one-line format */
       v++;
     } else if (n == 0) {
       l->s[l->pos++] = '?';

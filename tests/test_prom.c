@@ -339,17 +339,21 @@ static void measured_values_from_facts(void **st) {
   sample_free(&s);
 }
 
-static void label_values_are_valid_utf8(void **st) {
+static void label_values_are_valid_utf8_on_one_line(void **st) {
   sample_t s;
   char *text;
   (void)st;
   sample_init(&s);
   vg_facts_set_str(&s.facts[3], "vol0", "E:\\\xC3\xA9t\xC3\xA9\xFF\xC3");
+  vg_facts_set_str(&s.facts[3], "vol1", "F:\r\tx");
   text = render(&s.v);
   assert_value(text,
                "vigil_shadow_storage_used_bytes{volume=\"E:\\\\"
                "\xC3\xA9t\xC3\xA9??\"}",
                "1000");
+  /* Other control characters become spaces: no CR reaches the file. */
+  assert_value(text, "vigil_shadow_storage_used_bytes{volume=\"F:  x\"}", "5");
+  assert_null(strchr(text, '\r'));
   free(text);
   sample_free(&s);
 }
@@ -484,7 +488,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(probe_values),
       cmocka_unit_test(readiness_backup_and_agent_values),
       cmocka_unit_test(measured_values_from_facts),
-      cmocka_unit_test(label_values_are_valid_utf8),
+      cmocka_unit_test(label_values_are_valid_utf8_on_one_line),
       cmocka_unit_test(bounded_output),
       cmocka_unit_test(write_replaces_atomically_and_leaves_no_tmp),
       cmocka_unit_test(write_failures_say_what_and_leave_nothing),
