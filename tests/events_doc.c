@@ -76,8 +76,10 @@ static int cells(char *line, char *cell[], int max) {
   p++;
   while ((bar = strchr(p, '|')) != NULL && n < max) {
     char *s = p, *e = bar;
-    while (s < e && *s == ' ') s++;
-    while (e > s && e[-1] == ' ') e--;
+    while (s < e && *s == ' ')
+      s++;
+    while (e > s && e[-1] == ' ')
+      e--;
     *e = '\0';
     cell[n++] = s;
     p = bar + 1;
@@ -126,13 +128,28 @@ int ed_parse_doc(const char *path, ed_doc_t *doc, char *err, size_t errsz) {
     }
     nc = cells(line, cell, 8);
     if (nc < 2 || !isdigit((unsigned char)cell[0][0])) continue;
+    if (nc == 7 && strncmp(heading, "Events", 6) == 0) {
+      /* | no | `probe` | scope | ok | warn | crit | unknown | */
+      ed_probe_t *pr;
+      int k;
+      if (doc->nprobes == ED_PROBES_MAX) continue;
+      pr = &doc->probes[doc->nprobes++];
+      pr->number = (unsigned)strtoul(cell[0], NULL, 10);
+      snprintf(pr->id, sizeof(pr->id), "%.*s",
+               (int)(strlen(cell[1]) >= 2 ? strlen(cell[1]) - 2 : 0),
+               cell[1] + (cell[1][0] == '`'));
+      snprintf(pr->scope, sizeof(pr->scope), "%s", cell[2]);
+      for (k = 0; k < 4; k++)
+        pr->ids[k] = (unsigned)strtoul(cell[3 + k], NULL, 10);
+      continue;
+    }
     if (doc->nrows == ED_MAX) break;
     if (nc == 2 && strcmp(heading, "Categories") == 0) { /* | 1 | Service | */
       ed_msg_t *m = &doc->rows[doc->nrows++];
       m->id = (unsigned)strtoul(cell[0], NULL, 10);
       strcpy(m->level, "Category");
       snprintf(m->text, sizeof(m->text), "%s", cell[1]);
-    } else if (nc == 5 && strcmp(heading, "Events") == 0) {
+    } else if (nc == 5 && strncmp(heading, "Events", 6) == 0) {
       /* | id | level | symbol | meaning | what to do | */
       ed_msg_t *m = &doc->rows[doc->nrows++];
       m->id = (unsigned)strtoul(cell[0], NULL, 10);
@@ -149,6 +166,37 @@ int ed_parse_doc(const char *path, ed_doc_t *doc, char *err, size_t errsz) {
   return 0;
 }
 
+int ed_parse_interface(const char *path, ed_probe_t *out, size_t max, char *err,
+                       size_t errsz) {
+  FILE *f = fopen(path, "r");
+  char line[2048];
+  size_t n = 0;
+  if (f == NULL) {
+    snprintf(err, errsz, "cannot open %s", path);
+    return -1;
+  }
+  while (fgets(line, sizeof(line), f) && n < max) {
+    char *cell[8];
+    int nc;
+    size_t len;
+    chomp(line);
+    nc = cells(line, cell, 8);
+    if (nc < 4 || !isdigit((unsigned char)cell[0][0])) continue;
+    len = strlen(cell[1]);
+    if (len < 3 || cell[1][0] != '`' || cell[1][len - 1] != '`') continue;
+    if (strcmp(cell[2], "backup") && strcmp(cell[2], "restore") &&
+        strcmp(cell[2], "monitoring"))
+      continue;
+    memset(&out[n], 0, sizeof(out[n]));
+    out[n].number = (unsigned)strtoul(cell[0], NULL, 10);
+    snprintf(out[n].id, sizeof(out[n].id), "%.*s", (int)(len - 2), cell[1] + 1);
+    snprintf(out[n].scope, sizeof(out[n].scope), "%s", cell[2]);
+    n++;
+  }
+  fclose(f);
+  return (int)n;
+}
+
 const ed_msg_t *ed_find(const ed_msg_t *list, size_t n, unsigned id) {
   size_t i;
   for (i = 0; i < n; i++)
@@ -158,8 +206,11 @@ const ed_msg_t *ed_find(const ed_msg_t *list, size_t n, unsigned id) {
 
 unsigned long ed_full_id(const ed_msg_t *m) {
   unsigned long sev = 0;
-  if (strcmp(m->level, "Information") == 0) sev = 0x40000000ul;
-  else if (strcmp(m->level, "Warning") == 0) sev = 0x80000000ul;
-  else if (strcmp(m->level, "Error") == 0) sev = 0xC0000000ul;
+  if (strcmp(m->level, "Information") == 0)
+    sev = 0x40000000ul;
+  else if (strcmp(m->level, "Warning") == 0)
+    sev = 0x80000000ul;
+  else if (strcmp(m->level, "Error") == 0)
+    sev = 0xC0000000ul;
   return sev | m->id;
 }

@@ -12,8 +12,10 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "eventlog.h"
 #include "events_doc.h"
 #include "messages.h"
+#include "probe.h"
 #include "vg_win.h"
 
 #if !defined(VG_SRCDIR) || !defined(VG_VIGIL_EXE)
@@ -88,21 +90,21 @@ static void every_documented_id_formats_to_its_text(void **st) {
     DWORD n;
     assert_non_null(row);
     id = ed_full_id(row);
-    n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE |
-                           FORMAT_MESSAGE_ARGUMENT_ARRAY,
-                       vigil, (DWORD)id,
-                       MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), wbuf,
-                       4096, (va_list *)args);
+    n = FormatMessageW(
+        FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY, vigil,
+        (DWORD)id, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), wbuf, 4096,
+        (va_list *)args);
     if (n == 0)
-      print_error("FormatMessageW(0x%08lX, %s) failed: %lu\n", id,
-                  sec->symbol, (unsigned long)GetLastError());
+      print_error("FormatMessageW(0x%08lX, %s) failed: %lu\n", id, sec->symbol,
+                  (unsigned long)GetLastError());
     assert_true(n > 0);
     assert_int_equal(vg_utf8(wbuf, got, sizeof(got)), 0);
     expected(sec->text, ins, want, sizeof(want));
     assert_string_equal(got, want);
     checked++;
   }
-  assert_int_equal(checked, 17);
+  /* 17 of issue 4, 106-121, four per probe of the per-probe table. */
+  assert_int_equal(checked, 17 + 9 + 4 * doc.nprobes);
 }
 
 /* What the writer passes is what the table holds: the symbols eventlog_win.c
@@ -127,6 +129,16 @@ static void writer_ids_match_the_documentation(void **st) {
       {VG_MSG_PROBE_SETTLED_WARN, "VG_MSG_PROBE_SETTLED_WARN"},
       {VG_MSG_PROBE_SETTLED_CRIT, "VG_MSG_PROBE_SETTLED_CRIT"},
       {VG_MSG_PROBE_SETTLED_UNKNOWN, "VG_MSG_PROBE_SETTLED_UNKNOWN"},
+      {VG_MSG_STORE_FAILING, "VG_MSG_STORE_FAILING"},
+      {VG_MSG_STORE_RECOVERED, "VG_MSG_STORE_RECOVERED"},
+      {VG_MSG_RECORDS_DROPPED, "VG_MSG_RECORDS_DROPPED"},
+      {VG_MSG_PREFLIGHT_READY, "VG_MSG_PREFLIGHT_READY"},
+      {VG_MSG_PREFLIGHT_AT_RISK, "VG_MSG_PREFLIGHT_AT_RISK"},
+      {VG_MSG_PREFLIGHT_WILL_FAIL, "VG_MSG_PREFLIGHT_WILL_FAIL"},
+      {VG_MSG_BACKUP_OUTCOME, "VG_MSG_BACKUP_OUTCOME"},
+      {VG_MSG_SUMMARY, "VG_MSG_SUMMARY"},
+      {VG_MSG_REMINDER, "VG_MSG_REMINDER"},
+      {VG_MSG_SCRATCH_KEK_CRIT, "VG_MSG_SCRATCH_KEK_CRIT"},
       {VG_CAT_SERVICE, "VG_CAT_SERVICE"},
       {VG_CAT_PROBE, "VG_CAT_PROBE"},
   };
@@ -144,10 +156,44 @@ static void writer_ids_match_the_documentation(void **st) {
   }
 }
 
+/* The id the writer computes for each probe and level is a message of
+ * vigil.exe that names the probe (what ReportEventW will reference). */
+static void per_probe_ids_format_for_every_probe(void **st) {
+  static const vg_status_t sts[] = {VG_ST_OK, VG_ST_WARN, VG_ST_CRIT,
+                                    VG_ST_UNKNOWN, VG_ST_NA};
+  wchar_t ins[VG_ALERT_NINSERTS][16];
+  DWORD_PTR args[VG_ALERT_NINSERTS];
+  size_t i, k;
+  (void)st;
+  for (k = 0; k < VG_ALERT_NINSERTS; k++) {
+    swprintf(ins[k], 16, L"<insert %u>", (unsigned)k + 1);
+    args[k] = (DWORD_PTR)ins[k];
+  }
+  for (i = 0; i < vg_nprobes; i++)
+    for (k = 0; k < VG_ARRAY_SIZE(sts); k++) {
+      wchar_t wbuf[4096];
+      char got[8192], name[64];
+      uint32_t id = vg_events_probe_msgid(vg_probes[i]->number, sts[k]);
+      DWORD n = FormatMessageW(
+          FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY, vigil,
+          id, MAKELANGID(LANG_ENGLISH, SUBLANG_ENGLISH_US), wbuf, 4096,
+          (va_list *)args);
+      if (n == 0)
+        print_error("FormatMessageW(0x%08lX) for %s failed: %lu\n",
+                    (unsigned long)id, vg_probes[i]->id,
+                    (unsigned long)GetLastError());
+      assert_true(n > 0);
+      assert_int_equal(vg_utf8(wbuf, got, sizeof(got)), 0);
+      snprintf(name, sizeof(name), "(%s)", vg_probes[i]->id);
+      assert_non_null(strstr(got, name));
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_documented_id_formats_to_its_text),
       cmocka_unit_test(writer_ids_match_the_documentation),
+      cmocka_unit_test(per_probe_ids_format_for_every_probe),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,7 +5,11 @@
 #   2. builds static x86_64-w64-mingw32 libuv, SQLite and cmocka from Debian's
 #      *source* packages into "$CACHE/mingw" (CACHE = <repo>/.cache, or
 #      $VIGIL_CACHE), fetched with `apt-get source` through a private apt
-#      configuration in "$CACHE/apt" (the system's /etc/apt is never modified).
+#      configuration in "$CACHE/apt" (the system's /etc/apt is never modified);
+#   3. unpacks `promtool` from Debian's `prometheus` package into
+#      "$CACHE/prometheus" (the package itself is not installed: it would
+#      start a Prometheus server) for the tests of vigil.prom and of the
+#      alerting rules in docs/fleet/; without network they are skipped.
 #
 # Idempotent: every library has a stamp (Debian version, recipe hash, sha256
 # of each installed file); a re-run with everything in place does no network
@@ -18,7 +22,7 @@
 #   --force         rebuild all libraries
 set -euo pipefail
 
-APT_PACKAGES="build-essential python3 cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev tcl valgrind xz-utils ca-certificates"
+APT_PACKAGES="build-essential python3 cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev tcl valgrind xz-utils ca-certificates python3-prometheus-client"
 
 TRIPLE=x86_64-w64-mingw32
 SQLITE_CFLAGS="-O2 -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_JSON1"
@@ -329,6 +333,38 @@ step_lib() {
     say "$lib $want built"
 }
 
+# ---------------------------------------------------------- 3. promtool ----
+# promtool from Debian's prometheus binary package, unpacked (dpkg-deb -x)
+# into $CACHE/prometheus: the tests only need the checker. Not fatal: the
+# tests that need it say so and are skipped.
+step_promtool() {
+    local dir=$CACHE/prometheus wd deb ver
+    if [ -x "$dir/usr/bin/promtool" ] && [ -f "$dir/.version" ]; then
+        say "promtool $(cat "$dir/.version") cached"
+        return
+    fi
+    wd=$CACHE/build/prometheus-deb
+    rm -rf -- "$wd"; mkdir -p "$wd"
+    if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$wd"; fi
+    if ! ( cd "$wd" && apt-get -q download prometheus >>"$LOGS/promtool.log" 2>&1 ); then
+        # The system's package lists may be empty (fresh container).
+        "${SUDO[@]}" apt-get -q update >>"$LOGS/promtool.log" 2>&1 || true
+        if ! ( cd "$wd" && apt-get -q download prometheus >>"$LOGS/promtool.log" 2>&1 ); then
+            say "promtool not available (apt-get download prometheus failed, see $LOGS/promtool.log): its tests will be skipped"
+            rm -rf -- "$wd"
+            return
+        fi
+    fi
+    deb=$(find "$wd" -maxdepth 1 -name 'prometheus_*.deb' -print -quit)
+    ver=$(dpkg-deb -f "$deb" Version)
+    rm -rf -- "$dir.new"; mkdir -p "$dir.new"
+    run_logged promtool "unpack promtool from $(basename "$deb")" \
+        sh -c 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" ./usr/bin/promtool' _ "$deb" "$dir.new"
+    printf '%s\n' "$ver" >"$dir.new/.version"
+    rm -rf -- "$dir" "$wd"; mv -- "$dir.new" "$dir"
+    say "promtool $ver unpacked into $dir"
+}
+
 # ------------------------------------------------------------------- main ---
 mkdir -p "$LOGS" "$STAMPS" "$PREFIX/lib" "$PREFIX/include"
 exec 9>"$CACHE/.bootstrap.lock"
@@ -340,4 +376,5 @@ command -v "$TRIPLE-gcc" >/dev/null || die "$TRIPLE-gcc not found (apt-get insta
 step_lib libuv libuv1
 step_lib sqlite sqlite3
 step_lib cmocka cmocka
+step_promtool
 say "prefix $PREFIX"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (clang). The test lanes run the same
 # targets through tests/fuzz/driver.c; this digs deeper.
-# Usage: tools/fuzz.sh [json|config|protocol] [SECONDS]   (default: all, 60)
+# Usage: tools/fuzz.sh [json|config|protocol|exporters] [SECONDS]
+#        (default: all, 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=${1:-"json config protocol"}
+targets=${1:-"json config protocol exporters"}
 secs=${2:-60}
 if ! command -v clang >/dev/null; then
   echo "tools/fuzz.sh: needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev" >&2

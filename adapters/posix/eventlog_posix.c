@@ -1,5 +1,6 @@
 /* eventlog_posix.c: the event sink of the development build - syslog
- * (VIGIL_SYSLOG=1) and stderr. */
+ * (VIGIL_SYSLOG=1) and stderr; each line starts with the Event Log id the
+ * Windows build would write. */
 #include "eventlog.h"
 
 #include "vg.h"
@@ -21,21 +22,15 @@ void vg_events_close(void) {
   if (events_syslog) closelog();
 }
 
-void vg_events_lifecycle(vg_event_kind_t kind, const char *text) {
-  int pri = kind == VG_EV_CONFIG || kind == VG_EV_STORE ? LOG_WARNING
-            : kind == VG_EV_START_FAILED               ? LOG_ERR
-                                                       : LOG_INFO;
-  if (events_syslog) syslog(pri, "%s", text);
-  fprintf(stderr, "vigil: %s\n", text);
+void vg__events_report(unsigned id, vg_ev_level_t level, unsigned category,
+                       const char *const *inserts, size_t n, const char *line,
+                       int to_stderr) {
+  int pri = level == VG_EV_ERROR     ? LOG_ERR
+            : level == VG_EV_WARNING ? LOG_WARNING
+                                     : LOG_INFO;
+  (void)category;
+  (void)inserts;
+  (void)n;
+  if (events_syslog) syslog(pri, "[%u] %s", id, line);
+  if (to_stderr) fprintf(stderr, "vigil: %s\n", line);
 }
-
-void vg_events_alert(const vg_alert_t *a) {
-  char line[2048];
-  int pri = a->status == VG_ST_CRIT ? LOG_ERR
-            : a->status == VG_ST_WARN || a->status == VG_ST_UNKNOWN ||
-                    a->kind == VG_ALERT_FLAPPING
-                ? LOG_WARNING
-                : LOG_INFO;
-  if (events_syslog) syslog(pri, "%s", vg_alert_line(a, line, sizeof(line)));
-}
-

@@ -26,15 +26,39 @@ def check(cond, what):
 
 
 def docs_table(path):
-    """symbol -> (full id, level) from the Events table."""
+    """symbol -> (full id, level) from the Events tables (generic and per
+    probe)."""
     out, section = {}, ""
     for line in open(path, encoding="utf-8"):
         if line.startswith("## "):
             section = line[3:].strip()
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if section == "Events" and len(cells) == 5 and cells[0].isdigit():
+        if section.startswith("Events") and len(cells) == 5 and \
+                cells[0].isdigit():
             out[cells[2]] = (LEVEL_BITS[cells[1]] | int(cells[0]), cells[1])
     return out
+
+
+def inserts_of(event_id):
+    """Inserts adapters/eventlog.c gives each id (docs/events.md)."""
+    if event_id >= 200 or event_id == 121:
+        return 6
+    if 110 <= event_id <= 113:
+        return 5
+    if event_id in (106, 107, 108, 120):
+        return 2
+    return 1
+
+
+def category_of(event_id):
+    """1 Service (100-113), 2 Probe (120, 121, 200-208, per-probe ids)."""
+    return 1 if event_id < 120 else 2
+
+
+# A per-probe symbol (VG_MSG_SCRATCH_SPACE_CRIT, id 1052) says what the
+# generic one (VG_MSG_PROBE_CRIT, 201) said before the per-probe ids.
+PER_PROBE_AS = {0: "VG_MSG_PROBE_CLEARED", 1: "VG_MSG_PROBE_WARN",
+                2: "VG_MSG_PROBE_CRIT", 3: "VG_MSG_PROBE_UNKNOWN"}
 
 
 def unescape(s):
@@ -119,7 +143,8 @@ def same_text(got, cut, want, what):
 def main():
     log, docs, states_path = sys.argv[1:4]
     ids = docs_table(docs)
-    check(len(ids) == 15, "docs/events.md lists %d events" % len(ids))
+    check(len(ids) >= 24 + 4 * 22, "docs/events.md lists %d events"
+          % len(ids))
     events, status = parse_log(log)
     states = [json.loads(l) for l in open(states_path)]
 
@@ -131,12 +156,15 @@ def main():
             check(ev["type"] == LEVEL_TYPE[level],
                   "%s reported as type %d, documented %s" % (sym, ev["type"],
                                                              level))
-            check(ev["cat"] == (1 if (ev["id"] & 0xFFFF) < 200 else 2),
+            check(ev["cat"] == category_of(ev["id"] & 0xFFFF),
                   "%s category %d" % (sym, ev["cat"]))
-            check(len(ev["ins"]) == (1 if ev["cat"] == 1 else 6),
+            check(len(ev["ins"]) == inserts_of(ev["id"] & 0xFFFF),
                   "%s has %d inserts" % (sym, len(ev["ins"])))
 
     def sym_of(ev):
+        low = ev["id"] & 0xFFFF
+        if 1000 <= low <= 1999:
+            return PER_PROBE_AS[low % 10]
         return by_id.get(ev["id"], ("?",))[0]
 
     # Lifecycle: four good starts and stops, one start that failed.
@@ -154,19 +182,31 @@ def main():
     # scratch.space: exactly one event per transition, flood control
     # included, carrying the finding that status showed.
     ss = [e for e in events if e["cat"] == 2 and e["ins"]
-          and e["ins"][0] == "scratch.space"]
+          and e["ins"][0] == "scratch.space" and e["id"] & 0xFFFF != 121]
     got = [sym_of(e) for e in ss]
+    # With per-probe ids (scratch.space is probe 5: 1050-1053) the settle
+    # at ok is followed by 1050, which closes the 1053 written before the
+    # hold (docs/events.md, flood control).
+    per_probe = any(1050 <= e["id"] & 0xFFFF <= 1053 for e in ss)
+    if per_probe:
+        check(all(e["id"] & 0xFFFF not in (200, 201, 202, 203) for e in ss),
+              "generic and per-probe ids mixed: %s" % got)
     want = ["VG_MSG_PROBE_UNKNOWN", "VG_MSG_PROBE_CLEARED",
             "VG_MSG_PROBE_UNKNOWN", "VG_MSG_PROBE_FLAPPING",
-            "VG_MSG_PROBE_SETTLED_OK", "VG_MSG_PROBE_CRIT",
-            "VG_MSG_PROBE_CLEARED"]
+            "VG_MSG_PROBE_SETTLED_OK"] + \
+        (["VG_MSG_PROBE_CLEARED"] if per_probe else []) + \
+        ["VG_MSG_PROBE_CRIT", "VG_MSG_PROBE_CLEARED"]
     if check(got == want, "scratch.space events %s, want %s" % (got, want)):
         # states: ok, unknown, ok, unknown, ok, unknown, ok, crit, crit, ok
         st = [s["status"] for s in states]
         check(st == ["ok", "unknown", "ok", "unknown", "ok", "unknown", "ok",
                      "crit", "crit", "ok"], "states seen: %s" % st)
         pairs = [(0, 1, "ok"), (1, 2, "unknown"), (2, 3, "ok"),
-                 (3, 4, "4"), (4, 6, "2"), (5, 7, "ok"), (6, 9, "crit")]
+                 (3, 4, "4"), (4, 6, "2")]
+        if per_probe:
+            pairs.append((5, 6, "unknown"))
+        crit = len(pairs)
+        pairs += [(crit, 7, "ok"), (crit + 1, 9, "crit")]
         for ei, si, five in pairs:
             ev, s = ss[ei], states[si]
             name = "%s #%d" % (got[ei], ei)
@@ -182,8 +222,8 @@ def main():
         check(ss[3]["ins"][5] == "30 s", "flapping window %r" % ss[3]["ins"][5])
         check("scratch.space" in ss[0]["ins"][1] or "Q:" in ss[0]["ins"][1],
               "unknown summary names the folder: %r" % ss[0]["ins"][1])
-        check(ss[5]["ins"][2].startswith("SalLowDiskSpace"),
-              "crit predicts %r" % ss[5]["ins"][2])
+        check(ss[crit]["ins"][2].startswith("SalLowDiskSpace"),
+              "crit predicts %r" % ss[crit]["ins"][2])
 
     # SCM reports of the Vigil service processes: pending phases with
     # checkpoints that go up and wait hints that do not, one RUNNING with

@@ -1,0 +1,499 @@
+/* test_prom.c: vigil.prom as windows_exporter's textfile collector reads
+ * it - no BOM, LF only, a final newline, HELP/TYPE once per family, no
+ * duplicate series, escaped labels - the values docs/metrics.md promises,
+ * and the atomic replace that leaves no temporary file.
+ * `test_prom --sample FILE` writes the sample exposition for the real
+ * parsers (tests/fleet/check_prom.py, promtool). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "prom.h"
+#include "vg.h"
+
+/* 2026-11-24T21:00:00.500Z */
+#define NOW 1795640400500LL
+
+/* ------------------------------------------------------------ sample */
+
+typedef struct sample_s {
+  vg_finding_t f[8];
+  vg_facts_t facts[8];
+  vg_forecast_t fc;
+  vg_view_probe_t p[8];
+  vg_report_view_t v;
+} sample_t;
+
+static void finding(vg_finding_t *f, vg_status_t st, const char *summary) {
+  memset(f, 0, sizeof(*f));
+  f->status = st;
+  vg_strlcpy(f->summary, summary, sizeof(f->summary));
+}
+
+static void probe(sample_t *s, size_t i, const char *id, unsigned number,
+                  vg_scope_t scope, vg_status_t st) {
+  finding(&s->f[i], st, "summary");
+  vg_facts_init(&s->facts[i]);
+  s->p[i].id = id;
+  s->p[i].number = number;
+  s->p[i].scope = scope;
+  s->p[i].finding = &s->f[i];
+  s->p[i].facts = &s->facts[i];
+  s->p[i].checked_ms = NOW - 30000;
+  s->p[i].since_ms = NOW - 3600000;
+}
+
+/* Every kind of value: statuses, facts, a forecast, labels that need
+ * escaping, a next backup, a failing store. */
+static void sample_init(sample_t *s) {
+  memset(s, 0, sizeof(*s));
+  probe(s, 0, "scratch.space", 5, VG_SCOPE_BACKUP, VG_ST_WARN);
+  vg_facts_set_int(&s->facts[0], "free_bytes", 7200);
+  vg_facts_set_int(&s->facts[0], "total_bytes", 500000);
+  vg_facts_set_int(&s->facts[0], "backup_bytes", 100000);
+  s->fc.valid = 1;
+  s->fc.eta_ms = NOW + 86400000;
+  s->p[0].forecast = &s->fc;
+  probe(s, 1, "scratch.kek", 6, VG_SCOPE_BACKUP, VG_ST_CRIT);
+  probe(s, 2, "iscsi.initiator", 9, VG_SCOPE_RESTORE, VG_ST_OK);
+  probe(s, 3, "vss.storage", 7, VG_SCOPE_BACKUP, VG_ST_OK);
+  vg_facts_set_str(&s->facts[3], "vol0", "C:\\");
+  vg_facts_set_int(&s->facts[3], "vol0_used", 1000);
+  vg_facts_set_int(&s->facts[3], "vol0_allocated", 2000);
+  vg_facts_set_int(&s->facts[3], "vol0_max", 10000);
+  vg_facts_set_str(&s->facts[3], "vol1", "D:\\Data \"x\"\nnext");
+  vg_facts_set_int(&s->facts[3], "vol1_used", 5);
+  vg_facts_set_null(&s->facts[3], "vol1_allocated");
+  vg_facts_set_str(&s->facts[3], "vol1_max", "unbounded");
+  probe(s, 4, "temp.files", 10, VG_SCOPE_BACKUP, VG_ST_NA);
+  vg_facts_set_int(&s->facts[4], "count", 61204);
+  probe(s, 5, "clock.skew", 16, VG_SCOPE_BACKUP, VG_ST_OK);
+  vg_facts_set_int(&s->facts[5], "skew_ms", -1500);
+  probe(s, 6, "mars.mgmtagent", 19, VG_SCOPE_MONITORING, VG_ST_UNKNOWN);
+  s->p[6].checked_ms = 0; /* never checked */
+  s->p[6].facts = NULL;
+  s->v.host = "SRV01";
+  s->v.version = "1.2.3";
+  s->v.now_ms = NOW;
+  s->v.probes = s->p;
+  s->v.nprobes = 7;
+  s->v.next_backup.at_ms = NOW + 2 * 3600000;
+  s->v.next_backup.task = "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup";
+  s->v.next_backup.verdict = "will_fail";
+  s->v.store = "failing";
+  s->v.dropped_records = 3;
+}
+
+static void sample_free(sample_t *s) {
+  size_t i;
+  for (i = 0; i < 8; i++)
+    vg_facts_reset(&s->facts[i]);
+}
+
+static char *render(const vg_report_view_t *v) {
+  vg_buf_t b;
+  char *s;
+  vg_buf_init(&b, VG_PROM_MAX);
+  assert_int_equal(vg_prom_render(v, &b), 0);
+  s = strdup(vg_buf_str(&b));
+  vg_buf_free(&b);
+  assert_non_null(s);
+  return s;
+}
+
+/* The line "name{labels} value" of a series, or NULL. */
+static const char *series(const char *text, const char *key) {
+  size_t n = strlen(key);
+  const char *p = text;
+  while ((p = strstr(p, key)) != NULL) {
+    if ((p == text || p[-1] == '\n') && p[n] == ' ') return p + n + 1;
+    p += n;
+  }
+  return NULL;
+}
+
+static void assert_value(const char *text, const char *key, const char *want) {
+  const char *v = series(text, key);
+  size_t n = strlen(want);
+  if (v == NULL) print_error("series %s missing\n", key);
+  assert_non_null(v);
+  if (strncmp(v, want, n) != 0 || v[n] != '\n')
+    print_error("%s: want %s, got %.30s\n", key, want, v);
+  assert_true(strncmp(v, want, n) == 0 && v[n] == '\n');
+}
+
+/* ------------------------------------------------------------ format */
+
+static void format_is_what_the_collector_reads(void **st) {
+  sample_t s;
+  char *text, *copy, *line, *next;
+  char fams[64][96], seen[256][256];
+  size_t nfam = 0, nseen = 0, i;
+  char current[96] = "";
+  (void)st;
+  sample_init(&s);
+  text = render(&s.v);
+  /* UTF-8 without BOM, LF only, a final newline. */
+  assert_false((unsigned char)text[0] == 0xEF);
+  assert_null(strchr(text, '\r'));
+  assert_true(strlen(text) > 0 && text[strlen(text) - 1] == '\n');
+  assert_null(strstr(text, "\n\n"));
+  copy = strdup(text);
+  for (line = copy; *line; line = next) {
+    char name[96];
+    next = strchr(line, '\n');
+    assert_non_null(next);
+    *next++ = '\0';
+    if (strncmp(line, "# HELP ", 7) == 0) {
+      sscanf(line + 7, "%95s", name);
+      /* A family's HELP appears once; its samples are contiguous. */
+      for (i = 0; i < nfam; i++)
+        assert_string_not_equal(fams[i], name);
+      assert_true(nfam < 64);
+      snprintf(fams[nfam++], sizeof(fams[0]), "%s", name);
+      snprintf(current, sizeof(current), "%s", name);
+      continue;
+    }
+    if (strncmp(line, "# TYPE ", 7) == 0) {
+      char type[32];
+      assert_int_equal(sscanf(line + 7, "%95s %31s", name, type), 2);
+      assert_string_equal(name, current);
+      assert_true(strcmp(type, "gauge") == 0 || strcmp(type, "counter") == 0);
+      continue;
+    }
+    assert_true(line[0] != '#');
+    {
+      size_t n = strcspn(line, "{ ");
+      char *sp = strrchr(line, ' ');
+      assert_true(n < sizeof(name));
+      memcpy(name, line, n);
+      name[n] = '\0';
+      assert_string_equal(name, current); /* sample after its HELP */
+      assert_non_null(sp);
+      *sp = '\0';
+      for (i = 0; i < nseen; i++)
+        if (strcmp(seen[i], line) == 0)
+          print_error("duplicate series %s\n", line);
+      for (i = 0; i < nseen; i++)
+        assert_string_not_equal(seen[i], line);
+      assert_true(nseen < 256);
+      snprintf(seen[nseen++], sizeof(seen[0]), "%s", line);
+    }
+  }
+  assert_true(nfam >= 20);
+  free(copy);
+  free(text);
+  sample_free(&s);
+}
+
+static void no_duplicate_series_even_from_duplicate_input(void **st) {
+  sample_t s;
+  char *text;
+  const char *p;
+  int n = 0;
+  (void)st;
+  sample_init(&s);
+  s.p[2] = s.p[1]; /* scratch.kek twice */
+  text = render(&s.v);
+  for (p = text; (p = strstr(p, "vigil_probe_status{probe=\"scratch.kek\""));
+       p++)
+    n++;
+  assert_int_equal(n, 1);
+  free(text);
+  sample_free(&s);
+}
+
+/* ------------------------------------------------------------ values */
+
+static void probe_values(void **st) {
+  sample_t s;
+  char *text;
+  (void)st;
+  sample_init(&s);
+  text = render(&s.v);
+  assert_value(text, "vigil_up", "1");
+  assert_value(text, "vigil_build_info{version=\"1.2.3\"}", "1");
+  assert_value(text, "vigil_report_timestamp_seconds", "1795640400.500");
+  assert_value(text, "vigil_overall_status", "2");
+  assert_value(
+      text, "vigil_probe_status{probe=\"scratch.kek\",scope=\"backup\"}", "2");
+  assert_value(text,
+               "vigil_probe_status{probe=\"scratch.space\",scope=\"backup\"}",
+               "1");
+  assert_value(
+      text, "vigil_probe_status{probe=\"iscsi.initiator\",scope=\"restore\"}",
+      "0");
+  assert_value(
+      text, "vigil_probe_status{probe=\"temp.files\",scope=\"backup\"}", "-1");
+  assert_value(
+      text, "vigil_probe_status{probe=\"mars.mgmtagent\",scope=\"monitoring\"}",
+      "3");
+  /* One-hot. */
+  assert_value(text,
+               "vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
+               "state=\"crit\"}",
+               "1");
+  assert_value(text,
+               "vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
+               "state=\"ok\"}",
+               "0");
+  assert_value(text,
+               "vigil_probe_state{probe=\"temp.files\",scope=\"backup\","
+               "state=\"n/a\"}",
+               "1");
+  /* Times: exact seconds; a probe never checked has no last check. */
+  assert_value(text,
+               "vigil_probe_last_check_timestamp_seconds{probe=\"scratch.kek\","
+               "scope=\"backup\"}",
+               "1795640370.500");
+  assert_null(strstr(text, "vigil_probe_last_check_timestamp_seconds{probe="
+                           "\"mars.mgmtagent\""));
+  assert_value(text,
+               "vigil_probe_since_timestamp_seconds{probe=\"scratch.kek\","
+               "scope=\"backup\"}",
+               "1795636800.500");
+  assert_value(text,
+               "vigil_probe_forecast_eta_timestamp_seconds{probe=\"scratch."
+               "space\",scope=\"backup\"}",
+               "1795726800.500");
+  assert_null(strstr(text, "vigil_probe_forecast_eta_timestamp_seconds{probe="
+                           "\"scratch.kek\""));
+  free(text);
+  sample_free(&s);
+}
+
+static void readiness_backup_and_agent_values(void **st) {
+  sample_t s;
+  char *text;
+  (void)st;
+  sample_init(&s);
+  text = render(&s.v);
+  assert_value(text, "vigil_readiness{scope=\"backup\"}", "2");
+  assert_value(text, "vigil_readiness{scope=\"restore\"}", "0");
+  assert_value(text, "vigil_readiness{scope=\"monitoring\"}", "3");
+  assert_value(text,
+               "vigil_next_backup_timestamp_seconds{task=\"\\\\Microsoft\\\\"
+               "OnlineBackup\\\\Microsoft-OnlineBackup\"}",
+               "1795647600.500");
+  assert_value(text, "vigil_next_backup_verdict{verdict=\"will_fail\"}", "1");
+  assert_value(text, "vigil_next_backup_verdict{verdict=\"ready\"}", "0");
+  assert_value(text, "vigil_next_backup_verdict{verdict=\"at_risk\"}", "0");
+  assert_value(text, "vigil_next_backup_verdict{verdict=\"unknown\"}", "0");
+  assert_value(text, "vigil_store_ok", "0");
+  assert_value(text, "vigil_dropped_records_total", "3");
+  assert_non_null(strstr(text, "# TYPE vigil_dropped_records_total counter\n"));
+  free(text);
+  /* No schedule known, no store (vigil check): those families are left
+   * out entirely, HELP and TYPE included. */
+  s.v.next_backup.at_ms = 0;
+  s.v.store = NULL;
+  text = render(&s.v);
+  assert_null(strstr(text, "vigil_next_backup"));
+  assert_null(strstr(text, "vigil_store_ok"));
+  assert_null(strstr(text, "vigil_dropped_records_total"));
+  free(text);
+  sample_free(&s);
+}
+
+static void measured_values_from_facts(void **st) {
+  sample_t s;
+  char *text;
+  (void)st;
+  sample_init(&s);
+  text = render(&s.v);
+  assert_value(text, "vigil_scratch_free_bytes", "7200");
+  assert_value(text, "vigil_scratch_volume_size_bytes", "500000");
+  assert_value(text, "vigil_scratch_backup_data_bytes", "100000");
+  assert_value(text, "vigil_scratch_free_ratio", "0.072");
+  assert_value(text, "vigil_temp_files", "61204");
+  assert_value(text, "vigil_clock_skew_seconds", "-1.5");
+  assert_value(text, "vigil_shadow_storage_used_bytes{volume=\"C:\\\\\"}",
+               "1000");
+  assert_value(text, "vigil_shadow_storage_max_bytes{volume=\"C:\\\\\"}",
+               "10000");
+  /* Backslash, quote and line feed escaped; unbounded is +Inf; a null
+   * fact is no sample. */
+  assert_value(text,
+               "vigil_shadow_storage_max_bytes{volume=\"D:\\\\Data \\\"x\\\"\\n"
+               "next\"}",
+               "+Inf");
+  assert_null(strstr(text, "vigil_shadow_storage_allocated_bytes{volume=\"D:"));
+  /* No fact, no metric. */
+  assert_null(strstr(text, "vigil_dotnet_release"));
+  assert_null(strstr(text, "vigil_task_last_result"));
+  free(text);
+  /* A probe without facts (not collected yet) gives none either. */
+  s.p[0].facts = NULL;
+  text = render(&s.v);
+  assert_null(strstr(text, "vigil_scratch_free"));
+  free(text);
+  sample_free(&s);
+}
+
+static void label_values_are_valid_utf8_on_one_line(void **st) {
+  sample_t s;
+  char *text;
+  (void)st;
+  sample_init(&s);
+  vg_facts_set_str(&s.facts[3], "vol0", "E:\\\xC3\xA9t\xC3\xA9\xFF\xC3");
+  vg_facts_set_str(&s.facts[3], "vol1", "F:\r\tx");
+  text = render(&s.v);
+  assert_value(text,
+               "vigil_shadow_storage_used_bytes{volume=\"E:\\\\"
+               "\xC3\xA9t\xC3\xA9??\"}",
+               "1000");
+  /* Other control characters become spaces: no CR reaches the file. */
+  assert_value(text, "vigil_shadow_storage_used_bytes{volume=\"F:  x\"}", "5");
+  assert_null(strchr(text, '\r'));
+  free(text);
+  sample_free(&s);
+}
+
+static void bounded_output(void **st) {
+  sample_t s;
+  vg_buf_t b;
+  (void)st;
+  sample_init(&s);
+  vg_buf_init(&b, 256);
+  assert_int_equal(vg_prom_render(&s.v, &b), VG_ETOOBIG);
+  vg_buf_free(&b);
+  sample_free(&s);
+}
+
+/* ------------------------------------------------------------ file */
+
+static void tmpdir(char *out, size_t size) {
+  char tmp[400];
+  size_t n = sizeof(tmp);
+  uv_fs_t req;
+  uv_os_tmpdir(tmp, &n);
+  snprintf(out, size, "%s/vgpromXXXXXX", tmp);
+  assert_int_equal(uv_fs_mkdtemp(NULL, &req, out, NULL), 0);
+  snprintf(out, size, "%s", req.path);
+  uv_fs_req_cleanup(&req);
+}
+
+static int exists(const char *path) {
+  uv_fs_t req;
+  int rc = uv_fs_stat(NULL, &req, path, NULL);
+  uv_fs_req_cleanup(&req);
+  return rc == 0;
+}
+
+static char *slurp(const char *path, size_t *len) {
+  char err[200], *s = NULL;
+  assert_int_equal(vg_read_file(path, VG_PROM_MAX, &s, len, err, sizeof(err)),
+                   0);
+  return s;
+}
+
+static void rm(const char *path) {
+  uv_fs_t req;
+  uv_fs_unlink(NULL, &req, path, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+static void write_replaces_atomically_and_leaves_no_tmp(void **st) {
+  char dir[600], prom[700], tmp[700], err[300];
+  const char *a = "# HELP vigil_up x\n# TYPE vigil_up gauge\nvigil_up 1\n";
+  const char *b = "vigil_up 1\nvigil_overall_status 2\n";
+  size_t len;
+  char *got;
+  uv_fs_t req;
+  (void)st;
+  tmpdir(dir, sizeof(dir));
+  snprintf(prom, sizeof(prom), "%s/vigil.prom", dir);
+  snprintf(tmp, sizeof(tmp), "%s/vigil.prom.tmp", dir);
+  assert_int_equal(vg_prom_write_file(dir, a, strlen(a), err, sizeof(err)), 0);
+  got = slurp(prom, &len);
+  assert_int_equal(len, strlen(a));
+  assert_memory_equal(got, a, len);
+  free(got);
+  assert_false(exists(tmp));
+  /* Over an existing file (MoveFileExW REPLACE_EXISTING on Windows), with a
+   * stale tmp from a crash in the way: both replaced. */
+  assert_int_equal(vg_prom_write_file(dir, a, 10, err, sizeof(err)), 0);
+  {
+    FILE *f = fopen(tmp, "wb");
+    assert_non_null(f);
+    fputs("half a file", f);
+    fclose(f);
+  }
+  assert_int_equal(vg_prom_write_file(dir, b, strlen(b), err, sizeof(err)), 0);
+  got = slurp(prom, &len);
+  assert_int_equal(len, strlen(b));
+  assert_memory_equal(got, b, len);
+  free(got);
+  assert_false(exists(tmp));
+  rm(prom);
+  uv_fs_rmdir(NULL, &req, dir, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+static void write_failures_say_what_and_leave_nothing(void **st) {
+  char dir[600], missing[700], err[300];
+  char *big;
+  uv_fs_t req;
+  (void)st;
+  tmpdir(dir, sizeof(dir));
+  snprintf(missing, sizeof(missing), "%s/no/such/folder", dir);
+  err[0] = '\0';
+  assert_int_equal(vg_prom_write_file(missing, "x\n", 2, err, sizeof(err)),
+                   VG_ENOENT);
+  assert_non_null(strstr(err, "vigil.prom.tmp"));
+  big = malloc(VG_PROM_MAX + 1);
+  assert_non_null(big);
+  memset(big, 'a', VG_PROM_MAX + 1);
+  assert_int_equal(
+      vg_prom_write_file(dir, big, VG_PROM_MAX + 1, err, sizeof(err)),
+      VG_ETOOBIG);
+  free(big);
+  assert_non_null(strstr(err, "vigil.prom"));
+  /* The folder is empty: rmdir succeeds only then. */
+  assert_int_equal(uv_fs_rmdir(NULL, &req, dir, NULL), 0);
+  uv_fs_req_cleanup(&req);
+}
+
+/* ------------------------------------------------------------ main */
+
+static int write_sample(const char *path) {
+  sample_t s;
+  vg_buf_t b;
+  FILE *f;
+  sample_init(&s);
+  vg_buf_init(&b, VG_PROM_MAX);
+  if (vg_prom_render(&s.v, &b) != 0) return 1;
+  f = fopen(path, "wb");
+  if (f == NULL) return 1;
+  fwrite(vg_buf_str(&b), 1, b.len, f);
+  fclose(f);
+  vg_buf_free(&b);
+  sample_free(&s);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(format_is_what_the_collector_reads),
+      cmocka_unit_test(no_duplicate_series_even_from_duplicate_input),
+      cmocka_unit_test(probe_values),
+      cmocka_unit_test(readiness_backup_and_agent_values),
+      cmocka_unit_test(measured_values_from_facts),
+      cmocka_unit_test(label_values_are_valid_utf8_on_one_line),
+      cmocka_unit_test(bounded_output),
+      cmocka_unit_test(write_replaces_atomically_and_leaves_no_tmp),
+      cmocka_unit_test(write_failures_say_what_and_leave_nothing),
+  };
+  if (argc == 3 && strcmp(argv[1], "--sample") == 0)
+    return write_sample(argv[2]);
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
