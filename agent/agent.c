@@ -98,6 +98,7 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
     if (a->opts.sink.cycle) a->opts.sink.cycle(a->opts.sink.ud, a);
   }
   vg__preflight_on_apply(a, idx);
+  if (a->opts.sink.evaluated) a->opts.sink.evaluated(a->opts.sink.ud, a, idx);
 }
 
 /* Probe idx changed: findings that name it as their explanation are
@@ -605,6 +606,53 @@ int vg_agent_run_now(vg_agent_t *a, const char *id) {
   if (id && n == 0 && vg_probe_find(id) == NULL) return VG_ENOENT;
   rearm(a, 0);
   return n;
+}
+
+size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
+                     vg_view_probe_t *probes, size_t max) {
+  static const vg_finding_t pending = {
+      VG_ST_UNKNOWN,
+      "Not checked yet; the first collection is due shortly",
+      "",
+      {{0}},
+      0,
+      ""};
+  size_t i, k = 0;
+  memset(v, 0, sizeof(*v));
+  for (i = 0; i < a->n && k < max; i++) {
+    vg_probe_rt_t *rt = &a->rt[i];
+    vg_view_probe_t *p = &probes[k];
+    if (!rt->enabled) continue;
+    memset(p, 0, sizeof(*p));
+    p->id = rt->probe->id;
+    p->number = rt->probe->number;
+    p->scope = rt->probe->scope;
+    p->finding = rt->has_finding ? &rt->finding : &pending;
+    p->facts = rt->has_finding ? &rt->facts : NULL;
+    p->checked_ms = rt->checked_ms;
+    p->since_ms = rt->has_finding ? rt->since_ms : 0;
+    p->forecast = rt->trend && rt->forecast.valid ? &rt->forecast : NULL;
+    p->th = &rt->ctx.th;
+    k++;
+  }
+  v->host = a->host;
+  v->now_ms = vg_agent_now(a);
+  v->probes = probes;
+  v->nprobes = k;
+  if (a->pf.next_ms > 0) {
+    size_t b[VG_BLOCKING_MAX], nb;
+    const char *task, *source;
+    vg_verdict_t verdict;
+    v->next_backup.at_ms =
+        vg_agent_next_backup(a, &task, &source, &verdict, b, &nb);
+    v->next_backup.task = task;
+    v->next_backup.verdict = vg_verdict_name(verdict);
+  }
+  if (a->opts.recorder) {
+    v->store = vg_recorder_failing(a->opts.recorder) ? "failing" : "ok";
+    v->dropped_records = vg_recorder_dropped(a->opts.recorder);
+  }
+  return k;
 }
 
 int vg_agent_complete(const vg_agent_t *a) {

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "probe.h"
 #include "recorder.h"
+#include "report_view.h"
 #include "scheduler.h"
 #include "settings.h"
 #include "store.h"
@@ -94,6 +95,8 @@ typedef struct vg_agent_sink_s {
   void (*preflight)(void *ud, vg_agent_t *a, const vg_preflight_ev_t *ev);
   /* A backup's outcome matched to its verdict, once. */
   void (*outcome)(void *ud, vg_agent_t *a, const vg_outcome_ev_t *ev);
+  /* Probe idx has a new finding (every evaluation, changed or not). */
+  void (*evaluated)(void *ud, vg_agent_t *a, size_t idx);
   void *ud;
 } vg_agent_sink_t;
 
@@ -147,6 +150,12 @@ const char *vg_agent_host(const vg_agent_t *a);
 int vg_agent_run_now(vg_agent_t *a, const char *id);
 /* Writes the report object's members (interface.md) into an open object. */
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w);
+/* Fills v with the current findings of the enabled probes for the
+ * exporters (probes[0..max) is the storage; strings point into the agent
+ * and stay valid until its next evaluation). Returns the probe count. */
+size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
+                     vg_view_probe_t *probes, size_t max);
+
 /* Whether every selected probe has a finding from this run. */
 int vg_agent_complete(const vg_agent_t *a);
 /* The next scheduled backup as known now: 0 when none, else its time with

@@ -4,7 +4,10 @@
 
 #include "agent.h"
 #include "config.h"
+#include "buf.h"
 #include "config_cmd.h"
+#include "nagios.h"
+#include "prom.h"
 #include "explain.h"
 #include "score.h"
 #include "protocol.h"
@@ -31,6 +34,7 @@ typedef struct vg_cli_s {
   const char *limit;
   int console;
   int backups;          /* history --backups */
+  int nagios;  /* check/status --nagios */
   const char *probe;    /* events --probe */
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
@@ -153,10 +157,60 @@ static int cli_call(const vg_cli_t *c, const char *req, vg_json_t **doc,
   return cli_call_ex(c, req, doc, raw, 0);
 }
 
+/* The service's report as an exporter renders it: Nagios lines (nagios)
+ * or the Prometheus exposition. Returns the exit code. */
+static int render_view(const vg_json_t *doc, int nagios) {
+  vg_view_json_t v;
+  vg_buf_t b;
+  char err[200];
+  int rc;
+  if (vg_view_from_json(doc, &v, err, sizeof(err)) != 0) {
+    if (nagios)
+      printf("UNKNOWN: the service sent an unreadable report (%s)\n", err);
+    else
+      fprintf(stderr, "vigil metrics: unreadable report (%s)\n", err);
+    return nagios ? 3 : 1;
+  }
+  vg_buf_init(&b, 1u << 20);
+  if (nagios)
+    vg_nagios_render(&v.view, &b);
+  else
+    vg_prom_render(&v.view, &b);
+  fputs(vg_buf_str(&b), stdout);
+  rc = nagios ? vg_nagios_exit(vg_view_overall(&v.view)) : 0;
+  vg_buf_free(&b);
+  vg_view_json_free(&v);
+  return rc;
+}
+
+static int cmd_metrics(vg_cli_t *c) {
+  vg_json_t *doc;
+  int rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, NULL);
+  if (rc) return 1;
+  rc = render_view(doc, 0);
+  vg_json_free(doc);
+  return rc;
+}
+
 static int cmd_status(vg_cli_t *c) {
   vg_json_t *doc;
   char *raw;
-  int rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, &raw);
+  int rc;
+  if (c->nagios) {
+    char err[300], *resp = NULL;
+    if (vg_client_request(c->pipe, "{\"cmd\":\"status\"}", &resp, err,
+                          sizeof(err)) != 0 ||
+        vg_json_parse(resp, strlen(resp), &doc, err, sizeof(err)) != 0) {
+      printf("UNKNOWN: cannot reach the Vigil service (%s)\n", err);
+      free(resp);
+      return 3;
+    }
+    free(resp);
+    rc = render_view(doc, 1);
+    vg_json_free(doc);
+    return rc;
+  }
+  rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, &raw);
   if (rc) return rc;
   if (c->json)
     printf("%s\n", raw);
@@ -329,6 +383,20 @@ static void check_cycle_cb(void *ud, vg_agent_t *a) {
   char *text, err[128];
   size_t len;
   vg_json_t *doc = NULL;
+  if (k->c->nagios && !k->capture) {
+    vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
+    vg_report_view_t view;
+    vg_buf_t b;
+    vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
+    vg_buf_init(&b, 1u << 20);
+    vg_nagios_render(&view, &b);
+    fputs(vg_buf_str(&b), stdout);
+    vg_buf_free(&b);
+    k->exit_code = vg_nagios_exit(vg_view_overall(&view));
+    fflush(stdout);
+    vg_agent_stop(a, 0, NULL, NULL);
+    return;
+  }
   vg_jw_init(&w);
   vg_jw_obj_begin(&w);
   vg_agent_report(a, &w);
@@ -669,7 +737,8 @@ enum {
   OPT_PIPE = 1u << 5,
   OPT_HELP = 1u << 6,
   OPT_BACKUPS = 1u << 7,
-  OPT_PROBE = 1u << 8
+  OPT_PROBE = 1u << 8,
+  OPT_NAGIOS = 1u << 9
 };
 #define OPT_COMMON (OPT_HOME | OPT_PIPE | OPT_HELP)
 
@@ -684,7 +753,8 @@ static const vg_opt_t options[] = {
     {"--since", OPT_SINCE, 1},     {"--limit", OPT_LIMIT, 1},
     {"--home", OPT_HOME, 1},       {"--pipe", OPT_PIPE, 1},
     {"--help", OPT_HELP, 0},       {"-h", OPT_HELP, 0},
-    {"--backups", OPT_BACKUPS, 0}, {"--probe", OPT_PROBE, 1},
+    {"--backups", OPT_BACKUPS, 0}, {"--nagios", OPT_NAGIOS, 0},
+    {"--probe", OPT_PROBE, 1},
 };
 
 typedef struct vg_cmd_s {
@@ -721,13 +791,13 @@ static const vg_cmd_t commands[] = {
      "start                      start the service", NULL},
     {"stop", NULL, vg_service_stop, 0, 0,
      "stop                       stop the service", NULL},
-    {"status", cmd_status, NULL, OPT_JSON, 0,
-     "status [--json]            current findings from the running service",
+    {"status", cmd_status, NULL, OPT_JSON | OPT_NAGIOS, 0,
+     "status [--json] [--nagios]  current findings from the running service",
      "Asks the running service for its findings. Exit code 0 ok, 1 warn, 2 "
      "crit, 3 unknown or the service unreachable."},
-    {"check", cmd_check, NULL, OPT_JSON, 64,
-     "check [--json] [PROBE..]   run probes once here; exit 0 ok, 1 warn, 2 "
-     "crit, 3 unknown",
+    {"check", cmd_check, NULL, OPT_JSON | OPT_NAGIOS, 64,
+     "check [--json] [--nagios] [PROBE..]  run probes once here; exit 0 ok, "
+     "1 warn, 2 crit, 3 unknown",
      "Runs the probes (all, or the ones named) once in this process; no "
      "service needed."},
     {"history", cmd_history, NULL,
@@ -747,6 +817,12 @@ static const vg_cmd_t commands[] = {
      "bundle [FILE]              support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
      "attach to a support ticket."},
+    {"metrics", cmd_metrics, NULL, 0, 0,
+     "metrics                    the findings in Prometheus text format "
+     "(as vigil.prom)",
+     "Asks the running service for its findings and prints them in the "
+     "Prometheus text exposition format, the same metrics the service "
+     "writes to [export] textfile_dir/vigil.prom (docs\\metrics.md)."},
     {"config", cmd_config, NULL, OPT_JSON, 0,
      "config [--json]            settings in effect and every problem in "
      "vigil.ini; exit 0 clean, 1 problems",
@@ -812,6 +888,7 @@ static void opt_set(vg_cli_t *c, unsigned flag, const char *v, int *pipe_set) {
   case OPT_SINCE: c->since = v; break;
   case OPT_LIMIT: c->limit = v; break;
   case OPT_BACKUPS: c->backups = 1; break;
+  case OPT_NAGIOS: c->nagios = 1; break;
   case OPT_PROBE: c->probe = v; break;
   case OPT_HOME: vg_strlcpy(c->home, v, sizeof(c->home)); break;
   case OPT_PIPE:

@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include "daemon.h"
+#include "textfile.h"
 #include "render.h"
 #include "platform.h"
 #include "report.h"
@@ -22,7 +23,10 @@ typedef struct vg_runner_s {
   vg_daemon_t *daemon;
   const vg_run_opts_t *opts;
   int stopping;
-  int table_done; /* the first full table is printed */
+  int table_done;     /* the first full table is printed */
+  uv_timer_t summary; /* event 120 every summary_interval */
+  vg_textfile_t textfile;
+  vg_agent_t *agent;
 } vg_runner_t;
 
 static uv_mutex_t runner_mutex;
@@ -68,10 +72,76 @@ static void on_alert(void *ud, vg_agent_t *a, const vg_alert_t *al) {
   vg_events_alert(al);
 }
 
+/* Event 120: every probe that is not ok, one line each, so a collector
+ * attached later learns the state. */
+static void write_summary(vg_agent_t *a) {
+  vg_ev_finding_t f[128];
+  size_t i, n = 0;
+  for (i = 0; i < vg_agent_nprobes(a) && n < VG_ARRAY_SIZE(f); i++) {
+    const vg_probe_rt_t *rt = vg_agent_probe(a, i);
+    if (!rt->enabled || !rt->has_finding) continue;
+    f[n].probe_id = rt->probe->id;
+    f[n].status = rt->finding.status;
+    f[n].summary = rt->finding.summary;
+    f[n].remedy = rt->finding.remedy;
+    n++;
+  }
+  vg_events_summary(f, n);
+}
+
+static void summary_cb(uv_timer_t *t) {
+  vg_runner_t *r = t->data;
+  if (r->agent) write_summary(r->agent);
+}
+
 static void on_cycle(void *ud, vg_agent_t *a) {
   vg_runner_t *r = ud;
+  const vg_settings_t *s = vg_daemon_settings(r->daemon);
   r->table_done = 1;
+  r->agent = a;
+  write_summary(a);
+  if (s->summary_interval_ms > 0)
+    uv_timer_start(&r->summary, summary_cb, (uint64_t)s->summary_interval_ms,
+                   (uint64_t)s->summary_interval_ms);
   if (r->opts->console) print_table(a);
+}
+
+static void on_evaluated(void *ud, vg_agent_t *a, size_t idx) {
+  vg_runner_t *r = ud;
+  (void)idx;
+  vg_textfile_touch(&r->textfile, a);
+}
+
+/* Events 110-112: the pre-flight verdict, with each blocking probe's
+ * summary and fix. */
+static void on_preflight(void *ud, vg_agent_t *a, const vg_preflight_ev_t *ev) {
+  vg_ev_finding_t f[VG_BLOCKING_MAX];
+  vg_ev_preflight_t p;
+  size_t i;
+  char t[40];
+  (void)ud, (void)a;
+  for (i = 0; i < ev->nblocking; i++) {
+    f[i].probe_id = ev->blocking[i]->probe->id;
+    f[i].status = ev->blocking[i]->finding.status;
+    f[i].summary = ev->blocking[i]->finding.summary;
+    f[i].remedy = ev->blocking[i]->finding.remedy;
+  }
+  p.backup_at_ms = ev->at_ms;
+  p.task = ev->task;
+  p.verdict = vg_verdict_name(ev->verdict);
+  p.blocking = f;
+  p.nblocking = ev->nblocking;
+  p.lead_ms = ev->lead_ms;
+  vg_events_preflight(&p);
+  fprintf(stderr, "vigil: pre-flight for the backup at %s: %s\n",
+          vg_iso8601(ev->at_ms, t, sizeof(t)), p.verdict);
+}
+
+/* Event 113: the outcome against the verdict given for it. */
+static void on_outcome(void *ud, vg_agent_t *a, const vg_outcome_ev_t *ev) {
+  (void)ud, (void)a;
+  vg_events_backup_outcome(ev->at_ms, ev->outcome, ev->verdict, NULL, 0,
+                           ev->assessment);
 }
 
 /* vigil.ini re-read: what was done, and each problem (event 103). */
@@ -87,33 +157,28 @@ static void on_config(void *ud, const vg_config_t *cfg, const char *what) {
     vg_events_lifecycle(VG_EV_CONFIG, cfg->warnings[i]);
 }
 
+/* Events 106/107/108: the store failing at run time, recovered, records
+ * dropped. */
 static void on_store(void *ud, vg_rec_event_t ev, uint64_t n, const char *why) {
-  char line[700];
+  static uint64_t failing_since_ms;
+  uint64_t now = uv_hrtime() / 1000000u;
   (void)ud;
   switch (ev) {
   case VG_REC_FAILING:
-    snprintf(line, sizeof(line),
-             "cannot write to the database: %s; keeping %llu records in "
-             "memory and retrying",
-             why, (unsigned long long)n);
+    failing_since_ms = now;
+    vg_events_store_failing(why, (size_t)n);
     break;
   case VG_REC_RECOVERED:
-    snprintf(line, sizeof(line), "database writable again; %llu records saved",
-             (unsigned long long)n);
+    vg_events_store_recovered((size_t)n, (int64_t)(now - failing_since_ms));
     break;
-  case VG_REC_DROPPED:
-    snprintf(line, sizeof(line),
-             "records dropped: %s (oldest samples first; state changes are "
-             "kept)",
-             why);
-    break;
+  case VG_REC_DROPPED: vg_events_records_dropped(n, why); break;
   }
-  vg_events_lifecycle(VG_EV_STORE, line);
 }
 
 static void stopped_cb(vg_daemon_t *d, void *ud) {
   vg_runner_t *r = ud;
   (void)d;
+  uv_close((uv_handle_t *)&r->summary, NULL);
   uv_close((uv_handle_t *)&r->sigint, NULL);
   uv_close((uv_handle_t *)&r->sigterm, NULL);
   uv_close((uv_handle_t *)&r->stop_async, NULL);
@@ -123,6 +188,9 @@ static void runner_stop(vg_runner_t *r) {
   if (r->stopping) return;
   r->stopping = 1;
   vg_events_lifecycle(VG_EV_STOPPING, "Vigil is stopping");
+  uv_timer_stop(&r->summary);
+  if (r->agent) vg_textfile_write(&r->textfile, r->agent);
+  vg_textfile_close(&r->textfile);
   if (r->opts->hooks && r->opts->hooks->stopping)
     r->opts->hooks->stopping(r->opts->hooks->ud, VG_STOP_GRACE_MS + 5000);
   vg_daemon_stop(r->daemon, VG_STOP_GRACE_MS, stopped_cb, r);
@@ -174,6 +242,9 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   ao.sink.change = on_change;
   ao.sink.alert = on_alert;
   ao.sink.cycle = on_cycle;
+  ao.sink.evaluated = on_evaluated;
+  ao.sink.preflight = on_preflight;
+  ao.sink.outcome = on_outcome;
   ao.sink.ud = &r;
   ao.store_event = on_store;
   ao.on_config = on_config;
@@ -193,6 +264,9 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   uv_signal_init(&r.loop, &r.sigterm);
   uv_async_init(&r.loop, &r.stop_async, stop_async_cb);
   r.sigint.data = r.sigterm.data = r.stop_async.data = &r;
+  uv_timer_init(&r.loop, &r.summary);
+  r.summary.data = &r;
+  vg_textfile_init(&r.textfile, &r.loop, vg_daemon_settings(r.daemon));
   uv_signal_start(&r.sigint, signal_cb, SIGINT);
   uv_signal_start(&r.sigterm, signal_cb, SIGTERM);
   uv_mutex_lock(&runner_mutex);

@@ -192,6 +192,25 @@ static void config_problems_are_reported_not_fatal(void **st) {
 /* `vigil explain`: every probe has its catalog entry built in, with the
  * settings in effect; event ids (generic and per probe) are explained;
  * anything else is one clear line. And every command has --help. */
+/* The whole file, NUL-terminated, or NULL when it cannot be read. */
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  if (buf) buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
 static void explain_every_probe_and_event(void **st) {
   proc_t p;
   size_t i;
@@ -264,6 +283,25 @@ static void config_explains_itself(void **st) {
   write_ini("[temp.files]\nwarn = 60000\n");
   assert_int_equal(run(&p, args), 0);
   assert_non_null(strstr(p.out.buf, "No problems"));
+}
+
+/* Nagios lines: check --nagios with its exit code; status --nagios with
+ * the service down is UNKNOWN (3). */
+static void nagios_lines_and_exit_codes(void **st) {
+  proc_t p;
+  const char *check[] = {"check", "--nagios", "scratch.space", NULL};
+  const char *status[] = {"status", "--nagios", NULL};
+  (void)st;
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = 900T\n");
+  assert_int_equal(run(&p, check), 2);
+  assert_true(strncmp(p.out.buf, "CRITICAL: ", 10) == 0);
+  assert_non_null(strstr(p.out.buf, " | "));
+  assert_non_null(strstr(p.out.buf, "scratch.space"));
+  write_ini("[scratch.space]\npath = .\nbackup_bytes = 1K\n");
+  assert_int_equal(run(&p, check), 0);
+  assert_true(strncmp(p.out.buf, "OK: ", 4) == 0);
+  assert_int_equal(run(&p, status), 3);
+  assert_true(strncmp(p.out.buf, "UNKNOWN: ", 9) == 0);
 }
 
 static void bad_usage_gets_one_clear_line(void **st) {
@@ -384,11 +422,22 @@ static void run_console_and_status_from_another_process(void **st) {
   char err[200];
   int i, rc = -1;
   (void)st;
-  write_ini("[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = "
-            "1K\n[mars.install]\nrequired = false\n[vss.storage]\nenabled "
-            "= false\n[iscsi.initiator]\nenabled = false\n"
-            "[dotnet.version]\nenabled = false\n"
-            "[tls.config]\nenabled = false\n");
+  {
+    char ini[1600];
+    uv_fs_t req;
+    snprintf(ini, sizeof(ini), "%s/prom", home);
+    uv_fs_mkdir(NULL, &req, ini, 0700, NULL);
+    uv_fs_req_cleanup(&req);
+    snprintf(ini, sizeof(ini),
+             "[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = "
+             "1K\n[mars.install]\nrequired = false\n[vss.storage]\nenabled "
+             "= false\n[iscsi.initiator]\nenabled = false\n"
+             "[dotnet.version]\nenabled = false\n"
+             "[tls.config]\nenabled = false\n[export]\ntextfile_dir = "
+             "%s/prom\n",
+             home);
+    write_ini(ini);
+  }
   uv_loop_init(&loop);
   spawn(&loop, &agent, run_args);
   for (i = 0; i < 100; i++) { /* up to ~10 s for the agent to serve */
@@ -433,8 +482,33 @@ static void run_console_and_status_from_another_process(void **st) {
     assert_non_null(strstr(p.out.buf, "no scheduled backup judged"));
   }
   uv_sleep(500);
+  {
+    /* vigil.prom for windows_exporter: written after evaluations, UTF-8
+     * without BOM, LF only, ending with a newline, no temporary left. */
+    char path[1600], *text = NULL;
+    int k;
+    for (k = 0; k < 50 && text == NULL; k++) {
+      snprintf(path, sizeof(path), "%s/prom/vigil.prom", home);
+      text = slurp(path);
+      if (text == NULL) uv_sleep(200);
+    }
+    assert_non_null(text);
+    assert_true((unsigned char)text[0] != 0xEF);
+    assert_null(strchr(text, '\r'));
+    assert_int_equal(text[strlen(text) - 1], '\n');
+    assert_non_null(strstr(text, "vigil_probe_status{probe=\"scratch.space\""));
+    free(text);
+    snprintf(path, sizeof(path), "%s/prom/vigil.prom.tmp", home);
+    text = slurp(path);
+    assert_null(text);
+  }
   assert_int_equal(run(&p, history), 0);
   assert_non_null(strstr(p.out.buf, "ok      Scratch volume"));
+  {
+    const char *metrics[] = {"metrics", NULL};
+    assert_int_equal(run(&p, metrics), 0);
+    assert_non_null(strstr(p.out.buf, "# TYPE vigil_probe_status gauge"));
+  }
   /* The support bundle asks the running service too. */
   {
     char out[800], *text;
@@ -490,6 +564,7 @@ int main(void) {
       cmocka_unit_test(bad_usage_gets_one_clear_line),
       cmocka_unit_test(explain_every_probe_and_event),
       cmocka_unit_test(config_explains_itself),
+      cmocka_unit_test(nagios_lines_and_exit_codes),
       cmocka_unit_test(status_without_service_says_how_to_start),
       cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),
