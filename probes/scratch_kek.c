@@ -74,6 +74,13 @@ static int scratch_kek_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   rc = vg_mars_locate_scratch(os, &loc, f);
   if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "scratch", loc.scratch);
+  {
+    /* Whether the scratch folder itself is there: when it is not, the
+     * missing key is explained by scratch.config. */
+    uint32_t sattrs;
+    if (os->file_attrs(os, loc.scratch, &sattrs) == VG_ENOENT)
+      vg_facts_set_bool(f, "scratch_exists", 0);
+  }
   reg = scratch_kek_registered(ctx, &how);
   if (reg < 0)
     return vg_facts_fail(f, reg, "cannot read [%s] registered_value: %s",
@@ -141,8 +148,9 @@ static void scratch_kek_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                  searched ? searched : "?");
   vg_finding_predict(out, "0x1FC07");
   vg_finding_predict(out, "34506");
-  /* A scratch folder that is missing or misconfigured explains it. */
-  vg_strlcpy(out->explained_by, "scratch.config", sizeof(out->explained_by));
+  /* A missing scratch folder explains it (scratch.config reports that). */
+  if (!vg_facts_bool_or(f, "scratch_exists", 1))
+    vg_strlcpy(out->explained_by, "scratch.config", sizeof(out->explained_by));
 }
 
 const vg_probe_t vg_probe_scratch_kek = {
