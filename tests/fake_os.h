@@ -63,6 +63,25 @@ typedef struct fake_os_s {
   int dedup_rc;
   char dedup_why[200];
   int dedup_queries;        /* calls made */
+  /* Network and time (issue 12). http_get answers from http[] by URL
+   * (fake_http), else fails to connect; an answer with a Date becomes
+   * last_date (age 0), as the real tables remember it. */
+  struct {
+    char url[VG_HTTP_URL_MAX];
+    int rc;
+    vg_http_result_t res;
+  } http[8];
+  int nhttp;
+  int http_calls;                       /* requests made */
+  char http_proxy[8][VG_PROXY_STR_MAX]; /* proxy of each request ("") */
+  char http_pac[VG_PROXY_STR_MAX];      /* pac_url of the last request */
+  char http_method[8];                  /* method of the last request */
+  uint32_t http_timeout;                /* timeout_ms of the last one */
+  vg_http_date_t last_date;             /* date_ms 0 = none yet */
+  vg_proxy_sources_t proxy;             /* every source absent at init */
+  int proxy_rc;
+  vg_time_zone_t tz; /* UTC, no DST at init */
+  int tz_rc;
 } fake_os_t;
 
 /* Empty machine: no registry, no files; one fixed NTFS volume C:\ with
@@ -96,5 +115,12 @@ vg_shadow_volume_t *fake_shadow_volume(fake_os_t *f, const char *name,
 /* Adds a device in class_guid with hardware id hwid. */
 vg_device_info_t *fake_device(fake_os_t *f, const char *class_guid,
                               const char *class_name, const char *hwid);
+
+/* An answer for url: rc 0 with HTTP status, else the failure rc; returns
+ * the result for changes (dns/tcp/tls set as far as rc says). */
+vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status);
+/* Sets a WinINet-style proxy source. */
+void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
+                    const char *pac);
 
 #endif /* VG_FAKE_OS_H */

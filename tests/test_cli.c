@@ -179,7 +179,9 @@ static void config_problems_are_reported_not_fatal(void **st) {
             "[vss.storage]\nenabled = false\n[iscsi.initiator]\nenabled = "
             "false\n"
             "[dotnet.version]\nenabled = false\n"
-            "[tls.config]\nenabled = false\n");
+            "[tls.config]\nenabled = false\n"
+            "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+            "[clock.skew]\nenabled = false\n");
   assert_int_equal(run(&p, args), 0);
   assert_non_null(strstr(p.err.buf, "vigil.ini:3: [scratch.space] "
                                     "backup_bytes: expected a size"));
@@ -241,7 +243,10 @@ static const char *const quiet_ini =
     "[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = 1K\n"
     "[mars.install]\nrequired = false\n[vss.storage]\nenabled = false\n"
     "[iscsi.initiator]\nenabled = false\n[dotnet.version]\nenabled = "
-    "false\n[tls.config]\nenabled = false\n";
+    "false\n[tls.config]\nenabled = false\n"
+    /* the network probes' endpoints are on the Internet */
+    "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+    "[clock.skew]\nenabled = false\n";
 
 /* With no service the bundle still has the probes run here, the config and
  * a manifest that says what is missing and why. */
@@ -308,7 +313,9 @@ static void run_console_and_status_from_another_process(void **st) {
             "1K\n[mars.install]\nrequired = false\n[vss.storage]\nenabled "
             "= false\n[iscsi.initiator]\nenabled = false\n"
             "[dotnet.version]\nenabled = false\n"
-            "[tls.config]\nenabled = false\n");
+            "[tls.config]\nenabled = false\n"
+            "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+            "[clock.skew]\nenabled = false\n");
   uv_loop_init(&loop);
   spawn(&loop, &agent, run_args);
   for (i = 0; i < 100; i++) { /* up to ~10 s for the agent to serve */
