@@ -302,6 +302,115 @@ static int f_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
   return 0;
 }
 
+static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
+                      vg_http_result_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  int i, n = cur->http_calls++;
+  if (n < 8)
+    vg_strlcpy(cur->http_proxy[n], req->proxy ? req->proxy : "",
+               sizeof(cur->http_proxy[0]));
+  vg_strlcpy(cur->http_pac, req->pac_url ? req->pac_url : "",
+             sizeof(cur->http_pac));
+  vg_strlcpy(cur->http_method, req->method ? req->method : "",
+             sizeof(cur->http_method));
+  cur->http_timeout = req->timeout_ms;
+  for (i = 0; i < cur->nhttp; i++)
+    if (strcmp(cur->http[i].url, req->url) == 0) {
+      *out = cur->http[i].res;
+      vg_strlcpy(out->proxy_used, req->proxy ? req->proxy : "",
+                 sizeof(out->proxy_used));
+      if (cur->http[i].rc == 0 && out->date_ms) {
+        vg_strlcpy(cur->last_date.url, req->url, sizeof(cur->last_date.url));
+        cur->last_date.date_ms = out->date_ms;
+        cur->last_date.local_ms = out->local_ms;
+        cur->last_date.age_ms = 0;
+      }
+      return cur->http[i].rc;
+    }
+  memset(out, 0, sizeof(*out));
+  out->dns = 1;
+  out->tcp = 0;
+  out->tls = -1;
+  out->error = 12029;
+  vg_strlcpy(out->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
+             sizeof(out->error_name));
+  vg_strlcpy(out->error_text, "cannot connect", sizeof(out->error_text));
+  return VG_ECONN;
+}
+
+static int f_http_last_date(const vg_os_t *os, vg_http_date_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  if (cur->last_date.date_ms == 0) return VG_ENOENT;
+  *out = cur->last_date;
+  return 0;
+}
+
+static int f_proxy_sources(const vg_os_t *os, vg_proxy_sources_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->proxy;
+  return cur->proxy_rc;
+}
+
+static int f_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->tz;
+  if (cur->tz_rc) {
+    int64_t now = cur->tz.now_ms;
+    memset(out, 0, sizeof(*out));
+    out->now_ms = now;
+  }
+  return cur->tz_rc;
+}
+
+vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status) {
+  vg_http_result_t *r = &f->http[f->nhttp].res;
+  vg_strlcpy(f->http[f->nhttp].url, url, sizeof(f->http[0].url));
+  f->http[f->nhttp].rc = rc;
+  f->nhttp++;
+  memset(r, 0, sizeof(*r));
+  r->dns = r->tcp = 1;
+  r->tls = strncmp(url, "https:", 6) == 0 ? 1 : -1;
+  r->status = rc == 0 ? status : 0;
+  r->elapsed_ms = 120;
+  if (rc == VG_ENOENT) {
+    r->dns = 0;
+    r->tcp = r->tls = -1;
+    r->error = 12007;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "name not resolved", sizeof(r->error_text));
+  } else if (rc == VG_ECONN) {
+    r->tcp = 0;
+    r->tls = -1;
+    r->error = 12029;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "cannot connect", sizeof(r->error_text));
+  } else if (rc == VG_EIO) {
+    r->tls = 0;
+    r->error = 12175;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_SECURE_FAILURE",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "TLS handshake failed", sizeof(r->error_text));
+  } else if (rc == VG_ETIMEDOUT) {
+    r->tls = -1;
+    r->error = 12002;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_TIMEOUT", sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "timed out waiting for the answer",
+               sizeof(r->error_text));
+  }
+  return r;
+}
+
+void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
+                    const char *pac) {
+  memset(s, 0, sizeof(*s));
+  s->read = 1;
+  s->enabled = enabled;
+  vg_strlcpy(s->server, server ? server : "", sizeof(s->server));
+  vg_strlcpy(s->pac, pac ? pac : "", sizeof(s->pac));
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   f->os.reg_get = f_reg_get;
@@ -322,6 +431,19 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
+  f->os.http_get = f_http_get;
+  f->os.http_last_date = f_http_last_date;
+  f->os.proxy_sources = f_proxy_sources;
+  f->os.time_zone = f_time_zone;
+  f->proxy.per_user = -1;
+  vg_strlcpy(f->tz.key_name, "UTC", sizeof(f->tz.key_name));
+  vg_strlcpy(f->tz.std_name, "Coordinated Universal Time",
+             sizeof(f->tz.std_name));
+  f->tz.auto_dst = 1;
+  f->tz.nyears = 2;
+  f->tz.years[0].year = 2025;
+  f->tz.years[1].year = 2026;
+  f->tz.now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
   f->os.volumes_list = f_volumes_list;
   f->os.vss_writers = f_vss_writers;
   f->os.computer_names = f_computer_names;

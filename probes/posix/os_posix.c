@@ -2,12 +2,18 @@
  * and no SCM: those report VG_ENOTSUP, so MARS probes say n/a. */
 #include "os.h"
 
+#include "net.h"
 #include "vg.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +287,234 @@ static int posix_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
   return VG_ENOTSUP;
 }
 
+/* ---------------------------------------------------------- http, time
+ * A plain HTTP/1.1 client for http:// URLs (direct or through a proxy
+ * "host:port"), so the network probes can be exercised against a local
+ * server in the development build; https and PAC are VG_ENOTSUP. Name
+ * resolution is getaddrinfo's own (not bounded by the timeout). */
+
+#define POSIX_HTTP_HEAD_MAX 16384
+
+static pthread_mutex_t posix_date_mu = PTHREAD_MUTEX_INITIALIZER;
+static vg_http_date_t posix_date;
+static int64_t posix_date_mono;
+
+static int64_t posix_clock_ms(clockid_t id) {
+  struct timespec ts;
+  clock_gettime(id, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int posix_http_fail(vg_http_result_t *out, int rc, int e,
+                           const char *name, const char *text) {
+  out->error = (uint32_t)e;
+  vg_strlcpy(out->error_name, name, sizeof(out->error_name));
+  vg_strlcpy(out->error_text, text, sizeof(out->error_text));
+  return rc;
+}
+
+/* Waits for fd to be ready for events within ms. Returns 1, 0 on
+ * timeout, -1 on error. */
+static int posix_wait(int fd, short events, int64_t ms) {
+  struct pollfd p;
+  int rc;
+  p.fd = fd;
+  p.events = events;
+  p.revents = 0;
+  do {
+    rc = poll(&p, 1, ms < 0 ? 0 : (int)ms);
+  } while (rc < 0 && errno == EINTR);
+  return rc;
+}
+
+static int posix_connect(const char *host, unsigned port, uint32_t tmo,
+                         vg_http_result_t *out, int *fd_out) {
+  struct addrinfo hints, *res = NULL, *ai;
+  char ps[8];
+  int rc, fd = -1, err = 0, timed_out = 0;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  snprintf(ps, sizeof(ps), "%u", port);
+  rc = getaddrinfo(host, ps, &hints, &res);
+  if (rc != 0) {
+    out->dns = 0;
+    return posix_http_fail(out, VG_ENOENT, rc, "EAI_NONAME",
+                           "name not resolved");
+  }
+  out->dns = 1;
+  for (ai = res; ai; ai = ai->ai_next) {
+    socklen_t len = sizeof(err);
+    fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                ai->ai_protocol);
+    if (fd < 0) continue;
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) break;
+    if (errno == EINPROGRESS) {
+      rc = posix_wait(fd, POLLOUT, tmo);
+      if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
+          err == 0)
+        break;
+      if (rc == 0) timed_out = 1, err = ETIMEDOUT;
+    } else {
+      err = errno;
+    }
+    close(fd);
+    fd = -1;
+  }
+  freeaddrinfo(res);
+  if (fd < 0) {
+    out->tcp = 0;
+    if (timed_out)
+      return posix_http_fail(out, VG_ETIMEDOUT, ETIMEDOUT, "ETIMEDOUT",
+                             "timed out connecting");
+    return posix_http_fail(
+        out, VG_ECONN, err, err == ECONNREFUSED ? "ECONNREFUSED" : "ECONN",
+        err == ECONNREFUSED ? "connection refused" : "cannot connect");
+  }
+  out->tcp = 1;
+  *fd_out = fd;
+  return 0;
+}
+
+static int posix_http_get(const vg_os_t *os, const vg_http_req_t *req,
+                          vg_http_result_t *out) {
+  vg_net_url_t u;
+  char why[120], phost[256], *buf = NULL, line[VG_HTTP_URL_MAX + 300];
+  const char *host;
+  unsigned port;
+  int64_t t0 = posix_clock_ms(CLOCK_MONOTONIC), deadline;
+  size_t got = 0, head = 0, sent = 0, len;
+  int fd = -1, rc, status = 0;
+  int64_t date = 0;
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  out->dns = out->tcp = out->tls = -1;
+  if (vg_net_url_parse(req->url, &u, why, sizeof(why)))
+    return posix_http_fail(out, VG_EINVAL, 0, "", why);
+  if (u.https)
+    return posix_http_fail(out, VG_ENOTSUP, 0, "",
+                           "HTTPS is not available in the POSIX development "
+                           "build");
+  if (req->pac_url && *req->pac_url && !(req->proxy && *req->proxy))
+    return posix_http_fail(out, VG_ENOTSUP, 0, "",
+                           "proxy auto-config is not available in the POSIX "
+                           "development build");
+  host = u.host;
+  port = u.port;
+  if (req->proxy && *req->proxy) {
+    vg_net_url_t pu;
+    char purl[VG_PROXY_STR_MAX + 8];
+    snprintf(purl, sizeof(purl), "http://%s", req->proxy);
+    if (vg_net_url_parse(purl, &pu, why, sizeof(why)))
+      return posix_http_fail(out, VG_EINVAL, 0, "", why);
+    vg_strlcpy(phost, pu.host, sizeof(phost));
+    host = phost;
+    port = pu.port;
+    vg_strlcpy(out->proxy_used, req->proxy, sizeof(out->proxy_used));
+  }
+  rc = posix_connect(host, port, req->timeout_ms, out, &fd);
+  if (rc) goto done;
+  if (u.port == 80)
+    snprintf(line, sizeof(line), "%s", u.host);
+  else
+    snprintf(line, sizeof(line), u.ipv6 ? "[%s]:%u" : "%s:%u", u.host, u.port);
+  buf = malloc(POSIX_HTTP_HEAD_MAX + VG_HTTP_URL_MAX * 2 + 512);
+  if (buf == NULL) {
+    rc = posix_http_fail(out, VG_ENOMEM, ENOMEM, "ENOMEM", "out of memory");
+    goto done;
+  }
+  len = (size_t)snprintf(
+      buf, POSIX_HTTP_HEAD_MAX,
+      "%s %s%s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Vigil/%s\r\n"
+      "Accept: */*\r\nConnection: close\r\n\r\n",
+      req->method && *req->method ? req->method : "GET",
+      out->proxy_used[0] ? "http://" : "", out->proxy_used[0] ? line : "",
+      u.path, line, VG_VERSION);
+  deadline = posix_clock_ms(CLOCK_MONOTONIC) + req->timeout_ms;
+  while (sent < len) {
+    ssize_t w;
+    if (posix_wait(fd, POLLOUT, deadline - posix_clock_ms(CLOCK_MONOTONIC)) !=
+        1) {
+      rc = posix_http_fail(out, VG_ETIMEDOUT, ETIMEDOUT, "ETIMEDOUT",
+                           "timed out sending the request");
+      goto done;
+    }
+    w = send(fd, buf + sent, len - sent, MSG_NOSIGNAL);
+    if (w < 0 && errno != EAGAIN && errno != EINTR) {
+      rc = posix_http_fail(out, VG_ECONN, errno, "ECONNRESET",
+                           "connection reset or closed");
+      goto done;
+    }
+    if (w > 0) sent += (size_t)w;
+  }
+  deadline = posix_clock_ms(CLOCK_MONOTONIC) + req->timeout_ms;
+  for (;;) {
+    ssize_t r;
+    rc = vg_net_http_head(buf, got, &status, &date, &head);
+    if (rc != VG_ENOENT) break;
+    if (posix_wait(fd, POLLIN, deadline - posix_clock_ms(CLOCK_MONOTONIC)) !=
+        1) {
+      rc = posix_http_fail(out, VG_ETIMEDOUT, ETIMEDOUT, "ETIMEDOUT",
+                           "timed out waiting for the answer");
+      goto done;
+    }
+    r = recv(fd, buf + got, POSIX_HTTP_HEAD_MAX - got, 0);
+    if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+      rc = posix_http_fail(out, VG_ECONN, r ? errno : 0, "ECONNRESET",
+                           "connection closed before an answer");
+      goto done;
+    }
+    if (r > 0) got += (size_t)r;
+  }
+  if (rc) {
+    rc = posix_http_fail(out, VG_EIO, 0, "", "invalid answer (not HTTP/1.x)");
+    goto done;
+  }
+  out->status = status;
+  out->date_ms = date;
+  out->local_ms = posix_clock_ms(CLOCK_REALTIME);
+  if (date) {
+    pthread_mutex_lock(&posix_date_mu);
+    vg_strlcpy(posix_date.url, req->url, sizeof(posix_date.url));
+    posix_date.date_ms = date;
+    posix_date.local_ms = out->local_ms;
+    posix_date_mono = posix_clock_ms(CLOCK_MONOTONIC);
+    pthread_mutex_unlock(&posix_date_mu);
+  }
+done:
+  out->elapsed_ms = posix_clock_ms(CLOCK_MONOTONIC) - t0;
+  if (fd >= 0) close(fd);
+  free(buf);
+  return rc;
+}
+
+static int posix_http_last_date(const vg_os_t *os, vg_http_date_t *out) {
+  int rc = VG_ENOENT;
+  (void)os;
+  pthread_mutex_lock(&posix_date_mu);
+  if (posix_date.date_ms) {
+    *out = posix_date;
+    out->age_ms = posix_clock_ms(CLOCK_MONOTONIC) - posix_date_mono;
+    rc = 0;
+  }
+  pthread_mutex_unlock(&posix_date_mu);
+  return rc;
+}
+
+static int posix_proxy_sources(const vg_os_t *os, vg_proxy_sources_t *out) {
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  out->per_user = -1;
+  return VG_ENOTSUP;
+}
+
+static int posix_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  out->now_ms = posix_clock_ms(CLOCK_REALTIME);
+  return VG_ENOTSUP;
+}
+
 static const vg_os_t posix_os = {
     .reg_get = posix_reg_get,
     .reg_enum_values = posix_reg_enum,
@@ -300,6 +534,10 @@ static const vg_os_t posix_os = {
     .shadow_storage = posix_shadow_storage,
     .device_query = posix_device_query,
     .volume_dedup = posix_volume_dedup,
+    .http_get = posix_http_get,
+    .http_last_date = posix_http_last_date,
+    .proxy_sources = posix_proxy_sources,
+    .time_zone = posix_time_zone,
     .volumes_list = posix_volumes_list,
     .vss_writers = posix_vss_writers,
     .computer_names = posix_computer_names,

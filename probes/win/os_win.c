@@ -2,6 +2,7 @@
 #include "os.h"
 
 #include "com_win.h"
+#include "net_win.h"
 #include "vg.h"
 #include "vg_win.h"
 
@@ -663,6 +664,10 @@ static const vg_os_t win_os = {
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
     .volume_dedup = vg__win_volume_dedup,
+    .http_get = vg__win_http_get,
+    .http_last_date = vg__win_http_last_date,
+    .proxy_sources = vg__win_proxy_sources,
+    .time_zone = vg__win_time_zone,
     .volumes_list = vg__win_volumes_list,
     .vss_writers = vg__win_vss_writers,
     .computer_names = vg__win_computer_names,
