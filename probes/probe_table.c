@@ -15,6 +15,7 @@ extern const vg_probe_t vg_probe_dotnet_version;
 extern const vg_probe_t vg_probe_powershell_env;
 extern const vg_probe_t vg_probe_tls_config;
 extern const vg_probe_t vg_probe_av_exclusions;
+extern const vg_probe_t vg_probe_mars_jobs;
 
 const vg_probe_t *const vg_probes[] = {
     &vg_probe_scratch_space,      &vg_probe_mars_install,
@@ -24,6 +25,7 @@ const vg_probe_t *const vg_probes[] = {
     &vg_probe_iscsi_initiator,    &vg_probe_temp_files,
     &vg_probe_dotnet_version,     &vg_probe_powershell_env,
     &vg_probe_tls_config,         &vg_probe_av_exclusions,
+    &vg_probe_mars_jobs,
 };
 
 const size_t vg_nprobes = sizeof(vg_probes) / sizeof(vg_probes[0]);
