@@ -13,6 +13,7 @@
 #include "tz.h"
 #include "vg.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,10 +551,10 @@ static void mars_jobs_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   last[0] = '\0';
   if (events_error == NULL) {
     if (success)
-      vg_bufprintf(last, sizeof(last), &lo, "last success %s",
+      vg_bufprintf(last, sizeof(last), &lo, "Last success %s",
                    vg_iso8601(success, t1, sizeof(t1)));
     else
-      vg_bufprintf(last, sizeof(last), &lo, "no success in the log");
+      vg_bufprintf(last, sizeof(last), &lo, "No success in the log");
     vg_bufprintf(last, sizeof(last), &lo, "; %s", failpart);
   }
 
@@ -652,9 +653,13 @@ static void mars_jobs_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                    vg_iso8601(at, t1, sizeof(t1)), span, failpart);
     return;
   }
-  vg_finding_set(out, st, n.remedy ? n.remedy : rem_failed, "%s%s%s%s%s",
+  vg_finding_set(out, st, n.remedy ? n.remedy : rem_failed, "%s%s%s%s%s%s",
                  n.nc ? n.crit : n.warn, n.nc && n.nw ? "; " : "",
-                 n.nc && n.nw ? n.warn : "", last[0] ? ". " : "", last);
+                 n.nc && n.nw ? n.warn : "", last[0] ? ". " : "", last,
+                 events_error ? "; the job outcomes could not be read "
+                                "(events_error)"
+                              : "");
+  out->summary[0] = (char)toupper((unsigned char)out->summary[0]);
   if (st == VG_ST_CRIT && code)
     vg_finding_predict(out, code);
   else if (st == VG_ST_CRIT)

@@ -180,6 +180,45 @@ static int task_schedule_read(const vg_os_t *os, const char *folder,
   return rc;
 }
 
+static int task_schedule_file_cb(const char *name, uint32_t attrs,
+                                 uint64_t size, void *ud) {
+  vg_task_names_t *names = ud;
+  (void)size;
+  if (attrs & VG_FA_DIRECTORY) return 0;
+  if (names->n < VG_TASK_NAMES_MAX)
+    vg_strlcpy(names->names[names->n++], name, sizeof(names->names[0]));
+  names->total++;
+  return 0;
+}
+
+/* The tasks of folder; when the Task Scheduler cannot list them (Wine:
+ * E_NOTIMPL), the definition files in %SystemRoot%\System32\Tasks\folder
+ * (*from_files = 1). Returns task_list's result, or 0 when the files
+ * answered instead (names->hr/call keep the Task Scheduler's failure). */
+static int task_schedule_list(const vg_os_t *os, const char *folder,
+                              vg_task_names_t *names, int *from_files) {
+  char dir[1100];
+  uint32_t hr;
+  char call[128];
+  int rc = os->task_list(os, folder, names);
+  *from_files = 0;
+  if (rc == 0 || rc == VG_ENOENT || (rc == VG_ENOTSUP && names->hr == 0))
+    return rc;
+  hr = names->hr;
+  vg_strlcpy(call, names->call, sizeof(call));
+  if (os->expand_env(os, "%SystemRoot%\\System32\\Tasks", dir, sizeof(dir)) !=
+      0)
+    return rc;
+  vg_strlcpy(dir + strlen(dir), strcmp(folder, "\\") == 0 ? "" : folder,
+             sizeof(dir) - strlen(dir));
+  memset(names, 0, sizeof(*names));
+  names->hr = hr;
+  vg_strlcpy(names->call, call, sizeof(names->call));
+  if (os->list_dir(os, dir, task_schedule_file_cb, names) != 0) return rc;
+  *from_files = 1;
+  return 0;
+}
+
 /* The next run of one task after now: NextRunTime when it gave one ahead,
  * else computed from the triggers. Returns 1 with *at and *computed. */
 static int task_schedule_next(const vg_task_info_t *ti, int64_t now,
@@ -242,9 +281,9 @@ static void task_schedule_wsb(const vg_probe_ctx_t *ctx, vg_facts_t *f,
   int64_t runs[TS_RUNS_MAX];
   char d[200], msg[600], t1[40], t2[40], span[32];
   size_t i, j, k, n;
-  int rc, found = 0;
+  int rc, found = 0, from_files;
   if (names == NULL || ti == NULL) goto done;
-  rc = os->task_list(os, TS_WSB_FOLDER, names);
+  rc = task_schedule_list(os, TS_WSB_FOLDER, names, &from_files);
   if (rc == VG_ENOENT || (rc == VG_ENOTSUP && names->hr == 0)) {
     vg_facts_set_int(f, "wsb_tasks", 0);
     goto done;
@@ -293,7 +332,7 @@ static void task_schedule_folder(const vg_probe_ctx_t *ctx, vg_facts_t *f,
   task_schedule_runs_t *runs = calloc(1, sizeof(*runs));
   vg_tz_rules_t tz;
   int64_t now = 0, at, best = 0;
-  int computed, best_computed = 0, rc;
+  int computed, best_computed = 0, rc, from_files;
   char best_task[700], others[1024], mi[512], d[200], buf[300];
   size_t i, oo = 0, om = 0;
 
@@ -310,7 +349,8 @@ static void task_schedule_folder(const vg_probe_ctx_t *ctx, vg_facts_t *f,
   task_schedule_add_runs(runs, main, now, &tz);
 
   others[0] = mi[0] = '\0';
-  rc = os->task_list(os, folder, names);
+  rc = task_schedule_list(os, folder, names, &from_files);
+  if (from_files) vg_facts_set_str(f, "tasks_source", "task files");
   if (rc != 0) {
     if (rc != VG_ENOTSUP || names->hr != 0) {
       snprintf(buf, sizeof(buf), "%s: %s", names->call,

@@ -244,6 +244,8 @@ static void run(fake_os_t *f, run_t *r) {
   ep.memo = &r->memo;
   ep.memo_out = &memo_out;
   p->evaluate(&r->facts, &ep, NULL, &r->out);
+  print_message("mars.jobs: %s - %s\n", vg_status_name(r->out.status),
+                r->out.summary);
   if (memo_out.n) vg_facts_copy(&r->memo, &memo_out);
   vg_facts_reset(&memo_out);
 }
@@ -321,9 +323,9 @@ static void collect_events_and_logs(void **st) {
                       "default");
   /* 11 after the last success: crit, naming both and the code in words */
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "the last backup failed at "
+  assert_contains(r.out.summary, "The last backup failed at "
                                  "2025-11-24T21:40:00Z");
-  assert_contains(r.out.summary, "last success 2025-11-23T22:10:00Z");
+  assert_contains(r.out.summary, "Last success 2025-11-23T22:10:00Z");
   assert_contains(r.out.summary, "ERROR_FILE_CORRUPT");
   assert_contains(r.out.summary, "1 failed file(s) are corrupt");
   assert_string_equal(r.out.predicts[0], "0x80070570");
@@ -452,7 +454,7 @@ static void failed_files_growing(void **st) {
   vg_config_init(&r.cfg);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_WARN);
-  assert_contains(r.out.summary, "failed files grew from 2 to 4");
+  assert_contains(r.out.summary, "Failed files grew from 2 to 4");
   run_done(&r);
   vg_config_init(&r.cfg); /* the same list again: still grown */
   run(&f, &r);
@@ -489,7 +491,7 @@ static void schedule_period_from_the_task(void **st) {
   vg_config_init(&r.cfg);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "no backup completed for 5 d (the schedule "
+  assert_contains(r.out.summary, "No backup completed for 5 d (the schedule "
                                  "runs every 1 d)");
   run_done(&r);
 }

@@ -624,6 +624,25 @@ static void several_tasks_earliest_wins(void **st) {
                       "triggers");
   run_done(&r);
 
+  /* the Task Scheduler cannot list the folder (Wine: E_NOTIMPL): its
+   * definition files name the tasks */
+  f.task_list_rc = VG_ENOTSUP;
+  f.task_list_hr = 0x80004001u;
+  strcpy(f.task_list_call, "ITaskFolder::GetTasks");
+  f.more_tasks[0].info.enabled = 1;
+  fake_file(&f, "C:\\Windows\\System32\\Tasks\\Microsoft\\OnlineBackup",
+            VG_FA_DIRECTORY);
+  fake_file(&f, TASK_FILE, 0);
+  fake_file(&f, TASK_FILE "-SystemState", 0);
+  vg_config_init(&r.cfg);
+  run(&f, &r);
+  assert_string_equal(vg_facts_get_str(&r.facts, "tasks_source"), "task files");
+  assert_int_equal(vg_facts_int_or(&r.facts, "tasks", 0), 2);
+  assert_int_equal(vg_facts_int_or(&r.facts, "next_backup_ms", 0),
+                   utc(2025, 11, 24, 23, 0));
+  run_done(&r);
+  f.nfiles = 0;
+
   /* the folder cannot be listed: the main task still gives the answer */
   f.task.next_run_ms = utc(2025, 11, 24, 22, 0);
   f.task_list_rc = VG_EACCES;
