@@ -301,7 +301,6 @@ static void mars_jobs_errlog(const vg_probe_ctx_t *ctx, vg_facts_t *f,
     jobs->last_failure_code = c->fail_code;
     snprintf(hex, sizeof(hex), "0x%08X", (unsigned)c->fail_code);
     vg_facts_set_str(f, "last_failure_code", hex);
-    vg_facts_set_str(f, "last_failure_code_from", "errlog");
   }
 done:
   free(c);

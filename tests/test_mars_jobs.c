@@ -28,6 +28,7 @@
 #define ERRLOG TEMP "\\CBEngineCurr.errlog"
 #define NOW 1764000000000ll /* 2025-11-24T16:00:00Z */
 #define H 3600000ll
+#define MJ_BIG (1536 * 1024) /* longer than the 1 MiB read of a list */
 
 static void assert_contains(const char *hay, const char *needle) {
   if (hay == NULL || strstr(hay, needle) == NULL)
@@ -305,8 +306,6 @@ static void collect_events_and_logs(void **st) {
   /* the code of the failure: the errlog's newest error up to it */
   assert_string_equal(vg_facts_get_str(&r.facts, "last_failure_code"),
                       "0x80070570");
-  assert_string_equal(vg_facts_get_str(&r.facts, "last_failure_code_from"),
-                      "errlog");
   assert_int_equal(vg_facts_int_or(&r.facts, "errlog_errors", 0), 2);
   assert_string_equal(vg_facts_get_str(&r.facts, "errlog_last_hr"),
                       "0x80070570");
@@ -496,6 +495,38 @@ static void schedule_period_from_the_task(void **st) {
   run_done(&r);
 }
 
+/* Everything at once: a dozen jobs with their starts, both notices, the
+ * errlog, a failed-files list too long to read whole - every fact fits
+ * (none dropped for want of room). */
+static void all_facts_fit(void **st) {
+  fake_os_t f;
+  run_t r;
+  static char list[MJ_BIG];
+  size_t o = 0;
+  int i;
+  (void)st;
+  machine(&f, &r);
+  fake_channel(&f, "CloudBackup");
+  fake_event(&f, 14, NOW - 40 * H);
+  fake_event(&f, 16, NOW - 39 * H);
+  for (i = 12; i > 0; i--) {
+    fake_event(&f, 1, NOW - i * 24 * H);
+    fake_event(&f, i % 3 ? 3 : 11, NOW - i * 24 * H + H);
+  }
+  fake_content(&f, ERRLOG, errlog_text, strlen(errlog_text), NOW);
+  while (o + 64 < sizeof(list))
+    o += (size_t)snprintf(list + o, 64, "C:\\Data\\f%zu.db\t0x80070570\r\n", o);
+  fake_content(&f, TEMP "\\LastBackupFailedFiles_9.txt", list, o, NOW);
+  run(&f, &r);
+  print_message("%u facts\n", (unsigned)r.facts.n);
+  assert_true(r.facts.n < VG_FACTS_MAX);
+  assert_non_null(vg_facts_find(&r.facts, "job_9_start_ms"));
+  assert_non_null(vg_facts_find(&r.facts, "failed_classes"));
+  assert_true(vg_facts_bool_or(&r.facts, "failed_files_partial", 0));
+  assert_true(vg_facts_int_or(&r.facts, "failed_files", 0) > 30000);
+  run_done(&r);
+}
+
 static void not_installed_is_na(void **st) {
   fake_os_t f;
   run_t r;
@@ -522,6 +553,7 @@ int main(void) {
       cmocka_unit_test(collect_reads_only_the_tail),
       cmocka_unit_test(failed_files_growing),
       cmocka_unit_test(schedule_period_from_the_task),
+      cmocka_unit_test(all_facts_fit),
       cmocka_unit_test(not_installed_is_na),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TASK "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup"
 #define TASK_FILE                                                              \
@@ -144,6 +145,35 @@ static void tz_southern_and_fixed_dates(void **st) {
   assert_int_equal(vg_tz_changes(&tz, 2025, &dl, &sd), 0);
   assert_time(dl, utc(2025, 3, 30, 1, 0));
   assert_int_equal(vg_tz_changes(&tz, 2026, &dl, &sd), VG_ENOENT);
+}
+
+/* The platform's own rules: on Windows GetTimeZoneInformation, on POSIX
+ * derived by probing localtime_r. Under TZ=Europe/Berlin (POSIX; Wine
+ * maps the host's zone to a Windows one) they must convert like the
+ * Berlin rules; elsewhere they must at least be self-consistent. */
+static void tz_rules_of_this_system(void **st) {
+  const vg_os_t *os = vg_os_default();
+  vg_tz_rules_t tz, berlin;
+  char buf[200];
+  int64_t t;
+  (void)st;
+  static char tzvar[] = "TZ=Europe/Berlin"; /* a POSIX name: no effect on
+                                             * Windows' own zone */
+  putenv(tzvar);
+  tzset();
+  assert_int_equal(os->tz_rules(os, &tz), 0);
+  print_message("this system: %s\n", vg_tz_describe(&tz, buf, sizeof(buf)));
+  vg_tz_set_berlin(&berlin);
+  if (tz.bias_min == -60 && vg_tz_has_dst(&tz)) {
+    for (t = utc(2025, 1, 1, 0, 0); t < utc(2027, 1, 1, 0, 0);
+         t += 3600000ll * 7)
+      assert_time(vg_tz_to_local(&tz, t), vg_tz_to_local(&berlin, t));
+    assert_time(vg_tz_to_utc(&tz, utc(2025, 3, 30, 2, 30)),
+                utc(2025, 3, 30, 1, 30));
+  } else {
+    t = utc(2025, 7, 1, 12, 0);
+    assert_time(vg_tz_to_utc(&tz, vg_tz_to_local(&tz, t)), t);
+  }
 }
 
 /* ---- boundaries and durations ----------------------------------------- */
@@ -712,6 +742,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(tz_berlin_changes_and_conversions),
       cmocka_unit_test(tz_southern_and_fixed_dates),
+      cmocka_unit_test(tz_rules_of_this_system),
       cmocka_unit_test(boundaries_parse),
       cmocka_unit_test(daily_on_the_night_clocks_go_forward),
       cmocka_unit_test(daily_on_the_night_clocks_go_back),
