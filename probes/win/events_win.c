@@ -79,19 +79,30 @@ done:
   free(u8);
 }
 
-/* System properties of one event into ev. */
+/* System properties of one event into ev; 0 when they cannot be
+ * rendered. */
 static int ev_system(EVT_HANDLE ctx, EVT_HANDLE h, vg_event_t *ev) {
   union {
     EVT_VARIANT v[EvtSystemPropertyIdEND];
     char bytes[4096];
-  } buf;
+  } stack;
+  void *buf = &stack, *heap = NULL;
   DWORD used = 0, count = 0;
-  PEVT_VARIANT v = buf.v;
+  PEVT_VARIANT v;
+  int ok = 0;
   memset(ev, 0, sizeof(*ev));
-  if (!EvtRender(ctx, h, EvtRenderEventValues, sizeof(buf), &buf, &used,
-                 &count) ||
-      count < EvtSystemEventRecordId + 1)
-    return 0;
+  if (!EvtRender(ctx, h, EvtRenderEventValues, sizeof(stack), buf, &used,
+                 &count)) {
+    /* long strings among the values (computer, user): room for them */
+    if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || used > 65536 ||
+        (heap = malloc(used)) == NULL)
+      return 0;
+    buf = heap;
+    if (!EvtRender(ctx, h, EvtRenderEventValues, used, buf, &used, &count))
+      goto done;
+  }
+  if (count < EvtSystemEventRecordId + 1) goto done;
+  v = buf;
   if ((v[EvtSystemEventID].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt16)
     ev->id = v[EvtSystemEventID].UInt16Val;
   if ((v[EvtSystemLevel].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeByte)
@@ -107,7 +118,10 @@ static int ev_system(EVT_HANDLE ctx, EVT_HANDLE h, vg_event_t *ev) {
       v[EvtSystemProviderName].StringVal)
     vg_utf8(v[EvtSystemProviderName].StringVal, ev->provider,
             sizeof(ev->provider));
-  return 1;
+  ok = 1;
+done:
+  free(heap);
+  return ok;
 }
 
 int vg__win_event_query(const vg_os_t *os, const char *channel,
