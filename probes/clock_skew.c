@@ -301,7 +301,7 @@ static void clock_skew_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                  "After the change, check the backup time in the MARS "
                  "console (Schedule Backup) and move it if it must stay at "
                  "the same local time. ");
-  vg_bufprintf(remedy, sizeof(remedy), &o, "(docs/probes.md#clockskew)");
+  vg_bufprintf(remedy, sizeof(remedy), &o, "(vigil explain clock.skew)");
   vg_strlcpy(out->remedy, remedy, sizeof(out->remedy));
   if (clock_bad) vg_finding_predict(out, "registration or token errors");
   if (dst_soon) vg_finding_predict(out, "backup runs an hour off schedule");

@@ -659,7 +659,7 @@ int vg_tz_next_change(const vg_time_zone_t *tz, int64_t now_ms, int64_t *at_ms,
                       int *to_dst, int32_t *shift_min) {
   int i, found = 0;
   for (i = 0; i < tz->nyears && i < 2; i++) {
-    const vg_tz_rules_t *r = &tz->years[i];
+    const vg_tz_year_t *r = &tz->years[i];
     int64_t local, utc;
     int k, mday;
     if (r->dst_date.month == 0 && r->std_date.month == 0) continue;

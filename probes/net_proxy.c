@@ -326,25 +326,25 @@ static void net_proxy_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
              "Change Properties > Proxy Configuration, or "
              "Set-OBMachineSetting -ProxyServer -ProxyPort -ProxyUsername "
              "-ProxyPassword), or let this server through unauthenticated "
-             "to the Azure endpoints (docs/probes.md#netproxy).";
+             "to the Azure endpoints (vigil explain net.proxy).";
   } else if (refused || silent) {
     out->status = VG_ST_CRIT;
     remedy = "Fix the proxy the SYSTEM account uses: correct or clear it "
              "(Internet Settings of SYSTEM, `netsh winhttp show proxy`, "
              "MARS's proxy setting) or bring the proxy back; then restart "
-             "obengine (docs/probes.md#netproxy).";
+             "obengine (vigil explain net.proxy).";
   } else if (disagree || tls || pac_failed) {
     out->status = VG_ST_WARN;
     remedy = pac_failed
                  ? "Make the proxy auto-config script reachable for SYSTEM "
                    "and valid, or set a fixed proxy "
-                   "(docs/probes.md#netproxy)."
+                   "(vigil explain net.proxy)."
              : tls ? "A TLS-inspecting proxy must present a certificate this "
                      "server trusts, or let the Azure endpoints through "
-                     "uninspected (docs/probes.md#netproxy)."
+                     "uninspected (vigil explain net.proxy)."
                    : "Make SYSTEM's WinINet proxy, the WinHTTP default (`netsh "
                      "winhttp show proxy`) and MARS's own proxy setting the "
-                     "same (docs/probes.md#netproxy).";
+                     "same (vigil explain net.proxy).";
   } else {
     out->status = VG_ST_OK;
     remedy = "";

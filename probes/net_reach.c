@@ -236,14 +236,14 @@ static void net_reach_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
       vg_finding_set(out, VG_ST_UNKNOWN,
                      "Correct [net.reach] endpoints in vigil.ini: "
                      "comma-separated https:// URLs "
-                     "(docs/probes.md#netreach).",
+                     "(vigil explain net.reach).",
                      "No endpoint checked: [net.reach] endpoints has no "
                      "usable URL: %s",
                      bad);
     } else if (skipped) {
       vg_finding_set(out, VG_ST_UNKNOWN,
                      "Raise [net.reach] deadline or list fewer endpoints "
-                     "(docs/probes.md#netreach).",
+                     "(vigil explain net.reach).",
                      "No endpoint requested: %s",
                      skip_why ? skip_why : "skipped");
     } else if (unsupported) {
@@ -253,7 +253,7 @@ static void net_reach_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
     } else {
       vg_finding_set(out, VG_ST_UNKNOWN,
                      "Set [net.reach] endpoints in vigil.ini "
-                     "(docs/probes.md#netreach).",
+                     "(vigil explain net.reach).",
                      "No endpoints to check ([net.reach] endpoints is "
                      "empty)");
     }
@@ -261,7 +261,7 @@ static void net_reach_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   }
   snprintf(remedy, sizeof(remedy),
            "Allow HTTPS from this server (as SYSTEM, through its proxy) to "
-           "%s (docs/probes.md#netreach).",
+           "%s (vigil explain net.reach).",
            VG_NET_ALLOW_LIST);
   if (n407) {
     st = VG_ST_CRIT;
@@ -270,7 +270,7 @@ static void net_reach_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
              "password (MARS console > Change Properties > Proxy "
              "Configuration, or Set-OBMachineSetting -ProxyUsername), or let "
              "this server through unauthenticated to the allow-list "
-             "(docs/probes.md#netreach).");
+             "(vigil explain net.reach).");
   } else if (n403 || failed == answered + failed) {
     st = VG_ST_CRIT;
   } else if (failed || nslow || invalid) {
@@ -278,7 +278,7 @@ static void net_reach_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
     if (!failed && !nslow)
       snprintf(remedy, sizeof(remedy),
                "Correct [net.reach] endpoints in vigil.ini: comma-separated "
-               "https:// URLs (docs/probes.md#netreach).");
+               "https:// URLs (vigil explain net.reach).");
   }
 
   if (failed == answered + failed)

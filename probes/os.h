@@ -7,6 +7,8 @@
 #ifndef VG_OS_H
 #define VG_OS_H
 
+#include "tz.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +115,10 @@ typedef struct vg_task_trigger_s {
   char repetition[32];   /* ISO 8601 duration ("PT1H"); "" = does not repeat */
   char rep_duration[32]; /* "" = repeats indefinitely */
   char start[40];        /* StartBoundary as written in the task */
+  /* weekly triggers: TASK_DAYS_OF_WEEK bits (0x01 Sunday, 0x02 Monday ..
+   * 0x40 Saturday); 0 = not read */
+  int days_of_week;
+  char end[40]; /* EndBoundary; "" = none */
 } vg_task_trigger_t;
 
 typedef struct vg_task_info_s {
@@ -336,22 +342,58 @@ typedef struct vg_systime_s {
  * local + bias + dst_bias in daylight time (minutes). dst_date (local
  * standard time) starts daylight time, std_date (local daylight time)
  * ends it. */
-typedef struct vg_tz_rules_s {
+typedef struct vg_tz_year_s {
   int year;
   int32_t bias, std_bias, dst_bias;
   vg_systime_t std_date, dst_date;
-} vg_tz_rules_t;
+} vg_tz_year_t;
 
 typedef struct vg_time_zone_s {
   char key_name[128]; /* "W. Europe Standard Time" */
   char std_name[64], dst_name[64];
   int id;       /* 0 no DST, 1 standard now, 2 daylight now (TIME_ZONE_ID_*) */
   int auto_dst; /* "adjust for daylight saving time automatically" */
-  vg_tz_rules_t years[2]; /* this year's rules and the next year's */
+  vg_tz_year_t years[2]; /* this year's rules and the next year's */
   int nyears;
   uint32_t years_err; /* Win32 error reading per-year rules; 0 = read */
   int64_t now_ms;     /* the system clock (UTC) when read: always set */
 } vg_time_zone_t;
+
+/* ---- Turn 2 (issue 11): task folders, file tails, the event log. */
+#define VG_TASK_NAMES_MAX 32
+
+/* The tasks of one Task Scheduler folder (not its subfolders). */
+typedef struct vg_task_names_s {
+  char names[VG_TASK_NAMES_MAX][200];
+  size_t n;     /* listed, at most VG_TASK_NAMES_MAX */
+  size_t total; /* tasks in the folder (hidden ones included) */
+  uint32_t hr;  /* as vg_task_info_t: the failing call and its HRESULT */
+  char call[128];
+} vg_task_names_t;
+
+/* What file_tail read. */
+typedef struct vg_file_tail_s {
+  uint64_t size;    /* the file's size when it was read */
+  int64_t mtime_ms; /* last write time, unix ms (UTC); 0 = unknown */
+  size_t len;       /* bytes placed in buf: the last min(size, max) */
+} vg_file_tail_t;
+
+#define VG_EVENT_DATA_MAX 512
+
+/* One event of an event log channel (system properties and its data). */
+typedef struct vg_event_s {
+  uint32_t id;     /* EventID */
+  int level;       /* 1 critical, 2 error, 3 warning, 4 information */
+  int64_t time_ms; /* TimeCreated, unix ms (UTC) */
+  uint64_t record_id;
+  char provider[128];
+  /* The <EventData> or <UserData> element of the event's XML, cut to fit;
+   * "" when it has none. */
+  char data[VG_EVENT_DATA_MAX];
+} vg_event_t;
+
+typedef int (*vg_event_cb)(const vg_event_t *ev, void *ud); /* non-zero stops */
+typedef int (*vg_name_cb)(const char *name, void *ud);      /* non-zero stops */
 
 /* Every function takes the table itself first (SQLite's VFS habit), so a
  * table can carry its own state (the tests' fake OS needs no global). */
@@ -421,6 +463,37 @@ typedef struct vg_os_s {
    * POSIX. COM is initialised on the calling thread for the call. */
   int (*volume_dedup)(const struct vg_os_s *os, const char *path, int *enabled,
                       char *why, size_t whysz);
+
+  /* ---- Turn 2 (issue 11). The local time zone's rules as
+   * GetTimeZoneInformation gives them (POSIX: derived from localtime_r).
+   * Returns 0 or the error (out then holds UTC). */
+  int (*tz_rules)(const struct vg_os_s *os, vg_tz_rules_t *out);
+  /* The current time, unix ms (UTC). Returns 0. */
+  int (*wall_clock_ms)(const struct vg_os_s *os, int64_t *now_ms);
+  /* The names of the tasks in Task Scheduler folder (hidden ones
+   * included, subfolders not). VG_ENOENT when the folder does not exist;
+   * other failures as task_query (hr and call in out). COM is initialised
+   * on the calling thread for the call. */
+  int (*task_list)(const struct vg_os_s *os, const char *folder,
+                   vg_task_names_t *out);
+  /* Reads the last max bytes of path (all of it when smaller) into buf,
+   * seeking from the end: never reads more, whatever the file's size.
+   * VG_ENOENT when there is no such file. */
+  int (*file_tail)(const struct vg_os_s *os, const char *path, size_t max,
+                   char *buf, vg_file_tail_t *out);
+  /* Hands the newest events of event log channel (at most max, newest
+   * first) that match the XPath query xpath ("*" = all) to cb. 0 also
+   * when there are none; VG_ENOENT when the channel does not exist;
+   * VG_ENOTSUP when the system has no event log query API (POSIX, or it
+   * answers with no result and no error); else the error. On failure why
+   * names the failing call and its error. */
+  int (*event_query)(const struct vg_os_s *os, const char *channel,
+                     const char *xpath, size_t max, vg_event_cb cb, void *ud,
+                     char *why, size_t whysz);
+  /* Hands the name of every event log channel to cb. Errors as
+   * event_query. */
+  int (*event_channels)(const struct vg_os_s *os, vg_name_cb cb, void *ud,
+                        char *why, size_t whysz);
 
   /* One HTTP(S) request (WinHTTP; POSIX: plain http:// only, https is
    * VG_ENOTSUP). Returns 0 when an answer arrived (any status), else the

@@ -228,6 +228,12 @@ static int f_task_query(const vg_os_t *os, const char *folder, const char *name,
   snprintf(path, sizeof(path), "%s%s%s", folder,
            strcmp(folder, "\\") == 0 ? "" : "\\", name);
   if (!path_eq(cur->task_path, path)) {
+    int i;
+    for (i = 0; i < cur->nmore_tasks; i++)
+      if (path_eq(cur->more_tasks[i].path, path)) {
+        *out = cur->more_tasks[i].info;
+        return 0;
+      }
     memset(out, 0, sizeof(*out));
     out->hr = 0x80070002u; /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
     vg_strlcpy(out->call, "ITaskFolder::GetTask", sizeof(out->call));
@@ -411,6 +417,125 @@ void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
   vg_strlcpy(s->pac, pac ? pac : "", sizeof(s->pac));
 }
 
+static int f_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  if (cur->tzr_rc) {
+    vg_tz_set_utc(out);
+    return cur->tzr_rc;
+  }
+  *out = cur->tzr;
+  return 0;
+}
+
+static int f_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
+  *now_ms = ((const fake_os_t *)os)->now_ms;
+  return 0;
+}
+
+/* Folder part of a task path ("\A\B\name" -> "\A\B", "\name" -> "\"),
+ * compared case-insensitively with folder. */
+static int task_in_folder(const char *path, const char *folder,
+                          const char **name) {
+  const char *bs = strrchr(path, '\\');
+  size_t n;
+  if (bs == NULL || path[0] == '\0') return 0;
+  n = (size_t)(bs - path);
+  *name = bs + 1;
+  if (n == 0) return strcmp(folder, "\\") == 0;
+  return strlen(folder) == n && strncasecmp(path, folder, n) == 0;
+}
+
+static int f_task_list(const vg_os_t *os, const char *folder,
+                       vg_task_names_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  const char *name;
+  int i, found = 0;
+  memset(out, 0, sizeof(*out));
+  cur->task_list_calls++;
+  if (cur->task_list_rc) {
+    out->hr = cur->task_list_hr;
+    vg_strlcpy(out->call, cur->task_list_call, sizeof(out->call));
+    return cur->task_list_rc;
+  }
+  for (i = -1; i < cur->nmore_tasks; i++) {
+    const char *path = i < 0 ? cur->task_path : cur->more_tasks[i].path;
+    if (!task_in_folder(path, folder, &name)) continue;
+    found = 1;
+    if (out->n < VG_TASK_NAMES_MAX)
+      vg_strlcpy(out->names[out->n++], name, sizeof(out->names[0]));
+    out->total++;
+  }
+  if (!found) {
+    out->hr = 0x80070002u; /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
+    vg_strlcpy(out->call, "ITaskService::GetFolder", sizeof(out->call));
+    return VG_ENOENT;
+  }
+  return 0;
+}
+
+static int f_file_tail(const vg_os_t *os, const char *path, size_t max,
+                       char *buf, vg_file_tail_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *ff = find(cur, path);
+  int i;
+  memset(out, 0, sizeof(*out));
+  cur->file_tail_max = max;
+  if (ff && ff->err) return ff->err;
+  for (i = 0; i < cur->ncontents; i++)
+    if (path_eq(cur->contents[i].path, path)) {
+      size_t len = cur->contents[i].len, n = len < max ? len : max;
+      memcpy(buf, cur->contents[i].data + (len - n), n);
+      out->size = len;
+      out->len = n;
+      out->mtime_ms = cur->contents[i].mtime_ms;
+      cur->file_tail_bytes += n;
+      return 0;
+    }
+  return VG_ENOENT;
+}
+
+static int f_event_query(const vg_os_t *os, const char *channel,
+                         const char *xpath, size_t max, vg_event_cb cb,
+                         void *ud, char *why, size_t whysz) {
+  fake_os_t *cur = (fake_os_t *)os;
+  size_t i, n = 0;
+  cur->event_queries++;
+  vg_strlcpy(cur->event_xpath, xpath ? xpath : "", sizeof(cur->event_xpath));
+  vg_strlcpy(cur->event_channel, channel, sizeof(cur->event_channel));
+  if (whysz) why[0] = '\0';
+  if (cur->event_rc) {
+    vg_strlcpy(why, cur->event_why, whysz);
+    return cur->event_rc;
+  }
+  for (i = 0; i < (size_t)cur->nchannels; i++)
+    if (path_eq(cur->channels[i], channel)) break;
+  if (i == (size_t)cur->nchannels) {
+    snprintf(why, whysz,
+             "EvtQuery(%s): Win32 error 15007 (the channel was "
+             "not found)",
+             channel);
+    return VG_ENOENT;
+  }
+  if (i != 0) return 0; /* events live in the first channel */
+  for (i = cur->nevents; i-- > 0 && n < max; n++)
+    if (cb(&cur->events[i], ud)) break;
+  return 0;
+}
+
+static int f_event_channels(const vg_os_t *os, vg_name_cb cb, void *ud,
+                            char *why, size_t whysz) {
+  fake_os_t *cur = (fake_os_t *)os;
+  int i;
+  if (whysz) why[0] = '\0';
+  if (cur->channels_rc) {
+    vg_strlcpy(why, cur->event_why, whysz);
+    return cur->channels_rc;
+  }
+  for (i = 0; i < cur->nchannels; i++)
+    if (cb(cur->channels[i], ud)) break;
+  return 0;
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   f->os.reg_get = f_reg_get;
@@ -431,6 +556,14 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
+  f->os.tz_rules = f_tz_rules;
+  f->os.wall_clock_ms = f_wall_clock_ms;
+  f->os.task_list = f_task_list;
+  f->os.file_tail = f_file_tail;
+  f->os.event_query = f_event_query;
+  f->os.event_channels = f_event_channels;
+  vg_tz_set_utc(&f->tzr);
+  f->now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
   f->os.http_get = f_http_get;
   f->os.http_last_date = f_http_last_date;
   f->os.proxy_sources = f_proxy_sources;
@@ -616,4 +749,61 @@ void fake_svc_display(fake_os_t *f, const fake_svc_t *svc,
                       const char *display) {
   int i = (int)(svc - f->svcs);
   vg_strlcpy(f->svc_display[i], display, sizeof(f->svc_display[0]));
+}
+
+/* A task as fake_task plants it, at t. */
+static void fake_task_defaults(vg_task_info_t *t) {
+  memset(t, 0, sizeof(*t));
+  t->enabled = 1;
+  t->state = 3;                     /* ready */
+  t->last_run_ms = 1763935200000ll; /* 2025-11-23T22:00:00Z */
+  t->next_run_ms = 1764021600000ll; /* 2025-11-24T22:00:00Z */
+  vg_strlcpy(t->user_id, "S-1-5-18", sizeof(t->user_id));
+  vg_strlcpy(t->principal_sid, "S-1-5-18", sizeof(t->principal_sid));
+  t->multiple_instances = 2; /* IgnoreNew */
+  t->ntriggers = 1;
+  t->triggers[0].type = 3; /* weekly */
+  t->triggers[0].enabled = 1;
+  t->triggers[0].weeks_interval = 1;
+  vg_strlcpy(t->triggers[0].start, "2025-01-05T22:00:00",
+             sizeof(t->triggers[0].start));
+}
+
+vg_task_info_t *fake_task_add(fake_os_t *f, const char *path) {
+  vg_task_info_t *t = &f->more_tasks[f->nmore_tasks].info;
+  vg_strlcpy(f->more_tasks[f->nmore_tasks].path, path,
+             sizeof(f->more_tasks[0].path));
+  f->nmore_tasks++;
+  fake_task_defaults(t);
+  return t;
+}
+
+fake_file_t *fake_content(fake_os_t *f, const char *path, const char *data,
+                          size_t len, int64_t mtime_ms) {
+  fake_file_t *x = find(f, path);
+  int i = f->ncontents++;
+  vg_strlcpy(f->contents[i].path, path, sizeof(f->contents[i].path));
+  f->contents[i].data = data;
+  f->contents[i].len = len;
+  f->contents[i].mtime_ms = mtime_ms;
+  if (x == NULL) x = fake_file(f, path, 0);
+  x->size = len;
+  return x;
+}
+
+void fake_channel(fake_os_t *f, const char *name) {
+  vg_strlcpy(f->channels[f->nchannels++], name, sizeof(f->channels[0]));
+}
+
+vg_event_t *fake_event(fake_os_t *f, uint32_t id, int64_t time_ms) {
+  vg_event_t *e = &f->events[f->nevents];
+  memset(e, 0, sizeof(*e));
+  e->id = id;
+  e->time_ms = time_ms;
+  e->level = id == 11 || id == 18               ? 2
+             : id == 10 || id == 14 || id == 16 ? 3
+                                                : 4;
+  e->record_id = ++f->nevents;
+  vg_strlcpy(e->provider, "CloudBackup", sizeof(e->provider));
+  return e;
 }

@@ -63,6 +63,46 @@ typedef struct fake_os_s {
   int dedup_rc;
   char dedup_why[200];
   int dedup_queries; /* calls made */
+  /* Turn 2 (issue 11). tz_rules answers tzr (UTC at init) or fails with
+   * tzr_rc; wall_clock_ms answers now_ms (2025-11-24T16:00:00Z at init). */
+  vg_tz_rules_t tzr;
+  int tzr_rc;
+  int64_t now_ms;
+  /* More tasks beside `task` (fake_task_add); task_list lists the planted
+   * tasks of a folder, or fails with task_list_rc (hr/call in task_list_hr
+   * and task_list_call). */
+  struct {
+    char path[256];
+    vg_task_info_t info;
+  } more_tasks[8];
+  int nmore_tasks;
+  int task_list_rc;
+  uint32_t task_list_hr;
+  char task_list_call[128];
+  int task_list_calls;
+  /* File contents for file_tail (fake_content); the test owns data. */
+  struct {
+    char path[512];
+    const char *data;
+    size_t len;
+    int64_t mtime_ms;
+  } contents[16];
+  int ncontents;
+  size_t file_tail_max;   /* max of the last file_tail call */
+  size_t file_tail_bytes; /* bytes handed out by file_tail calls */
+  /* Event log: channels (event_channels lists them; event_query opens
+   * them) and events (fake_event, oldest first; they belong to channel
+   * channels[0]). *_rc fail the calls with *_why. */
+  char channels[4][64];
+  int nchannels;
+  vg_event_t events[48];
+  size_t nevents;
+  int event_rc;
+  char event_why[200];
+  int channels_rc;
+  char event_xpath[256];  /* xpath of the last event_query */
+  char event_channel[64]; /* channel of the last event_query */
+  int event_queries;
   /* Network and time (issue 12). http_get answers from http[] by URL
    * (fake_http), else fails to connect; an answer with a Date becomes
    * last_date (age 0), as the real tables remember it. */
@@ -146,5 +186,17 @@ vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status);
 /* Sets a WinINet-style proxy source. */
 void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
                     const char *pac);
+
+/* Plants one more task at path (also listed by task_list), enabled, ready,
+ * as fake_task does; returns it for changes. Up to 8. */
+vg_task_info_t *fake_task_add(fake_os_t *f, const char *path);
+/* Plants the contents of file path for file_tail (and a fake_file entry
+ * with its size, for list_dir); data stays owned by the test. */
+fake_file_t *fake_content(fake_os_t *f, const char *path, const char *data,
+                          size_t len, int64_t mtime_ms);
+/* Makes event log channel name exist (the first one holds the events). */
+void fake_channel(fake_os_t *f, const char *name);
+/* Appends an event (plant them oldest first); returns it for changes. */
+vg_event_t *fake_event(fake_os_t *f, uint32_t id, int64_t time_ms);
 
 #endif /* VG_FAKE_OS_H */

@@ -269,7 +269,7 @@ static void zone(vg_time_zone_t *tz, const char *which, int year) {
   tz->auto_dst = 1;
   tz->nyears = 2;
   for (k = 0; k < 2; k++) {
-    vg_tz_rules_t *r = &tz->years[k];
+    vg_tz_year_t *r = &tz->years[k];
     r->year = year + k;
     r->dst_bias = -60;
     if (strcmp(which, "europe") == 0) {

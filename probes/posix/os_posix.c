@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -515,6 +516,180 @@ static int posix_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
   return VG_ENOTSUP;
 }
 
+/* ---- Turn 2 (issue 11) */
+
+/* UTC offset in minutes east and the daylight flag at t. */
+static void posix_local(time_t t, long *off_min, int *dst, char *zone,
+                        size_t zsz) {
+  struct tm tm;
+  memset(&tm, 0, sizeof(tm));
+  localtime_r(&t, &tm);
+  *off_min = tm.tm_gmtoff / 60;
+  *dst = tm.tm_isdst > 0;
+  if (zone) vg_strlcpy(zone, tm.tm_zone ? tm.tm_zone : "", zsz);
+}
+
+/* The first minute in (lo, hi] whose daylight flag differs from lo's. */
+static time_t posix_change(time_t lo, time_t hi) {
+  long o;
+  int d0, d;
+  posix_local(lo, &o, &d0, NULL, 0);
+  while (hi - lo > 60) {
+    time_t mid = lo + (hi - lo) / 2;
+    posix_local(mid, &o, &d, NULL, 0);
+    if (d == d0)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return hi - hi % 60;
+}
+
+/* A change at local time `local` (seconds as if UTC) as a rule "the Nth
+ * weekday of the month at hh:mm". */
+static void posix_rule(time_t local, vg_tz_date_t *r) {
+  struct tm tm;
+  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int dim, y;
+  memset(&tm, 0, sizeof(tm));
+  gmtime_r(&local, &tm);
+  y = tm.tm_year + 1900;
+  dim = mdays[tm.tm_mon];
+  if (tm.tm_mon == 1 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    dim = 29;
+  memset(r, 0, sizeof(*r));
+  r->month = tm.tm_mon + 1;
+  r->dow = tm.tm_wday;
+  r->day = tm.tm_mday + 7 > dim ? 5 : (tm.tm_mday - 1) / 7 + 1;
+  r->hour = tm.tm_hour;
+  r->minute = tm.tm_min;
+}
+
+/* Rules of the local zone, found by probing localtime_r over this year. */
+static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
+  time_t now = time(NULL), t, jan;
+  struct tm tm;
+  long off[2], std_off = 0, dlt_off = 0;
+  int dst[2], i, have_std = 0, have_dlt = 0;
+  char zone[2][64];
+  (void)os;
+  vg_tz_set_utc(out);
+  memset(&tm, 0, sizeof(tm));
+  gmtime_r(&now, &tm);
+  tm.tm_mon = 0;
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  jan = timegm(&tm);
+  for (i = 0; i < 2; i++) {
+    posix_local(jan + i * 182 * 86400, &off[i], &dst[i], zone[i], 64);
+    if (dst[i]) {
+      dlt_off = off[i];
+      have_dlt = 1;
+      vg_strlcpy(out->dlt_name, zone[i], sizeof(out->dlt_name));
+    } else {
+      std_off = off[i];
+      have_std = 1;
+      vg_strlcpy(out->std_name, zone[i], sizeof(out->std_name));
+    }
+  }
+  if (!have_std) return 0; /* daylight all year: keep UTC, say nothing */
+  out->bias_min = (int)-std_off;
+  if (!have_dlt) return 0;
+  out->dlt_bias_min = (int)(std_off - dlt_off);
+  /* walk the year by day, then narrow each change to the minute */
+  for (t = jan; t < jan + 366 * 86400; t += 86400) {
+    long o1, o2;
+    int d1, d2;
+    posix_local(t, &o1, &d1, NULL, 0);
+    posix_local(t + 86400, &o2, &d2, NULL, 0);
+    if (d1 == d2) continue;
+    {
+      time_t c = posix_change(t, t + 86400);
+      if (d2) /* to daylight: written in standard time */
+        posix_rule(c + std_off * 60, &out->dlt_date);
+      else /* to standard: written in daylight time */
+        posix_rule(c + dlt_off * 60, &out->std_date);
+    }
+  }
+  if (!vg_tz_has_dst(out)) {
+    memset(&out->dlt_date, 0, sizeof(out->dlt_date));
+    memset(&out->std_date, 0, sizeof(out->std_date));
+  }
+  return 0;
+}
+
+static int posix_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
+  struct timespec ts;
+  (void)os;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  *now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return 0;
+}
+
+static int posix_task_list(const vg_os_t *os, const char *folder,
+                           vg_task_names_t *out) {
+  (void)os;
+  (void)folder;
+  memset(out, 0, sizeof(*out));
+  return VG_ENOTSUP;
+}
+
+static int posix_file_tail(const vg_os_t *os, const char *path, size_t max,
+                           char *buf, vg_file_tail_t *out) {
+  struct stat st;
+  size_t got = 0, n;
+  off_t from;
+  int fd;
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  fd = open(path, O_RDONLY);
+  if (fd < 0) return posix_err(errno);
+  if (fstat(fd, &st) != 0) {
+    int e = posix_err(errno);
+    close(fd);
+    return e;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return VG_EINVAL;
+  }
+  out->size = (uint64_t)st.st_size;
+  out->mtime_ms =
+      (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+  n = (uint64_t)st.st_size < max ? (size_t)st.st_size : max;
+  from = st.st_size - (off_t)n;
+  if (lseek(fd, from, SEEK_SET) != from) {
+    close(fd);
+    return VG_EIO;
+  }
+  while (got < n) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break; /* shrank meanwhile: keep what was read */
+    got += (size_t)r;
+  }
+  close(fd);
+  out->len = got;
+  return 0;
+}
+
+static int posix_event_query(const vg_os_t *os, const char *channel,
+                             const char *xpath, size_t max, vg_event_cb cb,
+                             void *ud, char *why, size_t whysz) {
+  (void)os;
+  (void)channel, (void)xpath, (void)max, (void)cb, (void)ud;
+  snprintf(why, whysz, "there is no Windows event log on this system");
+  return VG_ENOTSUP;
+}
+
+static int posix_event_channels(const vg_os_t *os, vg_name_cb cb, void *ud,
+                                char *why, size_t whysz) {
+  (void)os;
+  (void)cb, (void)ud;
+  snprintf(why, whysz, "there is no Windows event log on this system");
+  return VG_ENOTSUP;
+}
+
 static const vg_os_t posix_os = {
     .reg_get = posix_reg_get,
     .reg_enum_values = posix_reg_enum,
@@ -534,6 +709,12 @@ static const vg_os_t posix_os = {
     .shadow_storage = posix_shadow_storage,
     .device_query = posix_device_query,
     .volume_dedup = posix_volume_dedup,
+    .tz_rules = posix_tz_rules,
+    .wall_clock_ms = posix_wall_clock_ms,
+    .task_list = posix_task_list,
+    .file_tail = posix_file_tail,
+    .event_query = posix_event_query,
+    .event_channels = posix_event_channels,
     .http_get = posix_http_get,
     .http_last_date = posix_http_last_date,
     .proxy_sources = posix_proxy_sources,

@@ -151,7 +151,7 @@ static void netcfg_systime(const SYSTEMTIME *st, vg_systime_t *out) {
 }
 
 static void netcfg_rules(int year, const TIME_ZONE_INFORMATION *t,
-                         vg_tz_rules_t *out) {
+                         vg_tz_year_t *out) {
   out->year = year;
   out->bias = t->Bias;
   out->std_bias = t->StandardBias;

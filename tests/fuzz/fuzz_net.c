@@ -27,7 +27,7 @@ static void fuzz_net_zone(const uint8_t *d, size_t n) {
   memset(&tz, 0, sizeof(tz));
   tz.nyears = d[0] % 3;
   for (i = 0; i < 2; i++) {
-    vg_tz_rules_t *r = &tz.years[i];
+    vg_tz_year_t *r = &tz.years[i];
     const uint8_t *p = d + 1 + i * 19;
     r->year = 1990 + p[0] % 200;
     r->bias = (int8_t)p[1] * 8;

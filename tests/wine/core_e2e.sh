@@ -30,7 +30,7 @@ printf '[scratch.space]\ninterval = 1s\nbackup_bytes = 1G\n%s' \
   "$(printf '[%s]\nenabled = false\n' mars.install mars.engine \
      scratch.config scratch.kek task.schedule vss.storage iscsi.initiator \
      dotnet.version powershell.env tls.config mars.mgmtagent \
-     mars.registration source.volumes vss.writers net.proxy net.reach \
+     mars.registration source.volumes vss.writers net.proxy net.reach mars.jobs \
      clock.skew)" \
   > "$WINEPREFIX/drive_c/vigil-e2e/vigil.ini"
 
