@@ -316,6 +316,7 @@ const vg_probe_t vg_probe_clock_skew = {
     .deadline_s = 30,
     /* seconds of |skew|, "more than" (probes.md: > 2 min, > 5 min) */
     .th = {.warn = 120, .crit = 300, .hysteresis = 10, .dir = VG_TH_ABOVE},
+    .th_unit = VG_TH_SECONDS,
     .keys = clock_skew_keys,
     .collect = clock_skew_collect,
     .evaluate = clock_skew_evaluate,
