@@ -166,7 +166,22 @@ int vg_config_set(vg_config_t *cfg, const char *section, const char *key,
       snprintf(msg, msgsz, "unknown key '%s' in [%s]", key, section);
     return VG_EINVAL;
   }
-  if (validate(d, value, &num, msg, msgsz)) return VG_EINVAL;
+  {
+    /* A probe whose thresholds are durations takes "2m" as well as 120. */
+    const vg_probe_t *p = vg_probe_find(section);
+    if (p && p->th_unit == VG_TH_SECONDS &&
+        (strcmp(key, "warn") == 0 || strcmp(key, "crit") == 0 ||
+         strcmp(key, "hysteresis") == 0)) {
+      vg_key_def_t dd = *d;
+      dd.type = VG_KEY_DURATION;
+      dd.min = 0;
+      dd.max = 30 * 86400e3;
+      if (validate(&dd, value, &num, msg, msgsz)) return VG_EINVAL;
+      num /= 1000.0;
+    } else if (validate(d, value, &num, msg, msgsz)) {
+      return VG_EINVAL;
+    }
+  }
   copy = strdup(value);
   if (copy == NULL) {
     snprintf(msg, msgsz, "out of memory");

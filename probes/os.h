@@ -7,6 +7,8 @@
 #ifndef VG_OS_H
 #define VG_OS_H
 
+#include "tz.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +115,10 @@ typedef struct vg_task_trigger_s {
   char repetition[32];   /* ISO 8601 duration ("PT1H"); "" = does not repeat */
   char rep_duration[32]; /* "" = repeats indefinitely */
   char start[40];        /* StartBoundary as written in the task */
+  /* weekly triggers: TASK_DAYS_OF_WEEK bits (0x01 Sunday, 0x02 Monday ..
+   * 0x40 Saturday); 0 = not read */
+  int days_of_week;
+  char end[40]; /* EndBoundary; "" = none */
 } vg_task_trigger_t;
 
 typedef struct vg_task_info_s {
@@ -256,6 +262,139 @@ typedef int (*vg_svc_enum_cb)(const char *name, const char *display,
                               const char *binary,
                               void *ud); /* non-zero stops */
 
+/* ---- Network and time (probes/win/http_win.c, netcfg_win.c; a plain
+ * HTTP/1.1 client in probes/posix/os_posix.c). Used by net.proxy,
+ * net.reach and clock.skew. */
+#define VG_HTTP_URL_MAX 512
+#define VG_PROXY_STR_MAX 512
+
+/* One request. The caller decides the route: proxy is the proxy's
+ * "host:port" or NULL/"" for a direct connection (bypass lists are
+ * applied by the caller); pac_url, when set, asks the platform to run
+ * that proxy auto-config script for the URL first (Windows only; when the
+ * script cannot be run the request goes through proxy, else direct, as
+ * WinINet does, and pac_error says why). timeout_ms bounds the phases:
+ * name resolution, connecting (two addresses at most) and sending in half
+ * of it each, the answer in all of it. Redirects are not followed. */
+typedef struct vg_http_req_s {
+  const char *url;    /* http:// or https:// */
+  const char *method; /* "GET" or "HEAD" */
+  const char *proxy;
+  const char *pac_url;
+  uint32_t timeout_ms;
+} vg_http_req_t;
+
+/* How far a request got: each of dns/tcp/tls is 1 (done), 0 (failed
+ * there) or -1 (not reached or does not apply: tls for http://). With a
+ * proxy the first three describe the hop to the proxy. */
+typedef struct vg_http_result_s {
+  int dns, tcp, tls;
+  int status;           /* HTTP status of the answer; 0 = none */
+  uint32_t error;       /* platform error (ERROR_WINHTTP_*, errno); 0 = none */
+  char error_name[48];  /* "ERROR_WINHTTP_NAME_NOT_RESOLVED", "ECONNREFUSED" */
+  char error_text[200]; /* one line in words, "" when status arrived */
+  int64_t elapsed_ms;
+  int64_t date_ms;  /* the answer's Date header (unix ms); 0 = none */
+  int64_t local_ms; /* this machine's clock when the answer arrived */
+  char proxy_used[VG_PROXY_STR_MAX]; /* "" = direct */
+  char pac_error[160];               /* the PAC script could not be run: why */
+} vg_http_result_t;
+
+/* The latest Date header any http_get of this process saw. */
+typedef struct vg_http_date_s {
+  char url[VG_HTTP_URL_MAX];
+  int64_t date_ms, local_ms;
+  int64_t age_ms; /* how long ago (monotonic clock) */
+} vg_http_date_t;
+
+/* One place proxy settings are kept. read: 1 read (values below), 0 the
+ * key or value set is absent, or a VG_E* code when reading failed. */
+typedef struct vg_proxy_src_s {
+  int read;
+  int enabled;                   /* ProxyEnable / a named WinHTTP proxy */
+  char server[VG_PROXY_STR_MAX]; /* ProxyServer / WinHTTP proxy list */
+  char bypass[VG_PROXY_STR_MAX]; /* ProxyOverride / WinHTTP bypass list */
+  char pac[VG_PROXY_STR_MAX];    /* AutoConfigURL */
+  int auto_detect;               /* WPAD (IE config only) */
+} vg_proxy_src_t;
+
+/* Where the SYSTEM account's proxy comes from (probes.md "Proxy
+ * sources"). */
+typedef struct vg_proxy_sources_s {
+  vg_proxy_src_t system;  /* HKU\S-1-5-18\...\Internet Settings */
+  vg_proxy_src_t dflt;    /* HKU\.DEFAULT\...\Internet Settings */
+  vg_proxy_src_t machine; /* HKLM\...\Internet Settings (per machine) */
+  vg_proxy_src_t winhttp; /* WinHttpGetDefaultProxyConfiguration */
+  vg_proxy_src_t ie;      /* WinHttpGetIEProxyConfigForCurrentUser */
+  int per_user;       /* policy ProxySettingsPerUser: 0, 1, or -1 when unset */
+  char account[128];  /* the account ie was read as */
+  int account_system; /* that account is LocalSystem (S-1-5-18) */
+} vg_proxy_sources_t;
+
+/* A moment as SYSTEMTIME holds it. In time zone rules, year 0 means "day
+ * is the week of the month (1-5, 5 = last) of day_of_week" (Windows'
+ * relative form); month 0 means the zone has no such transition. */
+typedef struct vg_systime_s {
+  int year, month, day_of_week, day, hour, minute, second;
+} vg_systime_t;
+
+/* Rules of one year: UTC = local + bias + std_bias in standard time and
+ * local + bias + dst_bias in daylight time (minutes). dst_date (local
+ * standard time) starts daylight time, std_date (local daylight time)
+ * ends it. */
+typedef struct vg_tz_year_s {
+  int year;
+  int32_t bias, std_bias, dst_bias;
+  vg_systime_t std_date, dst_date;
+} vg_tz_year_t;
+
+typedef struct vg_time_zone_s {
+  char key_name[128]; /* "W. Europe Standard Time" */
+  char std_name[64], dst_name[64];
+  int id;       /* 0 no DST, 1 standard now, 2 daylight now (TIME_ZONE_ID_*) */
+  int auto_dst; /* "adjust for daylight saving time automatically" */
+  vg_tz_year_t years[2]; /* this year's rules and the next year's */
+  int nyears;
+  uint32_t years_err; /* Win32 error reading per-year rules; 0 = read */
+  int64_t now_ms;     /* the system clock (UTC) when read: always set */
+} vg_time_zone_t;
+
+/* ---- Turn 2 (issue 11): task folders, file tails, the event log. */
+#define VG_TASK_NAMES_MAX 32
+
+/* The tasks of one Task Scheduler folder (not its subfolders). */
+typedef struct vg_task_names_s {
+  char names[VG_TASK_NAMES_MAX][200];
+  size_t n;     /* listed, at most VG_TASK_NAMES_MAX */
+  size_t total; /* tasks in the folder (hidden ones included) */
+  uint32_t hr;  /* as vg_task_info_t: the failing call and its HRESULT */
+  char call[128];
+} vg_task_names_t;
+
+/* What file_tail read. */
+typedef struct vg_file_tail_s {
+  uint64_t size;    /* the file's size when it was read */
+  int64_t mtime_ms; /* last write time, unix ms (UTC); 0 = unknown */
+  size_t len;       /* bytes placed in buf: the last min(size, max) */
+} vg_file_tail_t;
+
+#define VG_EVENT_DATA_MAX 512
+
+/* One event of an event log channel (system properties and its data). */
+typedef struct vg_event_s {
+  uint32_t id;     /* EventID */
+  int level;       /* 1 critical, 2 error, 3 warning, 4 information */
+  int64_t time_ms; /* TimeCreated, unix ms (UTC) */
+  uint64_t record_id;
+  char provider[128];
+  /* The <EventData> or <UserData> element of the event's XML, cut to fit;
+   * "" when it has none. */
+  char data[VG_EVENT_DATA_MAX];
+} vg_event_t;
+
+typedef int (*vg_event_cb)(const vg_event_t *ev, void *ud); /* non-zero stops */
+typedef int (*vg_name_cb)(const char *name, void *ud);      /* non-zero stops */
+
 /* Every function takes the table itself first (SQLite's VFS habit), so a
  * table can carry its own state (the tests' fake OS needs no global). */
 typedef struct vg_os_s {
@@ -324,6 +463,56 @@ typedef struct vg_os_s {
    * POSIX. COM is initialised on the calling thread for the call. */
   int (*volume_dedup)(const struct vg_os_s *os, const char *path, int *enabled,
                       char *why, size_t whysz);
+
+  /* ---- Turn 2 (issue 11). The local time zone's rules as
+   * GetTimeZoneInformation gives them (POSIX: derived from localtime_r).
+   * Returns 0 or the error (out then holds UTC). */
+  int (*tz_rules)(const struct vg_os_s *os, vg_tz_rules_t *out);
+  /* The current time, unix ms (UTC). Returns 0. */
+  int (*wall_clock_ms)(const struct vg_os_s *os, int64_t *now_ms);
+  /* The names of the tasks in Task Scheduler folder (hidden ones
+   * included, subfolders not). VG_ENOENT when the folder does not exist;
+   * other failures as task_query (hr and call in out). COM is initialised
+   * on the calling thread for the call. */
+  int (*task_list)(const struct vg_os_s *os, const char *folder,
+                   vg_task_names_t *out);
+  /* Reads the last max bytes of path (all of it when smaller) into buf,
+   * seeking from the end: never reads more, whatever the file's size.
+   * VG_ENOENT when there is no such file. */
+  int (*file_tail)(const struct vg_os_s *os, const char *path, size_t max,
+                   char *buf, vg_file_tail_t *out);
+  /* Hands the newest events of event log channel (at most max, newest
+   * first) that match the XPath query xpath ("*" = all) to cb. 0 also
+   * when there are none; VG_ENOENT when the channel does not exist;
+   * VG_ENOTSUP when the system has no event log query API (POSIX, or it
+   * answers with no result and no error); else the error. On failure why
+   * names the failing call and its error. */
+  int (*event_query)(const struct vg_os_s *os, const char *channel,
+                     const char *xpath, size_t max, vg_event_cb cb, void *ud,
+                     char *why, size_t whysz);
+  /* Hands the name of every event log channel to cb. Errors as
+   * event_query. */
+  int (*event_channels)(const struct vg_os_s *os, vg_name_cb cb, void *ud,
+                        char *why, size_t whysz);
+
+  /* One HTTP(S) request (WinHTTP; POSIX: plain http:// only, https is
+   * VG_ENOTSUP). Returns 0 when an answer arrived (any status), else the
+   * VG_E* code of the failure (VG_ECONN, VG_ETIMEDOUT, VG_ENOENT for a
+   * name that does not resolve, VG_EIO for TLS) with out saying where and
+   * why. Remembers the answer's Date for http_last_date. Blocks up to a
+   * few times req->timeout_ms. */
+  int (*http_get)(const struct vg_os_s *os, const vg_http_req_t *req,
+                  vg_http_result_t *out);
+  /* The latest Date header http_get saw in this process; VG_ENOENT when
+   * none yet. */
+  int (*http_last_date)(const struct vg_os_s *os, vg_http_date_t *out);
+  /* Every proxy source, each with its own read result (out->*.read).
+   * VG_ENOTSUP where there are none (POSIX). */
+  int (*proxy_sources)(const struct vg_os_s *os, vg_proxy_sources_t *out);
+  /* The time zone with this year's and next year's rules
+   * (GetDynamicTimeZoneInformation, GetTimeZoneInformationForYear).
+   * out->now_ms is set even on failure. VG_ENOTSUP on POSIX. */
+  int (*time_zone)(const struct vg_os_s *os, vg_time_zone_t *out);
 
   /* Every local volume (FindFirstVolumeW) with its first mount point, type,
    * file system, read-only flag, offline state, space and BitLocker lock

@@ -46,6 +46,10 @@ typedef struct vg_thresholds_s {
   vg_th_dir_t dir;
 } vg_thresholds_t;
 
+/* The unit of a probe's warn/crit/hysteresis in vigil.ini: a plain number,
+ * or a duration ("2m", "90s"; a bare number is seconds) held in seconds. */
+typedef enum { VG_TH_NUMBER = 0, VG_TH_SECONDS = 1 } vg_th_unit_t;
+
 /* A probe-specific configuration key (section is the probe id). */
 typedef enum {
   VG_KEY_INT,      /* signed 64-bit integer */
@@ -133,6 +137,7 @@ typedef struct vg_probe_s {
   uint32_t interval_s;      /* default interval */
   uint32_t deadline_s;      /* default deadline for one collect */
   vg_thresholds_t th;       /* default thresholds (may be unused) */
+  vg_th_unit_t th_unit;     /* how vigil.ini writes them */
   const vg_key_def_t *keys; /* probe-specific config keys, NULL-terminated */
   /* Worker thread. Fills facts; returns 0 or a VG_E* code with
    * vg_facts_error() set to a one-line reason. */

@@ -1,9 +1,14 @@
-/* task_schedule.c: the Microsoft-OnlineBackup scheduled task that starts
- * MARS's scheduled backups (probes.md: task.schedule). */
+/* task_schedule.c: the scheduled tasks that start MARS's backups
+ * (Microsoft-OnlineBackup first, then every task of its folder), when the
+ * next one runs, and Windows Server Backup's tasks that would collide with
+ * them (probes.md: task.schedule). */
 #include "hresult.h"
 #include "mars.h"
 #include "probe.h"
+#include "task_next_run.h"
+#include "task_xml.h"
 #include "timefmt.h"
+#include "tz.h"
 #include "vg.h"
 
 #include <ctype.h>
@@ -19,6 +24,10 @@
 #define TS_NEVER_FROM_MS 943833600000ll /* 1999-11-29T00:00:00Z */
 #define TS_NEVER_TO_MS 944092800000ll   /* 1999-12-02T00:00:00Z */
 
+#define TS_WSB_FOLDER "\\Microsoft\\Windows\\Backup"
+#define TS_HORIZON_MS (8 * TS_DAY_MS) /* runs compared for overlaps */
+#define TS_RUNS_MAX 64                /* per task and horizon */
+
 #define TS_SID_SYSTEM "S-1-5-18"
 #define TS_SID_ADMINS "S-1-5-32-544"
 
@@ -27,6 +36,8 @@ static const vg_key_def_t task_schedule_keys[] = {
      "full path of the scheduled task that starts MARS backups"},
     {"grace", VG_KEY_DURATION, 0, 7 * 86400e3, "1h",
      "how late a scheduled run may be before it counts as missed"},
+    {"wsb_overlap", VG_KEY_DURATION, 0, 86400e3, "1h",
+     "how close a Windows Server Backup run may come to a MARS backup"},
     {NULL, 0, 0, 0, NULL, NULL}};
 
 /* ------------------------------------------------------------ helpers */
@@ -51,47 +62,13 @@ static const char *task_schedule_trigger_kind(int type) {
   return type >= 0 && type < 13 ? names[type] : "unknown";
 }
 
-/* Milliseconds of an ISO 8601 duration ("PT1H30M", "P1D", "P2W"); -1 when
- * empty, malformed or in months/years (no fixed length). */
-static int64_t task_schedule_duration_ms(const char *s) {
-  int64_t total = 0;
-  int in_time = 0, any = 0;
-  if (s == NULL || (*s != 'P' && *s != 'p')) return -1;
-  s++;
-  while (*s) {
-    char *end;
-    long long n;
-    if (*s == 'T' || *s == 't') {
-      in_time = 1;
-      s++;
-      continue;
-    }
-    if (!isdigit((unsigned char)*s)) return -1;
-    n = strtoll(s, &end, 10);
-    switch (toupper((unsigned char)*end)) {
-    case 'W': total += n * 7 * TS_DAY_MS; break;
-    case 'D': total += n * TS_DAY_MS; break;
-    case 'H': total += n * 3600000ll; break;
-    case 'M':
-      if (!in_time) return -1; /* months */
-      total += n * 60000ll;
-      break;
-    case 'S': total += n * 1000ll; break;
-    default: return -1;
-    }
-    any = 1;
-    s = end + 1;
-  }
-  return any ? total : -1;
-}
-
 /* Longest gap the trigger leaves between runs, in ms; 0 when it has no
  * regular period (boot, logon, one-shot) or it could not be read. */
 static int64_t task_schedule_trigger_period(const vg_task_trigger_t *t) {
   switch (t->type) {
   case 1: /* time: only a repetition without end makes it periodic */
     if (t->repetition[0] && t->rep_duration[0] == '\0') {
-      int64_t r = task_schedule_duration_ms(t->repetition);
+      int64_t r = vg_task_duration_ms(t->repetition);
       return r > 0 ? r : 0;
     }
     return 0;
@@ -133,6 +110,302 @@ static int task_schedule_split(const char *path, char *folder, size_t fsz,
     snprintf(folder, fsz, "%.*s", (int)(bs - path), path);
   vg_strlcpy(name, bs + 1, nsz);
   return 0;
+}
+
+/* ----------------------------------------- the folder and the next run */
+
+/* When COM cannot enumerate a task's triggers (Wine: E_NOTIMPL), reads them
+ * from the task's definition file. Returns 1 with ti's triggers filled
+ * (and triggers_source = "task file" in f when f is given), else 0 (with
+ * task_file_error in f when the file is there but unreadable, or lists no
+ * triggers). */
+static int task_schedule_file_triggers(const vg_os_t *os, const char *path,
+                                       vg_task_info_t *ti, vg_facts_t *f) {
+  vg_task_xml_t *x = malloc(sizeof(*x));
+  char file[1100], msg[1300];
+  int rc;
+  if (x == NULL) return 0;
+  rc = vg_task_xml_read(os, path, x, file, sizeof(file));
+  if (rc != 0) {
+    if (f && rc != VG_ENOENT && rc != VG_ENOTSUP) {
+      snprintf(msg, sizeof(msg), "%s: %s", file, vg_path_strerror(rc));
+      vg_facts_set_str(f, "task_file_error", msg);
+    }
+    free(x);
+    return 0;
+  }
+  if (x->ntriggers == 0) {
+    /* A file without triggers proves nothing while the Task Scheduler
+     * cannot list them: Wine, for one, stores tasks without them. */
+    if (f) {
+      snprintf(msg, sizeof(msg),
+               "%s lists no triggers; not taken as the truth while the Task "
+               "Scheduler cannot enumerate them",
+               file);
+      vg_facts_set_str(f, "task_file_error", msg);
+    }
+    free(x);
+    return 0;
+  }
+  memcpy(ti->triggers, x->triggers, sizeof(ti->triggers));
+  ti->ntriggers = x->ntriggers;
+  ti->triggers_hr = 0;
+  if (vg_hresult_failed(ti->multiple_instances_hr) &&
+      x->multiple_instances >= 0) {
+    ti->multiple_instances = x->multiple_instances;
+    ti->multiple_instances_hr = 0;
+  }
+  if (f) vg_facts_set_str(f, "triggers_source", "task file");
+  free(x);
+  return 1;
+}
+
+/* "\A" + "name" -> "\A\name"; "\" + "name" -> "\name". */
+static void task_schedule_join(char *out, size_t size, const char *folder,
+                               const char *name) {
+  snprintf(out, size, "%s%s%s", folder, strcmp(folder, "\\") == 0 ? "" : "\\",
+           name);
+}
+
+/* Reads task folder\name with its triggers (from its file when COM cannot
+ * enumerate them). Returns task_query's result. */
+static int task_schedule_read(const vg_os_t *os, const char *folder,
+                              const char *name, vg_task_info_t *ti) {
+  char path[700];
+  int rc = os->task_query(os, folder, name, ti);
+  if (rc == 0 && vg_hresult_failed(ti->triggers_hr)) {
+    task_schedule_join(path, sizeof(path), folder, name);
+    task_schedule_file_triggers(os, path, ti, NULL);
+  }
+  return rc;
+}
+
+static int task_schedule_file_cb(const char *name, uint32_t attrs,
+                                 uint64_t size, void *ud) {
+  vg_task_names_t *names = ud;
+  (void)size;
+  if (attrs & VG_FA_DIRECTORY) return 0;
+  if (names->n < VG_TASK_NAMES_MAX)
+    vg_strlcpy(names->names[names->n++], name, sizeof(names->names[0]));
+  names->total++;
+  return 0;
+}
+
+/* The tasks of folder; when the Task Scheduler cannot list them (Wine:
+ * E_NOTIMPL), the definition files in %SystemRoot%\System32\Tasks\folder
+ * (*from_files = 1). Returns task_list's result, or 0 when the files
+ * answered instead (names->hr/call keep the Task Scheduler's failure). */
+static int task_schedule_list(const vg_os_t *os, const char *folder,
+                              vg_task_names_t *names, int *from_files) {
+  char dir[1100];
+  uint32_t hr;
+  char call[128];
+  int rc = os->task_list(os, folder, names);
+  *from_files = 0;
+  if (rc == 0 || rc == VG_ENOENT || (rc == VG_ENOTSUP && names->hr == 0))
+    return rc;
+  hr = names->hr;
+  vg_strlcpy(call, names->call, sizeof(call));
+  if (os->expand_env(os, "%SystemRoot%\\System32\\Tasks", dir, sizeof(dir)) !=
+      0)
+    return rc;
+  vg_strlcpy(dir + strlen(dir), strcmp(folder, "\\") == 0 ? "" : folder,
+             sizeof(dir) - strlen(dir));
+  memset(names, 0, sizeof(*names));
+  names->hr = hr;
+  vg_strlcpy(names->call, call, sizeof(names->call));
+  if (os->list_dir(os, dir, task_schedule_file_cb, names) != 0) return rc;
+  *from_files = 1;
+  return 0;
+}
+
+/* The next run of one task after now: NextRunTime when it gave one ahead,
+ * else computed from the triggers. Returns 1 with *at and *computed. */
+static int task_schedule_next(const vg_task_info_t *ti, int64_t now,
+                              const vg_tz_rules_t *tz, int64_t *at,
+                              int *computed) {
+  if (!vg_hresult_failed(ti->enabled_hr) && !ti->enabled) return 0;
+  if (!vg_hresult_failed(ti->next_run_hr)) {
+    if (ti->next_run_ms <= 0) return 0; /* the scheduler says: none */
+    if (ti->next_run_ms > now) {
+      *at = ti->next_run_ms;
+      *computed = 0;
+      return 1;
+    }
+  }
+  if (vg_hresult_failed(ti->triggers_hr)) return 0;
+  if (vg_task_next_run(ti->triggers, ti->ntriggers, now, tz, at) != 0) return 0;
+  *computed = 1;
+  return 1;
+}
+
+/* Up to TS_RUNS_MAX runs of the task's enabled triggers in
+ * (now, now + TS_HORIZON_MS]; returns how many. */
+static size_t task_schedule_runs(const vg_task_info_t *ti, int64_t now,
+                                 const vg_tz_rules_t *tz, int64_t *runs) {
+  size_t n = 0;
+  int64_t at = now;
+  if (!vg_hresult_failed(ti->enabled_hr) && !ti->enabled) return 0;
+  if (vg_hresult_failed(ti->triggers_hr)) return 0;
+  while (n < TS_RUNS_MAX &&
+         vg_task_next_run(ti->triggers, ti->ntriggers, at, tz, &at) == 0 &&
+         at <= now + TS_HORIZON_MS)
+    runs[n++] = at;
+  return n;
+}
+
+/* The MARS runs of the coming days, for the overlap check. */
+typedef struct task_schedule_runs_s {
+  int64_t at[TS_RUNS_MAX * 4];
+  size_t n;
+} task_schedule_runs_t;
+
+static void task_schedule_add_runs(task_schedule_runs_t *r,
+                                   const vg_task_info_t *ti, int64_t now,
+                                   const vg_tz_rules_t *tz) {
+  int64_t runs[TS_RUNS_MAX];
+  size_t i, n = task_schedule_runs(ti, now, tz, runs);
+  for (i = 0; i < n && r->n < VG_ARRAY_SIZE(r->at); i++)
+    r->at[r->n++] = runs[i];
+}
+
+/* Windows Server Backup's tasks against the MARS runs: wsb_tasks, and
+ * wsb_overlap naming the first pair closer than the wsb_overlap key. */
+static void task_schedule_wsb(const vg_probe_ctx_t *ctx, vg_facts_t *f,
+                              const task_schedule_runs_t *mars, int64_t now,
+                              const vg_tz_rules_t *tz) {
+  const vg_os_t *os = ctx->os;
+  int64_t within = (int64_t)vg_probe_num(&ctx->set, "wsb_overlap");
+  vg_task_names_t *names = malloc(sizeof(*names));
+  vg_task_info_t *ti = malloc(sizeof(*ti));
+  int64_t runs[TS_RUNS_MAX];
+  char d[200], msg[600], t1[40], t2[40], span[32];
+  size_t i, j, k, n;
+  int rc, found = 0, from_files;
+  if (names == NULL || ti == NULL) goto done;
+  rc = task_schedule_list(os, TS_WSB_FOLDER, names, &from_files);
+  if (rc == VG_ENOENT || (rc == VG_ENOTSUP && names->hr == 0)) {
+    vg_facts_set_int(f, "wsb_tasks", 0);
+    goto done;
+  }
+  if (rc != 0) {
+    snprintf(msg, sizeof(msg), "%s: %s", names->call,
+             vg_hresult_describe(names->hr, d, sizeof(d)));
+    vg_facts_set_str(f, "wsb_error", msg);
+    goto done;
+  }
+  vg_facts_set_int(f, "wsb_tasks", (int64_t)names->total);
+  for (i = 0; i < names->n && !found; i++) {
+    if (task_schedule_read(os, TS_WSB_FOLDER, names->names[i], ti) != 0)
+      continue;
+    n = task_schedule_runs(ti, now, tz, runs);
+    for (j = 0; j < n && !found; j++)
+      for (k = 0; k < mars->n && !found; k++) {
+        int64_t gap = runs[j] - mars->at[k];
+        if (gap < 0) gap = -gap;
+        if (gap >= within) continue;
+        found = 1;
+        vg_fmt_span(span, sizeof(span), gap);
+        snprintf(msg, sizeof(msg),
+                 "%s\\%s runs at %s, %s%s the MARS backup at %s", TS_WSB_FOLDER,
+                 names->names[i], vg_iso8601(runs[j], t1, sizeof(t1)),
+                 gap ? span : "", gap ? " from" : "together with",
+                 vg_iso8601(mars->at[k], t2, sizeof(t2)));
+        vg_facts_set_str(f, "wsb_overlap", msg);
+      }
+  }
+  if (!found) vg_facts_set_null(f, "wsb_overlap");
+done:
+  free(names);
+  free(ti);
+}
+
+/* Every task of the MARS folder beside the main one (ti, already read),
+ * the next scheduled backup among them, and the overlap with Windows
+ * Server Backup. */
+static void task_schedule_folder(const vg_probe_ctx_t *ctx, vg_facts_t *f,
+                                 const char *folder, const char *main_name,
+                                 const vg_task_info_t *main) {
+  const vg_os_t *os = ctx->os;
+  vg_task_names_t *names = malloc(sizeof(*names));
+  vg_task_info_t *ti = malloc(sizeof(*ti));
+  task_schedule_runs_t *runs = calloc(1, sizeof(*runs));
+  vg_tz_rules_t tz;
+  int64_t now = 0, at, best = 0;
+  int computed, best_computed = 0, rc, from_files;
+  char best_task[700], others[1024], mi[512], d[200], buf[300];
+  size_t i, oo = 0, om = 0;
+
+  if (names == NULL || ti == NULL || runs == NULL) goto done;
+  os->wall_clock_ms(os, &now);
+  if (os->tz_rules(os, &tz) != 0) vg_tz_set_utc(&tz);
+  vg_facts_set_str(f, "time_zone", vg_tz_describe(&tz, buf, sizeof(buf)));
+
+  task_schedule_join(best_task, sizeof(best_task), folder, main_name);
+  if (task_schedule_next(main, now, &tz, &at, &computed)) {
+    best = at;
+    best_computed = computed;
+  }
+  task_schedule_add_runs(runs, main, now, &tz);
+
+  others[0] = mi[0] = '\0';
+  rc = task_schedule_list(os, folder, names, &from_files);
+  if (from_files) vg_facts_set_str(f, "tasks_source", "task files");
+  if (rc != 0) {
+    if (rc != VG_ENOTSUP || names->hr != 0) {
+      snprintf(buf, sizeof(buf), "%s: %s", names->call,
+               vg_hresult_describe(names->hr, d, sizeof(d)));
+      vg_facts_set_str(f, "tasks_error", buf);
+    }
+    names->n = names->total = 0;
+  } else {
+    vg_facts_set_int(f, "tasks", (int64_t)names->total);
+  }
+  for (i = 0; i < names->n; i++) {
+    const char *nm = names->names[i];
+    if (strcasecmp(nm, main_name) == 0) continue;
+    if (task_schedule_read(os, folder, nm, ti) != 0) {
+      vg_bufprintf(others, sizeof(others), &oo, "%s%s (unreadable)",
+                   oo ? "; " : "", nm);
+      continue;
+    }
+    vg_bufprintf(others, sizeof(others), &oo, "%s%s (%s)", oo ? "; " : "", nm,
+                 vg_hresult_failed(ti->enabled_hr) ? "?"
+                 : ti->enabled                     ? "enabled"
+                                                   : "disabled");
+    if (!vg_hresult_failed(ti->multiple_instances_hr) &&
+        ti->multiple_instances != 2)
+      vg_bufprintf(mi, sizeof(mi), &om, "%s%s is %s", om ? "; " : "", nm,
+                   task_schedule_instances_name(ti->multiple_instances));
+    if (task_schedule_next(ti, now, &tz, &at, &computed) &&
+        (best == 0 || at < best)) {
+      best = at;
+      best_computed = computed;
+      task_schedule_join(best_task, sizeof(best_task), folder, nm);
+    }
+    task_schedule_add_runs(runs, ti, now, &tz);
+  }
+  if (names->n) {
+    vg_facts_set_str(f, "other_tasks", others);
+    vg_facts_set_str(f, "other_instances", mi);
+  }
+
+  if (best > 0) {
+    task_schedule_time(f, "next_backup", best);
+    vg_facts_set_str(f, "next_backup_task", best_task);
+    vg_facts_set_str(f, "next_backup_source",
+                     best_computed ? "triggers" : "task");
+  } else {
+    vg_facts_set_null(f, "next_backup");
+    vg_facts_set_str(f, "next_backup_error",
+                     "no enabled task has a time, daily or weekly trigger "
+                     "with a run ahead");
+  }
+  task_schedule_wsb(ctx, f, runs, now, &tz);
+done:
+  free(names);
+  free(ti);
+  free(runs);
 }
 
 /* ------------------------------------------------------------ collect */
@@ -211,7 +484,8 @@ static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   else
     vg_facts_set_str(f, "state", task_schedule_state_name(ti->state));
 
-  if (vg_hresult_failed(ti->triggers_hr))
+  if (vg_hresult_failed(ti->triggers_hr) &&
+      !task_schedule_file_triggers(ctx->os, path, ti, f))
     task_schedule_unread(f, "triggers", "ITriggerCollection", ti->triggers_hr);
   else
     task_schedule_triggers(ti, f);
@@ -279,6 +553,7 @@ static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   else
     vg_facts_set_str(f, "multiple_instances",
                      task_schedule_instances_name(ti->multiple_instances));
+  task_schedule_folder(ctx, f, folder, name, ti);
   free(ti);
   return 0;
 }
@@ -384,10 +659,15 @@ static void task_schedule_evaluate(const vg_facts_t *f,
       "as SYSTEM or the local Administrators group; if it is missing, save "
       "the backup schedule again in the MARS console "
       "(vigil explain task.schedule).";
+  const char *overlap_remedy =
+      "Move Windows Server Backup's schedule (Windows Server Backup > "
+      "Backup Schedule) or the MARS backup time so that they are more than "
+      "an hour apart (vigil explain task.schedule).";
+  const char *other_mi, *overlap;
   task_schedule_notes_t n;
   int64_t grace, period, last, next, enabled_trig, v;
   int enabled = -1, b;
-  char buf[256], t1[40], t2[40];
+  char buf[512], t1[40], t2[40];
   vg_status_t st;
   (void)prev;
 
@@ -476,7 +756,8 @@ static void task_schedule_evaluate(const vg_facts_t *f,
     if (enabled == 1 && vg_facts_int_or(f, "triggers_enabled", 1) > 0)
       task_schedule_note(n.warn, sizeof(n.warn), &n.nw, &n.warn_n,
                          "no next run is scheduled");
-  } else {
+  } else if (vg_facts_get_int(f, "next_backup_ms", &v) != 0) {
+    /* unread, and not computed from the triggers either */
     task_schedule_unread_note(f, "next_run", "next run time", &n);
   }
   if (vg_facts_get_int(f, "last_run_ms", &last) == 0) {
@@ -504,6 +785,18 @@ static void task_schedule_evaluate(const vg_facts_t *f,
   } else {
     task_schedule_unread_note(f, "multiple_instances", "MultipleInstances", &n);
   }
+  other_mi = vg_facts_get_str(f, "other_instances");
+  if (other_mi && *other_mi) {
+    snprintf(buf, sizeof(buf), "MultipleInstances of %s (expected IgnoreNew)",
+             other_mi);
+    task_schedule_note(n.warn, sizeof(n.warn), &n.nw, &n.warn_n, buf);
+  }
+  overlap = vg_facts_get_str(f, "wsb_overlap");
+  if (overlap && *overlap) {
+    snprintf(buf, sizeof(buf), "Windows Server Backup's task %s", overlap);
+    task_schedule_note(n.warn, sizeof(n.warn), &n.nw, &n.warn_n, buf);
+    if (n.warn_n == 1 && n.crit_n == 0) remedy = overlap_remedy;
+  }
 
   st = n.crit_n     ? VG_ST_CRIT
        : n.warn_n   ? VG_ST_WARN
@@ -521,6 +814,14 @@ static void task_schedule_evaluate(const vg_facts_t *f,
     if (vg_facts_get_int(f, "next_run_ms", &next) == 0)
       vg_bufprintf(buf, sizeof(buf), &o, ", next run %s",
                    vg_iso8601(next, t1, sizeof(t1)));
+    else if (vg_facts_get_int(f, "next_backup_ms", &next) == 0)
+      vg_bufprintf(buf, sizeof(buf), &o, ", next backup %s (from %s)",
+                   vg_iso8601(next, t1, sizeof(t1)),
+                   vg_facts_get_str(f, "next_backup_source") &&
+                           strcmp(vg_facts_get_str(f, "next_backup_source"),
+                                  "triggers") == 0
+                       ? "the triggers"
+                       : "the Task Scheduler");
     if (vg_facts_get_int(f, "last_run_ms", &last) == 0)
       vg_bufprintf(buf, sizeof(buf), &o, ", last run %s succeeded",
                    vg_iso8601(last, t2, sizeof(t2)));
@@ -546,7 +847,10 @@ static void task_schedule_evaluate(const vg_facts_t *f,
       out, st, remedy, "Task %s: %s%s%s%s%s", name, n.crit_n ? n.crit : n.warn,
       n.crit_n && n.warn_n ? "; " : "", n.crit_n && n.warn_n ? n.warn : "",
       n.unread_n ? "; could not read " : "", n.unread_n ? n.unread : "");
-  vg_finding_predict(out, "scheduled backup does not start");
+  if (remedy != overlap_remedy)
+    vg_finding_predict(out, "scheduled backup does not start");
+  if (overlap && *overlap)
+    vg_finding_predict(out, "another job was in progress");
 }
 
 const vg_probe_t vg_probe_task_schedule = {

@@ -228,6 +228,12 @@ static int f_task_query(const vg_os_t *os, const char *folder, const char *name,
   snprintf(path, sizeof(path), "%s%s%s", folder,
            strcmp(folder, "\\") == 0 ? "" : "\\", name);
   if (!path_eq(cur->task_path, path)) {
+    int i;
+    for (i = 0; i < cur->nmore_tasks; i++)
+      if (path_eq(cur->more_tasks[i].path, path)) {
+        *out = cur->more_tasks[i].info;
+        return 0;
+      }
     memset(out, 0, sizeof(*out));
     out->hr = 0x80070002u; /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
     vg_strlcpy(out->call, "ITaskFolder::GetTask", sizeof(out->call));
@@ -302,6 +308,234 @@ static int f_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
   return 0;
 }
 
+static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
+                      vg_http_result_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  int i, n = cur->http_calls++;
+  if (n < 8)
+    vg_strlcpy(cur->http_proxy[n], req->proxy ? req->proxy : "",
+               sizeof(cur->http_proxy[0]));
+  vg_strlcpy(cur->http_pac, req->pac_url ? req->pac_url : "",
+             sizeof(cur->http_pac));
+  vg_strlcpy(cur->http_method, req->method ? req->method : "",
+             sizeof(cur->http_method));
+  cur->http_timeout = req->timeout_ms;
+  for (i = 0; i < cur->nhttp; i++)
+    if (strcmp(cur->http[i].url, req->url) == 0) {
+      *out = cur->http[i].res;
+      vg_strlcpy(out->proxy_used, req->proxy ? req->proxy : "",
+                 sizeof(out->proxy_used));
+      if (cur->http[i].rc == 0 && out->date_ms) {
+        vg_strlcpy(cur->last_date.url, req->url, sizeof(cur->last_date.url));
+        cur->last_date.date_ms = out->date_ms;
+        cur->last_date.local_ms = out->local_ms;
+        cur->last_date.age_ms = 0;
+      }
+      return cur->http[i].rc;
+    }
+  memset(out, 0, sizeof(*out));
+  out->dns = 1;
+  out->tcp = 0;
+  out->tls = -1;
+  out->error = 12029;
+  vg_strlcpy(out->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
+             sizeof(out->error_name));
+  vg_strlcpy(out->error_text, "cannot connect", sizeof(out->error_text));
+  return VG_ECONN;
+}
+
+static int f_http_last_date(const vg_os_t *os, vg_http_date_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  if (cur->last_date.date_ms == 0) return VG_ENOENT;
+  *out = cur->last_date;
+  return 0;
+}
+
+static int f_proxy_sources(const vg_os_t *os, vg_proxy_sources_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->proxy;
+  return cur->proxy_rc;
+}
+
+static int f_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  *out = cur->tz;
+  if (cur->tz_rc) {
+    int64_t now = cur->tz.now_ms;
+    memset(out, 0, sizeof(*out));
+    out->now_ms = now;
+  }
+  return cur->tz_rc;
+}
+
+vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status) {
+  vg_http_result_t *r = &f->http[f->nhttp].res;
+  vg_strlcpy(f->http[f->nhttp].url, url, sizeof(f->http[0].url));
+  f->http[f->nhttp].rc = rc;
+  f->nhttp++;
+  memset(r, 0, sizeof(*r));
+  r->dns = r->tcp = 1;
+  r->tls = strncmp(url, "https:", 6) == 0 ? 1 : -1;
+  r->status = rc == 0 ? status : 0;
+  r->elapsed_ms = 120;
+  if (rc == VG_ENOENT) {
+    r->dns = 0;
+    r->tcp = r->tls = -1;
+    r->error = 12007;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "name not resolved", sizeof(r->error_text));
+  } else if (rc == VG_ECONN) {
+    r->tcp = 0;
+    r->tls = -1;
+    r->error = 12029;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "cannot connect", sizeof(r->error_text));
+  } else if (rc == VG_EIO) {
+    r->tls = 0;
+    r->error = 12175;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_SECURE_FAILURE",
+               sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "TLS handshake failed", sizeof(r->error_text));
+  } else if (rc == VG_ETIMEDOUT) {
+    r->tls = -1;
+    r->error = 12002;
+    vg_strlcpy(r->error_name, "ERROR_WINHTTP_TIMEOUT", sizeof(r->error_name));
+    vg_strlcpy(r->error_text, "timed out waiting for the answer",
+               sizeof(r->error_text));
+  }
+  return r;
+}
+
+void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
+                    const char *pac) {
+  memset(s, 0, sizeof(*s));
+  s->read = 1;
+  s->enabled = enabled;
+  vg_strlcpy(s->server, server ? server : "", sizeof(s->server));
+  vg_strlcpy(s->pac, pac ? pac : "", sizeof(s->pac));
+}
+
+static int f_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  if (cur->tzr_rc) {
+    vg_tz_set_utc(out);
+    return cur->tzr_rc;
+  }
+  *out = cur->tzr;
+  return 0;
+}
+
+static int f_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
+  *now_ms = ((const fake_os_t *)os)->now_ms;
+  return 0;
+}
+
+/* Folder part of a task path ("\A\B\name" -> "\A\B", "\name" -> "\"),
+ * compared case-insensitively with folder. */
+static int task_in_folder(const char *path, const char *folder,
+                          const char **name) {
+  const char *bs = strrchr(path, '\\');
+  size_t n;
+  if (bs == NULL || path[0] == '\0') return 0;
+  n = (size_t)(bs - path);
+  *name = bs + 1;
+  if (n == 0) return strcmp(folder, "\\") == 0;
+  return strlen(folder) == n && strncasecmp(path, folder, n) == 0;
+}
+
+static int f_task_list(const vg_os_t *os, const char *folder,
+                       vg_task_names_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  const char *name;
+  int i, found = 0;
+  memset(out, 0, sizeof(*out));
+  cur->task_list_calls++;
+  if (cur->task_list_rc) {
+    out->hr = cur->task_list_hr;
+    vg_strlcpy(out->call, cur->task_list_call, sizeof(out->call));
+    return cur->task_list_rc;
+  }
+  for (i = -1; i < cur->nmore_tasks; i++) {
+    const char *path = i < 0 ? cur->task_path : cur->more_tasks[i].path;
+    if (!task_in_folder(path, folder, &name)) continue;
+    found = 1;
+    if (out->n < VG_TASK_NAMES_MAX)
+      vg_strlcpy(out->names[out->n++], name, sizeof(out->names[0]));
+    out->total++;
+  }
+  if (!found) {
+    out->hr = 0x80070002u; /* HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) */
+    vg_strlcpy(out->call, "ITaskService::GetFolder", sizeof(out->call));
+    return VG_ENOENT;
+  }
+  return 0;
+}
+
+static int f_file_tail(const vg_os_t *os, const char *path, size_t max,
+                       char *buf, vg_file_tail_t *out) {
+  fake_os_t *cur = (fake_os_t *)os;
+  fake_file_t *ff = find(cur, path);
+  int i;
+  memset(out, 0, sizeof(*out));
+  cur->file_tail_max = max;
+  if (ff && ff->err) return ff->err;
+  for (i = 0; i < cur->ncontents; i++)
+    if (path_eq(cur->contents[i].path, path)) {
+      size_t len = cur->contents[i].len, n = len < max ? len : max;
+      memcpy(buf, cur->contents[i].data + (len - n), n);
+      out->size = len;
+      out->len = n;
+      out->mtime_ms = cur->contents[i].mtime_ms;
+      cur->file_tail_bytes += n;
+      return 0;
+    }
+  return VG_ENOENT;
+}
+
+static int f_event_query(const vg_os_t *os, const char *channel,
+                         const char *xpath, size_t max, vg_event_cb cb,
+                         void *ud, char *why, size_t whysz) {
+  fake_os_t *cur = (fake_os_t *)os;
+  size_t i, n = 0;
+  cur->event_queries++;
+  vg_strlcpy(cur->event_xpath, xpath ? xpath : "", sizeof(cur->event_xpath));
+  vg_strlcpy(cur->event_channel, channel, sizeof(cur->event_channel));
+  if (whysz) why[0] = '\0';
+  if (cur->event_rc) {
+    vg_strlcpy(why, cur->event_why, whysz);
+    return cur->event_rc;
+  }
+  for (i = 0; i < (size_t)cur->nchannels; i++)
+    if (path_eq(cur->channels[i], channel)) break;
+  if (i == (size_t)cur->nchannels) {
+    snprintf(why, whysz,
+             "EvtQuery(%s): Win32 error 15007 (the channel was "
+             "not found)",
+             channel);
+    return VG_ENOENT;
+  }
+  if (i != 0) return 0; /* events live in the first channel */
+  for (i = cur->nevents; i-- > 0 && n < max; n++)
+    if (cb(&cur->events[i], ud)) break;
+  return 0;
+}
+
+static int f_event_channels(const vg_os_t *os, vg_name_cb cb, void *ud,
+                            char *why, size_t whysz) {
+  fake_os_t *cur = (fake_os_t *)os;
+  int i;
+  if (whysz) why[0] = '\0';
+  if (cur->channels_rc) {
+    vg_strlcpy(why, cur->event_why, whysz);
+    return cur->channels_rc;
+  }
+  for (i = 0; i < cur->nchannels; i++)
+    if (cb(cur->channels[i], ud)) break;
+  return 0;
+}
+
 void fake_os_init(fake_os_t *f) {
   memset(f, 0, sizeof(*f));
   f->os.reg_get = f_reg_get;
@@ -322,6 +556,27 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
+  f->os.tz_rules = f_tz_rules;
+  f->os.wall_clock_ms = f_wall_clock_ms;
+  f->os.task_list = f_task_list;
+  f->os.file_tail = f_file_tail;
+  f->os.event_query = f_event_query;
+  f->os.event_channels = f_event_channels;
+  vg_tz_set_utc(&f->tzr);
+  f->now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
+  f->os.http_get = f_http_get;
+  f->os.http_last_date = f_http_last_date;
+  f->os.proxy_sources = f_proxy_sources;
+  f->os.time_zone = f_time_zone;
+  f->proxy.per_user = -1;
+  vg_strlcpy(f->tz.key_name, "UTC", sizeof(f->tz.key_name));
+  vg_strlcpy(f->tz.std_name, "Coordinated Universal Time",
+             sizeof(f->tz.std_name));
+  f->tz.auto_dst = 1;
+  f->tz.nyears = 2;
+  f->tz.years[0].year = 2025;
+  f->tz.years[1].year = 2026;
+  f->tz.now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
   f->os.volumes_list = f_volumes_list;
   f->os.vss_writers = f_vss_writers;
   f->os.computer_names = f_computer_names;
@@ -494,4 +749,61 @@ void fake_svc_display(fake_os_t *f, const fake_svc_t *svc,
                       const char *display) {
   int i = (int)(svc - f->svcs);
   vg_strlcpy(f->svc_display[i], display, sizeof(f->svc_display[0]));
+}
+
+/* A task as fake_task plants it, at t. */
+static void fake_task_defaults(vg_task_info_t *t) {
+  memset(t, 0, sizeof(*t));
+  t->enabled = 1;
+  t->state = 3;                     /* ready */
+  t->last_run_ms = 1763935200000ll; /* 2025-11-23T22:00:00Z */
+  t->next_run_ms = 1764021600000ll; /* 2025-11-24T22:00:00Z */
+  vg_strlcpy(t->user_id, "S-1-5-18", sizeof(t->user_id));
+  vg_strlcpy(t->principal_sid, "S-1-5-18", sizeof(t->principal_sid));
+  t->multiple_instances = 2; /* IgnoreNew */
+  t->ntriggers = 1;
+  t->triggers[0].type = 3; /* weekly */
+  t->triggers[0].enabled = 1;
+  t->triggers[0].weeks_interval = 1;
+  vg_strlcpy(t->triggers[0].start, "2025-01-05T22:00:00",
+             sizeof(t->triggers[0].start));
+}
+
+vg_task_info_t *fake_task_add(fake_os_t *f, const char *path) {
+  vg_task_info_t *t = &f->more_tasks[f->nmore_tasks].info;
+  vg_strlcpy(f->more_tasks[f->nmore_tasks].path, path,
+             sizeof(f->more_tasks[0].path));
+  f->nmore_tasks++;
+  fake_task_defaults(t);
+  return t;
+}
+
+fake_file_t *fake_content(fake_os_t *f, const char *path, const char *data,
+                          size_t len, int64_t mtime_ms) {
+  fake_file_t *x = find(f, path);
+  int i = f->ncontents++;
+  vg_strlcpy(f->contents[i].path, path, sizeof(f->contents[i].path));
+  f->contents[i].data = data;
+  f->contents[i].len = len;
+  f->contents[i].mtime_ms = mtime_ms;
+  if (x == NULL) x = fake_file(f, path, 0);
+  x->size = len;
+  return x;
+}
+
+void fake_channel(fake_os_t *f, const char *name) {
+  vg_strlcpy(f->channels[f->nchannels++], name, sizeof(f->channels[0]));
+}
+
+vg_event_t *fake_event(fake_os_t *f, uint32_t id, int64_t time_ms) {
+  vg_event_t *e = &f->events[f->nevents];
+  memset(e, 0, sizeof(*e));
+  e->id = id;
+  e->time_ms = time_ms;
+  e->level = id == 11 || id == 18               ? 2
+             : id == 10 || id == 14 || id == 16 ? 3
+                                                : 4;
+  e->record_id = ++f->nevents;
+  vg_strlcpy(e->provider, "CloudBackup", sizeof(e->provider));
+  return e;
 }

@@ -181,7 +181,9 @@ static void config_problems_are_reported_not_fatal(void **st) {
             "[vss.storage]\nenabled = false\n[iscsi.initiator]\nenabled = "
             "false\n"
             "[dotnet.version]\nenabled = false\n"
-            "[tls.config]\nenabled = false\n");
+            "[tls.config]\nenabled = false\n"
+            "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+            "[clock.skew]\nenabled = false\n");
   assert_int_equal(run(&p, args), 0);
   assert_non_null(strstr(p.err.buf, "vigil.ini:3: [scratch.space] "
                                     "backup_bytes: expected a size"));
@@ -358,7 +360,10 @@ static const char *const quiet_ini =
     "[scratch.space]\npath = .\ninterval = 200ms\nbackup_bytes = 1K\n"
     "[mars.install]\nrequired = false\n[vss.storage]\nenabled = false\n"
     "[iscsi.initiator]\nenabled = false\n[dotnet.version]\nenabled = "
-    "false\n[tls.config]\nenabled = false\n";
+    "false\n[tls.config]\nenabled = false\n"
+    /* the network probes' endpoints are on the Internet */
+    "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+    "[clock.skew]\nenabled = false\n";
 
 /* With no service the bundle still has the probes run here, the config and
  * a manifest that says what is missing and why. */
@@ -433,7 +438,9 @@ static void run_console_and_status_from_another_process(void **st) {
              "1K\n[mars.install]\nrequired = false\n[vss.storage]\nenabled "
              "= false\n[iscsi.initiator]\nenabled = false\n"
              "[dotnet.version]\nenabled = false\n"
-             "[tls.config]\nenabled = false\n[export]\ntextfile_dir = "
+             "[tls.config]\nenabled = false\n"
+             "[net.proxy]\nenabled = false\n[net.reach]\nenabled = false\n"
+             "[clock.skew]\nenabled = false\n[export]\ntextfile_dir = "
              "%s/prom\n",
              home);
     write_ini(ini);

@@ -182,12 +182,28 @@ static void problems_in_the_users_words(void **st) {
   (void)tf;
 }
 
+/* clock.skew's thresholds are durations (interface.md: 2m / 5m), held in
+ * seconds; a bare number is seconds. */
+static void duration_thresholds(void **st) {
+  const vg_probe_t *p = vg_probe_find("clock.skew");
+  vg_thresholds_t th;
+  (void)st;
+  parse("[clock.skew]\nwarn = 2m\ncrit = 300\n");
+  assert_int_equal(cfg.nwarnings, 0);
+  vg_config_thresholds(&cfg, p, &th);
+  assert_true(th.warn == 120);
+  assert_true(th.crit == 300);
+  parse("[clock.skew]\nwarn = soon\n");
+  assert_int_equal(cfg.nwarnings, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults_without_file),
       cmocka_unit_test_teardown(typed_values, teardown),
       cmocka_unit_test_teardown(bad_lines_name_file_line_key, teardown),
       cmocka_unit_test_teardown(problems_in_the_users_words, teardown),
+      cmocka_unit_test_teardown(duration_thresholds, teardown),
       cmocka_unit_test(unreadable_file_is_one_warning),
       cmocka_unit_test_teardown(oversized_and_binary_input, teardown),
       cmocka_unit_test(durations_and_sizes),

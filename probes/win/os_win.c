@@ -2,6 +2,8 @@
 #include "os.h"
 
 #include "com_win.h"
+#include "jobs_win.h"
+#include "net_win.h"
 #include "vg.h"
 #include "vg_win.h"
 
@@ -644,6 +646,104 @@ done:
   return rc;
 }
 
+/* ------------------------------------------------ turn 2 (issue 11) */
+
+static void win_tz_date(const SYSTEMTIME *st, vg_tz_date_t *d) {
+  d->year = st->wYear;
+  d->month = st->wMonth;
+  d->dow = st->wDayOfWeek;
+  d->day = st->wDay;
+  d->hour = st->wHour;
+  d->minute = st->wMinute;
+  d->second = st->wSecond;
+  d->ms = st->wMilliseconds;
+}
+
+/* The current time zone's rules (GetTimeZoneInformation). Worker thread. */
+static int win_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
+  TIME_ZONE_INFORMATION tzi;
+  DWORD r;
+  (void)os;
+  vg_tz_set_utc(out);
+  r = GetTimeZoneInformation(&tzi);
+  if (r == TIME_ZONE_ID_INVALID) return vg_win_err(GetLastError());
+  out->bias_min = (int)tzi.Bias;
+  out->std_bias_min = (int)tzi.StandardBias;
+  out->dlt_bias_min = (int)tzi.DaylightBias;
+  win_tz_date(&tzi.StandardDate, &out->std_date);
+  win_tz_date(&tzi.DaylightDate, &out->dlt_date);
+  vg_utf8(tzi.StandardName, out->std_name, sizeof(out->std_name));
+  vg_utf8(tzi.DaylightName, out->dlt_name, sizeof(out->dlt_name));
+  if (r == TIME_ZONE_ID_UNKNOWN) { /* no daylight saving time */
+    memset(&out->std_date, 0, sizeof(out->std_date));
+    memset(&out->dlt_date, 0, sizeof(out->dlt_date));
+  }
+  return 0;
+}
+
+static int win_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
+  FILETIME ft;
+  ULARGE_INTEGER u;
+  (void)os;
+  GetSystemTimeAsFileTime(&ft);
+  u.LowPart = ft.dwLowDateTime;
+  u.HighPart = ft.dwHighDateTime;
+  *now_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+  return 0;
+}
+
+/* The last max bytes of a file, seeking from its end (a log that is
+ * written meanwhile is shared for reading, writing and deletion). Long
+ * paths go through \\?\. Worker thread. */
+static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
+                         char *buf, vg_file_tail_t *out) {
+  wchar_t *w = win_long_path(path, "");
+  HANDLE h;
+  LARGE_INTEGER size, pos;
+  FILETIME mt;
+  ULARGE_INTEGER u;
+  size_t want, got = 0;
+  int rc = 0;
+  (void)os;
+  memset(out, 0, sizeof(*out));
+  if (w == NULL) return VG_ENOMEM;
+  h = CreateFileW(w, GENERIC_READ,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+  free(w);
+  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  if (!GetFileSizeEx(h, &size)) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  out->size = (uint64_t)size.QuadPart;
+  if (GetFileTime(h, NULL, NULL, &mt)) {
+    u.LowPart = mt.dwLowDateTime;
+    u.HighPart = mt.dwHighDateTime;
+    out->mtime_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+  }
+  want = out->size < (uint64_t)max ? (size_t)out->size : max;
+  pos.QuadPart = -(LONGLONG)want;
+  if (!SetFilePointerEx(h, pos, NULL, FILE_END)) {
+    rc = vg_win_err(GetLastError());
+    goto done;
+  }
+  while (got < want) {
+    DWORD chunk = want - got > (1u << 20) ? (1u << 20) : (DWORD)(want - got);
+    DWORD n = 0;
+    if (!ReadFile(h, buf + got, chunk, &n, NULL)) {
+      rc = vg_win_err(GetLastError());
+      goto done;
+    }
+    if (n == 0) break; /* shrank meanwhile: keep what was read */
+    got += n;
+  }
+  out->len = got;
+done:
+  CloseHandle(h);
+  return rc;
+}
+
 static const vg_os_t win_os = {
     .reg_get = win_reg_get,
     .reg_enum_values = win_reg_enum_values,
@@ -663,6 +763,16 @@ static const vg_os_t win_os = {
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
     .volume_dedup = vg__win_volume_dedup,
+    .tz_rules = win_tz_rules,
+    .wall_clock_ms = win_wall_clock_ms,
+    .task_list = vg__win_task_list,
+    .file_tail = win_file_tail,
+    .event_query = vg__win_event_query,
+    .event_channels = vg__win_event_channels,
+    .http_get = vg__win_http_get,
+    .http_last_date = vg__win_http_last_date,
+    .proxy_sources = vg__win_proxy_sources,
+    .time_zone = vg__win_time_zone,
     .volumes_list = vg__win_volumes_list,
     .vss_writers = vg__win_vss_writers,
     .computer_names = vg__win_computer_names,

@@ -3,6 +3,7 @@
  * E_NOTIMPL for several) keep their HRESULT instead of a guess. */
 #define COBJMACROS
 #include "com_win.h"
+#include "jobs_win.h"
 
 #include "vg.h"
 
@@ -84,10 +85,15 @@ static void task_win_trigger(ITrigger *tr, vg_task_trigger_t *t) {
     task_win_bstr_prop(hr, b, t->rep_duration, sizeof(t->rep_duration));
     IRepetitionPattern_Release(rep);
   }
-  if (t->type == TASK_TRIGGER_DAILY)
+  b = NULL;
+  hr = ITrigger_get_EndBoundary(tr, &b);
+  task_win_bstr_prop(hr, b, t->end, sizeof(t->end));
+  if (t->type == TASK_TRIGGER_DAILY) {
     task_win_prop_int(tr, L"DaysInterval", &t->days_interval);
-  else if (t->type == TASK_TRIGGER_WEEKLY)
+  } else if (t->type == TASK_TRIGGER_WEEKLY) {
     task_win_prop_int(tr, L"WeeksInterval", &t->weeks_interval);
+    task_win_prop_int(tr, L"DaysOfWeek", &t->days_of_week);
+  }
 }
 
 static void task_win_triggers(ITaskDefinition *def, vg_task_info_t *out) {
@@ -180,49 +186,68 @@ static int task_win_not_found(HRESULT hr) {
          hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND);
 }
 
+/* Connects to the Task Scheduler and opens folder: 0 with *svc and *fld
+ * (release both), or the error with the failing call recorded. */
+static int task_win_open(const char *folder, ITaskService **svc,
+                         ITaskFolder **fld, uint32_t *hr_out, char *call,
+                         size_t callsz) {
+  VARIANT none;
+  BSTR bfolder = vg__bstr(folder);
+  HRESULT hr;
+  int rc = 0;
+  *svc = NULL;
+  *fld = NULL;
+  VariantInit(&none);
+  if (bfolder == NULL) return VG_ENOMEM;
+  hr = CoCreateInstance(&CLSID_TaskScheduler, NULL, CLSCTX_INPROC_SERVER,
+                        &IID_ITaskService, (void **)svc);
+  if (FAILED(hr)) {
+    rc = vg__com_fail(hr_out, call, callsz, "CoCreateInstance(TaskScheduler)",
+                      hr);
+    goto done;
+  }
+  hr = ITaskService_Connect(*svc, none, none, none, none);
+  if (FAILED(hr)) {
+    rc = vg__com_fail(hr_out, call, callsz, "ITaskService::Connect", hr);
+    goto done;
+  }
+  hr = ITaskService_GetFolder(*svc, bfolder, fld);
+  if (FAILED(hr)) {
+    rc = vg__com_fail(hr_out, call, callsz, "ITaskService::GetFolder", hr);
+    if (task_win_not_found(hr)) rc = VG_ENOENT;
+  }
+done:
+  if (rc != 0 && *svc) {
+    ITaskService_Release(*svc);
+    *svc = NULL;
+  }
+  SysFreeString(bfolder);
+  return rc;
+}
+
 int vg__win_task_query(const vg_os_t *os, const char *folder, const char *name,
                        vg_task_info_t *out) {
   (void)os;
   ITaskService *svc = NULL;
   ITaskFolder *fld = NULL;
   IRegisteredTask *task = NULL;
-  VARIANT none;
-  BSTR bfolder = NULL, bname = NULL;
+  BSTR bname = NULL;
   HRESULT hr;
   int owed = 0, rc = 0;
 
   memset(out, 0, sizeof(*out));
-  VariantInit(&none);
   hr = vg__com_enter(&owed);
   if (FAILED(hr))
     return vg__com_fail(&out->hr, out->call, sizeof(out->call),
                         "CoInitializeEx", hr);
-  bfolder = vg__bstr(folder);
   bname = vg__bstr(name);
-  if (bfolder == NULL || bname == NULL) {
+  if (bname == NULL) {
     rc = VG_ENOMEM;
     goto done;
   }
-  hr = CoCreateInstance(&CLSID_TaskScheduler, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_ITaskService, (void **)&svc);
-  if (FAILED(hr)) {
-    rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
-                      "CoCreateInstance(TaskScheduler)", hr);
-    goto done;
-  }
-  hr = ITaskService_Connect(svc, none, none, none, none);
-  if (FAILED(hr)) {
-    rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
-                      "ITaskService::Connect", hr);
-    goto done;
-  }
-  hr = ITaskService_GetFolder(svc, bfolder, &fld);
-  if (FAILED(hr)) {
-    rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
-                      "ITaskService::GetFolder", hr);
-    if (task_win_not_found(hr)) rc = VG_ENOENT;
-    goto done;
-  }
+  rc =
+      task_win_open(folder, &svc, &fld, &out->hr, out->call, sizeof(out->call));
+  if (rc != 0) goto done;
   hr = ITaskFolder_GetTask(fld, bname, &task);
   if (FAILED(hr)) {
     rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
@@ -235,8 +260,59 @@ done:
   if (task) IRegisteredTask_Release(task);
   if (fld) ITaskFolder_Release(fld);
   if (svc) ITaskService_Release(svc);
-  SysFreeString(bfolder);
   SysFreeString(bname);
+  vg__com_leave(owed);
+  return rc;
+}
+
+int vg__win_task_list(const vg_os_t *os, const char *folder,
+                      vg_task_names_t *out) {
+  ITaskService *svc = NULL;
+  ITaskFolder *fld = NULL;
+  IRegisteredTaskCollection *tasks = NULL;
+  LONG count = 0, i;
+  HRESULT hr;
+  int owed = 0, rc = 0;
+  (void)os;
+
+  memset(out, 0, sizeof(*out));
+  hr = vg__com_enter(&owed);
+  if (FAILED(hr))
+    return vg__com_fail(&out->hr, out->call, sizeof(out->call),
+                        "CoInitializeEx", hr);
+  rc =
+      task_win_open(folder, &svc, &fld, &out->hr, out->call, sizeof(out->call));
+  if (rc != 0) goto done;
+  hr = ITaskFolder_GetTasks(fld, TASK_ENUM_HIDDEN, &tasks);
+  if (SUCCEEDED(hr)) hr = IRegisteredTaskCollection_get_Count(tasks, &count);
+  if (FAILED(hr)) {
+    rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
+                      "ITaskFolder::GetTasks", hr);
+    goto done;
+  }
+  out->total = count > 0 ? (size_t)count : 0;
+  for (i = 1; i <= count && out->n < VG_TASK_NAMES_MAX; i++) {
+    IRegisteredTask *t = NULL;
+    VARIANT idx;
+    BSTR b = NULL;
+    VariantInit(&idx);
+    V_VT(&idx) = VT_I4;
+    V_I4(&idx) = i; /* 1-based */
+    hr = IRegisteredTaskCollection_get_Item(tasks, idx, &t);
+    if (FAILED(hr)) {
+      rc = vg__com_fail(&out->hr, out->call, sizeof(out->call),
+                        "IRegisteredTaskCollection::get_Item", hr);
+      break;
+    }
+    if (SUCCEEDED(IRegisteredTask_get_Name(t, &b)) && b && *b)
+      vg__w2u(b, out->names[out->n++], sizeof(out->names[0]));
+    SysFreeString(b);
+    IRegisteredTask_Release(t);
+  }
+done:
+  if (tasks) IRegisteredTaskCollection_Release(tasks);
+  if (fld) ITaskFolder_Release(fld);
+  if (svc) ITaskService_Release(svc);
   vg__com_leave(owed);
   return rc;
 }

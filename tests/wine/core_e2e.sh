@@ -22,13 +22,16 @@ mkdir -p "$WINEPREFIX/drive_c/vigil-e2e"
 # Only InstallPath and one ScratchLocation are planted: the probes that
 # judge a whole MARS install (tests/wine/mars_probes.sh), and the .NET,
 # PowerShell and TLS prerequisites a bare prefix lacks
-# (tests/wine/env_probes.sh), and the management agent, registration,
-# source volumes and VSS writers (tests/wine/probes3.sh) are off here.
+# (tests/wine/env_probes.sh), the management agent, registration, source
+# volumes and VSS writers (tests/wine/probes3.sh), and the network probes,
+# whose default endpoints are on the Internet (tests/wine/net_probes.sh),
+# are off here.
 printf '[scratch.space]\ninterval = 1s\nbackup_bytes = 1G\n%s' \
   "$(printf '[%s]\nenabled = false\n' mars.install mars.engine \
      scratch.config scratch.kek task.schedule vss.storage iscsi.initiator \
      dotnet.version powershell.env tls.config mars.mgmtagent \
-     mars.registration source.volumes vss.writers)" \
+     mars.registration source.volumes vss.writers net.proxy net.reach mars.jobs \
+     clock.skew)" \
   > "$WINEPREFIX/drive_c/vigil-e2e/vigil.ini"
 
 wine "$exe" run --console > "$work/agent.out" 2>&1 &

@@ -52,10 +52,12 @@ unplant_mars_files() {
 # Task Scheduler stores the task without its triggers (its XML reader skips
 # them); the stored definition is then written back whole, UTF-16 with a
 # BOM as Windows stores it, so readers of the task's file see what Windows
-# would keep.
+# would keep. Wine starts its Task Scheduler service on demand and may
+# answer schtasks before the service listens: it is started first.
 plant_task() {
   local xml_win
   xml_win=$(winepath -w "$2" 2>/dev/null)
+  WINEDEBUG=-all wine net start Schedule > /dev/null 2>&1 || true
   WINEDEBUG=-all wine schtasks /create /xml "$xml_win" /tn "$1" /f \
     > /dev/null 2>&1 || return 1
   python3 - "$2" "$mars_tasks_dir${1//\\//}" <<'PY'
@@ -89,7 +91,7 @@ unplant_task() {
 # MSOnlineBackup module on the machine PSModulePath and execution policy
 # RemoteSigned, TLS 1.2 and .NET strong crypto in both registry views, and
 # the Microsoft-OnlineBackup task with a daily trigger MINUTES from now
-# (rounded up to the minute). Services stay running only while the
+# (from the start of this minute). Services stay running only while the
 # prefix's wineserver does: run it persistent (wineserver -p).
 # unplant_mars_server takes all of it away again.
 mars_ip_win='C:\Program Files\Microsoft Azure Recovery Services Agent'
@@ -130,6 +132,41 @@ mars_reg() { # reg add, quiet, 64-bit view: KEY VALUE TYPE DATA
     > /dev/null
 }
 
+# mars_reg_many: `reg add` (64-bit view) of each KEY|VALUE|TYPE|DATA line
+# of stdin (HKLM keys; REG_SZ, REG_EXPAND_SZ or REG_DWORD), in one `reg
+# import`: one Wine start instead of one per value.
+mars_reg_many() {
+  local f rc=0
+  f=$(mktemp --suffix=.reg)
+  python3 -c 'import sys
+keys = {}
+for line in sys.stdin.read().splitlines():
+    if line.strip():
+        k, n, t, d = line.split("|", 3)
+        keys.setdefault(k.replace("HKLM\\", "HKEY_LOCAL_MACHINE\\", 1),
+                        []).append((n, t, d))
+out = ["Windows Registry Editor Version 5.00", ""]
+for k, vals in keys.items():
+    out.append("[%s]" % k)
+    for n, t, d in vals:
+        if t == "REG_DWORD":
+            v = "dword:%08x" % int(d)
+        elif t == "REG_EXPAND_SZ":
+            v = "hex(2):" + ",".join("%02x" % b for b in
+                                     (d + "\0").encode("utf-16-le"))
+        else:
+            v = "\"%s\"" % d.replace("\\", "\\\\").replace("\"", "\\\"")
+        out.append("\"%s\"=%s" % (n, v))
+    out.append("")
+text = "\r\n".join(out)  # regedit 5 files are UTF-16 with a BOM
+sys.stdout.buffer.write(b"\xff\xfe" + text.encode("utf-16-le"))' > "$f" ||
+    rc=1
+  [ $rc -eq 0 ] && { WINEDEBUG=-all wine reg import "Z:${f//\//\\}" \
+    /reg:64 > /dev/null 2>&1 || rc=1; }
+  rm -f "$f"
+  return $rc
+}
+
 mars_svc_gone() {
   local _
   WINEDEBUG=-all wine net stop "$1" > /dev/null 2>&1 || true
@@ -150,8 +187,9 @@ mars_svc_running() {
   WINEDEBUG=-all wine net start "$1" > /dev/null 2>&1
 }
 
-# mars_task_xml START: the MARS task's definition, a daily trigger at START
-# (local time, as the MARS console writes it), run as SYSTEM.
+# mars_task_xml START [INSTANCES]: the MARS task's definition, a daily
+# trigger at START (local time, no offset, as the MARS console writes it),
+# run as SYSTEM, MultipleInstancesPolicy INSTANCES (IgnoreNew).
 mars_task_xml() {
   cat <<XML
 <?xml version="1.0" encoding="UTF-16"?>
@@ -169,7 +207,7 @@ mars_task_xml() {
     <Principal id="Author"><UserId>S-1-5-18</UserId></Principal>
   </Principals>
   <Settings>
-    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <MultipleInstancesPolicy>${2:-IgnoreNew}</MultipleInstancesPolicy>
     <Enabled>true</Enabled>
   </Settings>
   <Actions Context="Author">
@@ -181,10 +219,8 @@ XML
 }
 
 plant_mars_server() {
-  local exe=$1 minutes=$2 xml start m f psm
+  local exe=$1 minutes=$2 xml start m f psm psv n64 n32
   plant_mars 'C:\MARS\Scratch'
-  mars_reg "$mars_key\\Config\\CloudBackupProvider" ScratchLocation REG_SZ \
-    'C:\MARS\Scratch'
   plant_mars_registration demo
   : > "$WINEPREFIX/drive_c/MARS/Scratch/OnlineBackup.KEK"
   m="$mars_ip_dir/bin/Modules/MSOnlineBackup"
@@ -196,28 +232,31 @@ plant_mars_server() {
   for f in MSOnlineBackup.dll MSOnlineBackup.format.ps1xml; do
     head -c 4096 /dev/urandom > "$m/$f"
   done
-  mars_reg "$mars_ndp" Release REG_DWORD 533320
-  mars_reg 'HKLM\SOFTWARE\Microsoft\PowerShell\3\PowerShellEngine' \
-    PowerShellVersion REG_SZ 5.1.17763.1
-  mars_reg "$mars_ps_policy" ExecutionPolicy REG_SZ RemoteSigned
   psm='%SystemRoot%\system32\WindowsPowerShell\v1.0\Modules\;'
   psm+='%ProgramFiles%\Microsoft Azure Recovery Services Agent\bin\Modules\'
-  mars_reg "$mars_envk" PSModulePath REG_EXPAND_SZ "$psm"
-  mars_reg "$mars_schannel" Enabled REG_DWORD 1
-  mars_reg "$mars_schannel" DisabledByDefault REG_DWORD 0
-  for m in 'SOFTWARE\Microsoft' 'SOFTWARE\WOW6432Node\Microsoft'; do
-    mars_reg "HKLM\\$m\\.NETFramework\\v4.0.30319" SystemDefaultTlsVersions \
-      REG_DWORD 1
-    mars_reg "HKLM\\$m\\.NETFramework\\v4.0.30319" SchUseStrongCrypto \
-      REG_DWORD 1
-  done
+  n64='HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
+  n32='HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319'
+  psv='HKLM\SOFTWARE\Microsoft\PowerShell\3\PowerShellEngine'
+  mars_reg_many <<REG || return 1
+$mars_key\Config\CloudBackupProvider|ScratchLocation|REG_SZ|C:\MARS\Scratch
+$mars_ndp|Release|REG_DWORD|533320
+$psv|PowerShellVersion|REG_SZ|5.1.17763.1
+$mars_ps_policy|ExecutionPolicy|REG_SZ|RemoteSigned
+$mars_envk|PSModulePath|REG_EXPAND_SZ|$psm
+$mars_schannel|Enabled|REG_DWORD|1
+$mars_schannel|DisabledByDefault|REG_DWORD|0
+$n64|SystemDefaultTlsVersions|REG_DWORD|1
+$n64|SchUseStrongCrypto|REG_DWORD|1
+$n32|SystemDefaultTlsVersions|REG_DWORD|1
+$n32|SchUseStrongCrypto|REG_DWORD|1
+REG
   mars_svc_running obengine 'Microsoft Azure Recovery Services Agent' \
     "$mars_ip_win\\bin\\cbengine.exe" || return 1
   mars_svc_running "$mars_mgmt_svc" "$mars_mgmt_display" \
     "$mars_ip_win\\bin\\MgmtAgent.exe" || return 1
   start=$(python3 -c 'import datetime, sys
 t = datetime.datetime.now().replace(second=0, microsecond=0)
-print((t + datetime.timedelta(minutes=int(sys.argv[1]) + 1)).isoformat())' \
+print((t + datetime.timedelta(minutes=int(sys.argv[1]))).isoformat())' \
     "$minutes")
   xml=$(mktemp)
   mars_task_xml "$start" > "$xml"

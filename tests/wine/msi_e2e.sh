@@ -149,6 +149,10 @@ run_msiexec install /i "$(winepath -w "$msi")" /qn \
   'VIGILCONFIG=C:\vigil-msi\vigil.ini' || rc=$?
 [ $rc -eq 0 ] || fail "msiexec /i $(basename "$msi"): exit $rc"
 [ -f "$drive_c/Program Files/Vigil/vigil.exe" ] || fail "vigil.exe not installed"
+for doc in probes events operations fleet metrics protocol install; do
+  [ -s "$drive_c/Program Files/Vigil/docs/$doc.md" ] ||
+    fail "docs\\$doc.md not installed"
+done
 cmp -s "$1" "$drive_c/Program Files/Vigil/vigil.exe" ||
   fail "installed vigil.exe differs from the build's"
 pass "msiexec /i /qn installed C:\\Program Files\\Vigil\\vigil.exe"
