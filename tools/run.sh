@@ -10,7 +10,8 @@
 #        tools/run.sh --native      the Linux development build, in console
 #                                   mode (MARS probes report n/a there)
 #   --fault NAME  plant this fault instead of the default set (repeatable;
-#                 the list: tools/run.sh --help)
+#                 the list: tools/run.sh --help); the first is the one
+#                 fixed and re-checked
 #   --keep        keep the prefix on exit (its path is printed)
 #   --once        no pauses and no foreground: print and exit (CI)
 #   --exe FILE --cbengine FILE
@@ -22,7 +23,8 @@ root=$PWD
 
 usage() {
   sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"
-  echo "Faults (tests/wine/mars_plant.sh; default: $default_faults):"
+  echo "Faults: NAME, the probe it trips and its status, what is planted"
+  echo "(tests/wine/mars_plant.sh; default: $default_faults):"
   WINEPREFIX=/nonexistent bash -c ". tests/wine/mars_plant.sh; mars_faults" |
     sed 's/^/  /'
 }
@@ -171,8 +173,7 @@ plant_mars_server "$cbengine" 10 || {
   exit 1
 }
 for f in "${faults[@]}"; do
-  echo "    fault $f: $(mars_faults | awk -v n="$f" '$1 == n {
-    $1 = $2 = $3 = ""; sub(/^ +/, ""); print }')"
+  echo "    fault $f: $(mars_fault_field "$f" 4)"
   plant_fault "$f"
 done
 data=$WINEPREFIX/drive_c/ProgramData/Vigil
@@ -220,7 +221,13 @@ done
 
 screen 1 "the findings: vigil status"
 echo 'C:\> vigil status'
-vigil status || true
+vigil status > "$work/status.txt" || true
+cat "$work/status.txt"
+if grep -q '^UNKNOWN  *task\.schedule ' "$work/status.txt" &&
+  grep -q 'E_NOTIMPL' "$work/status.txt"; then
+  echo "(Wine's Task Scheduler does not give a task's run-as account and last" \
+    "result: task.schedule is unknown here, not on Windows.)"
+fi
 
 screen 2 "what it wrote to the Event Log (Application, source Vigil)"
 python3 "$trace_py" list "$work/eventlog.trace" "$mc"
@@ -235,8 +242,7 @@ seen=$(python3 "$trace_py" count "$work/eventlog.trace")
 screen 3 "one fault fixed: $fixed"
 case $fixed in
 kek_missing) echo "OnlineBackup.KEK copied back into C:\\MARS\\Scratch." ;;
-*) echo "Fixed: $(mars_faults | awk -v n="$fixed" '$1 == n {
-    $1 = $2 = $3 = ""; sub(/^ +/, ""); print }') - undone." ;;
+*) echo "Undone: $(mars_fault_field "$fixed" 4)." ;;
 esac
 fix_fault "$fixed"
 echo

@@ -120,10 +120,12 @@ mgmt_stopped    mars.mgmtagent  crit  the management agent service stopped
 LIST
 }
 
-# mars_fault_field NAME N: field N (1 name, 2 probe, 3 status) of fault
-# NAME; fails for an unknown fault.
+# mars_fault_field NAME N: field N (1 name, 2 probe, 3 status, 4 what) of
+# fault NAME; fails for an unknown fault.
 mars_fault_field() {
-  mars_faults | awk -v n="$1" -v f="$2" '$1 == n { print $f; found = 1 }
+  mars_faults | awk -v n="$1" -v f="$2" '$1 == n { found = 1
+      if (f < 4) { print $f; exit }
+      $1 = $2 = $3 = ""; sub(/^ +/, ""); print }
     END { exit !found }'
 }
 
