@@ -717,6 +717,14 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
               a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0);
   vg_jw_kuint(w, "pending_records",
               a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0);
+  {
+    /* Collections past their deadline whose call has not returned (each
+     * holds one worker; the probe is reported unknown meanwhile). */
+    uint64_t stuck = 0;
+    for (i = 0; i < a->n; i++)
+      if (a->sched.entries[i].busy && a->sched.entries[i].overdue) stuck++;
+    vg_jw_kuint(w, "stuck_collections", stuck);
+  }
   vg_jw_key(w, "config_problems");
   vg_jw_arr_begin(w);
   for (i = 0; a->opts.cfg && i < a->opts.cfg->nwarnings; i++)

@@ -5,7 +5,7 @@
 #        (default: all, 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=${1:-"json config protocol exporters"}
+targets=${1:-"json config protocol exporters probe_facts net mars_logs task_xml"}
 secs=${2:-60}
 if ! command -v clang >/dev/null; then
   echo "tools/fuzz.sh: needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev" >&2
