@@ -187,7 +187,9 @@ static void stopped_cb(vg_daemon_t *d, void *ud) {
 static void runner_stop(vg_runner_t *r) {
   if (r->stopping) return;
   r->stopping = 1;
-  vg_events_lifecycle(VG_EV_STOPPING, "Vigil is stopping");
+  vg_events_lifecycle(VG_EV_STOPPING,
+                      "collections still running get up to 10 s; queued "
+                      "records are written first");
   uv_timer_stop(&r->summary);
   if (r->agent) vg_textfile_write(&r->textfile, r->agent);
   vg_textfile_close(&r->textfile);
@@ -285,9 +287,10 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   runner_active = NULL;
   uv_mutex_unlock(&runner_mutex);
   rc = uv_loop_close(&r.loop);
-  vg_events_lifecycle(VG_EV_STOPPED, rc == 0 ? "Vigil stopped"
-                                             : "Vigil stopped (probe "
-                                               "workers abandoned)");
+  vg_events_lifecycle(VG_EV_STOPPED,
+                      rc == 0 ? "clean stop, every record written"
+                              : "every record written; probe collections "
+                                "still stuck in the OS were abandoned");
   vg_events_close();
   return 0;
 }
