@@ -978,7 +978,7 @@ int vg_cli_main(int argc, char **argv) {
   vg_cli_t c;
   const vg_cmd_t *cmd;
   unsigned seen = 0;
-  int pipe_set = 0, rc;
+  int pipe_set = 0, rc, nagios_style;
   memset(&c, 0, sizeof(c));
   cli_size_threadpool();
   if (argc < 2) {
@@ -1003,9 +1003,16 @@ int vg_cli_main(int argc, char **argv) {
     fprintf(stderr, "vigil: data folder path too long; set VIGIL_HOME\n");
     return 2;
   }
+  /* Exit codes (interface.md): check, status and a re-check are
+   * Nagios-style, 3 for a usage error or an unreachable service too; the
+   * other commands exit 0 done, 1 failed, 2 usage error. */
+  nagios_style = cmd->fn == cmd_check || cmd->fn == cmd_status ||
+                 (cmd->fn == cmd_run && !c.console);
   rc = cli_parse(&c, cmd, argc, argv, &seen, &pipe_set);
-  if (rc != 0) return rc;
+  if (rc != 0) return nagios_style ? 3 : rc;
   if ((seen & OPT_HELP) && cmd->fn != cmd_help) return cmd_usage(cmd);
   if (!pipe_set) vg_platform_pipe_name(c.home, c.pipe, sizeof(c.pipe));
-  return cmd->fn(&c);
+  rc = cmd->fn(&c);
+  if (!nagios_style && rc == 3) rc = 1;
+  return rc;
 }

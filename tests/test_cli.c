@@ -323,7 +323,8 @@ static void bad_usage_gets_one_clear_line(void **st) {
   assert_non_null(strstr(p.err.buf, "give one probe id"));
   assert_int_equal(run(&p, a4), 2);
   assert_non_null(strstr(p.err.buf, "--since 'last tuesday'"));
-  assert_int_equal(run(&p, a5), 2);
+  /* status is Nagios-style: a usage error is UNKNOWN (3, interface.md). */
+  assert_int_equal(run(&p, a5), 3);
   assert_non_null(strstr(p.err.buf, "unknown option '--bogus'"));
   assert_int_equal(run(&p, a6), 0);
   assert_non_null(strstr(p.out.buf, "vigil status [--json]"));
