@@ -34,7 +34,10 @@
   XX(EBUSY, -12, "busy")                                                       \
   XX(ECONN, -13, "cannot connect")                                             \
   XX(EEXIST, -14, "already exists")                                            \
-  XX(EPERM, -15, "requires Administrators")
+  XX(EPERM, -15, "requires Administrators")                                    \
+  XX(ELOCKED, -16, "the database is locked by another program")                \
+  XX(EUNTRUSTED, -17, "the pipe is served by a program that is not Vigil")     \
+  XX(ESQUAT, -18, "another program holds Vigil's pipe name")
 
 enum {
 #define XX(name, val, msg) VG_##name = (val),

@@ -1,4 +1,5 @@
 /* pipe_posix.c: the query server's Unix socket. */
+#include "client.h"
 #include "server.h"
 
 #include "vg.h"
@@ -102,19 +103,81 @@ int vg__pipe_accept(vg__listener_t *l, uv_pipe_t *client) {
              : VG_EIO;
 }
 
+/* The kernel's view of the other end of fd: uid, and pid where the
+ * system says. 0 or VG_ENOTSUP. */
+static int sock_peer(int fd, unsigned long *uid, long *pid) {
+#if defined(SO_PEERCRED)
+  struct ucred cr;
+  socklen_t len = sizeof(cr);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
+    return VG_ENOTSUP;
+  *uid = (unsigned long)cr.uid;
+  *pid = (long)cr.pid;
+  return 0;
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||    \
+    defined(__NetBSD__)
+  uid_t u;
+  gid_t g;
+  if (getpeereid(fd, &u, &g) != 0) return VG_ENOTSUP;
+  *uid = (unsigned long)u;
+  *pid = 0;
+  return 0;
+#else
+  (void)fd, (void)uid, (void)pid;
+  return VG_ENOTSUP;
+#endif
+}
+
+void vg__pipe_identity(uv_pipe_t *client, vg_peer_t *peer) {
+  uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
+  peer->user[0] = '\0';
+  peer->pid = 0;
+  if (uv_fileno((uv_handle_t *)client, &fd) == 0 &&
+      sock_peer(fd, &uid, &pid) == 0) {
+    snprintf(peer->user, sizeof(peer->user), "uid:%lu", uid);
+    peer->pid = pid;
+  }
+}
+
 void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer) {
   uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
   peer->privileged = 0;
-#ifdef SO_PEERCRED
-  if (uv_fileno((uv_handle_t *)client, &fd) == 0) {
-    struct ucred cr;
-    socklen_t len = sizeof(cr);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0)
-      peer->privileged = cr.uid == 0 || cr.uid == geteuid();
+  if (uv_fileno((uv_handle_t *)client, &fd) == 0 &&
+      sock_peer(fd, &uid, &pid) == 0)
+    peer->privileged = uid == 0 || uid == (unsigned long)geteuid();
+}
+
+/* ------------------------------------------------------- client side */
+
+void vg__client_connect(uv_connect_t *req, uv_pipe_t *p, const char *name,
+                        uv_connect_cb cb) {
+  uv_pipe_connect(req, p, name, cb);
+}
+
+/* Trusted: a server running as root (a system service) or as ourselves
+ * (`vigil run` in a terminal). */
+int vg__client_check_server(uv_pipe_t *p, const char *name, char *err,
+                            size_t errsz) {
+  uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
+  if (uv_fileno((uv_handle_t *)p, &fd) != 0 || sock_peer(fd, &uid, &pid) != 0) {
+    snprintf(err, errsz,
+             "cannot tell which process serves %s; not trusting its answer",
+             name);
+    return VG_EUNTRUSTED;
   }
-#else
-  (void)client, (void)fd;
-#endif
+  if (uid == 0 || uid == (unsigned long)geteuid()) return 0;
+  snprintf(err, errsz,
+           "%s is served by process %ld running as uid %lu, not by Vigil "
+           "(root or your own account); not trusting its answer: stop that "
+           "process, then start Vigil",
+           name, pid, uid);
+  return VG_EUNTRUSTED;
 }
 
 void vg__pipe_close(vg__listener_t *l, void (*done)(void *ud), void *ud) {
