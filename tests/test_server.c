@@ -23,6 +23,7 @@
 #include <string.h>
 
 #ifndef _WIN32
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -635,6 +636,81 @@ static void half_close_after_50_requests_gets_50_answers(void **st) {
   srv_stop(&t);
 }
 
+#ifndef _WIN32
+/* A socket served by another account (uid nobody, made by a forked child)
+ * is not Vigil: the CLI sends nothing and takes nothing from it, and says
+ * which process it is. Needs root for the second account. */
+static void squatter_is_named_and_its_answer_refused(void **st) {
+  char name[600], tmp[400], err[600], want[40], *resp = NULL;
+  size_t n = sizeof(tmp);
+  pid_t pid;
+  int status = 0, i;
+  uv_fs_t req;
+  (void)st;
+  if (geteuid() != 0) {
+    printf("not root: no second account to serve the socket; skipped\n");
+    return;
+  }
+  uv_os_tmpdir(tmp, &n);
+  snprintf(name, sizeof(name), "%s/vgsquat-%d.sock", tmp, (int)uv_os_getpid());
+  unlink(name);
+  pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    static const char fake[] = "{\"ok\":true,\"by\":\"squatter\"}\n";
+    struct sockaddr_un sa;
+    int fd, c;
+    alarm(10);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, name, strlen(name) + 1);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0)
+      _exit(3);
+    signal(SIGPIPE, SIG_IGN); /* the client may be gone already */
+    for (i = 0; i < 2; i++) { /* Vigil starting, then the CLI */
+      c = accept(fd, NULL, NULL);
+      if (c < 0) _exit(4);
+      if (write(c, fake, sizeof(fake) - 1) > 0)
+        while (read(c, err, sizeof(err)) > 0) {
+        }
+      close(c);
+    }
+    _exit(0);
+  }
+  for (i = 0; i < 200; i++) {
+    int rc = uv_fs_stat(NULL, &req, name, NULL);
+    uv_fs_req_cleanup(&req);
+    if (rc == 0) break;
+    uv_sleep(10);
+  }
+  snprintf(want, sizeof(want), "pid %d", (int)pid);
+  {
+    /* Vigil starting names the squatter, not "already running". */
+    uv_loop_t loop;
+    vg_server_t *s = NULL;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(
+        vg_server_start(&s, &loop, name, test_handler, NULL, err, sizeof(err)),
+        VG_ESQUAT);
+    printf("service start: %s\n", err);
+    assert_non_null(strstr(err, want));
+    assert_int_equal(uv_loop_close(&loop), 0);
+  }
+  assert_int_equal(vg_client_request(name, "ping", &resp, err, sizeof(err)),
+                   VG_EUNTRUSTED);
+  assert_null(resp);
+  printf("client: %s\n", err);
+  snprintf(want, sizeof(want), "process %d", (int)pid);
+  assert_non_null(strstr(err, want));
+  assert_non_null(strstr(err, "not trusting"));
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  unlink(name);
+}
+#endif
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(blank_lines_do_not_keep_a_connection),
@@ -643,6 +719,9 @@ int main(void) {
       cmocka_unit_test(request_buffers_grow_and_shrink),
       cmocka_unit_test(large_answers_are_sent_or_refused_clearly),
       cmocka_unit_test(half_close_after_50_requests_gets_50_answers),
+#ifndef _WIN32
+      cmocka_unit_test(squatter_is_named_and_its_answer_refused),
+#endif
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
