@@ -1,5 +1,7 @@
 /* store.h: the SQLite store - the only place in Vigil that speaks SQL.
- * One connection, used from the loop thread only. */
+ * One connection, used from the loop thread only. It never waits on
+ * another program's lock (VG_ELOCKED at once; retry from a timer) and
+ * notices its file deleted or replaced (vg_store_check_file). */
 #ifndef VG_STORE_H
 #define VG_STORE_H
 
@@ -54,8 +56,8 @@ typedef int (*vg_change_cb)(const vg_change_t *c, void *ud);
  * forward. A file that is not a database or is corrupt is moved aside to
  * "<path>.corrupt-<unix time>" and a fresh one is created; *note then says
  * so (one line). Returns 0 or VG_ESTORE with err filled. */
-int vg_store_open(const char *path, vg_store_t **out, char *note,
-                  size_t notesz, char *err, size_t errsz);
+int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
+                  char *err, size_t errsz);
 /* Opens an existing database for reading only (history and changes; the
  * support bundle when the service is not running): never creates,
  * migrates or moves anything. The schema must be this Vigil's. Returns 0
@@ -69,6 +71,21 @@ const char *vg_store_errmsg(const vg_store_t *s);
 /* The schema version found on disk before migration (0 = new file). */
 int vg_store_schema_from(const vg_store_t *s);
 
+/* Whether the database file is still the one opened: call before each
+ * write transaction. Deleted: a new file is made at the same path with
+ * everything the open (deleted) one holds, nothing lost. Replaced by
+ * another file: Vigil goes on in the new file. Returns 0 unchanged, 1
+ * when the store was opened again (note says what happened, one line, for
+ * the Event Log), or VG_ESTORE when that failed (note says why; the store
+ * keeps what it has and the next call tries again). vg_store_begin checks
+ * too; a reopen it did is reported by the next call here. Loop thread. */
+int vg_store_check_file(vg_store_t *s, char *note, size_t notesz);
+/* "ok", "locked" (the last write found another program's lock) or
+ * "failing" (the last write failed otherwise, or the file is lost). */
+const char *vg_store_state(const vg_store_t *s);
+
+/* Transactions and writes return 0, VG_ELOCKED (another program holds the
+ * database: nothing waited, retry later) or VG_ESTORE. */
 int vg_store_begin(vg_store_t *s);
 int vg_store_commit(vg_store_t *s);
 void vg_store_rollback(vg_store_t *s);
@@ -77,6 +94,8 @@ int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp);
 int vg_store_put_state(vg_store_t *s, const vg_state_t *st);
 int vg_store_add_change(vg_store_t *s, const vg_change_t *c);
 
+/* Reads return 0, VG_ELOCKED at once when another program locks the
+ * database (never waits), or VG_ESTORE. */
 /* Loads every probe's current state (startup). */
 int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud);
 /* Samples of probe since since_ms, newest first, at most limit. */
