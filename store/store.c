@@ -3,6 +3,7 @@
 
 #include "vg.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <uv.h>
 #include <stdio.h>
@@ -85,13 +86,17 @@ static const char *const sql_text[ST__COUNT] = {
     "duration_ms, summary, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "SELECT probe, status, summary, remedy, predicts, facts, since, checked, "
     "memo FROM state ORDER BY probe",
-    "SELECT probe, ts, status, summary, facts, duration_ms FROM samples "
-    "WHERE probe = ?1 AND ts >= ?2 ORDER BY ts DESC, id DESC LIMIT ?3",
+    /* ?4, ?5: rows older than this (ts, id) only - a page's cursor */
+    "SELECT probe, ts, status, summary, facts, duration_ms, id FROM samples "
+    "WHERE probe = ?1 AND ts >= ?2 AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
+    "ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
     "summary, facts FROM changes WHERE ts >= ?1 "
+    "AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?2",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
     "summary, facts FROM changes WHERE ts >= ?1 AND probe = ?3 "
+    "AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?2",
     "DELETE FROM samples WHERE ts < ?1",
     "DELETE FROM changes WHERE ts < ?1",
@@ -607,17 +612,30 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.summary = col(st, 3);
   v.facts_json = col(st, 4);
   v.duration_ms = sqlite3_column_int64(st, 5);
+  v.id = sqlite3_column_int64(st, 6);
   return k->sample(&v, k->ud);
 }
 
-int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
-                     int limit, vg_sample_cb cb, void *ud) {
+static void bind_after(sqlite3_stmt *st, const vg_store_cursor_t *after) {
+  sqlite3_bind_int64(st, 4, after ? after->ts_ms : INT64_MAX);
+  sqlite3_bind_int64(st, 5, after ? after->id : INT64_MAX);
+}
+
+int vg_store_history_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_sample_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[ST_HISTORY];
   vg_row_sink_t k = {NULL, cb, NULL, ud};
   bind_text(st, 1, probe);
   sqlite3_bind_int64(st, 2, since_ms);
   sqlite3_bind_int(st, 3, limit);
+  bind_after(st, after);
   return run_query(st, sample_row, &k);
+}
+
+int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_sample_cb cb, void *ud) {
+  return vg_store_history_after(s, probe, since_ms, NULL, limit, cb, ud);
 }
 
 static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
@@ -634,14 +652,40 @@ static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   return k->change(&v, k->ud);
 }
 
-int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
-                     int limit, vg_change_cb cb, void *ud) {
+int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_change_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[probe ? ST_CHANGES_PROBE : ST_CHANGES_ALL];
   vg_row_sink_t k = {NULL, NULL, cb, ud};
   sqlite3_bind_int64(st, 1, since_ms);
   sqlite3_bind_int(st, 2, limit);
   if (probe) bind_text(st, 3, probe);
+  bind_after(st, after);
   return run_query(st, change_row, &k);
+}
+
+int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_change_cb cb, void *ud) {
+  return vg_store_changes_after(s, probe, since_ms, NULL, limit, cb, ud);
+}
+
+void vg_store_cursor_format(const vg_store_cursor_t *c, char *buf,
+                            size_t size) {
+  snprintf(buf, size, "%lld.%lld", (long long)c->ts_ms, (long long)c->id);
+}
+
+int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c) {
+  long long ts, id;
+  char *end;
+  if (text == NULL || text[0] < '0' || text[0] > '9') return VG_EINVAL;
+  errno = 0;
+  ts = strtoll(text, &end, 10);
+  if (errno || *end != '.' || end[1] < '0' || end[1] > '9') return VG_EINVAL;
+  id = strtoll(end + 1, &end, 10);
+  if (errno || *end != '\0') return VG_EINVAL;
+  c->ts_ms = ts;
+  c->id = id;
+  return 0;
 }
 
 int vg_store_prune(vg_store_t *s, int64_t before_ms) {

@@ -20,6 +20,7 @@ typedef struct vg_sample_s {
   const char *summary;
   const char *facts_json;
   int64_t duration_ms;
+  int64_t id; /* row id, when read back (a page's cursor) */
 } vg_sample_t;
 
 /* Current state of one probe. */
@@ -105,6 +106,26 @@ int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
  * first, at most limit. */
 int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
                      int limit, vg_change_cb cb, void *ud);
+/* Where a page of rows (newest first) ended: its last row. */
+typedef struct vg_store_cursor_s {
+  int64_t ts_ms;
+  int64_t id;
+} vg_store_cursor_t;
+
+/* As vg_store_history / vg_store_changes, with only rows older than after
+ * (NULL: from the newest): the next page after a callback stopped early.
+ * A row added meanwhile is newer, so pages never repeat or skip one. */
+int vg_store_history_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_sample_cb cb, void *ud);
+int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_change_cb cb, void *ud);
+/* The cursor as text for the protocol ("1764000000000.1234") and back
+ * (0 or VG_EINVAL). Pure; any thread. */
+void vg_store_cursor_format(const vg_store_cursor_t *c, char *buf, size_t size);
+int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
+
 /* Deletes samples and changes older than before_ms. */
 int vg_store_prune(vg_store_t *s, int64_t before_ms);
 

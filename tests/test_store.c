@@ -444,6 +444,90 @@ static void locked_database_fails_at_once(void **st) {
   vg_store_close(s);
 }
 
+/* Pages for answers too large for one response: a callback that stops
+ * after a page's worth, the last row as the cursor, the next page after
+ * it - every row once, newest first, even with rows sharing a time and a
+ * row added between pages. */
+typedef struct page_s {
+  int max, n;
+  vg_store_cursor_t last;
+  int64_t seen[64];
+  int nseen;
+} page_t;
+
+static int page_sample_cb(const vg_sample_t *x, void *ud) {
+  page_t *p = ud;
+  p->last.ts_ms = x->ts_ms;
+  p->last.id = x->id;
+  p->seen[p->nseen++] = x->id;
+  return ++p->n >= p->max;
+}
+
+static int page_change_cb(const vg_change_t *x, void *ud) {
+  page_t *p = ud;
+  p->last.ts_ms = x->ts_ms;
+  p->last.id = x->id;
+  p->seen[p->nseen++] = x->id;
+  return ++p->n >= p->max;
+}
+
+static void pages_cover_every_row_once(void **st) {
+  vg_store_t *s;
+  page_t pg;
+  vg_store_cursor_t c;
+  char text[64];
+  int i, k, pages = 0;
+  (void)st;
+  s = open_ok();
+  for (i = 0; i < 25; i++)
+    add_cycle(s, 1000 + (i / 3) * 10, "ok"); /* three rows per time */
+  memset(&pg, 0, sizeof(pg));
+  for (;;) {
+    int before = pg.nseen;
+    pg.n = 0;
+    pg.max = 10;
+    assert_int_equal(vg_store_history_after(s, "scratch.space", 0,
+                                            pages ? &pg.last : NULL, 1000,
+                                            page_sample_cb, &pg),
+                     0);
+    pages++;
+    if (pages == 1) add_cycle(s, 5000, "warn"); /* newer: not in these */
+    if (pg.nseen - before < 10) break;
+  }
+  assert_int_equal(pages, 3);
+  assert_int_equal(pg.nseen, 25);
+  for (i = 0; i < 25; i++)
+    for (k = i + 1; k < 25; k++)
+      assert_true(pg.seen[i] != pg.seen[k]);
+  /* The same for state changes. */
+  memset(&pg, 0, sizeof(pg));
+  for (pages = 0;; pages++) {
+    int before = pg.nseen;
+    pg.n = 0;
+    pg.max = 7;
+    assert_int_equal(vg_store_changes_after(
+                         s, pages % 2 ? "scratch.space" : NULL, 0,
+                         pages ? &pg.last : NULL, 1000, page_change_cb, &pg),
+                     0);
+    if (pg.nseen - before < 7) break;
+  }
+  assert_int_equal(pg.nseen, 26);
+  vg_store_close(s);
+  /* The cursor as protocol text. */
+  c.ts_ms = 1764000000000;
+  c.id = 1234;
+  vg_store_cursor_format(&c, text, sizeof(text));
+  assert_string_equal(text, "1764000000000.1234");
+  memset(&c, 0, sizeof(c));
+  assert_int_equal(vg_store_cursor_parse(text, &c), 0);
+  assert_int_equal(c.ts_ms, 1764000000000);
+  assert_int_equal(c.id, 1234);
+  assert_int_equal(vg_store_cursor_parse("12", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse("1.2x", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse("-1.2", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse(NULL, &c), VG_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(fresh_then_reopen, setup, teardown),
@@ -460,6 +544,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(replaced_database_is_used, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(locked_database_fails_at_once, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(pages_cover_every_row_once, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(damaged_file_is_moved_aside, setup,
                                       teardown),
