@@ -1,6 +1,7 @@
 /* test_pipe_win.c: the query pipe as a client sees it under Windows/Wine -
  * its security descriptor read back from a client handle, a second owner
- * refused as "already running", the caller's token deciding what it may
+ * refused as "already running", a squatter named and its answer refused
+ * (issue 16), the caller's token deciding what it may
  * ask, and connections that work when the standard streams are closed (as
  * in a service). Windows only. */
 #include <stdarg.h>
@@ -141,13 +142,18 @@ static void second_owner_is_refused_as_already_running(void **st) {
   harness_cleanup(&h);
 }
 
-/* Another program creates the pipe while Vigil is down (Wine: every
- * process runs as the same user, so the check that tells them apart is
- * the program file; Wine ignores FILE_FLAG_FIRST_PIPE_INSTANCE and lets
- * Vigil add an instance, which the instance count catches). Vigil names
- * the squatter instead of saying "already running", and the CLI does not
- * take its answer. */
-static void squatter_is_named_and_its_answer_refused(void **st) {
+/* Another program creates the pipe while Vigil is down. Vigil names the
+ * squatter instead of saying "already running", and the CLI does not take
+ * its answer. Wine's limits, in the name: every process runs as one user
+ * (no LocalSystem, and an ordinary user can open every process), so what
+ * tells them apart here is the program file - the LocalSystem rule and the
+ * pipe-owner fallback cannot be exercised; Wine ignores
+ * FILE_FLAG_FIRST_PIPE_INSTANCE and lets Vigil add an instance, which the
+ * instance count catches; and Wine's ImpersonateNamedPipeClient
+ * impersonates the server itself, so the client's identification-only
+ * level cannot be read back. */
+static void
+squatter_named_and_refused_wine_one_user_no_first_instance_flag(void **st) {
   char name[128], err[600], want[64], *resp = NULL;
   wchar_t cmd[1024], *wn;
   STARTUPINFOW si;
@@ -323,7 +329,8 @@ int main(int argc, char **argv) {
       cmocka_unit_test(
           reject_remote_flag_set_at_creation_wine_cannot_read_back),
       cmocka_unit_test(second_owner_is_refused_as_already_running),
-      cmocka_unit_test(squatter_is_named_and_its_answer_refused),
+      cmocka_unit_test(
+          squatter_named_and_refused_wine_one_user_no_first_instance_flag),
       cmocka_unit_test(callers_token_decides_who_may_run),
       cmocka_unit_test(connections_work_without_standard_streams),
   };

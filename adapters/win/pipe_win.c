@@ -120,8 +120,23 @@ static HANDLE pipe_open_client(const wchar_t *w, DWORD access, DWORD flags,
   }
 }
 
+/* Whether process pid is the Vigil service of another install: a
+ * vigil.exe running as LocalSystem (only an administrator can start one). */
+static int process_is_vigil_service(DWORD pid) {
+  wchar_t img[MAX_PATH * 2], *base;
+  BYTE buf[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  PSID sid = NULL;
+  process_image(pid, img, MAX_PATH * 2);
+  base = wcsrchr(img, L'\\');
+  base = base ? base + 1 : img;
+  return CompareStringOrdinal(base, -1, L"vigil.exe", -1, TRUE) == CSTR_EQUAL &&
+         process_user(pid, buf, sizeof(buf), &sid) == 0 &&
+         IsWellKnownSid(sid, WinLocalSystemSid);
+}
+
 /* The name is taken: says who holds it. Another Vigil (the same program
- * file) is VG_EEXIST; anything else is a squatter, VG_ESQUAT. */
+ * file, or a vigil.exe running as LocalSystem) is VG_EEXIST; anything
+ * else is a squatter, VG_ESQUAT. */
 static int pipe_taken(const char *name, const wchar_t *w, char *err,
                       size_t errsz) {
   DWORD e = 0;
@@ -132,15 +147,15 @@ static int pipe_taken(const char *name, const wchar_t *w, char *err,
     if (!GetNamedPipeServerProcessId(h, &pid)) pid = 0;
     CloseHandle(h);
   }
-  if (pid != 0 && process_is_us(pid)) {
+  if (pid != 0) process_text(pid, who, sizeof(who));
+  if (pid != 0 && (process_is_us(pid) || process_is_vigil_service(pid))) {
     snprintf(err, errsz,
-             "Vigil is already running (pid %lu owns the pipe %s); stop it "
-             "first with `vigil stop` or `net stop Vigil`",
-             (unsigned long)pid, name);
+             "Vigil is already running (%s owns the pipe %s); stop it first "
+             "with `vigil stop` or `net stop Vigil`",
+             who, name);
     return VG_EEXIST;
   }
   if (pid != 0) {
-    process_text(pid, who, sizeof(who));
     snprintf(err, errsz,
              "another program holds the pipe %s (%s): it is not Vigil, so "
              "Vigil cannot answer queries; stop that program (taskkill /pid "
