@@ -653,7 +653,7 @@ size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
     v->next_backup.verdict = vg_verdict_name(verdict);
   }
   if (a->opts.recorder) {
-    v->store = vg_recorder_failing(a->opts.recorder) ? "failing" : "ok";
+    v->store = vg_recorder_store_state(a->opts.recorder);
     v->dropped_records = vg_recorder_dropped(a->opts.recorder);
   }
   return k;
@@ -741,9 +741,8 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
   vg_jw_key(w, "agent");
   vg_jw_obj_begin(w);
   vg_jw_kstr(w, "store",
-             a->opts.recorder == NULL                ? "none"
-             : vg_recorder_failing(a->opts.recorder) ? "failing"
-                                                     : "ok");
+             a->opts.recorder ? vg_recorder_store_state(a->opts.recorder)
+                              : "none");
   vg_jw_kuint(w, "dropped_records",
               a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0);
   vg_jw_kuint(w, "pending_records",

@@ -212,8 +212,14 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
 int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
   size_t i;
   int rc;
+  char note[700];
   if (r->npend == 0 && now_ms - r->last_prune_ms <= VG_PRUNE_EVERY_MS) return 0;
-  rc = vg_store_begin(r->store);
+  /* The file deleted or replaced under us: made again (nothing lost) and
+   * said once; not reopenable: failing like any write error. */
+  rc = vg_store_check_file(r->store, note, sizeof(note));
+  if (rc == 1 && r->notify) r->notify(r->ud, VG_REC_REOPENED, 0, note);
+  rc = rc == 1 ? 0 : rc;
+  if (rc == 0) rc = vg_store_begin(r->store);
   for (i = 0; rc == 0 && i < r->npend; i++)
     rc = write_one(r->store, &r->pend[i]);
   if (rc == 0 && now_ms - r->last_prune_ms > VG_PRUNE_EVERY_MS) {
@@ -250,6 +256,11 @@ static void flush_cb(uv_timer_t *t) {
 size_t vg_recorder_pending(const vg_recorder_t *r) { return r->npend; }
 uint64_t vg_recorder_dropped(const vg_recorder_t *r) { return r->dropped; }
 int vg_recorder_failing(const vg_recorder_t *r) { return r->failing; }
+
+const char *vg_recorder_store_state(const vg_recorder_t *r) {
+  const char *s = vg_store_state(r->store);
+  return r->failing && strcmp(s, "ok") == 0 ? "failing" : s;
+}
 
 static void closed_cb(uv_handle_t *h) {
   vg_recorder_t *r = h->data;

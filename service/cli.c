@@ -35,6 +35,7 @@ typedef struct vg_cli_s {
   int console;
   int backups;          /* history --backups */
   int nagios;           /* check/status --nagios */
+  int force;            /* bundle --force */
   const char *probe;    /* events --probe */
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
@@ -125,6 +126,10 @@ static int cli_call_ex(const vg_cli_t *c, const char *req, vg_json_t **doc,
     rc = 0;
   }
   if (rc == VG_ECONN) return cli_unreachable(c, err);
+  if (rc == VG_EUNTRUSTED) {
+    fprintf(stderr, "vigil: %s\n", err);
+    return 3;
+  }
   if (rc != 0) {
     fprintf(stderr, "vigil: %s\n", err);
     return 3;
@@ -524,6 +529,12 @@ static int cmd_bundle(vg_cli_t *c) {
                     "bundle C:\\Temp\\vigil.zip`\n");
     return 2;
   }
+  /* Refuse a target that exists (unless --force) before running anything. */
+  if (vg_bundle_target_ok(c->nargs ? c->args[0] : NULL, c->force, msg,
+                          sizeof(msg)) != 0) {
+    fprintf(stderr, "vigil bundle: %s\n", msg);
+    return 1;
+  }
   all.nargs = 0; /* every probe */
   all.json = 1;
   fprintf(stderr, "vigil bundle: running every probe, then asking the "
@@ -537,6 +548,7 @@ static int cmd_bundle(vg_cli_t *c) {
   in.pipe = c->pipe;
   in.check = report;
   in.check_error = "the probes could not be run here (see the line above)";
+  in.force = c->force;
   rc = vg_bundle_write(&in, c->nargs ? c->args[0] : NULL, msg, sizeof(msg));
   free(report);
   if (rc != 0) {
@@ -738,7 +750,8 @@ enum {
   OPT_HELP = 1u << 6,
   OPT_BACKUPS = 1u << 7,
   OPT_PROBE = 1u << 8,
-  OPT_NAGIOS = 1u << 9
+  OPT_NAGIOS = 1u << 9,
+  OPT_FORCE = 1u << 10
 };
 #define OPT_COMMON (OPT_HOME | OPT_PIPE | OPT_HELP)
 
@@ -813,8 +826,8 @@ static const vg_cmd_t commands[] = {
      0, "events [--probe ID] [--since 24h] [--limit N] [--json]  state changes",
      "State changes the service recorded (raised and cleared), of every "
      "probe or of one (--probe)."},
-    {"bundle", cmd_bundle, NULL, 0, 64, /* it says "at most one" itself */
-     "bundle [FILE]              support bundle (.zip) for a ticket",
+    {"bundle", cmd_bundle, NULL, OPT_FORCE, 64, /* it says "at most one" */
+     "bundle [FILE] [--force]    support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
      "attach to a support ticket."},
     {"metrics", cmd_metrics, NULL, 0, 0,
@@ -889,6 +902,7 @@ static void opt_set(vg_cli_t *c, unsigned flag, const char *v, int *pipe_set) {
   case OPT_LIMIT: c->limit = v; break;
   case OPT_BACKUPS: c->backups = 1; break;
   case OPT_NAGIOS: c->nagios = 1; break;
+  case OPT_FORCE: c->force = 1; break;
   case OPT_PROBE: c->probe = v; break;
   case OPT_HOME: vg_strlcpy(c->home, v, sizeof(c->home)); break;
   case OPT_PIPE:

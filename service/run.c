@@ -172,6 +172,7 @@ static void on_store(void *ud, vg_rec_event_t ev, uint64_t n, const char *why) {
     vg_events_store_recovered((size_t)n, (int64_t)(now - failing_since_ms));
     break;
   case VG_REC_DROPPED: vg_events_records_dropped(n, why); break;
+  case VG_REC_REOPENED: vg_events_lifecycle(VG_EV_STORE, why); break;
   }
 }
 
