@@ -57,6 +57,10 @@ static const char *const migrations[] = {
     "  preflight INTEGER NOT NULL,"
     "  outcome TEXT,"
     "  outcome_ts INTEGER);",
+    /* 3 -> 4: a check that found the same as the one before extends that
+     * row (repeats, last_ts) instead of storing the same facts again */
+    "ALTER TABLE samples ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE samples ADD COLUMN last_ts INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -79,6 +83,7 @@ enum {
   ST_BACKUP_PUT,
   ST_BACKUP_OUTCOME,
   ST_BACKUPS,
+  ST_REPEAT_SAMPLE,
   ST__COUNT
 };
 
@@ -100,7 +105,8 @@ static const char *const sql_text[ST__COUNT] = {
     "SELECT probe, status, summary, remedy, predicts, facts, since, checked, "
     "memo FROM state ORDER BY probe",
     /* ?4, ?5: rows older than this (ts, id) only - a page's cursor */
-    "SELECT probe, ts, status, summary, facts, duration_ms, id FROM samples "
+    "SELECT probe, ts, status, summary, facts, duration_ms, id, repeats, "
+    "last_ts FROM samples "
     "WHERE probe = ?1 AND ts >= ?2 AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
@@ -120,6 +126,9 @@ static const char *const sql_text[ST__COUNT] = {
     "SELECT scheduled, task, verdict, blocking, preflight, "
     "coalesce(outcome, ''), coalesce(outcome_ts, 0) FROM backups "
     "WHERE scheduled >= ?1 ORDER BY scheduled DESC LIMIT ?2",
+    "UPDATE samples SET repeats = repeats + 1, last_ts = ?2, "
+    "duration_ms = ?3 WHERE id = (SELECT id FROM samples WHERE probe = ?1 "
+    "ORDER BY ts DESC, id DESC LIMIT 1)",
 };
 
 enum { STATE_OK, STATE_LOCKED, STATE_FAILING };
@@ -634,6 +643,8 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.facts_json = col(st, 4);
   v.duration_ms = sqlite3_column_int64(st, 5);
   v.id = sqlite3_column_int64(st, 6);
+  v.repeats = sqlite3_column_int64(st, 7);
+  v.last_ts_ms = sqlite3_column_int64(st, 8);
   return k->sample(&v, k->ud);
 }
 
@@ -716,6 +727,22 @@ int vg_store_prune(vg_store_t *s, int64_t before_ms) {
   sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
   if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
   return rc;
+}
+
+int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
+                           int64_t duration_ms) {
+  sqlite3_stmt *st = s->st[ST_REPEAT_SAMPLE];
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, ts_ms);
+  sqlite3_bind_int64(st, 3, duration_ms);
+  return step_done(s, st);
+}
+
+int vg_store_checkpoint(vg_store_t *s) {
+  return sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                   NULL, NULL) == SQLITE_OK
+             ? 0
+             : VG_ESTORE;
 }
 
 /* ------------------------------------------------------------- backups */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VG_STORE_SCHEMA_VERSION 3
+#define VG_STORE_SCHEMA_VERSION 4
 
 typedef struct vg_store_s vg_store_t;
 
@@ -21,6 +21,10 @@ typedef struct vg_sample_s {
   const char *facts_json;
   int64_t duration_ms;
   int64_t id; /* row id, when read back (a page's cursor) */
+  /* When read back: how many later checks found the same (status,
+   * summary, facts) and the time of the last of them (0 when none). */
+  int64_t repeats;
+  int64_t last_ts_ms;
 } vg_sample_t;
 
 /* Current state of one probe. */
@@ -150,6 +154,15 @@ int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
  * (0 or VG_EINVAL). Pure; any thread. */
 void vg_store_cursor_format(const vg_store_cursor_t *c, char *buf, size_t size);
 int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
+
+/* A check that found exactly what the probe's newest sample holds: that
+ * row counts one more check (repeats, last_ts, duration of this one)
+ * instead of a new row with the same facts. 0 or VG_E*. */
+int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
+                           int64_t duration_ms);
+/* Moves the write-ahead log into the database and truncates it (outside a
+ * transaction), so the WAL never grows without bound. 0 or VG_ESTORE. */
+int vg_store_checkpoint(vg_store_t *s);
 
 /* Deletes samples and changes older than before_ms. */
 int vg_store_prune(vg_store_t *s, int64_t before_ms);

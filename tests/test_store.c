@@ -471,6 +471,43 @@ static int page_change_cb(const vg_change_t *x, void *ud) {
   return ++p->n >= p->max;
 }
 
+/* Issue 17: a check that finds what the last sample holds extends that row;
+ * history reads back every check (the row's count and last time), and the
+ * WAL can be truncated. */
+typedef struct rep_s {
+  int rows;
+  int64_t checks, last;
+} rep_t;
+
+static int rep_cb(const vg_sample_t *smp, void *ud) {
+  rep_t *r = ud;
+  r->rows++;
+  r->checks += smp->repeats + 1;
+  if (r->rows == 1) r->last = smp->last_ts_ms;
+  return 0;
+}
+
+static void repeated_checks_extend_one_row(void **st) {
+  vg_store_t *s = open_ok();
+  vg_sample_t smp = {"scratch.space", 1000, "ok", "same", "{\"a\":1}", 3};
+  rep_t r = {0, 0, 0};
+  (void)st;
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_repeat_sample(s, "scratch.space", 2000, 4), 0);
+  assert_int_equal(vg_store_repeat_sample(s, "scratch.space", 3000, 5), 0);
+  smp.ts_ms = 4000;
+  smp.summary = "different";
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_commit(s), 0);
+  assert_int_equal(vg_store_checkpoint(s), 0);
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 100, rep_cb, &r), 0);
+  assert_int_equal(r.rows, 2);
+  assert_int_equal(r.checks, 4); /* every check is there */
+  assert_int_equal(r.last, 0);   /* the newest row was not repeated */
+  vg_store_close(s);
+}
+
 static void pages_cover_every_row_once(void **st) {
   vg_store_t *s;
   page_t pg;
@@ -544,6 +581,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(replaced_database_is_used, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(locked_database_fails_at_once, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(repeated_checks_extend_one_row, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(pages_cover_every_row_once, setup,
                                       teardown),
