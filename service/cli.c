@@ -246,9 +246,16 @@ static int print_rows(const vg_cli_t *c, const char *req, const char *key,
         printf("%s  %-18s %-7s -> %-7s %s\n", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "probe"), vg_json_get_str(r, "old_status"),
                vg_json_get_str(r, "new_status"), vg_json_get_str(r, "summary"));
-      else
-        printf("%s  %-7s %s\n", vg_json_get_str(r, "ts"),
+      else {
+        int64_t checks = 1;
+        vg_json_int(vg_json_get(r, "checks"), &checks);
+        printf("%s  %-7s %s", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "status"), vg_json_get_str(r, "summary"));
+        if (checks > 1)
+          printf("  (the same in %lld checks, last %s)", (long long)checks,
+                 vg_json_get_str(r, "last_checked"));
+        printf("\n");
+      }
     }
   }
   vg_json_free(doc);
