@@ -90,10 +90,11 @@ start_agent() {
   agent=$!
 }
 
-# status JSON into $work/status.json once next_backup is there (60 s).
+# status JSON into $work/status.json once next_backup is there (the sweep
+# waits for the slowest probe, up to its deadline; 150 s under load).
 wait_status() {
   local i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 300); do
     if WINEDEBUG=-all wine "$exe" status --json > "$work/status.json" \
          2> /dev/null || [ -s "$work/status.json" ]; then
       python3 -c 'import json,sys
