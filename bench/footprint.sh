@@ -1,43 +1,48 @@
 #!/usr/bin/env bash
-# footprint.sh: Vigil beside collectd in one run - memory, CPU, start-up,
-# query latency, requests/s under many clients, memory after a burst -
-# printed as Vigil/collectd ratios (bench/README.md). Numbers only, never
-# asserted. Unix sockets only, bounded in time, both daemons stopped by pid.
+# footprint.sh: Vigil beside collectd - memory, CPU, start-up, query
+# latency, requests/s under many clients, memory after a burst - printed as
+# Vigil/collectd ratios measured side by side (bench/README.md). Numbers
+# only, never asserted. Unix sockets only, bounded in time, both daemons
+# stopped by pid.
 #
 # Usage: bench/footprint.sh [--install] [--no-collectd] [--collectd-csv]
-#          [--plugins LIST] [--no-build] [--quick] [--window S] [--pss-at S] [--queries N]
-#          [--clients N] [--burst S] [--settle S] [--keep]
+#          [--plugins LIST] [--repeat N] [--no-build] [--quick]
+#          [--window S] [--pss-at S] [--queries N] [--clients N]
+#          [--burst S] [--settle S] [--keep]
 #   --install       apt-get install collectd-core when collectd is missing
 #   --no-collectd   measure Vigil alone
 #   --collectd-csv  collectd also writes every value (csv plugin), as Vigil
 #                   writes every sample to SQLite
-#   --plugins LIST  collectd's read plugins (default "cpu df disk load
-#                   memory processes swap uptime users")
+#   --plugins LIST  collectd's read plugins (default "cpu df load memory":
+#                   a small, steady baseline; "processes" costs more as
+#                   the machine runs more processes)
+#   --repeat N      N runs, the start order alternating; medians (1)
 #   --no-build      do not run the build step below
 #   --quick         --window 30 --burst 3 --settle 2 --queries 500
-#   --window S      CPU window (default 120 s, from --pss-at on)
+#   --window S      idle CPU window (default 120 s, from --pss-at on)
 #   --pss-at S      seconds after start for PSS and the window start (30)
 #   --queries N     sequential new-connection queries per daemon (2000)
 #   --clients N     concurrent clients in the burst (100)
 #   --burst S       burst length per daemon (10 s)
 #   --settle S      wait after the burst before the "settled" RSS (5 s)
-#   --keep          keep the temp folder (configs, logs, launch files)
+#   --keep          keep the temp folder (configs, logs, raw numbers)
 # Builds only: cmake --build --preset native-release --target vigil bench
 # (configuring build/native-release first when it is not there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-install=0 collectd_on=1 csv=0 build=1 keep=0
-plugins="cpu df disk load memory processes swap uptime users"
+install=0 collectd_on=1 csv=0 build=1 keep=0 repeat=1
+plugins="cpu df load memory"
 window=120 pss_at=30 queries=2000 clients=100 burst=10 settle=5
-usage() { sed -n '6,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '8,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --install) install=1 ;;
     --no-collectd) collectd_on=0 ;;
     --collectd-csv) csv=1 ;;
     --plugins) plugins=$2; shift ;;
+    --repeat) repeat=$2; shift ;;
     --no-build) build=0 ;;
     --quick) window=30 burst=3 settle=2 queries=500 ;;
     --window) window=$2; shift ;;
@@ -83,6 +88,7 @@ fi
 
 # ------------------------------------------------------------ clean-up
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-bench.XXXXXX")
+unset VIGIL_PIPE # each Vigil answers at <its VIGIL_HOME>/vigil.sock
 LAUNCHERS=() DAEMONS=() WATCHDOG='' PAUSE=''
 stop_pid() { # SIGTERM, up to 10 s, then SIGKILL
   local p=$1
@@ -94,11 +100,19 @@ stop_pid() { # SIGTERM, up to 10 s, then SIGKILL
   done
   kill -KILL "$p" 2>/dev/null || true
 }
+stop_all() { # the daemons, then their launchers
+  local p
+  for p in "${DAEMONS[@]}"; do stop_pid "$p"; done
+  for p in "${LAUNCHERS[@]}"; do
+    stop_pid "$p"
+    wait "$p" 2>/dev/null || true
+  done
+  DAEMONS=() LAUNCHERS=()
+}
 cleanup() {
   local p
   trap - EXIT INT TERM
-  for p in "${DAEMONS[@]}"; do stop_pid "$p"; done
-  for p in "${LAUNCHERS[@]}"; do stop_pid "$p"; wait "$p" 2>/dev/null || true; done
+  stop_all
   for p in $PAUSE $WATCHDOG; do
     kill "$p" 2>/dev/null || true
     wait "$p" 2>/dev/null || true
@@ -108,7 +122,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # Everything is bounded: the whole run may take at most this long.
-limit=$((pss_at + window + 2 * (burst + settle) + 180))
+limit=$((repeat * (pss_at + window + 2 * (burst + settle) + 120) + 60))
 (
   trap 'kill $s 2>/dev/null; exit 0' TERM
   sleep "$limit" &
@@ -138,178 +152,232 @@ cpu_ms() {
 # ... and the sum of the live threads' schedstat run time (ns precision).
 cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
 now() { date +%s.%N; }
+val() { awk -F= -v k="$2" '$1 == k { print $2; exit }' "$1"; }
+sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # ------------------------------------------------------------ configs
-VH=$T/vigil
-mkdir -p "$VH"
-unset VIGIL_PIPE
-export VIGIL_HOME=$VH
-# Every probe at 10 s: the probe list comes from `vigil config --json`.
-"$VIGIL" config --json |
-  grep -o '"section":"[^"]*","key":"interval"' |
-  sed 's/^"section":"\([^"]*\)".*/\1/' |
-  while read -r id; do printf '[%s]\ninterval = 10s\n\n' "$id"; done \
-    >"$VH/vigil.ini"
-nprobes=$(grep -c '^\[' "$VH/vigil.ini")
-"$VIGIL" config >"$T/vigil-config.txt" 2>&1 ||
-  { echo "footprint.sh: vigil.ini has problems:" >&2; cat "$T/vigil-config.txt" >&2; exit 1; }
-
-if [ $collectd_on = 1 ]; then
-  mkdir -p "$T/collectd"
+# vigil.ini: every probe at 10 s (the probe list from `vigil config --json`).
+vigil_ini() {
+  VIGIL_HOME=$1 "$VIGIL" config --json |
+    grep -o '"section":"[^"]*","key":"interval"' |
+    sed 's/^"section":"\([^"]*\)".*/\1/' |
+    while read -r id; do printf '[%s]\ninterval = 10s\n\n' "$id"; done \
+      >"$1/vigil.ini"
+  VIGIL_HOME=$1 "$VIGIL" config >"$1/config.txt" 2>&1 ||
+    { echo "footprint.sh: vigil.ini has problems:" >&2; cat "$1/config.txt" >&2; exit 1; }
+}
+# collectd.conf in DIR: 10 s, $plugins, unixsock at DIR/collectd.sock.
+collectd_conf() {
+  local d=$1 p
+  mkdir -p "$d/collectd"
   {
     echo "Hostname \"vigil-bench\""
     echo "FQDNLookup false"
-    echo "BaseDir \"$T/collectd\""
-    echo "PIDFile \"$T/collectd/collectd.pid\""
+    echo "BaseDir \"$d/collectd\""
+    echo "PIDFile \"$d/collectd/collectd.pid\""
     echo "PluginDir \"/usr/lib/collectd\""
     echo "TypesDB \"/usr/share/collectd/types.db\""
     echo "Interval 10"
-    for p in $plugins; do
-      echo "LoadPlugin $p"
-    done
+    for p in $plugins; do echo "LoadPlugin $p"; done
     echo "LoadPlugin unixsock"
     echo "<Plugin unixsock>"
-    echo "  SocketFile \"$T/collectd.sock\""
+    echo "  SocketFile \"$d/collectd.sock\""
     echo "  SocketPerms \"0600\""
     echo "  DeleteSocket true"
     echo "</Plugin>"
     if [ $csv = 1 ]; then
       echo "LoadPlugin csv"
       echo "<Plugin csv>"
-      echo "  DataDir \"$T/collectd/csv\""
+      echo "  DataDir \"$d/collectd/csv\""
       echo "</Plugin>"
     fi
-  } >"$T/collectd.conf"
-  collectd -t -C "$T/collectd.conf" >"$T/collectd-test.txt" 2>&1 ||
-    { echo "footprint.sh: collectd.conf refused:" >&2; cat "$T/collectd-test.txt" >&2; exit 1; }
-  cversion=$(collectd -h 2>&1 | grep -o 'collectd [0-9][0-9.]*[0-9]' | head -1)
-fi
+  } >"$d/collectd.conf"
+  collectd -t -C "$d/collectd.conf" >"$d/collectd-test.txt" 2>&1 ||
+    { echo "footprint.sh: collectd.conf refused:" >&2; cat "$d/collectd-test.txt" >&2; exit 1; }
+}
 
-# ------------------------------------------------------------ start
-# launch NAME PROTO SOCK CMD..: starts CMD through bench_load, which
-# times socket answering and the first measured answer.
+# ------------------------------------------------------------ one run
+# launch DIR NAME PROTO SOCK CMD..: starts CMD through bench_load, which
+# times socket answering and the first measured answer into DIR/NAME.launch.
 launch() {
-  local name=$1 proto=$2 sock=$3
-  shift 3
-  "$CLI" launch "$proto" "$sock" "$T/$name.launch" 30 -- "$@" \
-    >"$T/$name.log" 2>&1 &
+  local d=$1 name=$2 proto=$3 sock=$4
+  shift 4
+  "$CLI" launch "$proto" "$sock" "$d/$name.launch" 30 -- "$@" \
+    >"$d/$name.log" 2>&1 &
   LAUNCHERS+=($!)
   for _ in $(seq 500); do
-    [ -s "$T/$name.launch.pid" ] && break
+    [ -s "$d/$name.launch.pid" ] && break
     pause 0.01
   done
-  [ -s "$T/$name.launch.pid" ] ||
+  [ -s "$d/$name.launch.pid" ] ||
     { echo "footprint.sh: $name did not start" >&2; exit 1; }
-  DAEMONS+=("$(cat "$T/$name.launch.pid")")
+  DAEMONS+=("$(cat "$d/$name.launch.pid")")
   for _ in $(seq 3200); do
-    grep -q '^exited=' "$T/$name.launch" 2>/dev/null && break
+    grep -q '^exited=' "$d/$name.launch" 2>/dev/null && break
     pause 0.01
   done
-  grep -q '^exited=0' "$T/$name.launch" 2>/dev/null ||
-    { echo "footprint.sh: $name exited at start:" >&2; cat "$T/$name.log" >&2; exit 1; }
+  grep -q '^exited=0' "$d/$name.launch" 2>/dev/null ||
+    { echo "footprint.sh: $name exited at start:" >&2; cat "$d/$name.log" >&2; exit 1; }
+  val "$d/$name.launch" socket_ms | sed 's/^/sock=/' >>"$d/$name.kv"
+  val "$d/$name.launch" first_ms | sed 's/^/first=/' >>"$d/$name.kv"
 }
-val() { awk -F= -v k="$2" '$1 == k { print $2; exit }' "$1"; }
 
-declare -A V C # V[metric]=Vigil's value, C[metric]=collectd's
+# run_once DIR ORDER: one side-by-side run; every number into DIR/vigil.kv
+# and DIR/collectd.kv (key=value). ORDER 0 starts collectd first.
+run_once() {
+  local d=$1 order=$2 names=vigil t_start pid name f q0 k
+  local -A pid_of sock_of
+  mkdir -p "$d/home"
+  vigil_ini "$d/home"
+  sock_of[vigil]=$d/home/vigil.sock
+  if [ $collectd_on = 1 ]; then
+    collectd_conf "$d"
+    sock_of[collectd]=$d/collectd.sock
+    if [ "$order" = 0 ]; then names="collectd vigil"; else names="vigil collectd"; fi
+  fi
+  : >"$d/vigil.kv"
+  : >"$d/collectd.kv"
+  t_start=$(now)
+  for name in $names; do
+    if [ "$name" = vigil ]; then
+      VIGIL_HOME=$d/home launch "$d" vigil vigil "${sock_of[vigil]}" \
+        "$VIGIL" run --console
+    else
+      launch "$d" collectd collectd "${sock_of[collectd]}" \
+        collectd -f -C "$d/collectd.conf"
+    fi
+    pid_of[$name]=$(cat "$d/$name.launch.pid")
+  done
+
+  # Idle: PSS at --pss-at, then CPU over --window.
+  pause "$(awk -v s="$t_start" -v n="$(now)" -v a="$pss_at" \
+    'BEGIN { d = a - (n - s); print (d > 0 ? d : 0) }')"
+  for name in $names; do
+    pid=${pid_of[$name]} f=$d/$name.kv
+    {
+      echo "pss=$(pss "$pid")"
+      echo "pssa=$(kib "/proc/$pid/smaps_rollup" Pss_Anon)"
+      echo "pssf=$(kib "/proc/$pid/smaps_rollup" Pss_File)"
+      echo "cpu0=$(cpu_ms "$pid")"
+      echo "ns0=$(cpu_ns "$pid")"
+    } >>"$f"
+  done
+  pause "$window"
+  for name in $names; do
+    pid=${pid_of[$name]} f=$d/$name.kv
+    echo "cpu=$(sub_ms "$(val "$f" cpu0)" "$(cpu_ms "$pid")")" >>"$f"
+    echo "cpuns=$(awk -v a="$(val "$f" ns0)" -v b="$(cpu_ns "$pid")" \
+      'BEGIN { printf "%.2f", (b - a) / 1e6 }')" >>"$f"
+  done
+  "$CLI" query vigil "${sock_of[vigil]}" >"$d/vigil-status.json"
+  echo "na=$(grep -o '"status":"n/a"' "$d/vigil-status.json" | wc -l)" \
+    >>"$d/vigil.kv"
+
+  # Queries one after the other, then the burst, one daemon at a time.
+  # Server CPU per query: utime+stime over the sequence (collectd's
+  # per-connection threads end, so schedstat would miss them).
+  for name in $names; do
+    pid=${pid_of[$name]} f=$d/$name.kv
+    q0=$(cpu_ms "$pid")
+    "$CLI" latency "$name" "${sock_of[$name]}" "$queries" >"$d/$name.latency"
+    echo "qcpu=$(awk -v a="$q0" -v b="$(cpu_ms "$pid")" -v n="$queries" \
+      'BEGIN { printf "%.1f", (b - a) * 1000 / n }')" >>"$f"
+    for k in p50 p99; do
+      echo "$k=$(val "$d/$name.latency" "${k}_ms")" >>"$f"
+    done
+    echo "bytes=$(val "$d/$name.latency" answer_bytes)" >>"$f"
+  done
+  if [ $collectd_on = 1 ]; then
+    # GETVAL of one value, for reference (Vigil has no smaller query).
+    k=$("$CLI" query collectd "${sock_of[collectd]}" | awk 'NR == 2 { print $2 }')
+    "$CLI" latency collectd "${sock_of[collectd]}" "$queries" "GETVAL \"$k\"" \
+      >"$d/getval.latency"
+    echo "gp50=$(val "$d/getval.latency" p50_ms)" >>"$d/collectd.kv"
+    echo "gp99=$(val "$d/getval.latency" p99_ms)" >>"$d/collectd.kv"
+  fi
+  for name in $names; do
+    pid=${pid_of[$name]} f=$d/$name.kv
+    echo "rss1=$(rss "$pid")" >>"$f"
+    "$CLI" burst "$name" "${sock_of[$name]}" "$clients" "$burst" \
+      >"$d/$name.burst"
+    echo "rss2=$(rss "$pid")" >>"$f"
+    pause "$settle"
+    k=$(rss "$pid")
+    q0=$(val "$f" rss1)
+    {
+      echo "rss3=$k"
+      echo "grow=$((k - q0))"
+      echo "rps=$(val "$d/$name.burst" rps)"
+      echo "errors=$(val "$d/$name.burst" errors)"
+      echo "bp50=$(val "$d/$name.burst" p50_ms)"
+      echo "bp99=$(val "$d/$name.burst" p99_ms)"
+    } >>"$f"
+  done
+  stop_all
+}
+
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-if [ $collectd_on = 1 ]; then
-  launch collectd collectd "$T/collectd.sock" collectd -f -C "$T/collectd.conf"
-  CPID=$(cat "$T/collectd.launch.pid")
-  C[sock]=$(val "$T/collectd.launch" socket_ms)
-  C[first]=$(val "$T/collectd.launch" first_ms)
-fi
-t_start=$(now)
-launch vigil vigil "$VH/vigil.sock" "$VIGIL" run --console
-VPID=$(cat "$T/vigil.launch.pid")
-V[sock]=$(val "$T/vigil.launch" socket_ms)
-V[first]=$(val "$T/vigil.launch" first_ms)
-
-# ------------------------------------------------------------ idle
-left=$(awk -v s="$t_start" -v n="$(now)" -v a="$pss_at" 'BEGIN { d = a - (n - s); print (d > 0 ? d : 0) }')
-pause "$left"
-V[pss]=$(pss "$VPID") V[rss0]=$(rss "$VPID")
-V[pssa]=$(kib "/proc/$VPID/smaps_rollup" Pss_Anon)
-V[pssf]=$(kib "/proc/$VPID/smaps_rollup" Pss_File)
-V[cpu0]=$(cpu_ms "$VPID") V[ns0]=$(cpu_ns "$VPID")
-if [ $collectd_on = 1 ]; then
-  C[pss]=$(pss "$CPID") C[rss0]=$(rss "$CPID")
-  C[pssa]=$(kib "/proc/$CPID/smaps_rollup" Pss_Anon)
-  C[pssf]=$(kib "/proc/$CPID/smaps_rollup" Pss_File)
-  C[cpu0]=$(cpu_ms "$CPID") C[ns0]=$(cpu_ns "$CPID")
-fi
-pause "$window"
-V[cpu]=$(awk -v a="${V[cpu0]}" -v b="$(cpu_ms "$VPID")" 'BEGIN { print b - a }')
-V[cpuns]=$(awk -v a="${V[ns0]}" -v b="$(cpu_ns "$VPID")" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
-if [ $collectd_on = 1 ]; then
-  C[cpu]=$(awk -v a="${C[cpu0]}" -v b="$(cpu_ms "$CPID")" 'BEGIN { print b - a }')
-  C[cpuns]=$(awk -v a="${C[ns0]}" -v b="$(cpu_ns "$CPID")" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
-fi
-"$CLI" query vigil "$VH/vigil.sock" >"$T/vigil-status.json"
-nna=$(grep -o '"status":"n/a"' "$T/vigil-status.json" | wc -l)
-
-# ------------------------------------------------------------ queries
-# Server CPU per query: utime+stime over the whole sequence (collectd's
-# per-connection threads end, so schedstat would miss them).
-q0=$(cpu_ms "$VPID")
-"$CLI" latency vigil "$VH/vigil.sock" "$queries" >"$T/vigil.latency"
-V[qcpu]=$(awk -v a="$q0" -v b="$(cpu_ms "$VPID")" -v n="$queries" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
-V[p50]=$(val "$T/vigil.latency" p50_ms) V[p99]=$(val "$T/vigil.latency" p99_ms)
-V[bytes]=$(val "$T/vigil.latency" answer_bytes)
-if [ $collectd_on = 1 ]; then
-  q0=$(cpu_ms "$CPID")
-  "$CLI" latency collectd "$T/collectd.sock" "$queries" >"$T/collectd.latency"
-  C[qcpu]=$(awk -v a="$q0" -v b="$(cpu_ms "$CPID")" -v n="$queries" 'BEGIN { printf "%.1f", (b - a) * 1000 / n }')
-  C[p50]=$(val "$T/collectd.latency" p50_ms) C[p99]=$(val "$T/collectd.latency" p99_ms)
-  C[bytes]=$(val "$T/collectd.latency" answer_bytes)
-  # GETVAL of one value, for reference (Vigil has no smaller query).
-  id=$("$CLI" query collectd "$T/collectd.sock" | awk 'NR == 2 { print $2 }')
-  "$CLI" latency collectd "$T/collectd.sock" "$queries" "GETVAL \"$id\"" \
-    >"$T/collectd-getval.latency"
-  C[gp50]=$(val "$T/collectd-getval.latency" p50_ms)
-  C[gp99]=$(val "$T/collectd-getval.latency" p99_ms)
-fi
-
-# ------------------------------------------------------------ burst
-# burst PID PROTO SOCK: requests/s under $clients clients and RSS before,
-# right after and $settle s after, into B[].
-declare -A B
-burst() {
-  local pid=$1 proto=$2 sock=$3 f=$T/$2.burst
-  B=()
-  B[rss1]=$(rss "$pid")
-  "$CLI" burst "$proto" "$sock" "$clients" "$burst" >"$f"
-  B[rss2]=$(rss "$pid")
-  pause "$settle"
-  B[rss3]=$(rss "$pid")
-  B[grow]=$((B[rss3] - B[rss1]))
-  B[rps]=$(val "$f" rps) B[errors]=$(val "$f" errors)
-  B[bp50]=$(val "$f" p50_ms) B[bp99]=$(val "$f" p99_ms)
-}
-burst "$VPID" vigil "$VH/vigil.sock"
-for k in "${!B[@]}"; do V[$k]=${B[$k]}; done
-if [ $collectd_on = 1 ]; then
-  burst "$CPID" collectd "$T/collectd.sock"
-  for k in "${!B[@]}"; do C[$k]=${B[$k]}; done
-fi
+for i in $(seq "$repeat"); do
+  [ "$repeat" -gt 1 ] && echo "footprint.sh: run $i of $repeat" >&2
+  run_once "$T/run$i" $(((i + 1) % 2))
+done
 
 # ------------------------------------------------------------ report
-row() { # LABEL KEY [higher]: Vigil, collectd, Vigil/collectd
-  local v=${V[$2]:-} c=${C[$2]:--}
-  awk -v l="$1" -v v="$v" -v c="$c" -v h="${3:-}" 'BEGIN {
-    r = "-"
-    if (c != "-" && c != "" && c + 0 != 0 && v != "") r = sprintf("%.2f", v / c)
-    else if (c != "-" && c + 0 == 0 && v + 0 != 0) r = "inf"
-    printf "%-44s %12s %12s %8s%s\n", l, v, c, r, h == "" ? "" : "  " h
-  }'
+# row LABEL KEY [NOTE]: medians over the runs of Vigil, collectd and of
+# the per-run ratio Vigil/collectd (with its range when repeated).
+row() {
+  local i v c vs='' cs='' rs=''
+  for i in $(seq "$repeat"); do
+    v=$(val "$T/run$i/vigil.kv" "$2")
+    c=$(val "$T/run$i/collectd.kv" "$2")
+    vs="$vs $v" cs="$cs $c"
+    rs="$rs $(awk -v v="$v" -v c="$c" 'BEGIN {
+      if (c == "" || v == "") print ""
+      else if (c + 0 != 0) printf "%.4f", v / c
+      else if (v + 0 != 0) print "inf"
+      else print "" }')"
+  done
+  awk -v l="$1" -v vs="$vs" -v cs="$cs" -v rs="$rs" -v note="${3:-}" '
+    function median(s, a, n, i, j, t) {
+      n = split(s, a, " ")
+      if (n == 0) return ""
+      for (i = 1; i <= n; i++) if (a[i] == "inf") a[i] = 1e300
+      for (i = 1; i <= n; i++)
+        for (j = i + 1; j <= n; j++)
+          if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      lo = a[1]; hi = a[n]
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function fmt(x) {
+      if (x == "") return "-"
+      if (x + 0 >= 1e300) return "inf"
+      return x == int(x) ? sprintf("%d", x) : sprintf("%.4g", x)
+    }
+    BEGIN {
+      v = median(vs); c = median(cs); r = median(rs)
+      range = ""
+      if (r != "" && split(rs, x, " ") > 1)
+        range = sprintf(" (%.2f-%s)", lo,
+          hi + 0 >= 1e300 ? "inf" : sprintf("%.2f", hi))
+      printf "%-44s %12s %12s %8s%s%s\n", l, fmt(v), fmt(c),
+        r == "" ? "-" : (r + 0 >= 1e300 ? "inf" : sprintf("%.2f", r)),
+        range, note == "" ? "" : "  " note
+    }'
 }
+cversion=
+[ $collectd_on = 1 ] &&
+  cversion=$(collectd -h 2>&1 | grep -o 'collectd [0-9][0-9.]*[0-9]' | head -1)
 echo
 echo "Vigil $("$VIGIL" version 2>/dev/null | head -1 | awk '{ print $NF }') beside" \
-  "${cversion:-no collectd}: one run on $(nproc) CPUs, $(uname -sr)," \
+  "${cversion:-no collectd}: $repeat run(s) on $(nproc) CPUs, $(uname -sr)," \
   "every probe / plugin at 10 s"
 echo "load average at start $load0, at the end $(cut -d' ' -f1-3 /proc/loadavg)" \
   "(other work on the machine skews latency and requests/s, less the ratios)"
-echo "Vigil: $nprobes probes ($nna n/a on this machine); collectd: $plugins" \
-  "+ unixsock$([ $csv = 1 ] && echo ' + csv')"
+cplugins="not run"
+[ $collectd_on = 1 ] &&
+  cplugins="$plugins + unixsock$([ $csv = 1 ] && echo ' + csv')"
+echo "Vigil: $(grep -c '^\[' "$T/run1/home/vigil.ini") probes" \
+  "($(val "$T/run1/vigil.kv" na) n/a on this machine); collectd: $cplugins"
 printf '%-44s %12s %12s %8s\n' "metric" "Vigil" "collectd" "V/c"
 row "PSS after ${pss_at} s (KiB)" pss
 row "  anonymous: heap, stacks (KiB)" pssa
@@ -331,9 +399,11 @@ row "RSS right after the burst (KiB)" rss2
 row "RSS ${settle} s after the burst (KiB)" rss3
 row "  growth kept after the burst (KiB)" grow
 if [ $collectd_on = 1 ]; then
-  echo "collectd GETVAL of one value: p50 ${C[gp50]} ms, p99 ${C[gp99]} ms" \
-    "(the table uses LISTVAL, all values, as status is all findings)"
+  echo "collectd GETVAL of one value: p50 $(val "$T/run1/collectd.kv" gp50) ms," \
+    "p99 $(val "$T/run1/collectd.kv" gp99) ms (run 1; the table uses LISTVAL," \
+    "all values, as status is all findings)"
 fi
-echo "Ratios are Vigil/collectd: below 1 Vigil uses less (requests/s: above 1" \
-  "Vigil serves more). CPU: utime+stime counts in ${ticks} Hz ticks;"
-echo "schedstat is ns-precise but counts only threads alive at both ends."
+echo "Ratios are Vigil/collectd, per run (median, range when repeated): below" \
+  "1 Vigil uses less (requests/s: above 1 Vigil serves more)."
+echo "CPU: utime+stime counts in ${ticks} Hz ticks; schedstat is ns-precise" \
+  "but counts only threads alive at both ends."
