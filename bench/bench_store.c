@@ -7,6 +7,7 @@
  * one per cycle. Numbers only, never asserted (bench/README.md).
  *
  *   bench_store [--days N] [--retention-days N] [--vary trend|all|none]
+ *               [--no-dedup]
  *               [--fixtures DIR] [--dir DIR]
  *   bench_store batch [CYCLES] [DIR] */
 #include "json.h"
@@ -95,7 +96,12 @@ typedef struct {
   int vary; /* *_bytes values change every sample */
   int64_t next_ms;
   uint64_t samples;
+  char *last; /* facts of the last stored sample (the recorder's dedup) */
 } sim_probe_t;
+
+/* As the agent's recorder (issue 17): a sample equal to the probe's last
+ * one extends that row. 0: store every sample (--no-dedup, the old way). */
+static int dedup = 1;
 
 /* The fixture under dir/<id>/ with the largest facts among those that
  * expect ok (else among all): the facts of a healthy, fully described
@@ -249,7 +255,14 @@ static int run_month(int days, int retention_days, const char *vary,
         vg_sample_t smp = {q->p->id, q->next_ms, "ok", summary, facts, 3};
         vg_state_t st = {q->p->id, "ok", summary, "",        "[]",
                          facts,    "{}", t0,      q->next_ms};
-        if (vg_store_add_sample(s, &smp)) die("add_sample", s);
+        if (dedup && q->last && strcmp(q->last, facts) == 0) {
+          if (vg_store_repeat_sample(s, q->p->id, q->next_ms, 3))
+            die("repeat_sample", s);
+        } else {
+          if (vg_store_add_sample(s, &smp)) die("add_sample", s);
+          free(q->last);
+          q->last = strdup(facts);
+        }
         if (vg_store_put_state(s, &st)) die("put_state", s);
       }
       stored += (int64_t)(strlen(q->p->id) + strlen("ok") + strlen(summary) +
@@ -264,6 +277,7 @@ static int run_month(int days, int retention_days, const char *vary,
       last_prune = now;
     }
     if (vg_store_commit(s)) die("commit", s);
+    if (now == last_prune && dedup) vg_store_checkpoint(s); /* hourly */
     tx++;
     if (now >= next_mark) {
       int64_t sz = print_mark(path, (int)((next_mark - t0) / DAY_MS), samples);
@@ -402,6 +416,10 @@ int main(int argc, char **argv) {
   }
   for (i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(argv[i], "--no-dedup") == 0) {
+      dedup = 0;
+      continue;
+    }
     if (v == NULL) return usage();
     if (strcmp(argv[i], "--days") == 0)
       days = atoi(v);
