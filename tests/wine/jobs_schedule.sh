@@ -41,30 +41,6 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 
-# task_xml START INSTANCES: a daily task definition starting at START
-# (local time, no offset, as the MARS console writes it).
-task_xml() {
-  cat <<EOF
-<?xml version="1.0" encoding="UTF-16"?>
-<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
-  <RegistrationInfo><Author>Vigil test</Author></RegistrationInfo>
-  <Triggers>
-    <CalendarTrigger>
-      <StartBoundary>$1</StartBoundary>
-      <Enabled>true</Enabled>
-      <ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>
-    </CalendarTrigger>
-  </Triggers>
-  <Principals><Principal id="Author"><UserId>S-1-5-18</UserId></Principal></Principals>
-  <Settings>
-    <MultipleInstancesPolicy>$2</MultipleInstancesPolicy>
-    <Enabled>true</Enabled>
-  </Settings>
-  <Actions Context="Author"><Exec><Command>C:\windows\system32\cmd.exe</Command><Arguments>/c exit 0</Arguments></Exec></Actions>
-</Task>
-EOF
-}
-
 # local_in MINUTES [FROM]: "YYYY-MM-DDTHH:MM:00" local time, MINUTES from
 # now (rounded up to the minute) or from the local time FROM, and its unix
 # ms on the next line.
@@ -116,7 +92,7 @@ plant_mars 'C:\MARS\Scratch'
 
 step "task.schedule: a daily trigger a few minutes ahead, computed"
 mapfile -t at < <(local_in 5)
-task_xml "${at[0]}" IgnoreNew > "$work/mars.xml"
+mars_task_xml "${at[0]}" IgnoreNew > "$work/mars.xml"
 plant_task "$mars_task" "$work/mars.xml" || fail "schtasks /create $mars_task"
 check task.schedule
 expect "f['task_exists'] is True" \
@@ -137,7 +113,7 @@ expect "f['task_exists'] is True" \
 # MultipleInstances of other tasks is tested natively only.
 step "several tasks: the earliest next run wins"
 mapfile -t at2 < <(local_in 3)
-task_xml "${at2[0]}" Parallel > "$work/mars2.xml"
+mars_task_xml "${at2[0]}" Parallel > "$work/mars2.xml"
 plant_task "$mars_task2" "$work/mars2.xml" || fail "schtasks /create $mars_task2"
 check task.schedule
 expect "f['tasks'] == 2" \
@@ -150,7 +126,7 @@ unplant_task "$mars_task2"
 
 step "Windows Server Backup 30 min after the MARS run: warn"
 mapfile -t wsb < <(local_in 30 "${at[0]}")
-task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
+mars_task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
 plant_task "$wsb_task" "$work/wsb.xml" || fail "schtasks /create $wsb_task"
 check task.schedule
 expect "f['wsb_tasks'] == 1" \
@@ -162,7 +138,7 @@ expect "f['wsb_tasks'] == 1" \
 
 step "Windows Server Backup 3 h after it: no overlap"
 mapfile -t wsb < <(local_in 180 "${at[0]}")
-task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
+mars_task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
 plant_task "$wsb_task" "$work/wsb.xml" || fail "schtasks /create $wsb_task"
 check task.schedule
 expect "f['wsb_overlap'] is None" "p['status'] == 'unknown'"

@@ -51,21 +51,7 @@ t = datetime.datetime.now().replace(second=0, microsecond=0) + \
     datetime.timedelta(minutes=6)
 print(t.strftime("%Y-%m-%dT%H:%M:%S"))
 print(int(t.timestamp() * 1000))')
-cat > "$work/mars.xml" <<EOF
-<?xml version="1.0" encoding="UTF-16"?>
-<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
-  <Triggers>
-    <CalendarTrigger>
-      <StartBoundary>${at[0]}</StartBoundary>
-      <Enabled>true</Enabled>
-      <ScheduleByDay><DaysInterval>1</DaysInterval></ScheduleByDay>
-    </CalendarTrigger>
-  </Triggers>
-  <Principals><Principal id="Author"><UserId>S-1-5-18</UserId></Principal></Principals>
-  <Settings><MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy><Enabled>true</Enabled></Settings>
-  <Actions Context="Author"><Exec><Command>C:\windows\system32\cmd.exe</Command><Arguments>/c exit 0</Arguments></Exec></Actions>
-</Task>
-EOF
+mars_task_xml "${at[0]}" > "$work/mars.xml"
 
 plant_mars 'C:\MARS\Scratch'
 # Both ScratchLocation values agree: scratch.config is fine here.

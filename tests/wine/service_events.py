@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Checks what the Vigil service reported under Wine against docs/events.md.
 
-Reads a WINEDEBUG=+pid,+eventlog,fixme+advapi,trace+service log: Wine's
-ReportEventW is a stub that logs the event's type, category, id and insert
-count (fixme:advapi) and then each insert (err/warn/trace:eventlog), and
-SetServiceStatus traces each status report (trace:service).
+Reads a WINEDEBUG=+pid,+eventlog,fixme+advapi,trace+service log through
+eventlog_trace.parse_log: the events Wine's ReportEventW stub logged, and
+each SetServiceStatus report (trace:service).
 Usage: service_events.py WINE_LOG EVENTS_MD STATES_JSONL
 STATES_JSONL: the scratch.space findings service_e2e.sh saw, in order.
 """
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eventlog_trace import parse_log  # noqa: E402
 
 LEVEL_BITS = {"Information": 0x40000000, "Warning": 0x80000000,
               "Error": 0xC0000000}
@@ -59,73 +62,6 @@ def category_of(event_id):
 # generic one (VG_MSG_PROBE_CRIT, 201) said before the per-probe ids.
 PER_PROBE_AS = {0: "VG_MSG_PROBE_CLEARED", 1: "VG_MSG_PROBE_WARN",
                 2: "VG_MSG_PROBE_CRIT", 3: "VG_MSG_PROBE_UNKNOWN"}
-
-
-def unescape(s):
-    """Undoes Wine's debugstr_w escaping."""
-    out, i = [], 0
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s):
-            n = s[i + 1]
-            if n in "\\\"'":
-                out.append(n)
-                i += 2
-                continue
-            if n in "nrt":
-                out.append({"n": "\n", "r": "\r", "t": "\t"}[n])
-                i += 2
-                continue
-            m = re.match(r"[xu]([0-9a-fA-F]{2,4})", s[i + 1:])
-            if m:
-                out.append(chr(int(m.group(1), 16)))
-                i += 1 + len(m.group(0))
-                continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-RE_EVENT = re.compile(
-    r"^([0-9a-f]+):([0-9a-f]+):fixme:advapi:ReportEventW \(\w+,0x([0-9a-f]+),"
-    r"0x([0-9a-f]+),0x([0-9a-f]+),\w+,0x([0-9a-f]+),")
-RE_INSERT = re.compile(
-    r'^([0-9a-f]+):([0-9a-f]+):(?:err|warn|trace):eventlog:ReportEventW '
-    r'L"(.*)"(\.\.\.)?$')
-RE_STATUS = re.compile(
-    r"^([0-9a-f]+):([0-9a-f]+):trace:service:SetServiceStatus \w+ (.*)$")
-
-
-def parse_log(path):
-    events, pending, status = [], {}, []
-    for raw in open(path, encoding="utf-8", errors="replace"):
-        line = raw.rstrip("\n")
-        m = RE_EVENT.match(line)
-        if m:
-            ev = {"pid": m.group(1), "type": int(m.group(3), 16),
-                  "cat": int(m.group(4), 16), "id": int(m.group(5), 16),
-                  "n": int(m.group(6), 16), "ins": [], "cut": []}
-            events.append(ev)
-            if ev["n"]:
-                pending[(m.group(1), m.group(2))] = ev
-            continue
-        m = RE_INSERT.match(line)
-        if m and (m.group(1), m.group(2)) in pending:
-            ev = pending[(m.group(1), m.group(2))]
-            ev["ins"].append(unescape(m.group(3)))
-            ev["cut"].append(bool(m.group(4)))
-            if len(ev["ins"]) == ev["n"]:
-                del pending[(m.group(1), m.group(2))]
-            continue
-        m = RE_STATUS.match(line)
-        if m:
-            f = [int(x, 0) for x in m.group(3).split()]
-            if len(f) == 7:
-                status.append({"pid": m.group(1), "type": f[0],
-                               "state": f[1], "accepted": f[2],
-                               "win32": f[3], "specific": f[4],
-                               "checkpoint": f[5], "hint": f[6]})
-    return events, status
 
 
 def masked(s):
