@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BUNDLE_EVENTS_SINCE "30d"
 #define BUNDLE_HISTORY_SINCE "7d"
@@ -188,20 +189,68 @@ static void add_ini(bundle_t *b, const char *home) {
   free(buf);
 }
 
-/* Writes data to path through path.partial. 0 or a libuv error. */
-static int write_file(const char *path, const unsigned char *data, size_t len) {
+int vg_bundle_target_ok(const char *path, int force, char *msg, size_t msgsz) {
+  uv_fs_t req;
+  int rc, mode;
+  if (path == NULL || path[0] == '\0') return 0;
+  rc = uv_fs_lstat(NULL, &req, path, NULL); /* the link, not its target */
+  mode = (int)(req.statbuf.st_mode & S_IFMT);
+  uv_fs_req_cleanup(&req);
+  if (rc == UV_ENOENT) return 0;
+  if (rc != 0) {
+    snprintf(msg, msgsz, "cannot check %s: %s; give another file name", path,
+             uv_strerror(rc));
+    return VG_EIO;
+  }
+  if (!force) {
+    snprintf(msg, msgsz,
+             "%s already exists; give another file name, or add --force to "
+             "replace it",
+             path);
+    return VG_EEXIST;
+  }
+  if (mode != S_IFREG) {
+    snprintf(msg, msgsz,
+             "%s is not a regular file (a link, folder or device); --force "
+             "replaces only a plain file: give another file name",
+             path);
+    return VG_EINVAL;
+  }
+  return 0;
+}
+
+/* Creates a partial file beside path that did not exist before (never a
+ * link's target): path.partial, else path.partialN. Returns the fd or a
+ * libuv error; tmp gets its name. */
+static uv_file partial_open(const char *path, char *tmp, size_t tmpsz) {
+  uv_fs_t req;
+  uv_file fd = UV_EEXIST;
+  int i;
+  for (i = 0; i < 10 && fd == UV_EEXIST; i++) {
+    if ((i ? snprintf(tmp, tmpsz, "%s.partial%d", path, i)
+           : snprintf(tmp, tmpsz, "%s.partial", path)) >= (int)tmpsz)
+      return UV_ENAMETOOLONG;
+    fd = uv_fs_open(NULL, &req, tmp,
+                    UV_FS_O_WRONLY | UV_FS_O_CREAT | UV_FS_O_EXCL, 0644, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  return fd;
+}
+
+/* Writes data to path through a partial file. Without force the complete
+ * file is put in place only if path is still free (a hard link, which
+ * never replaces; a rename where links are not supported). 0, VG_EEXIST
+ * when path appeared meanwhile, or a libuv error. */
+static int write_file(const char *path, int force, const unsigned char *data,
+                      size_t len) {
   char tmp[1200];
   uv_fs_t req;
   uv_buf_t ub;
   uv_file fd;
   ssize_t n;
   size_t off = 0;
-  int rc = 0;
-  if (snprintf(tmp, sizeof(tmp), "%s.partial", path) >= (int)sizeof(tmp))
-    return UV_ENAMETOOLONG;
-  fd = uv_fs_open(NULL, &req, tmp,
-                  UV_FS_O_WRONLY | UV_FS_O_CREAT | UV_FS_O_TRUNC, 0644, NULL);
-  uv_fs_req_cleanup(&req);
+  int rc = 0, linked = 0;
+  fd = partial_open(path, tmp, sizeof(tmp));
   if (fd < 0) return fd;
   while (off < len) {
     ub = uv_buf_init(
@@ -221,11 +270,30 @@ static int write_file(const char *path, const unsigned char *data, size_t len) {
   }
   uv_fs_close(NULL, &req, fd, NULL);
   uv_fs_req_cleanup(&req);
-  if (rc == 0) {
+  if (rc == 0 && !force) {
+    rc = uv_fs_link(NULL, &req, tmp, path, NULL);
+    uv_fs_req_cleanup(&req);
+    if (rc == 0) {
+      linked = 1;
+    } else if (rc == UV_EEXIST) {
+      rc = VG_EEXIST;
+    } else if (rc != 0) {
+      /* No hard links here (FAT, some shares): check, then rename. */
+      rc = uv_fs_lstat(NULL, &req, path, NULL);
+      uv_fs_req_cleanup(&req);
+      if (rc == 0) {
+        rc = VG_EEXIST;
+      } else {
+        rc = uv_fs_rename(NULL, &req, tmp, path, NULL);
+        uv_fs_req_cleanup(&req);
+      }
+    }
+  } else if (rc == 0) {
+    /* A rename replaces the name itself, never what a link points to. */
     rc = uv_fs_rename(NULL, &req, tmp, path, NULL);
     uv_fs_req_cleanup(&req);
   }
-  if (rc != 0) {
+  if (rc != 0 || linked) {
     uv_fs_unlink(NULL, &req, tmp, NULL);
     uv_fs_req_cleanup(&req);
   }
@@ -316,8 +384,20 @@ int vg_bundle_write(const vg_bundle_in_t *in, const char *path, char *msg,
     snprintf(msg, msgsz, "could not build the bundle: %s", vg_strerror(rc));
     return rc;
   }
-  rc = write_file(path, zip, ziplen);
+  rc = vg_bundle_target_ok(path, in->force, msg, msgsz);
+  if (rc != 0) {
+    free(zip);
+    return rc;
+  }
+  rc = write_file(path, in->force, zip, ziplen);
   free(zip);
+  if (rc == VG_EEXIST) {
+    snprintf(msg, msgsz,
+             "%s appeared while the bundle was made; give another file name, "
+             "or add --force to replace it",
+             path);
+    return VG_EEXIST;
+  }
   if (rc != 0) {
     snprintf(msg, msgsz,
              "cannot write %s: %s; give a writable path, e.g. `vigil bundle "

@@ -187,6 +187,16 @@ void vg_events_lifecycle(vg_event_kind_t kind, const char *text) {
   case VG_EV_START_FAILED:
   default: id = 105, level = VG_EV_ERROR; break;
   }
+  if (id == 101 || id == 102) {
+    /* The message says "Vigil is stopping." / "Vigil stopped; ..." itself;
+     * text is the detail (why, how it went), so the sentence is not said
+     * twice; the one-line form for stderr and syslog keeps it whole. */
+    char line[EV_LINE_MAX];
+    snprintf(line, sizeof(line), "%s (%s)",
+             id == 101 ? "Vigil is stopping" : "Vigil stopped", text);
+    ev_emit(id, level, EV_CAT_SERVICE, &text, 1, line, 1);
+    return;
+  }
   ev_emit(id, level, EV_CAT_SERVICE, &text, 1, text, 1);
 }
 

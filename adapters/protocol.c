@@ -75,14 +75,17 @@ static void cmd_history(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
     proto_error(w, "history is kept only by the running service");
     return;
   }
-  q->flush(q->ud); /* answer with what is recorded, including this cycle */
+  q->flush(q->ud); /* with what is recorded, including this cycle; a
+                    * failing store answers with what it has at once */
   vg_jw_kbool(w, "ok", 1);
   vg_jw_kstr(w, "probe", probe);
   vg_jw_key(w, "samples");
   vg_jw_arr_begin(w);
-  if (vg_store_history(q->store(q->ud), probe, since, limit, vg_sample_row,
-                       w) != 0)
-    w->err = VG_ESTORE;
+  {
+    int rc = vg_store_history(q->store(q->ud), probe, since, limit,
+                              vg_sample_row, w);
+    if (rc != 0) w->err = rc < 0 ? rc : VG_ESTORE;
+  }
   vg_jw_arr_end(w);
 }
 
@@ -103,9 +106,11 @@ static void cmd_events(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "events");
   vg_jw_arr_begin(w);
-  if (vg_store_changes(q->store(q->ud), probe, since, limit, vg_change_row,
-                       w) != 0)
-    w->err = VG_ESTORE;
+  {
+    int rc = vg_store_changes(q->store(q->ud), probe, since, limit,
+                              vg_change_row, w);
+    if (rc != 0) w->err = rc < 0 ? rc : VG_ESTORE;
+  }
   vg_jw_arr_end(w);
 }
 
@@ -123,8 +128,10 @@ static void cmd_backups(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
   vg_jw_kbool(w, "ok", 1);
   vg_jw_key(w, "backups");
   vg_jw_arr_begin(w);
-  if (vg_store_backups(q->store(q->ud), since, limit, vg_backup_row, w) != 0)
-    w->err = VG_ESTORE;
+  {
+    int rc = vg_store_backups(q->store(q->ud), since, limit, vg_backup_row, w);
+    if (rc != 0) w->err = rc < 0 ? rc : VG_ESTORE;
+  }
   vg_jw_arr_end(w);
 }
 

@@ -16,6 +16,11 @@ int vg_sample_row(const vg_sample_t *s, void *jw) {
   vg_jw_kstr(w, "status", s->status);
   vg_jw_kstr(w, "summary", s->summary);
   vg_jw_kint(w, "duration_ms", s->duration_ms);
+  if (s->repeats > 0) {
+    /* Later checks that found the same, stored on this row. */
+    vg_jw_kint(w, "checks", s->repeats + 1);
+    vg_jw_kstr(w, "last_checked", vg_iso8601(s->last_ts_ms, t, sizeof(t)));
+  }
   vg_jw_key(w, "facts");
   vg_jw_raw(w, s->facts_json);
   vg_jw_obj_end(w);

@@ -49,6 +49,7 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
   vg_probe_rt_t *rt = &a->rt[idx];
   int64_t now = vg_agent_now(a);
   vg_status_t old = rt->has_finding ? rt->finding.status : VG_ST_NA;
+  a->report_dirty = 1;
   int64_t old_since = rt->has_finding ? rt->since_ms : now;
   int changed;
 
@@ -412,6 +413,7 @@ static void agent_free(vg_agent_t *a) {
     free(a->rt[i].trend);
   }
   free(a->rt);
+  free(a->report_cache);
   vg_sched_free(&a->sched);
   vg_judge_free(&a->judge);
   free(a);
@@ -437,6 +439,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   }
   a->loop = loop;
   a->opts = *opts;
+  a->report_cache_on = 1;
   a->set = opts->settings;
   a->os = opts->os ? opts->os : vg_os_default();
   if (opts->clock)
@@ -557,6 +560,7 @@ int vg_agent_reconfigure(vg_agent_t *a, const vg_config_t *cfg) {
   uint64_t now = mono(a);
   if (a->inflight > 0) return VG_EBUSY;
   a->opts.cfg = cfg;
+  a->report_dirty = 1;
   a->sched.max_backoff_ms = (uint64_t)a->set->max_backoff_ms;
   a->judge.raise_hits =
       a->set->raise_hits > 0 ? (unsigned)a->set->raise_hits : 1;
@@ -649,7 +653,7 @@ size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
     v->next_backup.verdict = vg_verdict_name(verdict);
   }
   if (a->opts.recorder) {
-    v->store = vg_recorder_failing(a->opts.recorder) ? "failing" : "ok";
+    v->store = vg_recorder_store_state(a->opts.recorder);
     v->dropped_records = vg_recorder_dropped(a->opts.recorder);
   }
   return k;
@@ -665,7 +669,11 @@ int vg_agent_complete(const vg_agent_t *a) {
   return 1;
 }
 
-void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
+/* The cached part of the report: every member but generated_at and the
+ * agent's own health, rendered once per change (agent_apply, the
+ * pre-flight state, a reconfigure mark it dirty) and reused by every
+ * status request until the next. Returns 0 or VG_ENOMEM. */
+static int agent_report_render(vg_agent_t *a) {
   vg_report_item_t *items = calloc(a->n ? a->n : 1, sizeof(*items));
   static const vg_finding_t pending = {
       VG_ST_UNKNOWN,
@@ -673,12 +681,11 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
       "",
       {{0}},
       0};
-  size_t i, k = 0;
+  size_t i, k = 0, len;
   vg_report_head_t head;
-  if (items == NULL) {
-    w->err = VG_ENOMEM;
-    return;
-  }
+  vg_jw_t w;
+  char *text;
+  if (items == NULL) return VG_ENOMEM;
   for (i = 0; i < a->n; i++) {
     vg_probe_rt_t *rt = &a->rt[i];
     if (!rt->enabled) continue;
@@ -703,20 +710,51 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
   }
   head.host = a->host;
   head.host_fqdn = NULL;
-  head.now_ms = vg_agent_now(a);
-  vg_report_write(w, &head, items, k);
+  head.now_ms = 0; /* generated_at is written fresh per request */
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_report_write(&w, &head, items, k);
   free(items);
-  vg__preflight_report(a, w);
+  vg__preflight_report(a, &w);
+  vg_jw_obj_end(&w);
+  text = vg_jw_steal(&w, &len);
+  if (text == NULL) return VG_ENOMEM;
+  free(a->report_cache);
+  /* Members only: without the braces. */
+  memmove(text, text + 1, len - 2);
+  a->report_cache = text;
+  a->report_len = len - 2;
+  a->report_dirty = 0;
+  return 0;
+}
+
+void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
+  char t[40];
+  size_t i;
+  if ((a->report_dirty || a->report_cache == NULL || !a->report_cache_on) &&
+      agent_report_render(a) != 0) {
+    w->err = VG_ENOMEM;
+    return;
+  }
+  vg_jw_kstr(w, "generated_at", vg_iso8601(vg_agent_now(a), t, sizeof(t)));
+  vg_jw_raw_members(w, a->report_cache, a->report_len);
   vg_jw_key(w, "agent");
   vg_jw_obj_begin(w);
   vg_jw_kstr(w, "store",
-             a->opts.recorder == NULL                ? "none"
-             : vg_recorder_failing(a->opts.recorder) ? "failing"
-                                                     : "ok");
+             a->opts.recorder ? vg_recorder_store_state(a->opts.recorder)
+                              : "none");
   vg_jw_kuint(w, "dropped_records",
               a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0);
   vg_jw_kuint(w, "pending_records",
               a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0);
+  {
+    /* Collections past their deadline whose call has not returned (each
+     * holds one worker; the probe is reported unknown meanwhile). */
+    uint64_t stuck = 0;
+    for (i = 0; i < a->n; i++)
+      if (a->sched.entries[i].busy && a->sched.entries[i].overdue) stuck++;
+    vg_jw_kuint(w, "stuck_collections", stuck);
+  }
   vg_jw_key(w, "config_problems");
   vg_jw_arr_begin(w);
   for (i = 0; a->opts.cfg && i < a->opts.cfg->nwarnings; i++)
@@ -724,3 +762,5 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
   vg_jw_arr_end(w);
   vg_jw_obj_end(w);
 }
+
+void vg_agent_report_cache(vg_agent_t *a, int on) { a->report_cache_on = on; }

@@ -148,8 +148,12 @@ const char *vg_agent_host(const vg_agent_t *a);
 /* Makes the named probe (or all when id is NULL) due now. Returns the
  * number scheduled, or VG_ENOENT for an unknown id. */
 int vg_agent_run_now(vg_agent_t *a, const char *id);
-/* Writes the report object's members (interface.md) into an open object. */
+/* Writes the report object's members (interface.md) into an open object.
+ * The findings part is rendered once per change and reused (issue 17). */
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w);
+/* on 0: render the whole report on every request (tests compare the cached
+ * answer with a fresh one). */
+void vg_agent_report_cache(vg_agent_t *a, int on);
 /* Fills v with the current findings of the enabled probes for the
  * exporters (probes[0..max) is the storage; strings point into the agent
  * and stay valid until its next evaluation). Returns the probe count. */

@@ -51,7 +51,11 @@ struct vg_agent_s {
   int stopping;
   int abandoned;
   int closing_handles;
-  vg_preflight_t pf; /* backup-aware state (preflight.c) */
+  vg_preflight_t pf;  /* backup-aware state (preflight.c) */
+  char *report_cache; /* the report's members but generated_at, agent */
+  size_t report_len;
+  int report_dirty;    /* findings or backup state changed since */
+  int report_cache_on; /* 0: render every request (tests compare) */
   void (*done)(vg_agent_t *a, void *ud);
   void *done_ud;
 };

@@ -123,6 +123,7 @@ static int pf_sweep_complete(const vg_agent_t *a) {
 
 static void pf_sweep_finish(vg_agent_t *a) {
   vg_preflight_t *pf = &a->pf;
+  a->report_dirty = 1;
   vg_preflight_ev_t ev;
   size_t blocking[VG_BLOCKING_MAX], nb, i;
   char ids[600];
@@ -285,6 +286,7 @@ static void pf_outcomes(vg_agent_t *a) {
                                 &updated) != 0 ||
         !updated)
       continue;
+    a->report_dirty = 1;
     if (b->scheduled_ms >= a->pf.last_ms) {
       a->pf.last_ms = b->scheduled_ms;
       vg_strlcpy(a->pf.last_outcome, outcome, sizeof(a->pf.last_outcome));

@@ -6,6 +6,7 @@
 #include "report.h"
 #include "vg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,21 @@
 #define VG_FLUSH_RETRY_MS 5000
 #define VG_PRUNE_EVERY_MS (3600 * 1000)
 
-typedef enum { REC_SAMPLE = 0, REC_CHANGE, REC_STATE } vg_rec_kind_t;
+typedef enum {
+  REC_SAMPLE = 0,
+  REC_CHANGE,
+  REC_STATE,
+  REC_REPEAT /* same as the probe's last sample: extend that row */
+} vg_rec_kind_t;
+
+#define VG_REC_PROBES_MAX 64
+
+/* What the last sample of a probe held (status, summary, facts), so a
+ * check that finds the same is stored as one more check of that row. */
+typedef struct vg_rec_last_s {
+  const char *probe;
+  char *key;
+} vg_rec_last_t;
 
 /* A record waiting for the next transaction. */
 typedef struct vg_pending_s {
@@ -40,6 +55,7 @@ struct vg_recorder_s {
   int closing;
   int64_t last_prune_ms;
   int64_t now_hint_ms; /* wall time of the last record, for the timer */
+  vg_rec_last_t last[VG_REC_PROBES_MAX];
 };
 
 static void pending_free(vg_pending_t *p) {
@@ -111,18 +127,51 @@ static void pending_add(vg_recorder_t *r, const vg_pending_t *p) {
   flush_soon(r);
 }
 
+/* Whether this sample repeats the probe's last one; remembers it when
+ * not. Returns 1 for a repeat. */
+static int sample_repeats(vg_recorder_t *r, const char *probe,
+                          const vg_finding_t *f, const char *facts_json) {
+  size_t i, n;
+  char *key;
+  if (facts_json == NULL) return 0;
+  n = strlen(f->summary) + strlen(facts_json) + 16;
+  key = malloc(n);
+  if (key == NULL) return 0;
+  snprintf(key, n, "%d\n%s\n%s", (int)f->status, f->summary, facts_json);
+  for (i = 0; i < VG_REC_PROBES_MAX && r->last[i].probe; i++)
+    if (r->last[i].probe == probe) break;
+  if (i == VG_REC_PROBES_MAX) {
+    free(key);
+    return 0;
+  }
+  if (r->last[i].probe && strcmp(r->last[i].key, key) == 0) {
+    free(key);
+    return 1;
+  }
+  free(r->last[i].key);
+  r->last[i].probe = probe;
+  r->last[i].key = key;
+  return 0;
+}
+
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const vg_facts_t *facts,
                         int64_t duration_ms) {
   vg_pending_t p;
   memset(&p, 0, sizeof(p));
-  p.kind = REC_SAMPLE;
   p.probe = probe;
   p.ts_ms = ts_ms;
   p.status = f->status;
-  p.summary = strdup(f->summary);
-  p.facts_json = vg_facts_json(facts);
   p.duration_ms = duration_ms;
+  p.facts_json = vg_facts_json(facts);
+  if (sample_repeats(r, probe, f, p.facts_json)) {
+    free(p.facts_json);
+    p.facts_json = NULL;
+    p.kind = REC_REPEAT;
+  } else {
+    p.kind = REC_SAMPLE;
+    p.summary = strdup(f->summary);
+  }
   pending_add(r, &p);
 }
 
@@ -184,6 +233,8 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
     c.facts_json = p->facts_json;
     return vg_store_add_change(s, &c);
   }
+  if (p->kind == REC_REPEAT)
+    return vg_store_repeat_sample(s, p->probe, p->ts_ms, p->duration_ms);
   if (p->kind == REC_STATE) {
     vg_state_t st;
     st.probe = p->probe;
@@ -212,15 +263,27 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
 int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
   size_t i;
   int rc;
+  char note[700];
+  int pruned = 0;
   if (r->npend == 0 && now_ms - r->last_prune_ms <= VG_PRUNE_EVERY_MS) return 0;
-  rc = vg_store_begin(r->store);
+  /* The file deleted or replaced under us: made again (nothing lost) and
+   * said once; not reopenable: failing like any write error. */
+  rc = vg_store_check_file(r->store, note, sizeof(note));
+  if (rc == 1 && r->notify) r->notify(r->ud, VG_REC_REOPENED, 0, note);
+  rc = rc == 1 ? 0 : rc;
+  if (rc == 0) rc = vg_store_begin(r->store);
   for (i = 0; rc == 0 && i < r->npend; i++)
     rc = write_one(r->store, &r->pend[i]);
   if (rc == 0 && now_ms - r->last_prune_ms > VG_PRUNE_EVERY_MS) {
     rc = vg_store_prune(r->store, now_ms - r->retention_ms);
-    if (rc == 0) r->last_prune_ms = now_ms;
+    if (rc == 0) pruned = 1;
   }
   if (rc == 0) rc = vg_store_commit(r->store);
+  if (rc == 0 && pruned) {
+    /* Hourly: the WAL back into the database and truncated. */
+    r->last_prune_ms = now_ms;
+    vg_store_checkpoint(r->store);
+  }
   if (rc != 0) {
     /* Disk full, locked, I/O error: keep everything queued (bounded) and
      * try again; the owner hears of it once. */
@@ -251,9 +314,16 @@ size_t vg_recorder_pending(const vg_recorder_t *r) { return r->npend; }
 uint64_t vg_recorder_dropped(const vg_recorder_t *r) { return r->dropped; }
 int vg_recorder_failing(const vg_recorder_t *r) { return r->failing; }
 
+const char *vg_recorder_store_state(const vg_recorder_t *r) {
+  const char *s = vg_store_state(r->store);
+  return r->failing && strcmp(s, "ok") == 0 ? "failing" : s;
+}
+
 static void closed_cb(uv_handle_t *h) {
   vg_recorder_t *r = h->data;
   size_t i;
+  for (i = 0; i < VG_REC_PROBES_MAX; i++)
+    free(r->last[i].key);
   for (i = 0; i < r->npend; i++)
     pending_free(&r->pend[i]);
   free(r->pend);

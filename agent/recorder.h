@@ -19,7 +19,9 @@
 typedef enum {
   VG_REC_FAILING = 1, /* a write failed: records are kept in memory */
   VG_REC_RECOVERED,   /* writes work again: n records written */
-  VG_REC_DROPPED      /* the queue was full: n records dropped so far */
+  VG_REC_DROPPED,     /* the queue was full: n records dropped so far */
+  VG_REC_REOPENED     /* the database file was deleted or replaced and is
+                         open again (why says how) */
 } vg_rec_event_t;
 
 typedef void (*vg_rec_notify_fn)(void *ud, vg_rec_event_t ev, uint64_t n,
@@ -57,5 +59,7 @@ size_t vg_recorder_pending(const vg_recorder_t *r);
 uint64_t vg_recorder_dropped(const vg_recorder_t *r);
 /* 1 while writes fail. */
 int vg_recorder_failing(const vg_recorder_t *r);
+/* The store's state for status: "ok", "locked", "failing". */
+const char *vg_recorder_store_state(const vg_recorder_t *r);
 
 #endif /* VG_RECORDER_H */

@@ -377,6 +377,20 @@ void vg_jw_raw(vg_jw_t *w, const char *json) {
 }
 
 /* Any thread owning w. */
+void vg_jw_raw_members(vg_jw_t *w, const char *members, size_t n) {
+  unsigned char *f;
+  if (n == 0 || w->err != 0) return;
+  if (w->depth == 0 || !((f = &w->first[w->depth - 1])[0] & JW_OBJ) ||
+      (*f & JW_KEY)) {
+    jw_fail(w, VG_EINVAL);
+    return;
+  }
+  if (*f & JW_ANY) jw_putc(w, ',');
+  *f |= JW_ANY;
+  jw_put(w, members, n);
+}
+
+/* Any thread owning w. */
 void vg_jw_kstr(vg_jw_t *w, const char *key, const char *s) {
   vg_jw_key(w, key);
   vg_jw_str(w, s);

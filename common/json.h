@@ -67,6 +67,10 @@ void vg_jw_null(vg_jw_t *w);
 void vg_jw_raw(vg_jw_t *w, const char *json);
 
 /* Key and value in one call, for building objects. */
+/* Appends members ("k":v,"k2":v2 - n bytes of valid JSON members, no
+ * braces) to the open object, as if each had been written; a cached part
+ * of a document spliced into a new one. */
+void vg_jw_raw_members(vg_jw_t *w, const char *members, size_t n);
 void vg_jw_kstr(vg_jw_t *w, const char *key, const char *s);
 void vg_jw_kint(vg_jw_t *w, const char *key, int64_t v);
 void vg_jw_kuint(vg_jw_t *w, const char *key, uint64_t v);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *vg_strerror(int err) {
   switch (err) {
@@ -53,13 +54,33 @@ int vg_read_file(const char *path, size_t max, char **out, size_t *len,
   char *buf;
   *out = NULL;
   *len = 0;
-  fd = uv_fs_open(NULL, &req, path, UV_FS_O_RDONLY, 0, NULL);
+  /* Without blocking: a FIFO opened for reading would wait for a writer,
+   * a device for its driver. */
+  fd = uv_fs_open(NULL, &req, path,
+                  UV_FS_O_RDONLY | UV_FS_O_NONBLOCK | UV_FS_O_NOCTTY, 0, NULL);
   uv_fs_req_cleanup(&req);
   if (fd == UV_ENOENT) return VG_ENOENT;
   if (fd < 0) {
     snprintf(err, errsz, "%s", uv_strerror(fd));
     return VG_EIO;
   }
+  n = uv_fs_fstat(NULL, &req, fd, NULL);
+  if (n != 0 || (req.statbuf.st_mode & S_IFMT) != S_IFREG) {
+    if (n != 0)
+      snprintf(err, errsz,
+               "cannot tell what kind of file it is (%s); only a plain "
+               "file is read",
+               uv_strerror((int)n));
+    else
+      snprintf(err, errsz,
+               "not a regular file (a FIFO, device or folder); "
+               "only a plain file is read");
+    uv_fs_req_cleanup(&req);
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+    return VG_EIO;
+  }
+  uv_fs_req_cleanup(&req);
   buf = malloc(max + 2);
   if (buf == NULL) {
     snprintf(err, errsz, "out of memory");

@@ -34,7 +34,10 @@
   XX(EBUSY, -12, "busy")                                                       \
   XX(ECONN, -13, "cannot connect")                                             \
   XX(EEXIST, -14, "already exists")                                            \
-  XX(EPERM, -15, "requires Administrators")
+  XX(EPERM, -15, "requires Administrators")                                    \
+  XX(ELOCKED, -16, "the database is locked by another program")                \
+  XX(EUNTRUSTED, -17, "the pipe is served by a program that is not Vigil")     \
+  XX(ESQUAT, -18, "another program holds Vigil's pipe name")
 
 enum {
 #define XX(name, val, msg) VG_##name = (val),
@@ -56,9 +59,11 @@ void vg_bufprintf(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 
 /* Reads a whole file, at most max + 1 bytes (so len > max tells the caller
  * it is too big), into *out (malloc'd, NUL-terminated). UTF-8 paths on
- * every platform (libuv). Returns 0, VG_ENOENT when there is no file, or
- * VG_EIO/VG_ENOMEM with err set to the reason. Blocking: not on the loop
- * thread of a running service. */
+ * every platform (libuv). Opens without blocking and reads only a regular
+ * file: a FIFO, device or folder is refused at once. Returns 0, VG_ENOENT
+ * when there is no file, or VG_EIO/VG_ENOMEM with err set to the reason
+ * (one line). Blocking (disk I/O): not on the loop thread of a running
+ * service. */
 int vg_read_file(const char *path, size_t max, char **out, size_t *len,
                  char *err, size_t errsz);
 

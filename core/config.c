@@ -208,12 +208,31 @@ int vg_config_set(vg_config_t *cfg, const char *section, const char *key,
 
 static void warn(vg_config_t *cfg, const char *fmt, ...) VG_PRINTF(2, 3);
 
+/* Records one warning. Text from vigil.ini ends up in it: control
+ * characters (an escape sequence, a carriage return) are written as \xNN so
+ * that a console, the Event Log or a log viewer shows them, not obeys
+ * them. */
 static void warn(vg_config_t *cfg, const char *fmt, ...) {
+  char raw[sizeof(cfg->warnings[0])], *out;
+  size_t i, o = 0, size = sizeof(cfg->warnings[0]);
   va_list ap;
   if (cfg->nwarnings == VG_CONFIG_MAX_WARNINGS) return;
   va_start(ap, fmt);
-  vsnprintf(cfg->warnings[cfg->nwarnings++], sizeof(cfg->warnings[0]), fmt, ap);
+  vsnprintf(raw, sizeof(raw), fmt, ap);
   va_end(ap);
+  out = cfg->warnings[cfg->nwarnings++];
+  for (i = 0; raw[i] && o + 1 < size; i++) {
+    unsigned char c = (unsigned char)raw[i];
+    if (c >= 0x20 && c != 0x7f) {
+      out[o++] = (char)c;
+    } else if (o + 5 < size) {
+      snprintf(out + o, size - o, "\\x%02x", c);
+      o += 4;
+    } else {
+      break;
+    }
+  }
+  out[o] = '\0';
 }
 
 static char *trim(char *s) {

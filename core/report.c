@@ -117,7 +117,8 @@ void vg_report_write(vg_jw_t *w, const vg_report_head_t *h,
   vg_jw_kstr(w, "version", VG_VERSION);
   vg_jw_kstr(w, "host", h->host);
   vg_jw_kstr(w, "host_fqdn", h->host_fqdn ? h->host_fqdn : h->host);
-  vg_jw_kstr(w, "generated_at", vg_iso8601(h->now_ms, t, sizeof(t)));
+  if (h->now_ms) /* 0: the caller writes it (a cached report) */
+    vg_jw_kstr(w, "generated_at", vg_iso8601(h->now_ms, t, sizeof(t)));
   vg_jw_kstr(w, "overall", vg_status_name(vg_report_overall(items, n)));
   vg_jw_kstr(w, "backup_readiness",
              vg_status_name(vg_report_readiness(items, n, VG_SCOPE_BACKUP)));

@@ -34,7 +34,8 @@ typedef struct vg_cli_s {
   const char *limit;
   int console;
   int backups;          /* history --backups */
-  int nagios;  /* check/status --nagios */
+  int nagios;           /* check/status --nagios */
+  int force;            /* bundle --force */
   const char *probe;    /* events --probe */
   const char *args[64]; /* positional arguments after the verb */
   int nargs;
@@ -125,6 +126,10 @@ static int cli_call_ex(const vg_cli_t *c, const char *req, vg_json_t **doc,
     rc = 0;
   }
   if (rc == VG_ECONN) return cli_unreachable(c, err);
+  if (rc == VG_EUNTRUSTED) {
+    fprintf(stderr, "vigil: %s\n", err);
+    return 3;
+  }
   if (rc != 0) {
     fprintf(stderr, "vigil: %s\n", err);
     return 3;
@@ -241,9 +246,16 @@ static int print_rows(const vg_cli_t *c, const char *req, const char *key,
         printf("%s  %-18s %-7s -> %-7s %s\n", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "probe"), vg_json_get_str(r, "old_status"),
                vg_json_get_str(r, "new_status"), vg_json_get_str(r, "summary"));
-      else
-        printf("%s  %-7s %s\n", vg_json_get_str(r, "ts"),
+      else {
+        int64_t checks = 1;
+        vg_json_int(vg_json_get(r, "checks"), &checks);
+        printf("%s  %-7s %s", vg_json_get_str(r, "ts"),
                vg_json_get_str(r, "status"), vg_json_get_str(r, "summary"));
+        if (checks > 1)
+          printf("  (the same in %lld checks, last %s)", (long long)checks,
+                 vg_json_get_str(r, "last_checked"));
+        printf("\n");
+      }
     }
   }
   vg_json_free(doc);
@@ -524,6 +536,12 @@ static int cmd_bundle(vg_cli_t *c) {
                     "bundle C:\\Temp\\vigil.zip`\n");
     return 2;
   }
+  /* Refuse a target that exists (unless --force) before running anything. */
+  if (vg_bundle_target_ok(c->nargs ? c->args[0] : NULL, c->force, msg,
+                          sizeof(msg)) != 0) {
+    fprintf(stderr, "vigil bundle: %s\n", msg);
+    return 1;
+  }
   all.nargs = 0; /* every probe */
   all.json = 1;
   fprintf(stderr, "vigil bundle: running every probe, then asking the "
@@ -537,6 +555,7 @@ static int cmd_bundle(vg_cli_t *c) {
   in.pipe = c->pipe;
   in.check = report;
   in.check_error = "the probes could not be run here (see the line above)";
+  in.force = c->force;
   rc = vg_bundle_write(&in, c->nargs ? c->args[0] : NULL, msg, sizeof(msg));
   free(report);
   if (rc != 0) {
@@ -738,7 +757,8 @@ enum {
   OPT_HELP = 1u << 6,
   OPT_BACKUPS = 1u << 7,
   OPT_PROBE = 1u << 8,
-  OPT_NAGIOS = 1u << 9
+  OPT_NAGIOS = 1u << 9,
+  OPT_FORCE = 1u << 10
 };
 #define OPT_COMMON (OPT_HOME | OPT_PIPE | OPT_HELP)
 
@@ -813,8 +833,8 @@ static const vg_cmd_t commands[] = {
      0, "events [--probe ID] [--since 24h] [--limit N] [--json]  state changes",
      "State changes the service recorded (raised and cleared), of every "
      "probe or of one (--probe)."},
-    {"bundle", cmd_bundle, NULL, 0, 64, /* it says "at most one" itself */
-     "bundle [FILE]              support bundle (.zip) for a ticket",
+    {"bundle", cmd_bundle, NULL, OPT_FORCE, 64, /* it says "at most one" */
+     "bundle [FILE] [--force]    support bundle (.zip) for a ticket",
      "Writes a .zip with the findings, events, history and vigil.ini to "
      "attach to a support ticket."},
     {"metrics", cmd_metrics, NULL, 0, 0,
@@ -889,6 +909,7 @@ static void opt_set(vg_cli_t *c, unsigned flag, const char *v, int *pipe_set) {
   case OPT_LIMIT: c->limit = v; break;
   case OPT_BACKUPS: c->backups = 1; break;
   case OPT_NAGIOS: c->nagios = 1; break;
+  case OPT_FORCE: c->force = 1; break;
   case OPT_PROBE: c->probe = v; break;
   case OPT_HOME: vg_strlcpy(c->home, v, sizeof(c->home)); break;
   case OPT_PIPE:
@@ -962,12 +983,25 @@ static int cli_parse(vg_cli_t *c, const vg_cmd_t *cmd, int argc, char **argv,
   return 0;
 }
 
+/* A worker per probe and a few spare: a collection hung in WMI or COM
+ * costs only its own probe, never the others' turn (libuv reads the size
+ * once, at its first work request). An admin's own setting wins. */
+static void cli_size_threadpool(void) {
+  char buf[16];
+  size_t n = sizeof(buf);
+  if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &n) == 0) return;
+  snprintf(buf, sizeof(buf), "%zu",
+           vg_nprobes + 4 > 128 ? 128 : vg_nprobes + 4);
+  uv_os_setenv("UV_THREADPOOL_SIZE", buf);
+}
+
 int vg_cli_main(int argc, char **argv) {
   vg_cli_t c;
   const vg_cmd_t *cmd;
   unsigned seen = 0;
-  int pipe_set = 0, rc;
+  int pipe_set = 0, rc, nagios_style;
   memset(&c, 0, sizeof(c));
+  cli_size_threadpool();
   if (argc < 2) {
     cmd_help(&c);
     return 2;
@@ -990,9 +1024,16 @@ int vg_cli_main(int argc, char **argv) {
     fprintf(stderr, "vigil: data folder path too long; set VIGIL_HOME\n");
     return 2;
   }
+  /* Exit codes (interface.md): check, status and a re-check are
+   * Nagios-style, 3 for a usage error or an unreachable service too; the
+   * other commands exit 0 done, 1 failed, 2 usage error. */
+  nagios_style = cmd->fn == cmd_check || cmd->fn == cmd_status ||
+                 (cmd->fn == cmd_run && !c.console);
   rc = cli_parse(&c, cmd, argc, argv, &seen, &pipe_set);
-  if (rc != 0) return rc;
+  if (rc != 0) return nagios_style ? 3 : rc;
   if ((seen & OPT_HELP) && cmd->fn != cmd_help) return cmd_usage(cmd);
   if (!pipe_set) vg_platform_pipe_name(c.home, c.pipe, sizeof(c.pipe));
-  return cmd->fn(&c);
+  rc = cmd->fn(&c);
+  if (!nagios_style && rc == 3) rc = 1;
+  return rc;
 }

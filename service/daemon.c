@@ -55,7 +55,13 @@ static vg_store_t *q_store(void *ud) {
   return d->store;
 }
 
-static int q_flush(void *ud) { return vg_daemon_flush(ud); }
+/* Reads write what is queued first - unless the store is failing or
+ * locked: then the answer comes at once from what is there. */
+static int q_flush(void *ud) {
+  vg_daemon_t *d = ud;
+  if (vg_recorder_failing(d->rec)) return VG_ESTORE;
+  return vg_daemon_flush(d);
+}
 
 static int q_run_now(void *ud, const char *id) {
   vg_daemon_t *d = ud;

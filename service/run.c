@@ -172,6 +172,7 @@ static void on_store(void *ud, vg_rec_event_t ev, uint64_t n, const char *why) {
     vg_events_store_recovered((size_t)n, (int64_t)(now - failing_since_ms));
     break;
   case VG_REC_DROPPED: vg_events_records_dropped(n, why); break;
+  case VG_REC_REOPENED: vg_events_lifecycle(VG_EV_STORE, why); break;
   }
 }
 
@@ -187,7 +188,9 @@ static void stopped_cb(vg_daemon_t *d, void *ud) {
 static void runner_stop(vg_runner_t *r) {
   if (r->stopping) return;
   r->stopping = 1;
-  vg_events_lifecycle(VG_EV_STOPPING, "Vigil is stopping");
+  vg_events_lifecycle(VG_EV_STOPPING,
+                      "collections still running get up to 10 s; queued "
+                      "records are written first");
   uv_timer_stop(&r->summary);
   if (r->agent) vg_textfile_write(&r->textfile, r->agent);
   vg_textfile_close(&r->textfile);
@@ -285,9 +288,10 @@ int vg_run(const vg_run_opts_t *o, char *err, size_t errsz) {
   runner_active = NULL;
   uv_mutex_unlock(&runner_mutex);
   rc = uv_loop_close(&r.loop);
-  vg_events_lifecycle(VG_EV_STOPPED, rc == 0 ? "Vigil stopped"
-                                             : "Vigil stopped (probe "
-                                               "workers abandoned)");
+  vg_events_lifecycle(VG_EV_STOPPED,
+                      rc == 0 ? "clean stop, every record written"
+                              : "every record written; probe collections "
+                                "still stuck in the OS were abandoned");
   vg_events_close();
   return 0;
 }

@@ -3,7 +3,9 @@
 
 #include "vg.h"
 
+#include <errno.h>
 #include <sqlite3.h>
+#include <uv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,10 @@ static const char *const migrations[] = {
     "  preflight INTEGER NOT NULL,"
     "  outcome TEXT,"
     "  outcome_ts INTEGER);",
+    /* 3 -> 4: a check that found the same as the one before extends that
+     * row (repeats, last_ts) instead of storing the same facts again */
+    "ALTER TABLE samples ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE samples ADD COLUMN last_ts INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -77,6 +83,7 @@ enum {
   ST_BACKUP_PUT,
   ST_BACKUP_OUTCOME,
   ST_BACKUPS,
+  ST_REPEAT_SAMPLE,
   ST__COUNT
 };
 
@@ -97,13 +104,18 @@ static const char *const sql_text[ST__COUNT] = {
     "duration_ms, summary, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "SELECT probe, status, summary, remedy, predicts, facts, since, checked, "
     "memo FROM state ORDER BY probe",
-    "SELECT probe, ts, status, summary, facts, duration_ms FROM samples "
-    "WHERE probe = ?1 AND ts >= ?2 ORDER BY ts DESC, id DESC LIMIT ?3",
+    /* ?4, ?5: rows older than this (ts, id) only - a page's cursor */
+    "SELECT probe, ts, status, summary, facts, duration_ms, id, repeats, "
+    "last_ts FROM samples "
+    "WHERE probe = ?1 AND ts >= ?2 AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
+    "ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
     "summary, facts FROM changes WHERE ts >= ?1 "
+    "AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?2",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
     "summary, facts FROM changes WHERE ts >= ?1 AND probe = ?3 "
+    "AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?2",
     "DELETE FROM samples WHERE ts < ?1",
     "DELETE FROM changes WHERE ts < ?1",
@@ -114,13 +126,43 @@ static const char *const sql_text[ST__COUNT] = {
     "SELECT scheduled, task, verdict, blocking, preflight, "
     "coalesce(outcome, ''), coalesce(outcome_ts, 0) FROM backups "
     "WHERE scheduled >= ?1 ORDER BY scheduled DESC LIMIT ?2",
+    "UPDATE samples SET repeats = repeats + 1, last_ts = ?2, "
+    "duration_ms = ?3 WHERE id = (SELECT id FROM samples WHERE probe = ?1 "
+    "ORDER BY ts DESC, id DESC LIMIT 1)",
 };
+
+enum { STATE_OK, STATE_LOCKED, STATE_FAILING };
 
 struct vg_store_s {
   sqlite3 *db;
   sqlite3_stmt *st[ST__COUNT];
   int schema_from;
+  int readonly;
+  int state; /* of the last write */
+  char path[1024];
+  uint64_t dev, ino; /* the file we opened (0, 0: unknown) */
+  int reopened;      /* since vg_store_check_file last said so */
+  char note[700];
 };
+
+/* SQLite's answer as a VG_E* code: a lock held elsewhere is its own. */
+static int store_rc(int rc) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return 0;
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return VG_ELOCKED;
+  return VG_ESTORE;
+}
+
+/* The identity of the file at path: 0, VG_ENOENT or VG_EIO. */
+static int file_id(const char *path, uint64_t *dev, uint64_t *ino) {
+  uv_fs_t req;
+  int rc = uv_fs_stat(NULL, &req, path, NULL);
+  if (rc == 0) {
+    *dev = req.statbuf.st_dev;
+    *ino = req.statbuf.st_ino;
+  }
+  uv_fs_req_cleanup(&req);
+  return rc == 0 ? 0 : rc == UV_ENOENT ? VG_ENOENT : VG_EIO;
+}
 
 const char *vg_store_errmsg(const vg_store_t *s) {
   return s && s->db ? sqlite3_errmsg(s->db) : "no database";
@@ -218,6 +260,11 @@ static int store_try_open(vg_store_t *s, const char *path, char *err,
       return rc;
     }
   }
+  /* From here on the connection serves the event loop, which must never
+   * wait on another program's lock: fail at once, the caller retries. */
+  sqlite3_busy_timeout(s->db, 0);
+  vg_strlcpy(s->path, path, sizeof(s->path));
+  if (file_id(path, &s->dev, &s->ino) != 0) s->dev = s->ino = 0;
   return SQLITE_OK;
 }
 
@@ -231,17 +278,11 @@ static void store_release(vg_store_t *s) {
   s->db = NULL;
 }
 
-int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
-                  char *err, size_t errsz) {
-  vg_store_t *s = calloc(1, sizeof(*s));
-  int rc;
-  if (notesz) note[0] = '\0';
-  *out = NULL;
-  if (s == NULL) {
-    snprintf(err, errsz, "out of memory");
-    return VG_ENOMEM;
-  }
-  rc = store_try_open(s, path, err, errsz);
+/* Opens path into s (empty), moving a damaged file aside (note says so).
+ * Returns an SQLite code with err set. */
+static int store_open_at(vg_store_t *s, const char *path, char *note,
+                         size_t notesz, char *err, size_t errsz) {
+  int rc = store_try_open(s, path, err, errsz);
   if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) {
     char aside[1200];
     const char *sfx[] = {"-wal", "-shm"};
@@ -254,8 +295,7 @@ int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
                "database %s is damaged and cannot be moved aside; move it "
                "away by hand and restart",
                path);
-      free(s);
-      return VG_ESTORE;
+      return SQLITE_CANTOPEN;
     }
     for (i = 0; i < VG_ARRAY_SIZE(sfx); i++) {
       char a[1200], b[1300];
@@ -269,13 +309,153 @@ int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
              path, aside);
     rc = store_try_open(s, path, err, errsz);
   }
-  if (rc != SQLITE_OK) {
-    store_release(s);
+  if (rc != SQLITE_OK) store_release(s);
+  return rc;
+}
+
+int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
+                  char *err, size_t errsz) {
+  vg_store_t *s = calloc(1, sizeof(*s));
+  if (notesz) note[0] = '\0';
+  *out = NULL;
+  if (s == NULL) {
+    snprintf(err, errsz, "out of memory");
+    return VG_ENOMEM;
+  }
+  if (store_open_at(s, path, note, notesz, err, errsz) != SQLITE_OK) {
     free(s);
     return VG_ESTORE;
   }
   *out = s;
   return 0;
+}
+
+/* ------------------------------------------------- the file under us */
+
+static void unlink_quiet(const char *path) {
+  uv_fs_t req;
+  uv_fs_unlink(NULL, &req, path, NULL);
+  uv_fs_req_cleanup(&req);
+}
+
+/* The database file is gone: a new one at the same path gets everything
+ * the open (deleted) one still holds, through SQLite's backup. The data
+ * folder is made again if it went too. Returns an SQLite code. */
+static int store_copy_out(vg_store_t *s, char *msg, size_t msgsz,
+                          int64_t *pages) {
+  char dir[1024], side[1100];
+  sqlite3 *ndb = NULL;
+  sqlite3_backup *b;
+  char *cut;
+  int rc;
+  uv_fs_t req;
+  vg_strlcpy(dir, s->path, sizeof(dir));
+  cut = strrchr(dir, '/');
+  if (strrchr(dir, '\\') > cut) cut = strrchr(dir, '\\');
+  if (cut && cut > dir) {
+    *cut = '\0';
+    uv_fs_mkdir(NULL, &req, dir, 0755, NULL);
+    uv_fs_req_cleanup(&req);
+  }
+  /* -wal and -shm under the old names are the deleted file's: the new
+   * file must not inherit them. The open connection keeps its own. */
+  snprintf(side, sizeof(side), "%s-wal", s->path);
+  unlink_quiet(side);
+  snprintf(side, sizeof(side), "%s-shm", s->path);
+  unlink_quiet(side);
+  rc = sqlite3_open_v2(
+      s->path, &ndb,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc == SQLITE_OK) {
+    b = sqlite3_backup_init(ndb, "main", s->db, "main");
+    if (b == NULL) {
+      rc = sqlite3_errcode(ndb);
+    } else {
+      rc = sqlite3_backup_step(b, -1);
+      *pages = (int64_t)sqlite3_backup_pagecount(b);
+      sqlite3_backup_finish(b);
+      if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+  }
+  if (rc != SQLITE_OK)
+    snprintf(msg, msgsz, "%s", ndb ? sqlite3_errmsg(ndb) : sqlite3_errstr(rc));
+  sqlite3_close(ndb);
+  if (rc != SQLITE_OK) unlink_quiet(s->path);
+  return rc;
+}
+
+int vg_store_check_file(vg_store_t *s, char *note, size_t notesz) {
+  char path[sizeof(s->path)], err[400], msg[300], dnote[300];
+  uint64_t dev = 0, ino = 0;
+  int64_t pages = 0;
+  int id, gone, one = 1, rc;
+  if (notesz) note[0] = '\0';
+  if (s->reopened) {
+    s->reopened = 0;
+    vg_strlcpy(note, s->note, notesz);
+    return 1;
+  }
+  if (s->readonly || s->path[0] == '\0') return 0;
+  vg_strlcpy(path, s->path, sizeof(path));
+  id = file_id(path, &dev, &ino);
+  if (s->db != NULL) {
+    if (id == VG_EIO) return 0; /* cannot tell: go on */
+    if (id == 0 && dev == s->dev && ino == s->ino) return 0;
+    if (!sqlite3_get_autocommit(s->db)) return 0; /* at the next begin */
+  }
+  gone = id == VG_ENOENT;
+  if (s->db != NULL) {
+    /* Everything into the main file, so no frame is left in a WAL whose
+     * name the next file could take. */
+    sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    if (gone && store_copy_out(s, msg, sizeof(msg), &pages) != SQLITE_OK) {
+      snprintf(note, notesz,
+               "database %s was deleted while Vigil ran and cannot be made "
+               "again (%s); records go on into the deleted file until it "
+               "can",
+               path, msg);
+      s->state = STATE_FAILING;
+      return VG_ESTORE;
+    }
+    /* Closing must not delete -wal/-shm names that are the new file's. */
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+    store_release(s);
+  }
+  dnote[0] = '\0';
+  rc = store_open_at(s, path, dnote, sizeof(dnote), err, sizeof(err));
+  if (rc != SQLITE_OK) {
+    snprintf(note, notesz,
+             "database %s changed under Vigil and cannot be opened again "
+             "(%s); records are kept in memory and retried",
+             path, err);
+    s->state = STATE_FAILING;
+    return VG_ESTORE;
+  }
+  s->state = STATE_OK;
+  if (gone)
+    snprintf(note, notesz,
+             "database %s was deleted while Vigil ran; it was made again "
+             "with the history Vigil still held (%lld pages), nothing was "
+             "lost",
+             path, (long long)pages);
+  else if (id == 0)
+    snprintf(note, notesz,
+             "database %s was replaced by another file while Vigil ran; "
+             "Vigil now records into the new file%s%s",
+             path, dnote[0] ? "; " : "", dnote);
+  else
+    snprintf(note, notesz, "database %s is open again%s%s", path,
+             dnote[0] ? "; " : "", dnote);
+  return 1;
+}
+
+const char *vg_store_state(const vg_store_t *s) {
+  if (s == NULL || s->db == NULL) return "failing";
+  switch (s->state) {
+  case STATE_LOCKED: return "locked";
+  case STATE_FAILING: return "failing";
+  default: return "ok";
+  }
 }
 
 int vg_store_open_readonly(const char *path, vg_store_t **out, char *err,
@@ -287,6 +467,7 @@ int vg_store_open_readonly(const char *path, vg_store_t **out, char *err,
     snprintf(err, errsz, "out of memory");
     return VG_ENOMEM;
   }
+  s->readonly = 1;
   rc = sqlite3_open_v2(path, &s->db,
                        SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc == SQLITE_OK) {
@@ -329,19 +510,36 @@ void vg_store_close(vg_store_t *s) {
 /* Runs a prepared statement that returns no rows. */
 static int step_done(vg_store_t *s, sqlite3_stmt *st) {
   int rc;
-  (void)s;
+  if (s->db == NULL) return VG_ESTORE; /* lost; vg_store_check_file */
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
-  return rc == SQLITE_DONE ? 0 : VG_ESTORE;
+  rc = rc == SQLITE_ROW ? VG_ESTORE : store_rc(rc);
+  if (rc != 0) s->state = rc == VG_ELOCKED ? STATE_LOCKED : STATE_FAILING;
+  return rc;
 }
 
-int vg_store_begin(vg_store_t *s) { return step_done(s, s->st[ST_BEGIN]); }
+int vg_store_begin(vg_store_t *s) {
+  char note[sizeof(s->note)];
+  /* A database deleted or replaced under us is found before anything is
+   * written into it; vg_store_check_file tells the caller. */
+  if (!s->readonly && !s->reopened &&
+      vg_store_check_file(s, note, sizeof(note)) == 1) {
+    s->reopened = 1;
+    vg_strlcpy(s->note, note, sizeof(s->note));
+  }
+  return step_done(s, s->st[ST_BEGIN]);
+}
 
-int vg_store_commit(vg_store_t *s) { return step_done(s, s->st[ST_COMMIT]); }
+int vg_store_commit(vg_store_t *s) {
+  int rc = step_done(s, s->st[ST_COMMIT]);
+  if (rc == 0) s->state = STATE_OK;
+  return rc;
+}
 
 void vg_store_rollback(vg_store_t *s) {
-  if (!sqlite3_get_autocommit(s->db)) step_done(s, s->st[ST_ROLLBACK]);
+  if (s->db != NULL && !sqlite3_get_autocommit(s->db))
+    step_done(s, s->st[ST_ROLLBACK]);
 }
 
 static void bind_text(sqlite3_stmt *st, int i, const char *v) {
@@ -406,6 +604,7 @@ static int run_query(sqlite3_stmt *st,
                      int (*row)(sqlite3_stmt *, const vg_row_sink_t *),
                      const vg_row_sink_t *sink) {
   int rc;
+  if (st == NULL) return VG_ESTORE; /* the database was lost */
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     if (row(st, sink)) {
       rc = SQLITE_DONE;
@@ -413,7 +612,7 @@ static int run_query(sqlite3_stmt *st,
     }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);
-  return rc == SQLITE_DONE ? 0 : VG_ESTORE;
+  return rc == SQLITE_ROW ? VG_ESTORE : store_rc(rc);
 }
 
 static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
@@ -443,17 +642,32 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.summary = col(st, 3);
   v.facts_json = col(st, 4);
   v.duration_ms = sqlite3_column_int64(st, 5);
+  v.id = sqlite3_column_int64(st, 6);
+  v.repeats = sqlite3_column_int64(st, 7);
+  v.last_ts_ms = sqlite3_column_int64(st, 8);
   return k->sample(&v, k->ud);
 }
 
-int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
-                     int limit, vg_sample_cb cb, void *ud) {
+static void bind_after(sqlite3_stmt *st, const vg_store_cursor_t *after) {
+  sqlite3_bind_int64(st, 4, after ? after->ts_ms : INT64_MAX);
+  sqlite3_bind_int64(st, 5, after ? after->id : INT64_MAX);
+}
+
+int vg_store_history_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_sample_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[ST_HISTORY];
   vg_row_sink_t k = {NULL, cb, NULL, NULL, ud};
   bind_text(st, 1, probe);
   sqlite3_bind_int64(st, 2, since_ms);
   sqlite3_bind_int(st, 3, limit);
+  bind_after(st, after);
   return run_query(st, sample_row, &k);
+}
+
+int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_sample_cb cb, void *ud) {
+  return vg_store_history_after(s, probe, since_ms, NULL, limit, cb, ud);
 }
 
 static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
@@ -470,14 +684,40 @@ static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   return k->change(&v, k->ud);
 }
 
-int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
-                     int limit, vg_change_cb cb, void *ud) {
+int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_change_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[probe ? ST_CHANGES_PROBE : ST_CHANGES_ALL];
   vg_row_sink_t k = {NULL, NULL, cb, NULL, ud};
   sqlite3_bind_int64(st, 1, since_ms);
   sqlite3_bind_int(st, 2, limit);
   if (probe) bind_text(st, 3, probe);
+  bind_after(st, after);
   return run_query(st, change_row, &k);
+}
+
+int vg_store_changes(vg_store_t *s, const char *probe, int64_t since_ms,
+                     int limit, vg_change_cb cb, void *ud) {
+  return vg_store_changes_after(s, probe, since_ms, NULL, limit, cb, ud);
+}
+
+void vg_store_cursor_format(const vg_store_cursor_t *c, char *buf,
+                            size_t size) {
+  snprintf(buf, size, "%lld.%lld", (long long)c->ts_ms, (long long)c->id);
+}
+
+int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c) {
+  long long ts, id;
+  char *end;
+  if (text == NULL || text[0] < '0' || text[0] > '9') return VG_EINVAL;
+  errno = 0;
+  ts = strtoll(text, &end, 10);
+  if (errno || *end != '.' || end[1] < '0' || end[1] > '9') return VG_EINVAL;
+  id = strtoll(end + 1, &end, 10);
+  if (errno || *end != '\0') return VG_EINVAL;
+  c->ts_ms = ts;
+  c->id = id;
+  return 0;
 }
 
 int vg_store_prune(vg_store_t *s, int64_t before_ms) {
@@ -487,6 +727,22 @@ int vg_store_prune(vg_store_t *s, int64_t before_ms) {
   sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
   if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
   return rc;
+}
+
+int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
+                           int64_t duration_ms) {
+  sqlite3_stmt *st = s->st[ST_REPEAT_SAMPLE];
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, ts_ms);
+  sqlite3_bind_int64(st, 3, duration_ms);
+  return step_done(s, st);
+}
+
+int vg_store_checkpoint(vg_store_t *s) {
+  return sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                   NULL, NULL) == SQLITE_OK
+             ? 0
+             : VG_ESTORE;
 }
 
 /* ------------------------------------------------------------- backups */

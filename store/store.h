@@ -1,12 +1,14 @@
 /* store.h: the SQLite store - the only place in Vigil that speaks SQL.
- * One connection, used from the loop thread only. */
+ * One connection, used from the loop thread only. It never waits on
+ * another program's lock (VG_ELOCKED at once; retry from a timer) and
+ * notices its file deleted or replaced (vg_store_check_file). */
 #ifndef VG_STORE_H
 #define VG_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define VG_STORE_SCHEMA_VERSION 3
+#define VG_STORE_SCHEMA_VERSION 4
 
 typedef struct vg_store_s vg_store_t;
 
@@ -18,6 +20,11 @@ typedef struct vg_sample_s {
   const char *summary;
   const char *facts_json;
   int64_t duration_ms;
+  int64_t id; /* row id, when read back (a page's cursor) */
+  /* When read back: how many later checks found the same (status,
+   * summary, facts) and the time of the last of them (0 when none). */
+  int64_t repeats;
+  int64_t last_ts_ms;
 } vg_sample_t;
 
 /* Current state of one probe. */
@@ -82,6 +89,21 @@ const char *vg_store_errmsg(const vg_store_t *s);
 /* The schema version found on disk before migration (0 = new file). */
 int vg_store_schema_from(const vg_store_t *s);
 
+/* Whether the database file is still the one opened: call before each
+ * write transaction. Deleted: a new file is made at the same path with
+ * everything the open (deleted) one holds, nothing lost. Replaced by
+ * another file: Vigil goes on in the new file. Returns 0 unchanged, 1
+ * when the store was opened again (note says what happened, one line, for
+ * the Event Log), or VG_ESTORE when that failed (note says why; the store
+ * keeps what it has and the next call tries again). vg_store_begin checks
+ * too; a reopen it did is reported by the next call here. Loop thread. */
+int vg_store_check_file(vg_store_t *s, char *note, size_t notesz);
+/* "ok", "locked" (the last write found another program's lock) or
+ * "failing" (the last write failed otherwise, or the file is lost). */
+const char *vg_store_state(const vg_store_t *s);
+
+/* Transactions and writes return 0, VG_ELOCKED (another program holds the
+ * database: nothing waited, retry later) or VG_ESTORE. */
 int vg_store_begin(vg_store_t *s);
 int vg_store_commit(vg_store_t *s);
 void vg_store_rollback(vg_store_t *s);
@@ -90,6 +112,8 @@ int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp);
 int vg_store_put_state(vg_store_t *s, const vg_state_t *st);
 int vg_store_add_change(vg_store_t *s, const vg_change_t *c);
 
+/* Reads return 0, VG_ELOCKED at once when another program locks the
+ * database (never waits), or VG_ESTORE. */
 /* Loads every probe's current state (startup). */
 int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud);
 /* Samples of probe since since_ms, newest first, at most limit. */
@@ -111,6 +135,34 @@ int vg_store_backup_outcome(vg_store_t *s, int64_t scheduled_ms,
 /* Backups scheduled since since_ms, newest first, at most limit. */
 int vg_store_backups(vg_store_t *s, int64_t since_ms, int limit,
                      vg_backup_cb cb, void *ud);
+/* Where a page of rows (newest first) ended: its last row. */
+typedef struct vg_store_cursor_s {
+  int64_t ts_ms;
+  int64_t id;
+} vg_store_cursor_t;
+
+/* As vg_store_history / vg_store_changes, with only rows older than after
+ * (NULL: from the newest): the next page after a callback stopped early.
+ * A row added meanwhile is newer, so pages never repeat or skip one. */
+int vg_store_history_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_sample_cb cb, void *ud);
+int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
+                           const vg_store_cursor_t *after, int limit,
+                           vg_change_cb cb, void *ud);
+/* The cursor as text for the protocol ("1764000000000.1234") and back
+ * (0 or VG_EINVAL). Pure; any thread. */
+void vg_store_cursor_format(const vg_store_cursor_t *c, char *buf, size_t size);
+int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
+
+/* A check that found exactly what the probe's newest sample holds: that
+ * row counts one more check (repeats, last_ts, duration of this one)
+ * instead of a new row with the same facts. 0 or VG_E*. */
+int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
+                           int64_t duration_ms);
+/* Moves the write-ahead log into the database and truncates it (outside a
+ * transaction), so the WAL never grows without bound. 0 or VG_ESTORE. */
+int vg_store_checkpoint(vg_store_t *s);
 
 /* Deletes samples and changes older than before_ms. */
 int vg_store_prune(vg_store_t *s, int64_t before_ms);

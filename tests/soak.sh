@@ -37,7 +37,10 @@ for _ in $(seq 1 900); do
     echo "FAIL: the agent exited early" >&2; exit 1
   fi
   out=$("$bin" history scratch.space --since 1h --limit 10000 --json 2>/dev/null) || continue
-  count=$(printf '%s' "$out" | grep -o '"ts":' | wc -l)
+  # Every check: a row, or a row that counts repeated checks ("checks").
+  count=$(printf '%s' "$out" | python3 -c 'import json, sys
+print(sum(r.get("checks", 1) for r in json.load(sys.stdin)["samples"]))' \
+    2>/dev/null) || count=0
   [ "$count" -ge "$cycles" ] && break
 done
 "$bin" status > /dev/null || { echo "FAIL: status during soak" >&2; exit 1; }

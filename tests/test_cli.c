@@ -15,9 +15,15 @@
 
 #include <uv.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #ifndef VG_VIGIL_EXE
 #error "VG_VIGIL_EXE must name the vigil binary"
@@ -323,7 +329,8 @@ static void bad_usage_gets_one_clear_line(void **st) {
   assert_non_null(strstr(p.err.buf, "give one probe id"));
   assert_int_equal(run(&p, a4), 2);
   assert_non_null(strstr(p.err.buf, "--since 'last tuesday'"));
-  assert_int_equal(run(&p, a5), 2);
+  /* status is Nagios-style: a usage error is UNKNOWN (3, interface.md). */
+  assert_int_equal(run(&p, a5), 3);
   assert_non_null(strstr(p.err.buf, "unknown option '--bogus'"));
   assert_int_equal(run(&p, a6), 0);
   assert_non_null(strstr(p.out.buf, "vigil status [--json]"));
@@ -564,6 +571,87 @@ static void run_console_and_status_from_another_process(void **st) {
   }
 }
 
+/* ---------------------------------------------------- issue 16 files */
+
+#ifndef _WIN32
+static int guard_fired;
+
+static void guard_kill_cb(uv_timer_t *t) {
+  proc_t *pr = t->data;
+  guard_fired = 1;
+  if (!pr->exited) uv_process_kill(&pr->proc, SIGTERM);
+  uv_close((uv_handle_t *)t, NULL);
+}
+
+/* As run, but the process is killed after max_ms: a hang fails the test
+ * instead of stalling it. */
+static int run_bounded(proc_t *pr, const char *const *args, uint64_t max_ms) {
+  uv_loop_t loop;
+  uv_timer_t guard;
+  uv_loop_init(&loop);
+  guard_fired = 0;
+  spawn(&loop, pr, args);
+  uv_timer_init(&loop, &guard);
+  guard.data = pr;
+  uv_timer_start(&guard, guard_kill_cb, max_ms, 0);
+  while (!pr->exited)
+    uv_run(&loop, UV_RUN_ONCE);
+  if (!uv_is_closing((uv_handle_t *)&guard))
+    uv_close((uv_handle_t *)&guard, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+  return (int)pr->exit_status;
+}
+#endif
+
+/* `vigil bundle FILE` replaced whatever FILE was (it replaced /dev/full):
+ * an existing path is refused, and left as it was. (`--force` is wired in
+ * the command line by the lead.) */
+static void bundle_to_an_existing_file_is_refused(void **st) {
+  proc_t p;
+  char out[800];
+  const char *args[] = {"bundle", out, NULL};
+  FILE *f;
+  char buf[32] = {0};
+  (void)st;
+  write_ini(quiet_ini);
+  snprintf(out, sizeof(out), "%s/exists.zip", home);
+  f = fopen(out, "wb");
+  assert_non_null(f);
+  fputs("keep me", f);
+  fclose(f);
+  assert_int_equal(run(&p, args), 1);
+  assert_non_null(strstr(p.err.buf, "already exists"));
+  assert_non_null(strstr(p.err.buf, "--force"));
+  f = fopen(out, "rb");
+  assert_non_null(f);
+  assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+  fclose(f);
+  assert_string_equal(buf, "keep me");
+}
+
+/* A FIFO as vigil.ini hung `check` (and `run`) waiting for a writer: now
+ * it is one warning and all defaults. No FIFOs in Windows' file system. */
+static void fifo_as_vigil_ini_does_not_hang_check(void **st) {
+#ifdef _WIN32
+  (void)st;
+#else
+  proc_t p;
+  char path[700];
+  const char *args[] = {"check", "--json", NULL};
+  (void)st;
+  snprintf(path, sizeof(path), "%s/vigil.ini", home);
+  unlink(path);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  run_bounded(&p, args, 30000);
+  unlink(path);
+  assert_false(guard_fired); /* it finished on its own */
+  assert_true(p.exit_status >= 0 && p.exit_status <= 3);
+  assert_non_null(strstr(p.err.buf, "vigil.ini: cannot be read (not a "
+                                    "regular file"));
+#endif
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(check_exit_codes_follow_status),
@@ -575,6 +663,8 @@ int main(void) {
       cmocka_unit_test(status_without_service_says_how_to_start),
       cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),
+      cmocka_unit_test(bundle_to_an_existing_file_is_refused),
+      cmocka_unit_test(fifo_as_vigil_ini_does_not_hang_check),
   };
   return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -48,10 +48,45 @@ static uint64_t mono_ms(void *ud) {
 }
 static int64_t wall_ms(void *ud) { return ((run_t *)ud)->wall; }
 
+/* The report as text without its generated_at member. */
+static char *report_text(vg_agent_t *a) {
+  vg_jw_t w;
+  char *text, *g;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  vg_agent_report(a, &w);
+  vg_jw_obj_end(&w);
+  text = vg_jw_steal(&w, NULL);
+  if (text && (g = strstr(text, "\"generated_at\":\"")) != NULL)
+    memset(g, ' ', strlen("\"generated_at\":\"2025-11-24T22:00:00Z\","));
+  return text;
+}
+
+/* Issue 17: the status answer served from the cache equals a freshly
+ * built one, after every kind of change the test goes through. */
+static int cache_mismatches;
+static void compare_cached(vg_agent_t *a) {
+  char *cached, *fresh;
+  vg_agent_report_cache(a, 1);
+  cached = report_text(a);
+  vg_agent_report_cache(a, 0);
+  fresh = report_text(a);
+  vg_agent_report_cache(a, 1);
+  if (cached == NULL || fresh == NULL || strcmp(cached, fresh) != 0)
+    cache_mismatches++;
+  free(cached);
+  free(fresh);
+}
+
+static void on_evaluated(void *ud, vg_agent_t *a, size_t idx) {
+  (void)ud, (void)idx;
+  compare_cached(a);
+}
+
 static void on_preflight(void *ud, vg_agent_t *a, const vg_preflight_ev_t *ev) {
   run_t *r = ud;
   size_t i, pos = 0;
-  (void)a;
+  compare_cached(a); /* the sweep's result is in the cached answer too */
   r->preflights++;
   r->verdict = ev->verdict;
   r->at = ev->at_ms;
@@ -119,6 +154,7 @@ static void run_agent(run_t *r) {
   o.recorder = r->rec;
   o.sink.preflight = on_preflight;
   o.sink.cycle = on_cycle;
+  o.sink.evaluated = on_evaluated;
   o.sink.ud = r;
   o.seed = 7;
   assert_int_equal(vg_agent_start(&r->agent, &r->loop, &o, err, sizeof(err)),
@@ -183,6 +219,7 @@ static void sweep_once_per_backup_across_restart(void **st) {
   /* The backup at T0 + 20 min is within the 30 min lead: swept at start,
    * judged once, with the failing probes named. */
   assert_int_equal(r->preflights, 1);
+  assert_int_equal(cache_mismatches, 0);
   assert_int_equal(r->at, T0 + 20 * MINUTE);
   assert_int_equal(r->verdict, VG_VERDICT_WILL_FAIL);
   assert_non_null(strstr(r->blocking, "scratch.kek"));

@@ -69,10 +69,11 @@ static vg_store_t *open_ok(void) {
 
 static void add_cycle(vg_store_t *s, int64_t ts, const char *status) {
   vg_sample_t smp = {"scratch.space", ts, status, "summary", "{\"a\":1}", 3};
-  vg_state_t stt = {"scratch.space", status, "summary", "remedy",
-                    "[\"0x1FC07\"]", "{\"a\":1}", "{\"base\":2}", ts - 5, ts};
-  vg_change_t ch = {0, "scratch.space", ts, "ok", status, ts - 100, 100,
-                    "changed", "{}"};
+  vg_state_t stt = {"scratch.space", status,          "summary",
+                    "remedy",        "[\"0x1FC07\"]", "{\"a\":1}",
+                    "{\"base\":2}",  ts - 5,          ts};
+  vg_change_t ch = {0,   "scratch.space", ts,  "ok", status, ts - 100,
+                    100, "changed",       "{}"};
   assert_int_equal(vg_store_begin(s), 0);
   assert_int_equal(vg_store_add_sample(s, &smp), 0);
   assert_int_equal(vg_store_put_state(s, &stt), 0);
@@ -132,17 +133,15 @@ static void fresh_then_reopen(void **st) {
                    0);
   assert_int_equal(n, 2);
   n = 0;
-  assert_int_equal(vg_store_history(s, "scratch.space", 1500, 100, count_cb,
-                                    &n),
-                   0);
+  assert_int_equal(
+      vg_store_history(s, "scratch.space", 1500, 100, count_cb, &n), 0);
   assert_int_equal(n, 1);
   n = 0;
   assert_int_equal(vg_store_changes(s, NULL, 0, 100, count_changes_cb, &n), 0);
   assert_int_equal(n, 2);
   n = 0;
-  assert_int_equal(vg_store_changes(s, "other.probe", 0, 100,
-                                    count_changes_cb, &n),
-                   0);
+  assert_int_equal(
+      vg_store_changes(s, "other.probe", 0, 100, count_changes_cb, &n), 0);
   assert_int_equal(n, 0);
   assert_int_equal(vg_store_prune(s, 1500), 0);
   n = 0;
@@ -293,6 +292,279 @@ static void damaged_file_is_moved_aside(void **st) {
   vg_store_close(s);
 }
 
+/* ------------------------------------------------ faults (issue 16) */
+
+static int history_n(vg_store_t *s) {
+  int n = 0;
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 1000, count_cb, &n),
+                   0);
+  return n;
+}
+
+/* The database deleted while Vigil runs: before, records went on into the
+ * deleted file and the history was gone at restart. Now the next write
+ * transaction finds it gone, makes it again with all it held, and says so
+ * once. Windows refuses to delete a file SQLite holds open. */
+static void deleted_database_is_made_again_nothing_lost(void **st) {
+  vg_store_t *s;
+  char note[700], side[700];
+  uv_fs_t req;
+  int rc;
+  (void)st;
+  s = open_ok();
+  add_cycle(s, 1000, "warn");
+  add_cycle(s, 2000, "crit");
+  assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 0);
+  rc = uv_fs_unlink(NULL, &req, db, NULL);
+  uv_fs_req_cleanup(&req);
+#ifdef _WIN32
+  assert_true(rc != 0); /* sharing mode: no delete while open */
+  vg_store_close(s);
+  return;
+#endif
+  assert_int_equal(rc, 0);
+  snprintf(side, sizeof(side), "%s-wal", db);
+  rm(side);
+  snprintf(side, sizeof(side), "%s-shm", db);
+  rm(side);
+  /* The next cycle: begin notices, the caller hears it once. */
+  add_cycle(s, 3000, "ok");
+  assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
+  printf("note: %s\n", note);
+  assert_non_null(strstr(note, "was deleted"));
+  assert_non_null(strstr(note, db));
+  assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 0);
+  assert_string_equal(vg_store_state(s), "ok");
+  add_cycle(s, 4000, "warn");
+  vg_store_close(s);
+  /* At restart every record is there. */
+  s = open_ok();
+  assert_int_equal(history_n(s), 4);
+  vg_store_close(s);
+}
+
+/* The same with the data folder gone too, found by the caller's check
+ * before begin. */
+static void deleted_data_folder_is_made_again(void **st) {
+  vg_store_t *s;
+  char note[700], p[800];
+  uv_fs_t req;
+  uv_dirent_t ent;
+  (void)st;
+  s = open_ok();
+  add_cycle(s, 1000, "warn");
+#ifdef _WIN32
+  vg_store_close(s);
+  return;
+#endif
+  assert_true(uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0);
+  while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
+    snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
+    rm(p);
+  }
+  uv_fs_req_cleanup(&req);
+  assert_int_equal(uv_fs_rmdir(NULL, &req, dir, NULL), 0);
+  uv_fs_req_cleanup(&req);
+  assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
+  add_cycle(s, 2000, "ok");
+  vg_store_close(s);
+  s = open_ok();
+  assert_int_equal(history_n(s), 2);
+  vg_store_close(s);
+}
+
+/* Another database copied over vigil.db: Vigil records into the new one
+ * from the next cycle on. */
+static void replaced_database_is_used(void **st) {
+  vg_store_t *s, *other;
+  char note[700], err[300], odb[700];
+  uv_fs_t req;
+  int rc;
+  (void)st;
+  snprintf(odb, sizeof(odb), "%s/other.db", dir);
+  assert_int_equal(
+      vg_store_open(odb, &other, note, sizeof(note), err, sizeof(err)), 0);
+  add_cycle(other, 500, "ok");
+  vg_store_close(other);
+  s = open_ok();
+  add_cycle(s, 1000, "warn");
+  add_cycle(s, 2000, "crit");
+  rc = uv_fs_rename(NULL, &req, odb, db, NULL);
+  uv_fs_req_cleanup(&req);
+#ifdef _WIN32
+  assert_true(rc != 0); /* no replacing an open file either */
+  vg_store_close(s);
+  return;
+#endif
+  assert_int_equal(rc, 0);
+  assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
+  printf("note: %s\n", note);
+  assert_non_null(strstr(note, "replaced"));
+  add_cycle(s, 3000, "ok");
+  assert_int_equal(history_n(s), 2); /* the new file's one and ours */
+  vg_store_close(s);
+}
+
+/* Another program holds the database (a second connection here; SQLite
+ * locks between connections of one process as between processes): the
+ * loop's writes fail at once with VG_ELOCKED, never waiting (each used to
+ * wait 2 s, and history/events flush first), reads go on, and writing
+ * works again once it lets go. */
+static void locked_database_fails_at_once(void **st) {
+  vg_store_t *s;
+  sqlite3 *other = NULL;
+  vg_sample_t smp = {"scratch.space", 9000, "ok", "s", "{}", 1};
+  uint64_t t0;
+  int n = 0;
+  (void)st;
+  s = open_ok();
+  add_cycle(s, 1000, "warn");
+  assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
+                   SQLITE_OK);
+  t0 = uv_hrtime();
+  assert_int_equal(vg_store_begin(s), VG_ELOCKED);
+  assert_true((uv_hrtime() - t0) / 1000000u < 1000);
+  assert_string_equal(vg_store_state(s), "locked");
+  assert_string_equal(vg_store_errmsg(s), "database is locked");
+  vg_store_rollback(s);
+  /* Reads go on meanwhile: WAL readers never wait for a writer. */
+  t0 = uv_hrtime();
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 10, count_cb, &n),
+                   0);
+  assert_int_equal(n, 1);
+  assert_true((uv_hrtime() - t0) / 1000000u < 1000);
+  sqlite3_close(other);
+  /* Let go: the next cycle goes through. */
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_commit(s), 0);
+  assert_string_equal(vg_store_state(s), "ok");
+  assert_int_equal(history_n(s), 2);
+  vg_store_close(s);
+}
+
+/* Pages for answers too large for one response: a callback that stops
+ * after a page's worth, the last row as the cursor, the next page after
+ * it - every row once, newest first, even with rows sharing a time and a
+ * row added between pages. */
+typedef struct page_s {
+  int max, n;
+  vg_store_cursor_t last;
+  int64_t seen[64];
+  int nseen;
+} page_t;
+
+static int page_sample_cb(const vg_sample_t *x, void *ud) {
+  page_t *p = ud;
+  p->last.ts_ms = x->ts_ms;
+  p->last.id = x->id;
+  p->seen[p->nseen++] = x->id;
+  return ++p->n >= p->max;
+}
+
+static int page_change_cb(const vg_change_t *x, void *ud) {
+  page_t *p = ud;
+  p->last.ts_ms = x->ts_ms;
+  p->last.id = x->id;
+  p->seen[p->nseen++] = x->id;
+  return ++p->n >= p->max;
+}
+
+/* Issue 17: a check that finds what the last sample holds extends that row;
+ * history reads back every check (the row's count and last time), and the
+ * WAL can be truncated. */
+typedef struct rep_s {
+  int rows;
+  int64_t checks, last;
+} rep_t;
+
+static int rep_cb(const vg_sample_t *smp, void *ud) {
+  rep_t *r = ud;
+  r->rows++;
+  r->checks += smp->repeats + 1;
+  if (r->rows == 1) r->last = smp->last_ts_ms;
+  return 0;
+}
+
+static void repeated_checks_extend_one_row(void **st) {
+  vg_store_t *s = open_ok();
+  vg_sample_t smp = {"scratch.space", 1000, "ok", "same", "{\"a\":1}", 3};
+  rep_t r = {0, 0, 0};
+  (void)st;
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_repeat_sample(s, "scratch.space", 2000, 4), 0);
+  assert_int_equal(vg_store_repeat_sample(s, "scratch.space", 3000, 5), 0);
+  smp.ts_ms = 4000;
+  smp.summary = "different";
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  assert_int_equal(vg_store_commit(s), 0);
+  assert_int_equal(vg_store_checkpoint(s), 0);
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 100, rep_cb, &r), 0);
+  assert_int_equal(r.rows, 2);
+  assert_int_equal(r.checks, 4); /* every check is there */
+  assert_int_equal(r.last, 0);   /* the newest row was not repeated */
+  vg_store_close(s);
+}
+
+static void pages_cover_every_row_once(void **st) {
+  vg_store_t *s;
+  page_t pg;
+  vg_store_cursor_t c;
+  char text[64];
+  int i, k, pages = 0;
+  (void)st;
+  s = open_ok();
+  for (i = 0; i < 25; i++)
+    add_cycle(s, 1000 + (i / 3) * 10, "ok"); /* three rows per time */
+  memset(&pg, 0, sizeof(pg));
+  for (;;) {
+    int before = pg.nseen;
+    pg.n = 0;
+    pg.max = 10;
+    assert_int_equal(vg_store_history_after(s, "scratch.space", 0,
+                                            pages ? &pg.last : NULL, 1000,
+                                            page_sample_cb, &pg),
+                     0);
+    pages++;
+    if (pages == 1) add_cycle(s, 5000, "warn"); /* newer: not in these */
+    if (pg.nseen - before < 10) break;
+  }
+  assert_int_equal(pages, 3);
+  assert_int_equal(pg.nseen, 25);
+  for (i = 0; i < 25; i++)
+    for (k = i + 1; k < 25; k++)
+      assert_true(pg.seen[i] != pg.seen[k]);
+  /* The same for state changes. */
+  memset(&pg, 0, sizeof(pg));
+  for (pages = 0;; pages++) {
+    int before = pg.nseen;
+    pg.n = 0;
+    pg.max = 7;
+    assert_int_equal(vg_store_changes_after(
+                         s, pages % 2 ? "scratch.space" : NULL, 0,
+                         pages ? &pg.last : NULL, 1000, page_change_cb, &pg),
+                     0);
+    if (pg.nseen - before < 7) break;
+  }
+  assert_int_equal(pg.nseen, 26);
+  vg_store_close(s);
+  /* The cursor as protocol text. */
+  c.ts_ms = 1764000000000;
+  c.id = 1234;
+  vg_store_cursor_format(&c, text, sizeof(text));
+  assert_string_equal(text, "1764000000000.1234");
+  memset(&c, 0, sizeof(c));
+  assert_int_equal(vg_store_cursor_parse(text, &c), 0);
+  assert_int_equal(c.ts_ms, 1764000000000);
+  assert_int_equal(c.id, 1234);
+  assert_int_equal(vg_store_cursor_parse("12", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse("1.2x", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse("-1.2", &c), VG_EINVAL);
+  assert_int_equal(vg_store_cursor_parse(NULL, &c), VG_EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(fresh_then_reopen, setup, teardown),
@@ -301,6 +573,18 @@ int main(void) {
       cmocka_unit_test_setup_teardown(readonly_reads_and_never_writes, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(crash_loses_only_current_cycle, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          deleted_database_is_made_again_nothing_lost, setup, teardown),
+      cmocka_unit_test_setup_teardown(deleted_data_folder_is_made_again, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(replaced_database_is_used, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(locked_database_fails_at_once, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(repeated_checks_extend_one_row, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(pages_cover_every_row_once, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(damaged_file_is_moved_aside, setup,
                                       teardown),

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (clang). The test lanes run the same
 # targets through tests/fuzz/driver.c; this digs deeper.
-# Usage: tools/fuzz.sh [json|config|protocol|exporters] [SECONDS]
-#        (default: all, 60)
+# Usage: tools/fuzz.sh [TARGET] [SECONDS]   (default: every target, 60 s each)
+# TARGET is the NAME of tests/fuzz/fuzz_NAME.c; its seeds are in
+# tests/fuzz/corpus/NAME/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=${1:-"json config protocol exporters"}
+all=$(for f in tests/fuzz/fuzz_*.c; do basename "$f" .c; done | sed 's/^fuzz_//')
+targets=${1:-$all}
 secs=${2:-60}
 if ! command -v clang >/dev/null; then
   echo "tools/fuzz.sh: needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev" >&2

@@ -1,4 +1,5 @@
 /* pipe_posix.c: the query server's Unix socket. */
+#include "client.h"
 #include "server.h"
 
 #include "vg.h"
@@ -13,11 +14,40 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* The kernel's view of the other end of fd: uid, and pid where the
+ * system says. 0 or VG_ENOTSUP. */
+static int sock_peer(int fd, unsigned long *uid, long *pid) {
+#if defined(SO_PEERCRED)
+  struct ucred cr;
+  socklen_t len = sizeof(cr);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0)
+    return VG_ENOTSUP;
+  *uid = (unsigned long)cr.uid;
+  *pid = (long)cr.pid;
+  return 0;
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) ||    \
+    defined(__NetBSD__)
+  uid_t u;
+  gid_t g;
+  if (getpeereid(fd, &u, &g) != 0) return VG_ENOTSUP;
+  *uid = (unsigned long)u;
+  *pid = 0;
+  return 0;
+#else
+  (void)fd, (void)uid, (void)pid;
+  return VG_ENOTSUP;
+#endif
+}
+
 /* A socket file with nobody listening is left over from a crash: remove it.
- * One with a listener means another agent runs: refuse. */
-static int pipe_stale(const char *name) {
+ * One with a listener means another agent runs (VG_EEXIST) or, when the
+ * listener runs as another account than root or ours, a squatter
+ * (VG_ESQUAT); *pid and *uid then say who. */
+static int pipe_stale(const char *name, long *pid, unsigned long *uid) {
   struct sockaddr_un sa;
-  int fd, rc;
+  int fd, rc, e;
+  *pid = 0;
+  *uid = 0;
   if (strlen(name) >= sizeof(sa.sun_path)) return 0;
   memset(&sa, 0, sizeof(sa));
   sa.sun_family = AF_UNIX;
@@ -25,9 +55,15 @@ static int pipe_stale(const char *name) {
   fd = socket(AF_UNIX, SOCK_STREAM, 0);
   if (fd < 0) return 0;
   rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+  e = errno;
+  if (rc == 0 && sock_peer(fd, uid, pid) == 0 && *uid != 0 &&
+      *uid != (unsigned long)geteuid()) {
+    close(fd);
+    return VG_ESQUAT;
+  }
   close(fd);
   if (rc == 0) return VG_EEXIST;
-  if (errno == ECONNREFUSED) unlink(name);
+  if (e == ECONNREFUSED) unlink(name);
   return 0;
 }
 
@@ -57,16 +93,27 @@ static void listener_free_cb(uv_handle_t *h) {
 int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
                     void *ud, vg__listener_t **out, char *err, size_t errsz) {
   vg__listener_t *l;
+  unsigned long uid;
+  long pid;
   int rc;
   *out = NULL;
   /* A client that hangs up mid-answer must cost an EPIPE, not the agent. */
   signal(SIGPIPE, SIG_IGN);
-  if (pipe_stale(name) == VG_EEXIST) {
+  rc = pipe_stale(name, &pid, &uid);
+  if (rc == VG_EEXIST) {
     snprintf(err, errsz,
-             "Vigil is already running (its socket %s answers); stop it "
-             "first",
-             name);
+             "Vigil is already running (its socket %s answers, pid %ld); "
+             "stop it first",
+             name, pid);
     return VG_EEXIST;
+  }
+  if (rc == VG_ESQUAT) {
+    snprintf(err, errsz,
+             "another program holds the socket %s (pid %ld, uid %lu): it is "
+             "not Vigil, so Vigil cannot answer queries; stop that program "
+             "and start Vigil again",
+             name, pid, uid);
+    return VG_ESQUAT;
   }
   l = calloc(1, sizeof(*l));
   if (l == NULL) {
@@ -102,19 +149,56 @@ int vg__pipe_accept(vg__listener_t *l, uv_pipe_t *client) {
              : VG_EIO;
 }
 
+void vg__pipe_identity(uv_pipe_t *client, vg_peer_t *peer) {
+  uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
+  peer->user[0] = '\0';
+  peer->pid = 0;
+  if (uv_fileno((uv_handle_t *)client, &fd) == 0 &&
+      sock_peer(fd, &uid, &pid) == 0) {
+    snprintf(peer->user, sizeof(peer->user), "uid:%lu", uid);
+    peer->pid = pid;
+  }
+}
+
 void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer) {
   uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
   peer->privileged = 0;
-#ifdef SO_PEERCRED
-  if (uv_fileno((uv_handle_t *)client, &fd) == 0) {
-    struct ucred cr;
-    socklen_t len = sizeof(cr);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0)
-      peer->privileged = cr.uid == 0 || cr.uid == geteuid();
+  if (uv_fileno((uv_handle_t *)client, &fd) == 0 &&
+      sock_peer(fd, &uid, &pid) == 0)
+    peer->privileged = uid == 0 || uid == (unsigned long)geteuid();
+}
+
+/* ------------------------------------------------------- client side */
+
+void vg__client_connect(uv_connect_t *req, uv_pipe_t *p, const char *name,
+                        uv_connect_cb cb) {
+  uv_pipe_connect(req, p, name, cb);
+}
+
+/* Trusted: a server running as root (a system service) or as ourselves
+ * (`vigil run` in a terminal). */
+int vg__client_check_server(uv_pipe_t *p, const char *name, char *err,
+                            size_t errsz) {
+  uv_os_fd_t fd;
+  unsigned long uid;
+  long pid;
+  if (uv_fileno((uv_handle_t *)p, &fd) != 0 || sock_peer(fd, &uid, &pid) != 0) {
+    snprintf(err, errsz,
+             "cannot tell which process serves %s; not trusting its answer",
+             name);
+    return VG_EUNTRUSTED;
   }
-#else
-  (void)client, (void)fd;
-#endif
+  if (uid == 0 || uid == (unsigned long)geteuid()) return 0;
+  snprintf(err, errsz,
+           "%s is served by process %ld running as uid %lu, not by Vigil "
+           "(root or your own account); not trusting its answer: stop that "
+           "process, then start Vigil",
+           name, pid, uid);
+  return VG_EUNTRUSTED;
 }
 
 void vg__pipe_close(vg__listener_t *l, void (*done)(void *ud), void *ud) {

@@ -4,6 +4,7 @@
  * helper thread keeps a few overlapped instances waiting in ConnectNamedPipe
  * and hands each connected one to the loop, where libuv takes it over with
  * uv_pipe_open. */
+#include "client.h"
 #include "server.h"
 
 #include "pipe_win.h"
@@ -11,6 +12,7 @@
 #include "vg_win.h"
 
 #include <io.h>
+#include <aclapi.h>
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,161 @@ struct vg__listener_s {
   void *done_ud;
 };
 
+/* ------------------------------------------------ who is a process */
+
+/* The user SID of tok into buf; NULL on failure. */
+static PSID token_user(HANDLE tok, BYTE *buf, DWORD size) {
+  DWORD n = 0;
+  if (!GetTokenInformation(tok, TokenUser, buf, size, &n)) return NULL;
+  return ((TOKEN_USER *)buf)->User.Sid;
+}
+
+/* The user SID of process pid into buf: 0 or a Win32 error. */
+static DWORD process_user(DWORD pid, BYTE *buf, DWORD size, PSID *sid) {
+  HANDLE proc, tok;
+  DWORD e = 0;
+  proc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  if (proc == NULL) return GetLastError();
+  if (!OpenProcessToken(proc, TOKEN_QUERY, &tok)) {
+    e = GetLastError();
+  } else {
+    *sid = token_user(tok, buf, size);
+    if (*sid == NULL) e = GetLastError();
+    CloseHandle(tok);
+  }
+  CloseHandle(proc);
+  return e;
+}
+
+static void sid_text(PSID sid, char *out, size_t outsz) {
+  LPWSTR w = NULL;
+  if (sid == NULL || !ConvertSidToStringSidW(sid, &w) ||
+      vg_utf8(w, out, outsz) != 0)
+    snprintf(out, outsz, "?");
+  if (w) LocalFree(w);
+}
+
+/* The full image path of process pid, "" when it cannot be read. */
+static void process_image(DWORD pid, wchar_t *out, DWORD n) {
+  HANDLE proc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+  out[0] = L'\0';
+  if (proc == NULL) return;
+  if (!QueryFullProcessImageNameW(proc, 0, out, &n)) out[0] = L'\0';
+  CloseHandle(proc);
+}
+
+/* Whether process pid runs this same program file. */
+static int process_is_us(DWORD pid) {
+  wchar_t theirs[MAX_PATH * 2], ours[MAX_PATH * 2];
+  process_image(pid, theirs, MAX_PATH * 2);
+  process_image(GetCurrentProcessId(), ours, MAX_PATH * 2);
+  return theirs[0] && ours[0] &&
+         CompareStringOrdinal(theirs, -1, ours, -1, TRUE) == CSTR_EQUAL;
+}
+
+/* "pid 1234, C:\path\prog.exe" for messages. */
+static void process_text(DWORD pid, char *out, size_t outsz) {
+  wchar_t img[MAX_PATH * 2];
+  char u[MAX_PATH * 3];
+  process_image(pid, img, MAX_PATH * 2);
+  if (img[0] && vg_utf8(img, u, sizeof(u)) == 0)
+    snprintf(out, outsz, "pid %lu, %s", (unsigned long)pid, u);
+  else
+    snprintf(out, outsz, "pid %lu", (unsigned long)pid);
+}
+
+/* Opens name as a client that lets the server identify it but never act
+ * as it. INVALID_HANDLE_VALUE with *e set on failure. */
+static HANDLE pipe_open_client(const wchar_t *w, DWORD access, DWORD flags,
+                               DWORD wait_ms, DWORD *e) {
+  uint64_t until = uv_hrtime() / 1000000u + wait_ms;
+  HANDLE h;
+  for (;;) {
+    h = CreateFileW(w, access, 0, NULL, OPEN_EXISTING,
+                    flags | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
+                    NULL);
+    if (h != INVALID_HANDLE_VALUE) return h;
+    *e = GetLastError();
+    if (*e != ERROR_PIPE_BUSY || uv_hrtime() / 1000000u >= until) return h;
+    WaitNamedPipeW(w, 500);
+  }
+}
+
+/* Whether process pid is the Vigil service of another install: a
+ * vigil.exe running as LocalSystem (only an administrator can start one). */
+static int process_is_vigil_service(DWORD pid) {
+  wchar_t img[MAX_PATH * 2], *base;
+  BYTE buf[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  PSID sid = NULL;
+  process_image(pid, img, MAX_PATH * 2);
+  base = wcsrchr(img, L'\\');
+  base = base ? base + 1 : img;
+  return CompareStringOrdinal(base, -1, L"vigil.exe", -1, TRUE) == CSTR_EQUAL &&
+         process_user(pid, buf, sizeof(buf), &sid) == 0 &&
+         IsWellKnownSid(sid, WinLocalSystemSid);
+}
+
+/* The name is taken: says who holds it. Another Vigil (the same program
+ * file, or a vigil.exe running as LocalSystem) is VG_EEXIST; anything
+ * else is a squatter, VG_ESQUAT. */
+static int pipe_taken(const char *name, const wchar_t *w, char *err,
+                      size_t errsz) {
+  DWORD e = 0;
+  ULONG pid = 0;
+  char who[MAX_PATH * 3 + 40], msg[300];
+  HANDLE h = pipe_open_client(w, GENERIC_READ, 0, 2000, &e);
+  if (h != INVALID_HANDLE_VALUE) {
+    if (!GetNamedPipeServerProcessId(h, &pid)) pid = 0;
+    CloseHandle(h);
+  }
+  if (pid != 0) process_text(pid, who, sizeof(who));
+  if (pid != 0 && (process_is_us(pid) || process_is_vigil_service(pid))) {
+    snprintf(err, errsz,
+             "Vigil is already running (%s owns the pipe %s); stop it first "
+             "with `vigil stop` or `net stop Vigil`",
+             who, name);
+    return VG_EEXIST;
+  }
+  if (pid != 0) {
+    snprintf(err, errsz,
+             "another program holds the pipe %s (%s): it is not Vigil, so "
+             "Vigil cannot answer queries; stop that program (taskkill /pid "
+             "%lu) and start Vigil again",
+             name, who, (unsigned long)pid);
+  } else {
+    snprintf(err, errsz,
+             "another process holds the pipe %s and could not be identified "
+             "(%s); if Vigil is not already running, find and stop that "
+             "process, then start Vigil again",
+             name,
+             h == INVALID_HANDLE_VALUE ? vg_win_msg(e, msg, sizeof(msg))
+                                       : "it does not say its process id");
+  }
+  return VG_ESQUAT;
+}
+
+/* The security descriptor text: VG_PIPE_SDDL, plus read access for the
+ * VG_PIPE_READERS_GROUP group when this machine has one. */
+static void pipe_sddl(wchar_t *out, size_t n) {
+  BYTE sid[SECURITY_MAX_SID_SIZE];
+  wchar_t dom[256];
+  DWORD sn = sizeof(sid), dn = 256;
+  SID_NAME_USE use;
+  LPWSTR text = NULL;
+  wcsncpy(out, VG_PIPE_SDDL, n - 1);
+  out[n - 1] = L'\0';
+  if (LookupAccountNameW(NULL, VG_PIPE_READERS_GROUP, sid, &sn, dom, &dn,
+                         &use) &&
+      (use == SidTypeAlias || use == SidTypeGroup) &&
+      ConvertSidToStringSidW(sid, &text)) {
+    size_t len = wcslen(out);
+    _snwprintf(out + len, n - len - 1, L"(A;;%ls;;;%ls)", VG_PIPE_READER_RIGHTS,
+               text);
+    out[n - 1] = L'\0';
+    LocalFree(text);
+  }
+}
+
 /* ------------------------------------------------------ helper thread */
 
 static HANDLE pipe_instance(const vg__listener_t *l, int first) {
@@ -47,8 +204,8 @@ static HANDLE pipe_instance(const vg__listener_t *l, int first) {
   sa.bInheritHandle = FALSE;
   return CreateNamedPipeW(
       l->wname, VG_PIPE_OPEN_MODE | (first ? FILE_FLAG_FIRST_PIPE_INSTANCE : 0),
-      VG_PIPE_MODE, PIPE_UNLIMITED_INSTANCES, VG_PIPE_BUFSIZE,
-      VG_PIPE_BUFSIZE, 0, &sa);
+      VG_PIPE_MODE, PIPE_UNLIMITED_INSTANCES, VG_PIPE_BUFSIZE, VG_PIPE_BUFSIZE,
+      0, &sa);
 }
 
 /* Queues a connected instance for the loop; drops the client when the loop
@@ -81,11 +238,15 @@ static void pipe_arm(vg__listener_t *l, HANDLE *slot, OVERLAPPED *ov) {
     memset(ov, 0, sizeof(*ov));
     ov->hEvent = ev;
     ResetEvent(ev);
-    if (ConnectNamedPipe(*slot, ov)) e = ERROR_PIPE_CONNECTED;
-    else e = GetLastError();
+    if (ConnectNamedPipe(*slot, ov))
+      e = ERROR_PIPE_CONNECTED;
+    else
+      e = GetLastError();
     if (e == ERROR_IO_PENDING) return;
-    if (e == ERROR_PIPE_CONNECTED) pipe_deliver(l, *slot);
-    else CloseHandle(*slot); /* e.g. the client came and went already */
+    if (e == ERROR_PIPE_CONNECTED)
+      pipe_deliver(l, *slot);
+    else
+      CloseHandle(*slot); /* e.g. the client came and went already */
     *slot = INVALID_HANDLE_VALUE;
   }
 }
@@ -105,7 +266,8 @@ static void pipe_thread(void *arg) {
     slots[i] = i == 0 ? l->first : INVALID_HANDLE_VALUE;
   }
   l->first = INVALID_HANDLE_VALUE;
-  for (i = 0; i < VG_PIPE_INSTANCES; i++) pipe_arm(l, &slots[i], &ov[i]);
+  for (i = 0; i < VG_PIPE_INSTANCES; i++)
+    pipe_arm(l, &slots[i], &ov[i]);
   for (;;) {
     missing = 0;
     for (i = 0; i < VG_PIPE_INSTANCES; i++)
@@ -182,6 +344,7 @@ int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
                     void *ud, vg__listener_t **out, char *err, size_t errsz) {
   vg__listener_t *l = calloc(1, sizeof(*l));
   char msg[300];
+  wchar_t sddl[512];
   DWORD e, instances = 0;
   *out = NULL;
   if (l == NULL || (l->wname = vg_wide(name)) == NULL) {
@@ -193,10 +356,11 @@ int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
   l->cb = cb;
   l->ud = ud;
   l->first = l->offered = INVALID_HANDLE_VALUE;
+  pipe_sddl(sddl, VG_ARRAY_SIZE(sddl));
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
-          VG_PIPE_SDDL, SDDL_REVISION_1, &l->sd, NULL)) {
-    snprintf(err, errsz, "cannot build the security descriptor of %s: %s",
-             name, vg_win_msg(GetLastError(), msg, sizeof(msg)));
+          sddl, SDDL_REVISION_1, &l->sd, NULL)) {
+    snprintf(err, errsz, "cannot build the security descriptor of %s: %s", name,
+             vg_win_msg(GetLastError(), msg, sizeof(msg)));
     return pipe_fail(l, VG_EIO);
   }
   l->first = pipe_instance(l, 1);
@@ -210,11 +374,12 @@ int vg__pipe_listen(uv_loop_t *loop, const char *name, vg__listen_cb cb,
       instances > 1)
     e = ERROR_ACCESS_DENIED;
   if (e == ERROR_ACCESS_DENIED || e == ERROR_PIPE_BUSY) {
-    snprintf(err, errsz,
-             "Vigil is already running (another process owns the pipe %s); "
-             "stop it first with `vigil stop` or `net stop Vigil`",
-             name);
-    return pipe_fail(l, VG_EEXIST);
+    int rc;
+    /* Under Wine our own instance exists: it must not answer the probe. */
+    if (l->first != INVALID_HANDLE_VALUE) CloseHandle(l->first);
+    l->first = INVALID_HANDLE_VALUE;
+    rc = pipe_taken(name, l->wname, err, errsz);
+    return pipe_fail(l, rc);
   }
   if (e != 0) {
     snprintf(err, errsz, "cannot create the pipe %s: %s", name,
@@ -273,12 +438,10 @@ static int token_is_admin(HANDLE tok, int primary) {
   DWORD n = sizeof(sid);
   HANDLE imp = NULL;
   BOOL member = FALSE;
-  if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, sid, &n))
-    return 0;
+  if (!CreateWellKnownSid(WinBuiltinAdministratorsSid, NULL, sid, &n)) return 0;
   /* CheckTokenMembership wants an impersonation token. */
   if (primary && !DuplicateToken(tok, SecurityIdentification, &imp)) return 0;
-  if (!CheckTokenMembership(primary ? imp : tok, sid, &member))
-    member = FALSE;
+  if (!CheckTokenMembership(primary ? imp : tok, sid, &member)) member = FALSE;
   if (imp) CloseHandle(imp);
   return member != FALSE;
 }
@@ -313,6 +476,21 @@ static int pipe_client_process_admin(HANDLE h) {
   return admin;
 }
 
+void vg__pipe_identity(uv_pipe_t *client, vg_peer_t *peer) {
+  uv_os_fd_t h;
+  ULONG pid = 0;
+  BYTE buf[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  PSID sid = NULL;
+  peer->user[0] = '\0';
+  peer->pid = 0;
+  if (uv_fileno((const uv_handle_t *)client, &h) != 0 ||
+      !GetNamedPipeClientProcessId((HANDLE)h, &pid) || pid == 0)
+    return;
+  peer->pid = (long)pid;
+  if (process_user(pid, buf, sizeof(buf), &sid) == 0)
+    sid_text(sid, peer->user, sizeof(peer->user));
+}
+
 /* Both views must say Administrators. On Windows they agree for an
  * ordinary client; Wine's ImpersonateNamedPipeClient impersonates the
  * server itself, so there only the process token tells. */
@@ -322,6 +500,99 @@ void vg__pipe_peer(uv_pipe_t *client, vg_peer_t *peer) {
   if (uv_fileno((const uv_handle_t *)client, &h) != 0) return;
   peer->privileged = pipe_client_impersonated_admin((HANDLE)h) &&
                      pipe_client_process_admin((HANDLE)h);
+}
+
+/* ------------------------------------------------------- client side */
+
+void vg__client_connect(uv_connect_t *req, uv_pipe_t *p, const char *name,
+                        uv_connect_cb cb) {
+  wchar_t *w = vg_wide(name);
+  DWORD e = ERROR_NOT_ENOUGH_MEMORY;
+  HANDLE h = INVALID_HANDLE_VALUE;
+  int fd, status = 0;
+  req->handle = (uv_stream_t *)p;
+  if (w)
+    h = pipe_open_client(w, GENERIC_READ | GENERIC_WRITE, FILE_FLAG_OVERLAPPED,
+                         VG_CLIENT_TIMEOUT_MS, &e);
+  free(w);
+  if (h == INVALID_HANDLE_VALUE) {
+    status = uv_translate_sys_error((int)e);
+  } else if ((fd = _open_osfhandle((intptr_t)h, 0)) < 0) {
+    CloseHandle(h);
+    status = UV_EIO;
+  } else if ((status = uv_pipe_open(p, fd)) != 0) {
+    _close(fd);
+  } else if (fd <= 2) {
+    _close(fd); /* libuv keeps its own duplicate of 0-2 (vg__pipe_accept) */
+  }
+  cb(req, status);
+}
+
+/* The owner of the pipe object: who created it. */
+static int pipe_owner_trusted(HANDLE h, char *who, size_t whosz) {
+  PSID owner = NULL;
+  PSECURITY_DESCRIPTOR sd = NULL;
+  int ok = 0;
+  who[0] = '\0';
+  if (GetSecurityInfo(h, SE_KERNEL_OBJECT, OWNER_SECURITY_INFORMATION, &owner,
+                      NULL, NULL, NULL, &sd) != ERROR_SUCCESS)
+    return 0;
+  ok = owner && (IsWellKnownSid(owner, WinLocalSystemSid) ||
+                 IsWellKnownSid(owner, WinBuiltinAdministratorsSid));
+  sid_text(owner, who, whosz);
+  LocalFree(sd);
+  return ok;
+}
+
+/* Trusted: a server running as LocalSystem (the service), or this same
+ * program file run by the same account (`vigil run --console`). An
+ * ordinary user may not open a service's process; then the pipe's owner
+ * decides: only SYSTEM or an elevated administrator can create a pipe
+ * owned by LocalSystem or Administrators. */
+int vg__client_check_server(uv_pipe_t *p, const char *name, char *err,
+                            size_t errsz) {
+  uv_os_fd_t h;
+  ULONG pid = 0;
+  BYTE theirs[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  BYTE ours[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  PSID tsid = NULL, osid = NULL;
+  HANDLE tok;
+  DWORD e;
+  char who[MAX_PATH * 3 + 40], acct[120], msg[300];
+  if (uv_fileno((const uv_handle_t *)p, &h) != 0 ||
+      !GetNamedPipeServerProcessId((HANDLE)h, &pid) || pid == 0) {
+    snprintf(err, errsz,
+             "cannot tell which process serves %s (%s); not trusting its "
+             "answer",
+             name, vg_win_msg(GetLastError(), msg, sizeof(msg)));
+    return VG_EUNTRUSTED;
+  }
+  process_text(pid, who, sizeof(who));
+  e = process_user(pid, theirs, sizeof(theirs), &tsid);
+  if (e == 0) {
+    if (IsWellKnownSid(tsid, WinLocalSystemSid)) return 0;
+    if (OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &tok)) {
+      osid = token_user(tok, ours, sizeof(ours));
+      CloseHandle(tok);
+    }
+    if (osid && EqualSid(tsid, osid) && process_is_us(pid)) return 0;
+    sid_text(tsid, acct, sizeof(acct));
+    snprintf(err, errsz,
+             "%s is served by %s running as %s: not the Vigil service "
+             "(LocalSystem) nor this vigil.exe run by you; not trusting its "
+             "answer. Stop that process (taskkill /pid %lu), then start "
+             "Vigil",
+             name, who, acct, (unsigned long)pid);
+    return VG_EUNTRUSTED;
+  }
+  if (pipe_owner_trusted((HANDLE)h, acct, sizeof(acct))) return 0;
+  snprintf(err, errsz,
+           "%s is served by %s, which cannot be checked (%s) and whose pipe "
+           "is owned by %s, not SYSTEM or Administrators; not trusting its "
+           "answer. Stop that process (taskkill /pid %lu), then start Vigil",
+           name, who, vg_win_msg(e, msg, sizeof(msg)), acct[0] ? acct : "?",
+           (unsigned long)pid);
+  return VG_EUNTRUSTED;
 }
 
 static void pipe_closed_cb(uv_handle_t *h) {

@@ -12,6 +12,7 @@ int wmain(int argc, wchar_t **wargv);
 int wmain(int argc, wchar_t **wargv) {
   char **argv = calloc((size_t)argc + 1, sizeof(char *));
   int i, rc;
+  UINT cp;
   if (argv == NULL) return 3;
   for (i = 0; i < argc; i++) {
     argv[i] = malloc(4 * wcslen(wargv[i]) + 1);
@@ -21,6 +22,9 @@ int wmain(int argc, wchar_t **wargv) {
       return 2;
     }
   }
+  /* UTF-8 out while vigil runs; the console's own code page comes back
+   * on exit (cmd.exe keeps it for what runs next). */
+  cp = GetConsoleOutputCP();
   SetConsoleOutputCP(CP_UTF8);
   /* The MSI's custom actions (installer/vigil.wxs) run `vigil install
    * --acl-only ...` and `vigil install --recovery-only`:
@@ -32,5 +36,6 @@ int wmain(int argc, wchar_t **wargv) {
   for (i = 0; i < argc; i++)
     free(argv[i]);
   free(argv);
+  if (cp) SetConsoleOutputCP(cp);
   return rc;
 }

@@ -63,7 +63,8 @@ mkdir -p "$home"
 # folder's, the schedule's and temp.files. Everything a bare prefix lacks
 # (the .NET/PowerShell/TLS prerequisites, the engine, registration, VSS)
 # and the network probes (their endpoints are on the Internet) are off.
-printf '[agent]\npreflight_lead = 1h\n%s' \
+mkdir -p "$home/prom"
+printf '[agent]\npreflight_lead = 1h\n[export]\ntextfile_dir = C:\\vigil-preflight\\prom\n%s' \
   "$(printf '[%s]\nenabled = false\n' mars.install mars.engine vss.storage \
      iscsi.initiator dotnet.version powershell.env tls.config av.exclusions \
      net.proxy net.reach clock.skew mars.jobs mars.mgmtagent \
@@ -76,10 +77,11 @@ start_agent() {
   agent=$!
 }
 
-# status JSON into $work/status.json once next_backup is there (60 s).
+# status JSON into $work/status.json once next_backup is there (the sweep
+# waits for the slowest probe, up to its deadline; 150 s under load).
 wait_status() {
   local i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 300); do
     if WINEDEBUG=-all wine "$exe" status --json > "$work/status.json" \
          2> /dev/null || [ -s "$work/status.json" ]; then
       python3 -c 'import json,sys
@@ -136,6 +138,30 @@ done
 grep -aq "OnlineBackup.KEK" "$work/agent.err" \
   || fail "event 112 does not name the blocking probe's finding"
 pass "pre-flight event 112 reported once, naming scratch.kek"
+
+# Fleet delivery from the running service: the summary (120) at start, the
+# per-probe id of scratch.kek crit (1000 + 10 x 6 + 2 = 1062), vigil.prom
+# for windows_exporter, and the Nagios line with its exit code.
+[ "$(count_events 120)" -ge 1 ] || fail "no summary event 120 at start"
+[ "$(count_events 1062)" -ge 1 ] || fail "no per-probe event 1062 (scratch.kek crit)"
+pass "events 120 (summary) and 1062 (scratch.kek critical) reported"
+for i in $(seq 1 20); do
+  [ -s "$home/prom/vigil.prom" ] && break
+  sleep 0.5
+done
+grep -q '^vigil_probe_status{probe="scratch.kek",scope="backup"} 2$' \
+  "$home/prom/vigil.prom" || fail "vigil.prom lacks scratch.kek at 2"
+grep -q '^vigil_next_backup_verdict{verdict="will_fail"} 1$' \
+  "$home/prom/vigil.prom" || fail "vigil.prom lacks the verdict"
+[ ! -e "$home/prom/vigil.prom.tmp" ] || fail "vigil.prom.tmp left behind"
+pass "vigil.prom written with scratch.kek crit and the verdict"
+set +e
+WINEDEBUG=-all wine "$exe" status --nagios > "$work/nagios.txt" 2>&1
+rc=$?
+set -e
+[ $rc -eq 2 ] && grep -q '^CRITICAL: ' "$work/nagios.txt" \
+  || { cat "$work/nagios.txt" >&2; fail "status --nagios: exit $rc"; }
+pass "vigil status --nagios: $(head -1 "$work/nagios.txt" | cut -c1-80)"
 
 # The status the CLI prints leads with the verdict.
 WINEDEBUG=-all wine "$exe" status > "$work/status.txt" 2>&1 || true

@@ -1,0 +1,727 @@
+/* test_server.c: the query server under load from one local user (issue
+ * 16) - a server with a test handler on its own thread, raw clients on
+ * the test thread: blank lines are not activity, a connection cap per
+ * account, a flood of clients that never read stays within the server's
+ * own budget while a reader keeps getting answers, request buffers grow
+ * and shrink on demand, answers past the old 8 MiB cap, half-close. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "client.h"
+#include "json.h"
+#include "server.h"
+#include "vg.h"
+
+#include <uv.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef _WIN32
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
+/* ------------------------------------------------ server on a thread */
+
+typedef struct srv_s {
+  uv_loop_t loop;
+  uv_thread_t thread;
+  uv_async_t stop;
+  vg_server_t *s;
+  char name[600];
+  vg_server_stats_t last; /* read on the loop thread at close */
+} srv_t;
+
+/* "ping" -> {"ok":true}; {"id":..,"big":N} -> N bytes of padding;
+ * "stats" -> the server's accounting; "locked" -> a store error. */
+static void test_handler(void *ud, const vg_peer_t *peer, const char *line,
+                         size_t len, vg_jw_t *w) {
+  srv_t *t = ud;
+  const char *big = strstr(line, "\"big\":");
+  (void)peer, (void)len;
+  vg_jw_obj_begin(w);
+  vg_jw_kbool(w, "ok", 1);
+  if (big) {
+    long n = strtol(big + 6, NULL, 10);
+    char *pad = malloc((size_t)n + 1);
+    assert_non_null(pad);
+    memset(pad, 'x', (size_t)n);
+    pad[n] = '\0';
+    vg_jw_kstr(w, "pad", pad);
+    free(pad);
+  } else if (strcmp(line, "stats") == 0) {
+    vg_server_stats_t st;
+    vg_server_stats(t->s, &st);
+    vg_jw_kuint(w, "clients", st.clients);
+    vg_jw_kuint(w, "out_bytes", st.out_bytes);
+    vg_jw_kuint(w, "out_peak", st.out_peak);
+    vg_jw_kuint(w, "in_bytes", st.in_bytes);
+    vg_jw_kuint(w, "in_peak", st.in_peak);
+    vg_jw_kuint(w, "refused_user", st.refused_user);
+    vg_jw_kuint(w, "stalled_closed", st.stalled_closed);
+    vg_jw_kuint(w, "idle_closed", st.idle_closed);
+  } else if (strcmp(line, "locked") == 0) {
+    w->err = VG_ELOCKED;
+  }
+  vg_jw_obj_end(w);
+}
+
+static void srv_closed_cb(void *ud) {
+  srv_t *t = ud;
+  uv_close((uv_handle_t *)&t->stop, NULL);
+}
+
+static void srv_stop_cb(uv_async_t *a) {
+  srv_t *t = a->data;
+  vg_server_stats(t->s, &t->last);
+  vg_server_close(t->s, srv_closed_cb, t);
+}
+
+static void srv_main(void *arg) {
+  srv_t *t = arg;
+  uv_run(&t->loop, UV_RUN_DEFAULT);
+}
+
+static void srv_start(srv_t *t, const vg_server_limits_t *lim) {
+  static int seq;
+  char err[400];
+  memset(t, 0, sizeof(*t));
+#ifdef _WIN32
+  snprintf(t->name, sizeof(t->name), "\\\\.\\pipe\\vigil-srvtest-%d-%d",
+           (int)uv_os_getpid(), ++seq);
+#else
+  {
+    /* Straight in the temp folder: another account must reach it. */
+    char tmp[400];
+    size_t n = sizeof(tmp);
+    uv_os_tmpdir(tmp, &n);
+    snprintf(t->name, sizeof(t->name), "%s/vgsrv-%d-%d.sock", tmp,
+             (int)uv_os_getpid(), ++seq);
+  }
+#endif
+  assert_int_equal(uv_loop_init(&t->loop), 0);
+  assert_int_equal(vg_server_start(&t->s, &t->loop, t->name, test_handler, t,
+                                   err, sizeof(err)),
+                   0);
+  if (lim) vg_server_set_limits(t->s, lim);
+  uv_async_init(&t->loop, &t->stop, srv_stop_cb);
+  t->stop.data = t;
+  assert_int_equal(uv_thread_create(&t->thread, srv_main, t), 0);
+}
+
+static void srv_stop(srv_t *t) {
+  uv_async_send(&t->stop);
+  uv_thread_join(&t->thread);
+  assert_int_equal(uv_loop_close(&t->loop), 0);
+}
+
+/* ------------------------------------------------- raw clients (test) */
+
+typedef struct cl_s {
+  uv_pipe_t pipe;
+  uv_connect_t conn;
+  uv_write_t wr;
+  uv_shutdown_t sh;
+  uv_timer_t tick;
+  const char *payload; /* written once connected */
+  size_t plen;
+  int no_read;        /* never reads: a hostile client */
+  int half_close;     /* shuts its sending side after the payload */
+  int want_lines;     /* hangs up after this many lines (0: at EOF) */
+  const char *ticker; /* sent every tick_ms until EOF */
+  uint64_t tick_ms;
+  int ticking;
+  uv_buf_t tbuf;
+  uv_write_t twr;
+  int tick_busy;
+  char in[8192]; /* the tail of what came */
+  size_t len;
+  size_t bytes;
+  int lines, eof, connected, closed;
+  uint64_t t0, t_eof;
+} cl_t;
+
+static int cl_open; /* clients not yet closed */
+
+static void cl_closed(uv_handle_t *h) {
+  cl_t *c = h->data;
+  if (c->closed) return;
+  c->closed = 1;
+  cl_open--;
+}
+
+static void cl_close(cl_t *c) {
+  if (uv_is_closing((uv_handle_t *)&c->pipe)) return;
+  if (c->ticking) uv_close((uv_handle_t *)&c->tick, NULL);
+  uv_close((uv_handle_t *)&c->pipe, cl_closed);
+}
+
+static void cl_alloc(uv_handle_t *h, size_t s, uv_buf_t *b) {
+  cl_t *c = h->data;
+  (void)s;
+  if (c->len >= sizeof(c->in) - 1) c->len = 0; /* keep only the tail */
+  *b = uv_buf_init(c->in + c->len, (unsigned)(sizeof(c->in) - 1 - c->len));
+}
+
+static void cl_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
+  cl_t *c = s->data;
+  ssize_t i;
+  (void)b;
+  if (n < 0) {
+    c->eof = 1;
+    c->t_eof = uv_now(s->loop);
+    cl_close(c);
+    return;
+  }
+  for (i = 0; i < n; i++)
+    if (c->in[c->len + (size_t)i] == '\n') c->lines++;
+  c->len += (size_t)n;
+  c->bytes += (size_t)n;
+  c->in[c->len] = '\0';
+  if (c->want_lines && c->lines >= c->want_lines) cl_close(c);
+}
+
+static void cl_written(uv_write_t *w, int status) {
+  cl_t *c = w->data;
+  (void)status;
+  if (c->half_close && !uv_is_closing((uv_handle_t *)&c->pipe))
+    uv_shutdown(&c->sh, (uv_stream_t *)&c->pipe, NULL);
+}
+
+static void cl_tick_written(uv_write_t *w, int status) {
+  cl_t *c = w->data;
+  (void)status;
+  c->tick_busy = 0;
+}
+
+static void cl_tick(uv_timer_t *t) {
+  cl_t *c = t->data;
+  if (uv_is_closing((uv_handle_t *)&c->pipe) || c->tick_busy) return;
+  c->tbuf = uv_buf_init((char *)c->ticker, (unsigned)strlen(c->ticker));
+  c->twr.data = c;
+  if (uv_write(&c->twr, (uv_stream_t *)&c->pipe, &c->tbuf, 1,
+               cl_tick_written) == 0)
+    c->tick_busy = 1;
+}
+
+static void cl_connected(uv_connect_t *r, int status) {
+  cl_t *c = r->data;
+  uv_buf_t b;
+  if (status < 0) {
+    cl_close(c);
+    return;
+  }
+  c->connected = 1;
+  if (c->plen) {
+    b = uv_buf_init((char *)c->payload, (unsigned)c->plen);
+    c->wr.data = c;
+    uv_write(&c->wr, (uv_stream_t *)&c->pipe, &b, 1, cl_written);
+  }
+  if (!c->no_read) uv_read_start((uv_stream_t *)&c->pipe, cl_alloc, cl_read);
+  if (c->ticker) {
+    uv_timer_init(r->handle->loop, &c->tick);
+    c->tick.data = c;
+    c->ticking = 1;
+    uv_timer_start(&c->tick, cl_tick, c->tick_ms, c->tick_ms);
+  }
+}
+
+static void cl_start(uv_loop_t *loop, cl_t *c, const char *name) {
+  uv_pipe_init(loop, &c->pipe, 0);
+  c->pipe.data = c;
+  c->conn.data = c;
+  c->t0 = uv_now(loop);
+  cl_open++;
+  uv_pipe_connect(&c->conn, &c->pipe, name, cl_connected);
+}
+
+typedef struct guard_s {
+  uv_timer_t t;
+  cl_t *cs;
+  int n;
+} guard_t;
+
+static void guard_cb(uv_timer_t *t) {
+  guard_t *g = t->data;
+  int i;
+  for (i = 0; i < g->n; i++)
+    cl_close(&g->cs[i]);
+  uv_close((uv_handle_t *)t, NULL);
+}
+
+static void done_check_cb(uv_timer_t *t) {
+  guard_t *g = t->data;
+  if (cl_open == 0) {
+    if (!uv_is_closing((uv_handle_t *)&g->t))
+      uv_close((uv_handle_t *)&g->t, NULL);
+    uv_close((uv_handle_t *)t, NULL);
+  }
+}
+
+/* Runs n clients against name until all are closed or max_ms passed (then
+ * every one still open is closed). */
+static void run_clients(cl_t *cs, int n, const char *name, uint64_t max_ms) {
+  uv_loop_t loop;
+  guard_t g;
+  uv_timer_t check;
+  int i;
+  assert_int_equal(uv_loop_init(&loop), 0);
+  cl_open = 0;
+  for (i = 0; i < n; i++)
+    cl_start(&loop, &cs[i], name);
+  g.cs = cs;
+  g.n = n;
+  uv_timer_init(&loop, &g.t);
+  g.t.data = &g;
+  uv_timer_start(&g.t, guard_cb, max_ms, 0);
+  uv_timer_init(&loop, &check);
+  check.data = &g;
+  uv_timer_start(&check, done_check_cb, 10, 10);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+/* One request through the CLI's own client. */
+static vg_json_t *ask(const srv_t *t, const char *req) {
+  char *resp = NULL, err[400];
+  vg_json_t *doc = NULL;
+  int rc = vg_client_request(t->name, req, &resp, err, sizeof(err));
+  if (rc) fprintf(stderr, "request failed: %s\n", err);
+  assert_int_equal(rc, 0);
+  assert_int_equal(vg_json_parse(resp, strlen(resp), &doc, err, sizeof(err)),
+                   0);
+  free(resp);
+  return doc;
+}
+
+static uint64_t stat_of(const srv_t *t, const char *key) {
+  vg_json_t *doc = ask(t, "stats");
+  int64_t v = -1;
+  assert_int_equal(vg_json_int(vg_json_get(doc, key), &v), 0);
+  vg_json_free(doc);
+  return (uint64_t)v;
+}
+
+/* ------------------------------------------------------------- tests */
+
+/* One byte every 25 s used to hold a slot forever: blank lines are not
+ * activity, so the idle close comes as documented. */
+static void blank_lines_do_not_keep_a_connection(void **st) {
+  vg_server_limits_t lim;
+  srv_t t;
+  cl_t cs[2];
+  (void)st;
+  vg_server_limits_default(&lim);
+  lim.idle_ms = 300;
+  srv_start(&t, &lim);
+  memset(cs, 0, sizeof(cs));
+  cs[0].ticker = "\n"; /* a blank line every 50 ms */
+  cs[0].tick_ms = 50;
+  cs[1].ticker = "ping\n"; /* a real request every 50 ms */
+  cs[1].tick_ms = 50;
+  run_clients(cs, 2, t.name, 1500);
+  assert_true(cs[0].eof);                     /* the server closed it ... */
+  assert_true(cs[0].t_eof - cs[0].t0 < 1000); /* ... near idle_ms */
+  assert_int_equal(cs[0].lines, 0);
+  assert_false(cs[1].eof); /* requests are activity */
+  assert_true(cs[1].lines >= 10);
+  srv_stop(&t);
+  assert_true(t.last.idle_closed >= 1);
+}
+
+#ifndef _WIN32
+/* A client of another account (uid nobody), raw syscalls only (we are a
+ * forked copy of a threaded process): 0 when it got an answer. */
+static int other_user_asks(const char *name) {
+  pid_t pid = fork();
+  int status = 0;
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    struct sockaddr_un sa;
+    char buf[256];
+    ssize_t n, got = 0;
+    int fd;
+    alarm(10);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, name, strlen(name) + 1);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) _exit(3);
+    if (write(fd, "ping\n", 5) != 5) _exit(4);
+    while (got < (ssize_t)sizeof(buf) - 1 &&
+           (n = read(fd, buf + got, sizeof(buf) - 1 - (size_t)got)) > 0) {
+      got += n;
+      if (memchr(buf, '\n', (size_t)got)) break;
+    }
+    buf[got] = '\0';
+    _exit(strstr(buf, "\"ok\":true") ? 0 : 5);
+  }
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+#endif
+
+/* One account holding every slot it may have still leaves room for the
+ * others; its next connection gets a clear error. */
+static void one_account_cannot_take_every_slot(void **st) {
+  vg_server_limits_t lim;
+  srv_t t;
+  cl_t cs[5];
+  int i;
+  (void)st;
+  vg_server_limits_default(&lim);
+  lim.max_per_user = 4;
+  srv_start(&t, &lim);
+  memset(cs, 0, sizeof(cs));
+  for (i = 0; i < 4; i++)
+    cs[i].ticker = "ping\n", cs[i].tick_ms = 100; /* busy, staying */
+  run_clients(cs, 4, t.name, 300);
+  for (i = 0; i < 4; i++)
+    assert_false(cs[i].eof);
+  /* The same four again, held open while a fifth tries. */
+  memset(cs, 0, sizeof(cs));
+  for (i = 0; i < 4; i++)
+    cs[i].ticker = "ping\n", cs[i].tick_ms = 100;
+  cs[4].payload = "ping\n";
+  cs[4].plen = 5;
+  {
+    /* Start the four first, then the fifth once they are in. */
+    uv_loop_t loop;
+    guard_t g;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    cl_open = 0;
+    for (i = 0; i < 4; i++)
+      cl_start(&loop, &cs[i], t.name);
+    while (cs[0].lines == 0 || cs[1].lines == 0 || cs[2].lines == 0 ||
+           cs[3].lines == 0)
+      uv_run(&loop, UV_RUN_ONCE);
+    cl_start(&loop, &cs[4], t.name);
+    while (!cs[4].eof && !cs[4].closed)
+      uv_run(&loop, UV_RUN_ONCE);
+#ifndef _WIN32
+    if (geteuid() == 0) /* needs a second account */
+      assert_int_equal(other_user_asks(t.name), 0);
+    else
+      printf("not root: the other account's answer is not tried\n");
+#endif
+    g.cs = cs;
+    g.n = 5;
+    uv_timer_init(&loop, &g.t);
+    g.t.data = &g;
+    uv_timer_start(&g.t, guard_cb, 0, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+  }
+  assert_non_null(strstr(cs[4].in, "too many connections from your account"));
+  assert_true(cs[4].eof);
+  for (i = 0; i < 4; i++)
+    assert_true(cs[i].lines >= 1);
+  /* Slots come back when connections close (once the server has seen
+   * them go). */
+  {
+    char *resp = NULL, err[400];
+    int tries;
+    for (tries = 0; tries < 100; tries++) {
+      assert_int_equal(
+          vg_client_request(t.name, "ping", &resp, err, sizeof(err)), 0);
+      if (strstr(resp, "\"ok\":true")) break;
+      free(resp);
+      resp = NULL;
+      uv_sleep(20);
+    }
+    assert_non_null(resp);
+    free(resp);
+  }
+  srv_stop(&t);
+  assert_true(t.last.refused_user >= 1);
+}
+
+/* 60 clients pipeline 30 answers of 100 KB each and never read: the
+ * answers held stay within the budget (the server's own accounting), the
+ * stalled ones are dropped, and a reader is answered meanwhile. */
+static void non_reading_flood_stays_within_budget(void **st) {
+  enum { N = 60, PER = 30, BIG = 100000 };
+  vg_server_limits_t lim;
+  srv_t t;
+  cl_t *cs = calloc(N + 1, sizeof(cl_t));
+  static char payload[PER * 24];
+  size_t plen = 0;
+  int i;
+  uint64_t t0;
+  (void)st;
+  assert_non_null(cs);
+  for (i = 0; i < PER; i++)
+    plen += (size_t)snprintf(payload + plen, sizeof(payload) - plen,
+                             "{\"big\":%d}\n", BIG);
+  vg_server_limits_default(&lim);
+  lim.output_budget = 1024 * 1024;
+  lim.client_queue = 64 * 1024;
+  lim.stall_ms = 300;
+  srv_start(&t, &lim);
+  for (i = 0; i < N; i++) {
+    cs[i].payload = payload;
+    cs[i].plen = plen;
+    cs[i].no_read = 1;
+  }
+  /* The reader: 5 requests, each after the previous answer. */
+  cs[N].ticker = "ping\n";
+  cs[N].tick_ms = 100;
+  cs[N].want_lines = 5;
+  {
+    uv_loop_t loop;
+    guard_t g;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    cl_open = 0;
+    for (i = 0; i < N; i++)
+      cl_start(&loop, &cs[i], t.name);
+    uv_run(&loop, UV_RUN_NOWAIT);
+    t0 = uv_now(&loop);
+    cl_start(&loop, &cs[N], t.name);
+    while (!cs[N].closed && uv_now(&loop) - t0 < 20000) {
+      uv_run(&loop, UV_RUN_ONCE);
+      uv_update_time(&loop);
+    }
+    printf("reader: %d answers in %llu ms\n", cs[N].lines,
+           (unsigned long long)(uv_now(&loop) - t0));
+    assert_true(cs[N].lines >= 5);
+    assert_true(uv_now(&loop) - t0 < 15000); /* not the 60 s idle close */
+    g.cs = cs;
+    g.n = N + 1;
+    uv_timer_init(&loop, &g.t);
+    g.t.data = &g;
+    uv_timer_start(&g.t, guard_cb, 0, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+  }
+  for (i = 0; i < N; i++)
+    assert_int_equal(cs[i].bytes, 0); /* they never read */
+  free(cs);
+  srv_stop(&t);
+  printf("answers held at most %zu bytes (budget %zu), %llu dropped\n",
+         t.last.out_peak, lim.output_budget,
+         (unsigned long long)t.last.stalled_closed);
+  /* Twice the budget for clients with empty queues, plus the one answer
+   * that crossed it. */
+  assert_true(t.last.out_peak <= 2 * lim.output_budget + BIG + 64);
+  assert_true(t.last.stalled_closed >= 1);
+  assert_true(t.last.in_peak <= (size_t)(N + 2) * (VG_REQUEST_MAX + 3));
+}
+
+/* No request buffer is kept per idle connection: after 100 clients asked
+ * once and stay connected, and after a 60 KB request, the server holds no
+ * request bytes. */
+static void request_buffers_grow_and_shrink(void **st) {
+  srv_t t;
+  cl_t cs[101];
+  static char big[60 * 1024 + 16];
+  int i;
+  (void)st;
+  srv_start(&t, NULL);
+  memset(cs, 0, sizeof(cs));
+  for (i = 0; i < 100; i++) {
+    cs[i].payload = "ping\n";
+    cs[i].plen = 5;
+  }
+  memset(big, ' ', sizeof(big));
+  memcpy(big, "{\"pad\":\"", 8);
+  memcpy(big + sizeof(big) - 3, "\"}\n", 3);
+  cs[100].payload = big;
+  cs[100].plen = sizeof(big);
+  {
+    uv_loop_t loop;
+    guard_t g;
+    int answered;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    cl_open = 0;
+    for (i = 0; i < 101; i++)
+      cl_start(&loop, &cs[i], t.name);
+    do {
+      uv_run(&loop, UV_RUN_ONCE);
+      for (answered = 0, i = 0; i < 101; i++)
+        answered += cs[i].lines >= 1;
+    } while (answered < 101);
+    /* All 101 still connected. */
+    assert_true(stat_of(&t, "clients") >= 101);
+    /* Only the asking client's own line (the smallest buffer): before,
+     * 64 KiB stayed with every connection that had sent anything. */
+    assert_true(stat_of(&t, "in_bytes") <= 1024);
+    assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
+    g.cs = cs;
+    g.n = 101;
+    uv_timer_init(&loop, &g.t);
+    g.t.data = &g;
+    uv_timer_start(&g.t, guard_cb, 0, 0);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    assert_int_equal(uv_loop_close(&loop), 0);
+  }
+  srv_stop(&t);
+}
+
+/* history --limit 10000 can exceed the old 8 MiB cap: the answer is
+ * streamed whole; one past the response limit gets an error naming the
+ * limit (with the request's id) instead of a silent hang-up. */
+static void large_answers_are_sent_or_refused_clearly(void **st) {
+  vg_server_limits_t lim;
+  srv_t t;
+  char *resp = NULL, err[400];
+  vg_json_t *doc;
+  int64_t id = 0;
+  (void)st;
+  srv_start(&t, NULL);
+  assert_int_equal(
+      vg_client_request(t.name, "{\"big\":20000000}", &resp, err, sizeof(err)),
+      0);
+  assert_int_equal(strlen(resp),
+                   20000000 + strlen("{\"ok\":true,\"pad\":\"\"}"));
+  free(resp);
+  srv_stop(&t);
+
+  vg_server_limits_default(&lim);
+  lim.response_max = 1024 * 1024;
+  srv_start(&t, &lim);
+  doc = ask(&t, "{\"id\":7,\"big\":2000000}");
+  assert_non_null(strstr(vg_json_get_str(doc, "error"), "more than the"));
+  assert_int_equal(vg_json_int(vg_json_get(doc, "id"), &id), 0);
+  assert_int_equal(id, 7);
+  vg_json_free(doc);
+  doc = ask(&t, "locked");
+  assert_non_null(strstr(vg_json_get_str(doc, "error"), "locked"));
+  vg_json_free(doc);
+  srv_stop(&t);
+  assert_int_equal(t.last.oversize, 1);
+}
+
+/* A client that pipelines 50 requests and then closes its sending side
+ * gets 50 answers before the server closes. Windows pipes have no
+ * half-close: there the client reads its 50 and hangs up itself. */
+static void half_close_after_50_requests_gets_50_answers(void **st) {
+  srv_t t;
+  cl_t c;
+  static char req[50 * 5 + 1];
+  int i;
+  (void)st;
+  for (i = 0; i < 50; i++)
+    memcpy(req + i * 5, "ping\n", 5);
+  srv_start(&t, NULL);
+  memset(&c, 0, sizeof(c));
+  c.payload = req;
+  c.plen = 50 * 5;
+  c.half_close = 1;
+#ifdef _WIN32
+  c.want_lines = 50;
+#endif
+  run_clients(&c, 1, t.name, 10000);
+  assert_int_equal(c.lines, 50);
+#ifndef _WIN32
+  assert_true(c.eof); /* then the server closed */
+  /* The last line may come without '\n' before end-of-file. */
+  memset(&c, 0, sizeof(c));
+  c.payload = "ping\nping";
+  c.plen = 9;
+  c.half_close = 1;
+  run_clients(&c, 1, t.name, 10000);
+  assert_int_equal(c.lines, 2);
+  assert_true(c.eof);
+#endif
+  srv_stop(&t);
+}
+
+#ifndef _WIN32
+/* A socket served by another account (uid nobody, made by a forked child)
+ * is not Vigil: the CLI sends nothing and takes nothing from it, and says
+ * which process it is. Needs root for the second account. */
+static void squatter_is_named_and_its_answer_refused(void **st) {
+  char name[600], tmp[400], err[600], want[40], *resp = NULL;
+  size_t n = sizeof(tmp);
+  pid_t pid;
+  int status = 0, i;
+  uv_fs_t req;
+  (void)st;
+  if (geteuid() != 0) {
+    printf("not root: no second account to serve the socket; skipped\n");
+    return;
+  }
+  uv_os_tmpdir(tmp, &n);
+  snprintf(name, sizeof(name), "%s/vgsquat-%d.sock", tmp, (int)uv_os_getpid());
+  unlink(name);
+  pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    static const char fake[] = "{\"ok\":true,\"by\":\"squatter\"}\n";
+    struct sockaddr_un sa;
+    int fd, c;
+    alarm(10);
+    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, name, strlen(name) + 1);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0)
+      _exit(3);
+    signal(SIGPIPE, SIG_IGN); /* the client may be gone already */
+    for (i = 0; i < 2; i++) { /* Vigil starting, then the CLI */
+      c = accept(fd, NULL, NULL);
+      if (c < 0) _exit(4);
+      if (write(c, fake, sizeof(fake) - 1) > 0)
+        while (read(c, err, sizeof(err)) > 0) {
+        }
+      close(c);
+    }
+    _exit(0);
+  }
+  for (i = 0; i < 200; i++) {
+    int rc = uv_fs_stat(NULL, &req, name, NULL);
+    uv_fs_req_cleanup(&req);
+    if (rc == 0) break;
+    uv_sleep(10);
+  }
+  snprintf(want, sizeof(want), "pid %d", (int)pid);
+  {
+    /* Vigil starting names the squatter, not "already running". */
+    uv_loop_t loop;
+    vg_server_t *s = NULL;
+    assert_int_equal(uv_loop_init(&loop), 0);
+    assert_int_equal(
+        vg_server_start(&s, &loop, name, test_handler, NULL, err, sizeof(err)),
+        VG_ESQUAT);
+    printf("service start: %s\n", err);
+    assert_non_null(strstr(err, want));
+    assert_int_equal(uv_loop_close(&loop), 0);
+  }
+  assert_int_equal(vg_client_request(name, "ping", &resp, err, sizeof(err)),
+                   VG_EUNTRUSTED);
+  assert_null(resp);
+  printf("client: %s\n", err);
+  snprintf(want, sizeof(want), "process %d", (int)pid);
+  assert_non_null(strstr(err, want));
+  assert_non_null(strstr(err, "not trusting"));
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  unlink(name);
+}
+#endif
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(blank_lines_do_not_keep_a_connection),
+      cmocka_unit_test(one_account_cannot_take_every_slot),
+      cmocka_unit_test(non_reading_flood_stays_within_budget),
+      cmocka_unit_test(request_buffers_grow_and_shrink),
+      cmocka_unit_test(large_answers_are_sent_or_refused_clearly),
+      cmocka_unit_test(half_close_after_50_requests_gets_50_answers),
+#ifndef _WIN32
+      cmocka_unit_test(squatter_is_named_and_its_answer_refused),
+#endif
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
