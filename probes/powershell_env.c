@@ -613,7 +613,8 @@ static void ps_eval_policy(const vg_facts_t *f, ps_part_t *part) {
   if (has_es) {
     if (enable == 0) {
       ps_part(part, VG_ST_CRIT,
-              "execution policy Restricted (Group Policy EnableScripts=0)");
+              "PowerShell's execution policy Restricted (Group Policy "
+              "EnableScripts=0) stops the scripts MARS runs");
       return;
     }
     if (enable == 1 && gp && !ps_is(gp, "Undefined"))
@@ -623,7 +624,10 @@ static void ps_eval_policy(const vg_facts_t *f, ps_part_t *part) {
     eff = lm, src = "LocalMachine";
   if (eff) {
     if (ps_is(eff, "Restricted"))
-      ps_part(part, VG_ST_CRIT, "execution policy Restricted (%s)", src);
+      ps_part(part, VG_ST_CRIT,
+              "PowerShell's execution policy Restricted (%s) stops the "
+              "scripts MARS runs",
+              src);
     else
       ps_part(part, VG_ST_OK, "execution policy %s (%s)", eff, src);
     return;

@@ -207,6 +207,16 @@ static int task_win_open(const char *folder, ITaskService **svc,
     goto done;
   }
   hr = ITaskService_Connect(*svc, none, none, none, none);
+  {
+    /* A Task Scheduler that is still starting (on demand, or just after
+     * boot) answers SCHED_E_SERVICE_NOT_RUNNING for a moment: retry
+     * briefly before calling it a failure. */
+    int tries;
+    for (tries = 0; hr == (HRESULT)0x80041315 && tries < 4; tries++) {
+      Sleep(500);
+      hr = ITaskService_Connect(*svc, none, none, none, none);
+    }
+  }
   if (FAILED(hr)) {
     rc = vg__com_fail(hr_out, call, callsz, "ITaskService::Connect", hr);
     goto done;
