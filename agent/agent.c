@@ -247,6 +247,7 @@ static void work_cb(uv_work_t *req) {
 }
 
 static void agent_maybe_finish(vg_agent_t *a);
+static void agent_free(vg_agent_t *a);
 
 /* The judge's "explained by" rule for f against the current finding of
  * the probe it names. */
@@ -305,6 +306,12 @@ static void after_work_cb(uv_work_t *req, int status) {
   }
   vg_facts_reset(&j->facts);
   free(j);
+  if (a->handles_closed) {
+    /* An abandoned worker came back after the stop finished: the last one
+     * releases the runtime. */
+    if (a->inflight == 0) agent_free(a);
+    return;
+  }
   if (a->stopping)
     agent_maybe_finish(a);
   else
@@ -357,6 +364,15 @@ static void tick_cb(uv_timer_t *t) {
 }
 
 /* -------------------------------------------------------------- start */
+
+void vg_agent_size_pool(void) {
+  char buf[16];
+  size_t n = sizeof(buf);
+  if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &n) == 0) return;
+  snprintf(buf, sizeof(buf), "%zu",
+           vg_nprobes + 4 > 128 ? (size_t)128 : vg_nprobes + 4);
+  uv_os_setenv("UV_THREADPOOL_SIZE", buf);
+}
 
 static int load_state_cb(const vg_state_t *st, void *ud) {
   vg_agent_t *a = ud;
@@ -505,6 +521,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
 static void handle_closed_cb(uv_handle_t *h) {
   vg_agent_t *a = h->data;
   if (--a->closing_handles > 0) return;
+  a->handles_closed = 1;
   if (a->done) a->done(a, a->done_ud);
   /* Abandoned workers still reference the agent: keep it (the process is
    * about to exit). */
@@ -513,7 +530,7 @@ static void handle_closed_cb(uv_handle_t *h) {
 
 /* Final step once workers are back (or abandoned). */
 static void agent_maybe_finish(vg_agent_t *a) {
-  if (a->closing_handles) return;
+  if (a->closing_handles || a->handles_closed) return;
   if (a->inflight > 0 && !a->abandoned) return;
   a->closing_handles = 3;
   uv_close((uv_handle_t *)&a->tick, handle_closed_cb);

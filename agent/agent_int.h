@@ -51,6 +51,7 @@ struct vg_agent_s {
   int stopping;
   int abandoned;
   int closing_handles;
+  int handles_closed; /* the stop finished; abandoned workers may return */
   vg_preflight_t pf;  /* backup-aware state (preflight.c) */
   char *report_cache; /* the report's members but generated_at, agent */
   size_t report_len;

@@ -983,25 +983,13 @@ static int cli_parse(vg_cli_t *c, const vg_cmd_t *cmd, int argc, char **argv,
   return 0;
 }
 
-/* A worker per probe and a few spare: a collection hung in WMI or COM
- * costs only its own probe, never the others' turn (libuv reads the size
- * once, at its first work request). An admin's own setting wins. */
-static void cli_size_threadpool(void) {
-  char buf[16];
-  size_t n = sizeof(buf);
-  if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &n) == 0) return;
-  snprintf(buf, sizeof(buf), "%zu",
-           vg_nprobes + 4 > 128 ? 128 : vg_nprobes + 4);
-  uv_os_setenv("UV_THREADPOOL_SIZE", buf);
-}
-
 int vg_cli_main(int argc, char **argv) {
   vg_cli_t c;
   const vg_cmd_t *cmd;
   unsigned seen = 0;
   int pipe_set = 0, rc, nagios_style;
   memset(&c, 0, sizeof(c));
-  cli_size_threadpool();
+  vg_agent_size_pool();
   if (argc < 2) {
     cmd_help(&c);
     return 2;
