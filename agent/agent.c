@@ -4,6 +4,7 @@
 
 #include "agent_int.h"
 
+#include "platform.h"
 #include "report.h"
 #include "vg.h"
 
@@ -371,7 +372,7 @@ void vg_agent_size_pool(void) {
   if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &n) == 0) return;
   snprintf(buf, sizeof(buf), "%zu",
            vg_nprobes + 4 > 128 ? (size_t)128 : vg_nprobes + 4);
-  uv_os_setenv("UV_THREADPOOL_SIZE", buf);
+  vg_platform_setenv("UV_THREADPOOL_SIZE", buf);
 }
 
 static int load_state_cb(const vg_state_t *st, void *ud) {

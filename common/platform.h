@@ -16,4 +16,9 @@ void vg_platform_pipe_name(const char *home, char *out, size_t size);
 /* Creates the data folder (and parents) if missing. 0 or VG_E*. */
 int vg_platform_mkdir(const char *path);
 
+/* Sets an environment variable where both the OS and the C runtime see it
+ * (libuv reads UV_THREADPOOL_SIZE with the C runtime's getenv; on Windows
+ * SetEnvironmentVariable alone does not reach it). 0 or VG_EINVAL. */
+int vg_platform_setenv(const char *name, const char *value);
+
 #endif /* VG_PLATFORM_H */

@@ -40,3 +40,7 @@ int vg_platform_mkdir(const char *path) {
   if (mkdir(tmp, 0700) != 0 && errno != EEXIST) return VG_EACCES;
   return 0;
 }
+
+int vg_platform_setenv(const char *name, const char *value) {
+  return setenv(name, value, 1) == 0 ? 0 : VG_EINVAL;
+}

@@ -5,6 +5,8 @@
 #include "vg.h"
 #include "vg_win.h"
 
+#include <uv.h>
+
 #include <knownfolders.h>
 #include <shlobj.h>
 #include <stdio.h>
@@ -59,4 +61,11 @@ int vg_platform_mkdir(const char *path) {
       rc == ERROR_FILE_EXISTS)
     return 0;
   return vg_win_err((DWORD)rc);
+}
+
+int vg_platform_setenv(const char *name, const char *value) {
+  /* The OS's copy (child processes, GetEnvironmentVariable) and the C
+   * runtime's (getenv). */
+  if (uv_os_setenv(name, value) != 0) return VG_EINVAL;
+  return _putenv_s(name, value) == 0 ? 0 : VG_EINVAL;
 }
