@@ -630,15 +630,13 @@ int vg_agent_run_now(vg_agent_t *a, const char *id) {
   return n;
 }
 
+/* What a probe that has not run yet shows, in the report and the views. */
+static const vg_finding_t agent_pending = {
+    VG_ST_UNKNOWN, "Not checked yet; the first collection is due shortly",
+    "", {{0}}, 0, ""};
+
 size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
                      vg_view_probe_t *probes, size_t max) {
-  static const vg_finding_t pending = {
-      VG_ST_UNKNOWN,
-      "Not checked yet; the first collection is due shortly",
-      "",
-      {{0}},
-      0,
-      ""};
   size_t i, k = 0;
   memset(v, 0, sizeof(*v));
   for (i = 0; i < a->n && k < max; i++) {
@@ -649,7 +647,7 @@ size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
     p->id = rt->probe->id;
     p->number = rt->probe->number;
     p->scope = rt->probe->scope;
-    p->finding = rt->has_finding ? &rt->finding : &pending;
+    p->finding = rt->has_finding ? &rt->finding : &agent_pending;
     p->facts = rt->has_finding ? &rt->facts : NULL;
     p->checked_ms = rt->checked_ms;
     p->since_ms = rt->has_finding ? rt->since_ms : 0;
@@ -693,12 +691,6 @@ int vg_agent_complete(const vg_agent_t *a) {
  * status request until the next. Returns 0 or VG_ENOMEM. */
 static int agent_report_render(vg_agent_t *a) {
   vg_report_item_t *items = calloc(a->n ? a->n : 1, sizeof(*items));
-  static const vg_finding_t pending = {
-      VG_ST_UNKNOWN,
-      "Not checked yet; the first collection is due shortly",
-      "",
-      {{0}},
-      0};
   size_t i, k = 0, len;
   vg_report_head_t head;
   vg_jw_t w;
@@ -709,7 +701,7 @@ static int agent_report_render(vg_agent_t *a) {
     if (!rt->enabled) continue;
     items[k].id = rt->probe->id;
     items[k].probe = rt->probe;
-    items[k].finding = rt->has_finding ? &rt->finding : &pending;
+    items[k].finding = rt->has_finding ? &rt->finding : &agent_pending;
     items[k].facts = rt->has_finding ? &rt->facts : NULL;
     items[k].since_ms = rt->has_finding ? rt->since_ms : vg_agent_now(a);
     items[k].checked_ms = rt->checked_ms;
