@@ -417,6 +417,12 @@ int vg_config_load(vg_config_t *cfg, const char *path) {
   return rc;
 }
 
+int vg_config_load_home(vg_config_t *cfg, const char *home) {
+  char path[sizeof(cfg->path)];
+  snprintf(path, sizeof(path), "%s/vigil.ini", home ? home : ".");
+  return vg_config_load(cfg, path);
+}
+
 /* ------------------------------------------------------------- lookups */
 
 const char *vg_config_get_str(const vg_config_t *cfg, const char *section,

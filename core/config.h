@@ -40,6 +40,9 @@ void vg_config_free(vg_config_t *cfg);
  * keeps its default. Returns VG_EIO/VG_ETOOBIG only when the file exists but
  * cannot be read at all (a warning says so too). */
 int vg_config_load(vg_config_t *cfg, const char *path);
+/* Loads <home>/vigil.ini (cfg->path names it after), as vg_config_load.
+ * The one place that knows where the service's file is. */
+int vg_config_load_home(vg_config_t *cfg, const char *home);
 /* Same from a buffer; name is used in messages. */
 int vg_config_parse(vg_config_t *cfg, const char *name, const char *text,
                     size_t len);

@@ -444,7 +444,7 @@ static int check_here(vg_cli_t *c, char **capture, int *stuck) {
   vg_check_t k;
   vg_config_t *cfg;
   vg_settings_t set;
-  char err[400], path[1200];
+  char err[400];
   size_t i, ndisabled = 0;
   int rc;
   *stuck = 0;
@@ -463,8 +463,7 @@ static int check_here(vg_cli_t *c, char **capture, int *stuck) {
     return 3;
   }
   vg_config_init(cfg);
-  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
-  vg_config_load(cfg, path);
+  vg_config_load_home(cfg, c->home);
   for (i = 0; i < cfg->nwarnings; i++)
     fprintf(stderr, "vigil: %s\n", cfg->warnings[i]);
   vg_config_settings(cfg, &set);
@@ -698,16 +697,13 @@ static int cmd_run(vg_cli_t *c) {
  * exit 0 clean, 1 problems. */
 static int cmd_config(vg_cli_t *c) {
   vg_config_t *cfg = malloc(sizeof(*cfg));
-  char path[1200];
   uv_fs_t req;
   int found, rc;
   if (cfg == NULL) return 1;
   vg_config_init(cfg);
-  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
-  found = uv_fs_stat(NULL, &req, path, NULL) == 0;
+  vg_config_load_home(cfg, c->home);
+  found = uv_fs_stat(NULL, &req, cfg->path, NULL) == 0;
   uv_fs_req_cleanup(&req);
-  vg_config_load(cfg, path);
-  vg_strlcpy(cfg->path, path, sizeof(cfg->path));
   rc = vg_config_print(stdout, cfg, found, c->json);
   vg_config_free(cfg);
   free(cfg);
@@ -718,7 +714,6 @@ static int cmd_config(vg_cli_t *c) {
  * effective settings. */
 static int cmd_explain(vg_cli_t *c) {
   vg_config_t *cfg = malloc(sizeof(*cfg));
-  char path[1200];
   int rc;
   if (c->nargs != 1) {
     fprintf(stderr, "vigil explain: name one probe or event id, e.g. `vigil "
@@ -728,8 +723,7 @@ static int cmd_explain(vg_cli_t *c) {
   }
   if (cfg == NULL) return 1;
   vg_config_init(cfg);
-  snprintf(path, sizeof(path), "%s/vigil.ini", c->home);
-  vg_config_load(cfg, path);
+  vg_config_load_home(cfg, c->home);
   rc = vg_explain(stdout, stderr, c->args[0], cfg);
   vg_config_free(cfg);
   free(cfg);

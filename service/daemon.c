@@ -167,8 +167,8 @@ int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
     return VG_ENOMEM;
   }
   vg_config_init(d->cfg);
-  snprintf(d->ini_path, sizeof(d->ini_path), "%s/vigil.ini", home);
-  vg_config_load(d->cfg, d->ini_path);
+  vg_config_load_home(d->cfg, home);
+  vg_strlcpy(d->ini_path, d->cfg->path, sizeof(d->ini_path));
   for (i = 0; i < d->cfg->nwarnings; i++)
     note(d, d->cfg->warnings[i]);
   vg_config_settings(d->cfg, &d->set);
