@@ -71,14 +71,17 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
   rt->has_finding = 1;
 
   if (a->opts.recorder) {
-    vg_recorder_sample(a->opts.recorder, rt->probe->id, now, f, facts,
+    /* The facts as JSON once for the sample, the change and the state. */
+    char *fj = vg_facts_json(&rt->facts);
+    vg_recorder_sample(a->opts.recorder, rt->probe->id, now, f, fj,
                        duration_ms);
     /* n/a -> n/a (first run, nothing applies) is no change to record. */
     if (changed && !(old == VG_ST_NA && f->status == VG_ST_NA))
       vg_recorder_change(a->opts.recorder, rt->probe->id, now, old, old_since,
-                         f, facts);
-    vg_recorder_state(a->opts.recorder, rt->probe->id, &rt->finding, &rt->facts,
+                         f, fj);
+    vg_recorder_state(a->opts.recorder, rt->probe->id, &rt->finding, fj,
                       &rt->memo, rt->since_ms, rt->checked_ms);
+    free(fj);
   }
   if (changed) {
     vg_alert_t al;
@@ -632,8 +635,12 @@ int vg_agent_run_now(vg_agent_t *a, const char *id) {
 
 /* What a probe that has not run yet shows, in the report and the views. */
 static const vg_finding_t agent_pending = {
-    VG_ST_UNKNOWN, "Not checked yet; the first collection is due shortly",
-    "", {{0}}, 0, ""};
+    VG_ST_UNKNOWN,
+    "Not checked yet; the first collection is due shortly",
+    "",
+    {{0}},
+    0,
+    ""};
 
 size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
                      vg_view_probe_t *probes, size_t max) {

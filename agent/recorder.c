@@ -155,7 +155,7 @@ static int sample_repeats(vg_recorder_t *r, const char *probe,
 }
 
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
-                        const vg_finding_t *f, const vg_facts_t *facts,
+                        const vg_finding_t *f, const char *facts_json,
                         int64_t duration_ms) {
   vg_pending_t p;
   memset(&p, 0, sizeof(p));
@@ -163,7 +163,7 @@ void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
   p.ts_ms = ts_ms;
   p.status = f->status;
   p.duration_ms = duration_ms;
-  p.facts_json = vg_facts_json(facts);
+  p.facts_json = facts_json ? strdup(facts_json) : NULL;
   if (sample_repeats(r, probe, f, p.facts_json)) {
     free(p.facts_json);
     p.facts_json = NULL;
@@ -177,7 +177,7 @@ void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
 
 void vg_recorder_change(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         vg_status_t old_status, int64_t old_since_ms,
-                        const vg_finding_t *f, const vg_facts_t *facts) {
+                        const vg_finding_t *f, const char *facts_json) {
   vg_pending_t p;
   memset(&p, 0, sizeof(p));
   p.kind = REC_CHANGE;
@@ -188,12 +188,12 @@ void vg_recorder_change(vg_recorder_t *r, const char *probe, int64_t ts_ms,
   p.old_since_ms = old_since_ms;
   p.duration_ms = ts_ms - old_since_ms;
   p.summary = strdup(f->summary);
-  p.facts_json = vg_facts_json(facts);
+  p.facts_json = facts_json ? strdup(facts_json) : NULL;
   pending_add(r, &p);
 }
 
 void vg_recorder_state(vg_recorder_t *r, const char *probe,
-                       const vg_finding_t *f, const vg_facts_t *facts,
+                       const vg_finding_t *f, const char *facts_json,
                        const vg_facts_t *memo, int64_t since_ms,
                        int64_t checked_ms) {
   vg_pending_t p;
@@ -206,7 +206,7 @@ void vg_recorder_state(vg_recorder_t *r, const char *probe,
   p.old_since_ms = since_ms;
   p.summary = strdup(f->summary);
   p.remedy = strdup(f->remedy);
-  p.facts_json = vg_facts_json(facts);
+  p.facts_json = facts_json ? strdup(facts_json) : NULL;
   p.memo_json = vg_facts_json(memo);
   p.predicts_json = vg_predicts_json(f);
   for (i = 0; i < r->npend; i++)
