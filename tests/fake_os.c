@@ -658,23 +658,12 @@ fake_svc_t *fake_svc(fake_os_t *f, const char *name, int state,
   return s;
 }
 
+static void fake_task_defaults(vg_task_info_t *t);
+
 vg_task_info_t *fake_task(fake_os_t *f, const char *path) {
   vg_task_info_t *t = &f->task;
   vg_strlcpy(f->task_path, path, sizeof(f->task_path));
-  memset(t, 0, sizeof(*t));
-  t->enabled = 1;
-  t->state = 3;                     /* ready */
-  t->last_run_ms = 1763935200000ll; /* 2025-11-23T22:00:00Z */
-  t->next_run_ms = 1764021600000ll; /* 2025-11-24T22:00:00Z */
-  vg_strlcpy(t->user_id, "S-1-5-18", sizeof(t->user_id));
-  vg_strlcpy(t->principal_sid, "S-1-5-18", sizeof(t->principal_sid));
-  t->multiple_instances = 2; /* IgnoreNew */
-  t->ntriggers = 1;
-  t->triggers[0].type = 3; /* weekly */
-  t->triggers[0].enabled = 1;
-  t->triggers[0].weeks_interval = 1;
-  vg_strlcpy(t->triggers[0].start, "2025-01-05T22:00:00",
-             sizeof(t->triggers[0].start));
+  fake_task_defaults(t);
   return t;
 }
 
