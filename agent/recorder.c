@@ -6,6 +6,7 @@
 #include "report.h"
 #include "vg.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 #define VG_FLUSH_DELAY_MS 100
 #define VG_FLUSH_RETRY_MS 5000
 #define VG_PRUNE_EVERY_MS (3600 * 1000)
+/* The WAL is moved into the database and truncated this often; between,
+ * SQLite's own checkpoint (1000 pages) bounds it. Rarer truncation writes
+ * each page touched meanwhile once instead of every hour. */
+#define VG_TRUNCATE_EVERY_MS (6 * 3600 * 1000)
 
 typedef enum {
   REC_SAMPLE = 0,
@@ -23,20 +28,27 @@ typedef enum {
 
 #define VG_REC_PROBES_MAX 64
 
-/* What the last sample of a probe held (status, summary, facts), so a
- * check that finds the same is stored as one more check of that row. */
+/* What was last handed to the store for a probe: its sample (status,
+ * summary, facts), so a check that finds the same is stored as one more
+ * check of that row, and its state without the check time, so a state
+ * that only was checked again is not written again (the store takes that
+ * time from the sample). */
 typedef struct vg_rec_last_s {
   const char *probe;
-  char *key;
+  char *sample_key;
+  struct vg_pending_s *state; /* a copy of the last state queued */
 } vg_rec_last_t;
 
-/* A record waiting for the next transaction. */
+/* A record waiting for the next transaction. A repeat keeps its summary
+ * and facts so it can become a full sample again (a replaced database). */
 typedef struct vg_pending_s {
   vg_rec_kind_t kind;
   const char *probe; /* static: the probe table's id */
   int64_t ts_ms;
   vg_status_t status, old_status;
   int64_t old_since_ms, duration_ms;
+  int has_value;
+  double value;
   char *summary, *remedy;
   char *facts_json, *predicts_json, *memo_json;
 } vg_pending_t;
@@ -53,7 +65,7 @@ struct vg_recorder_s {
   uint64_t dropped;
   int failing;
   int closing;
-  int64_t last_prune_ms;
+  int64_t last_prune_ms, last_truncate_ms;
   int64_t now_hint_ms; /* wall time of the last record, for the timer */
   vg_rec_last_t last[VG_REC_PROBES_MAX];
 };
@@ -127,68 +139,110 @@ static void pending_add(vg_recorder_t *r, const vg_pending_t *p) {
   flush_soon(r);
 }
 
-/* Whether this sample repeats the probe's last one; remembers it when
- * not. Returns 1 for a repeat. */
-static int sample_repeats(vg_recorder_t *r, const char *probe,
-                          const vg_finding_t *f, const char *facts_json) {
-  size_t i, n;
-  char *key;
-  if (facts_json == NULL) return 0;
-  n = strlen(f->summary) + strlen(facts_json) + 16;
-  key = malloc(n);
+/* The formatted text in new memory (NULL when out of memory). */
+static char *key_printf(const char *fmt, ...) {
+  va_list ap;
+  int n;
+  char *out;
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (out = malloc((size_t)n + 1)) == NULL) return NULL;
+  va_start(ap, fmt);
+  vsnprintf(out, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  return out;
+}
+
+/* The probe's slot of what was last stored, or NULL when full. */
+static vg_rec_last_t *rec_last(vg_recorder_t *r, const char *probe) {
+  size_t i;
+  for (i = 0; i < VG_REC_PROBES_MAX; i++)
+    if (r->last[i].probe == probe || r->last[i].probe == NULL) {
+      r->last[i].probe = probe;
+      return &r->last[i];
+    }
+  return NULL;
+}
+
+/* Whether key (owned, may be NULL) equals *slot: 1, and key is freed;
+ * else 0 and *slot takes key. */
+static int same_as_last(char **slot, char *key) {
   if (key == NULL) return 0;
-  snprintf(key, n, "%d\n%s\n%s", (int)f->status, f->summary, facts_json);
-  for (i = 0; i < VG_REC_PROBES_MAX && r->last[i].probe; i++)
-    if (r->last[i].probe == probe) break;
-  if (i == VG_REC_PROBES_MAX) {
-    free(key);
-    return 0;
-  }
-  if (r->last[i].probe && strcmp(r->last[i].key, key) == 0) {
+  if (*slot && strcmp(*slot, key) == 0) {
     free(key);
     return 1;
   }
-  free(r->last[i].key);
-  r->last[i].probe = probe;
-  r->last[i].key = key;
+  free(*slot);
+  *slot = key;
   return 0;
+}
+
+static int same_text(const char *a, const char *b) {
+  return a && b && strcmp(a, b) == 0;
+}
+
+/* Whether two states differ at most in their check time. */
+static int same_state(const vg_pending_t *a, const vg_pending_t *b) {
+  return a->status == b->status && a->old_since_ms == b->old_since_ms &&
+         same_text(a->summary, b->summary) && same_text(a->remedy, b->remedy) &&
+         same_text(a->predicts_json, b->predicts_json) &&
+         same_text(a->facts_json, b->facts_json) &&
+         same_text(a->memo_json, b->memo_json);
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+/* A deep copy of p in new memory, or NULL. */
+static vg_pending_t *pending_copy(const vg_pending_t *p) {
+  vg_pending_t *c = malloc(sizeof(*c));
+  if (c == NULL) return NULL;
+  *c = *p;
+  c->summary = dup_or_null(p->summary);
+  c->remedy = dup_or_null(p->remedy);
+  c->facts_json = dup_or_null(p->facts_json);
+  c->predicts_json = dup_or_null(p->predicts_json);
+  c->memo_json = dup_or_null(p->memo_json);
+  return c;
+}
+
+/* A record of kind for probe with the finding's status and summary. */
+static vg_pending_t pending_of(vg_rec_kind_t kind, const char *probe,
+                               int64_t ts_ms, const vg_finding_t *f,
+                               const char *facts_json) {
+  vg_pending_t p;
+  memset(&p, 0, sizeof(p));
+  p.kind = kind;
+  p.probe = probe;
+  p.ts_ms = ts_ms;
+  p.status = f->status;
+  p.summary = strdup(f->summary);
+  p.facts_json = facts_json ? strdup(facts_json) : NULL;
+  return p;
 }
 
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const char *facts_json,
-                        int64_t duration_ms) {
-  vg_pending_t p;
-  memset(&p, 0, sizeof(p));
-  p.probe = probe;
-  p.ts_ms = ts_ms;
-  p.status = f->status;
+                        const double *value, int64_t duration_ms) {
+  vg_pending_t p = pending_of(REC_SAMPLE, probe, ts_ms, f, facts_json);
+  vg_rec_last_t *last = rec_last(r, probe);
   p.duration_ms = duration_ms;
-  p.facts_json = facts_json ? strdup(facts_json) : NULL;
-  if (sample_repeats(r, probe, f, p.facts_json)) {
-    free(p.facts_json);
-    p.facts_json = NULL;
+  p.has_value = value != NULL;
+  p.value = value ? *value : 0;
+  if (last && p.facts_json &&
+      same_as_last(&last->sample_key, key_printf("%d\n%s\n%s", (int)f->status,
+                                                 f->summary, p.facts_json)))
     p.kind = REC_REPEAT;
-  } else {
-    p.kind = REC_SAMPLE;
-    p.summary = strdup(f->summary);
-  }
   pending_add(r, &p);
 }
 
 void vg_recorder_change(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         vg_status_t old_status, int64_t old_since_ms,
                         const vg_finding_t *f, const char *facts_json) {
-  vg_pending_t p;
-  memset(&p, 0, sizeof(p));
-  p.kind = REC_CHANGE;
-  p.probe = probe;
-  p.ts_ms = ts_ms;
-  p.status = f->status;
+  vg_pending_t p = pending_of(REC_CHANGE, probe, ts_ms, f, facts_json);
   p.old_status = old_status;
   p.old_since_ms = old_since_ms;
   p.duration_ms = ts_ms - old_since_ms;
-  p.summary = strdup(f->summary);
-  p.facts_json = facts_json ? strdup(facts_json) : NULL;
   pending_add(r, &p);
 }
 
@@ -196,19 +250,24 @@ void vg_recorder_state(vg_recorder_t *r, const char *probe,
                        const vg_finding_t *f, const char *facts_json,
                        const vg_facts_t *memo, int64_t since_ms,
                        int64_t checked_ms) {
-  vg_pending_t p;
+  vg_pending_t p = pending_of(REC_STATE, probe, checked_ms, f, facts_json);
+  vg_rec_last_t *last = rec_last(r, probe);
   size_t i;
-  memset(&p, 0, sizeof(p));
-  p.kind = REC_STATE;
-  p.probe = probe;
-  p.ts_ms = checked_ms;
-  p.status = f->status;
   p.old_since_ms = since_ms;
-  p.summary = strdup(f->summary);
   p.remedy = strdup(f->remedy);
-  p.facts_json = facts_json ? strdup(facts_json) : NULL;
   p.memo_json = vg_facts_json(memo);
   p.predicts_json = vg_predicts_json(f);
+  /* Found as before: the sample row says when it was checked. */
+  if (last && last->state && same_state(last->state, &p)) {
+    last->state->ts_ms = checked_ms;
+    pending_free(&p);
+    return;
+  }
+  if (last) {
+    if (last->state) pending_free(last->state);
+    free(last->state);
+    last->state = pending_copy(&p);
+  }
   for (i = 0; i < r->npend; i++)
     if (r->pend[i].kind == REC_STATE && r->pend[i].probe == probe) {
       pending_free(&r->pend[i]);
@@ -256,7 +315,45 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
     smp.summary = p->summary;
     smp.facts_json = p->facts_json ? p->facts_json : "{}";
     smp.duration_ms = p->duration_ms;
+    smp.has_value = p->has_value;
+    smp.value = p->value;
     return vg_store_add_sample(s, &smp);
+  }
+}
+
+/* Forgets what was last stored (the recorder closes). */
+static void rec_forget(vg_recorder_t *r) {
+  size_t i;
+  for (i = 0; i < VG_REC_PROBES_MAX; i++) {
+    free(r->last[i].sample_key);
+    r->last[i].sample_key = NULL;
+    if (r->last[i].state) pending_free(r->last[i].state);
+    free(r->last[i].state);
+    r->last[i].state = NULL;
+  }
+}
+
+/* A database made again or replaced may lack the rows that repeats and
+ * skipped states stand for: queued repeats become full samples, every
+ * probe's last state is queued again, and the next samples start anew. */
+static void rec_rewrite_in_full(vg_recorder_t *r) {
+  size_t i, n = r->npend;
+  for (i = 0; i < n; i++)
+    if (r->pend[i].kind == REC_REPEAT) r->pend[i].kind = REC_SAMPLE;
+  for (i = 0; i < VG_REC_PROBES_MAX && r->last[i].probe; i++) {
+    vg_pending_t *c;
+    free(r->last[i].sample_key);
+    r->last[i].sample_key = NULL;
+    if (r->last[i].state && (c = pending_copy(r->last[i].state)) != NULL) {
+      size_t k;
+      for (k = 0; k < r->npend; k++)
+        if (r->pend[k].kind == REC_STATE && r->pend[k].probe == c->probe) break;
+      if (k == r->npend)
+        pending_add(r, c);
+      else
+        pending_free(c);
+      free(c);
+    }
   }
 }
 
@@ -269,6 +366,7 @@ int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
   /* The file deleted or replaced under us: made again (nothing lost) and
    * said once; not reopenable: failing like any write error. */
   rc = vg_store_check_file(r->store, note, sizeof(note));
+  if (rc == 1) rec_rewrite_in_full(r);
   if (rc == 1 && r->notify) r->notify(r->ud, VG_REC_REOPENED, 0, note);
   rc = rc == 1 ? 0 : rc;
   if (rc == 0) rc = vg_store_begin(r->store);
@@ -280,9 +378,11 @@ int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
   }
   if (rc == 0) rc = vg_store_commit(r->store);
   if (rc == 0 && pruned) {
-    /* Hourly: the WAL back into the database and truncated. */
     r->last_prune_ms = now_ms;
-    vg_store_checkpoint(r->store);
+    if (now_ms - r->last_truncate_ms > VG_TRUNCATE_EVERY_MS) {
+      r->last_truncate_ms = now_ms;
+      vg_store_checkpoint(r->store);
+    }
   }
   if (rc != 0) {
     /* Disk full, locked, I/O error: keep everything queued (bounded) and
@@ -322,8 +422,7 @@ const char *vg_recorder_store_state(const vg_recorder_t *r) {
 static void closed_cb(uv_handle_t *h) {
   vg_recorder_t *r = h->data;
   size_t i;
-  for (i = 0; i < VG_REC_PROBES_MAX; i++)
-    free(r->last[i].key);
+  rec_forget(r);
   for (i = 0; i < r->npend; i++)
     pending_free(&r->pend[i]);
   free(r->pend);

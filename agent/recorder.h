@@ -40,14 +40,17 @@ void vg_recorder_close(vg_recorder_t *r);
 
 /* Queues one sample (every evaluation) and, when changed, one state change
  * (old_status since old_since_ms -> f at ts_ms). Texts are copied; the
- * facts come as JSON text, rendered once per evaluation by the caller. */
+ * facts come as JSON text, rendered once per evaluation by the caller;
+ * value is the probe's trend value (NULL: none). */
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const char *facts_json,
-                        int64_t duration_ms);
+                        const double *value, int64_t duration_ms);
 void vg_recorder_change(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         vg_status_t old_status, int64_t old_since_ms,
                         const vg_finding_t *f, const char *facts_json);
-/* Queues the probe's current state (replaces a queued one of that probe). */
+/* Queues the probe's current state (replaces a queued one of that probe);
+ * one that differs from the last only by checked_ms is not written (the
+ * store reads that time from the sample). */
 void vg_recorder_state(vg_recorder_t *r, const char *probe,
                        const vg_finding_t *f, const char *facts_json,
                        const vg_facts_t *memo, int64_t since_ms,

@@ -1,17 +1,17 @@
 /* bench_store.c: what the store costs on disk. Simulates every probe of
  * the probe table at its default interval (+-10 % jitter) for a number of
- * days on a fake clock, through the store API as the recorder uses it (a
- * sample and a state upsert per run, one transaction per 100 ms flush,
- * hourly prune), and prints bytes per sample, database size per month and
- * bytes written per sample. `batch` compares a transaction per record with
- * one per cycle. Numbers only, never asserted (bench/README.md).
+ * days on a fake clock, through the agent's recorder (a sample and a state
+ * per run, one transaction per 100 ms flush, hourly prune), and prints bytes
+ * per sample, database size per month and bytes written per sample. `batch`
+ * compares a transaction per record with one per cycle. Numbers only, never
+ * asserted (bench/README.md).
  *
  *   bench_store [--days N] [--retention-days N] [--vary trend|all|none]
- *               [--no-dedup]
  *               [--fixtures DIR] [--dir DIR]
  *   bench_store batch [CYCLES] [DIR] */
 #include "json.h"
 #include "probe.h"
+#include "recorder.h"
 #include "store.h"
 #include "vg.h"
 
@@ -22,8 +22,7 @@
 #include <string.h>
 
 #define DAY_MS (86400 * (int64_t)1000)
-#define FLUSH_MS 100           /* the recorder's VG_FLUSH_DELAY_MS */
-#define PRUNE_MS (3600 * 1000) /* the recorder's VG_PRUNE_EVERY_MS */
+#define FLUSH_MS 100 /* the recorder's VG_FLUSH_DELAY_MS */
 
 #ifndef VG_BENCH_FIXTURES
 #define VG_BENCH_FIXTURES "tests/fixtures"
@@ -96,12 +95,7 @@ typedef struct {
   int vary; /* *_bytes values change every sample */
   int64_t next_ms;
   uint64_t samples;
-  char *last; /* facts of the last stored sample (the recorder's dedup) */
 } sim_probe_t;
-
-/* As the agent's recorder (issue 17): a sample equal to the probe's last
- * one extends that row. 0: store every sample (--no-dedup, the old way). */
-static int dedup = 1;
 
 /* The fixture under dir/<id>/ with the largest facts among those that
  * expect ok (else among all): the facts of a healthy, fully described
@@ -206,13 +200,16 @@ static int64_t jitter(int64_t interval_ms) {
 static int run_month(int days, int retention_days, const char *vary,
                      const char *fixtures, const char *dir) {
   sim_probe_t *sp = calloc(vg_nprobes, sizeof(*sp));
-  char path[600], note[300], err[300], summary[160];
+  char path[600], note[300], err[300];
   const int64_t t0 = 1767225600000; /* 2026-01-01T00:00:00Z */
   const int64_t end = t0 + days * DAY_MS;
-  int64_t now = t0, last_prune = t0, io_c0, io_b0, io_c1, io_b1, wal;
+  int64_t now = t0, io_c0, io_b0, io_c1, io_b1, wal;
   int64_t stored = 0, next_mark = t0 + 30 * DAY_MS, first_month = 0;
   uint64_t samples = 0, tx = 0, t_start;
   vg_store_t *s;
+  vg_recorder_t *rec;
+  vg_facts_t memo;
+  uv_loop_t loop;
   size_t i;
   if (sp == NULL) return 1;
   snprintf(path, sizeof(path), "%s/vigil-bench-store-%d.db", dir,
@@ -229,6 +226,14 @@ static int run_month(int days, int retention_days, const char *vary,
     fprintf(stderr, "bench_store: %s\n", err);
     return 1;
   }
+  /* The agent's recorder itself: its dedup, state skipping, batching,
+   * prune and WAL truncation, driven by hand on the fake clock (the loop
+   * never runs; flushes are called when the recorder's timer would). */
+  uv_loop_init(&loop);
+  vg_facts_init(&memo);
+  if (vg_recorder_init(&rec, &loop, s, (int64_t)retention_days * DAY_MS, NULL,
+                       NULL) != 0)
+    die("recorder", s);
   printf("bench_store: %zu probes at their default intervals, %d simulated "
          "days (fake clock), retention %d d, facts varying: %s\n",
          vg_nprobes, days, retention_days, vary);
@@ -240,51 +245,41 @@ static int run_month(int days, int retention_days, const char *vary,
     for (i = 0; i < vg_nprobes; i++)
       if (sp[i].next_ms < now) now = sp[i].next_ms;
     if (now >= end) break;
-    if (vg_store_begin(s)) die("begin", s);
     for (i = 0; i < vg_nprobes; i++) {
       sim_probe_t *q = &sp[i];
       int64_t iv = (int64_t)q->p->interval_s * 1000;
+      double value = (double)(q->samples % 100000);
+      vg_finding_t f;
       char *facts;
       if (q->next_ms > now + FLUSH_MS) continue;
       facts = facts_of(q, q->samples);
-      snprintf(summary, sizeof(summary),
+      memset(&f, 0, sizeof(f));
+      f.status = VG_ST_OK;
+      snprintf(f.summary, sizeof(f.summary),
                "%s: every value checked is as MARS needs it (%u items "
                "checked)",
                q->p->id, 7u);
-      {
-        vg_sample_t smp = {q->p->id, q->next_ms, "ok", summary, facts, 3};
-        vg_state_t st = {q->p->id, "ok", summary, "",        "[]",
-                         facts,    "{}", t0,      q->next_ms};
-        if (dedup && q->last && strcmp(q->last, facts) == 0) {
-          if (vg_store_repeat_sample(s, q->p->id, q->next_ms, 3))
-            die("repeat_sample", s);
-        } else {
-          if (vg_store_add_sample(s, &smp)) die("add_sample", s);
-          free(q->last);
-          q->last = strdup(facts);
-        }
-        if (vg_store_put_state(s, &st)) die("put_state", s);
-      }
-      stored += (int64_t)(strlen(q->p->id) + strlen("ok") + strlen(summary) +
+      vg_recorder_sample(rec, q->p->id, q->next_ms, &f, facts,
+                         q->p->trend && q->vary ? &value : NULL, 3);
+      vg_recorder_state(rec, q->p->id, &f, facts, &memo, t0, q->next_ms);
+      stored += (int64_t)(strlen(q->p->id) + strlen("ok") + strlen(f.summary) +
                           strlen(facts) + 2 * sizeof(int64_t));
       free(facts);
       q->samples++;
       samples++;
       q->next_ms += iv + jitter(iv);
     }
-    if (now - last_prune > PRUNE_MS) {
-      if (vg_store_prune(s, now - retention_days * DAY_MS)) die("prune", s);
-      last_prune = now;
-    }
-    if (vg_store_commit(s)) die("commit", s);
-    if (now == last_prune && dedup) vg_store_checkpoint(s); /* hourly */
-    tx++;
+    if (vg_recorder_pending(rec) > 0) tx++;
+    if (vg_recorder_flush(rec, now) != 0) die("flush", s);
     if (now >= next_mark) {
       int64_t sz = print_mark(path, (int)((next_mark - t0) / DAY_MS), samples);
       if (first_month == 0) first_month = sz;
       next_mark += 30 * DAY_MS;
     }
   }
+  vg_recorder_close(rec);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  uv_loop_close(&loop);
   if (next_mark == end) print_mark(path, days, samples);
   proc_io(&io_c1, &io_b1);
   {
@@ -416,10 +411,6 @@ int main(int argc, char **argv) {
   }
   for (i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(argv[i], "--no-dedup") == 0) {
-      dedup = 0;
-      continue;
-    }
     if (v == NULL) return usage();
     if (strcmp(argv[i], "--days") == 0)
       days = atoi(v);

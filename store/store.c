@@ -61,6 +61,10 @@ static const char *const migrations[] = {
      * row (repeats, last_ts) instead of storing the same facts again */
     "ALTER TABLE samples ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE samples ADD COLUMN last_ts INTEGER NOT NULL DEFAULT 0;",
+    /* 4 -> 5: the probe's trend value beside its facts, so a start refills
+     * forecasts without parsing every sample's JSON (NULL: none, or a row
+     * written before this column) */
+    "ALTER TABLE samples ADD COLUMN value REAL;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -84,6 +88,7 @@ enum {
   ST_BACKUP_OUTCOME,
   ST_BACKUPS,
   ST_REPEAT_SAMPLE,
+  ST_TREND,
   ST__COUNT
 };
 
@@ -91,8 +96,8 @@ static const char *const sql_text[ST__COUNT] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms, "
+    "value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO state(probe, status, summary, remedy, predicts, facts, "
     "since, checked, memo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT(probe) DO UPDATE SET status = excluded.status, "
@@ -102,11 +107,15 @@ static const char *const sql_text[ST__COUNT] = {
     "memo = excluded.memo",
     "INSERT INTO changes(probe, ts, old_status, new_status, old_since, "
     "duration_ms, summary, facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    "SELECT probe, status, summary, remedy, predicts, facts, since, checked, "
+    /* A check that found the same as the state is not written to state
+     * again (the recorder skips it); its time is the newest sample's. */
+    "SELECT probe, status, summary, remedy, predicts, facts, since, "
+    "max(checked, coalesce((SELECT max(ts, last_ts) FROM samples AS m "
+    "WHERE m.probe = state.probe ORDER BY ts DESC, id DESC LIMIT 1), 0)), "
     "memo FROM state ORDER BY probe",
     /* ?4, ?5: rows older than this (ts, id) only - a page's cursor */
     "SELECT probe, ts, status, summary, facts, duration_ms, id, repeats, "
-    "last_ts FROM samples "
+    "last_ts, value FROM samples "
     "WHERE probe = ?1 AND ts >= ?2 AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
@@ -129,9 +138,19 @@ static const char *const sql_text[ST__COUNT] = {
     "UPDATE samples SET repeats = repeats + 1, last_ts = ?2, "
     "duration_ms = ?3 WHERE id = (SELECT id FROM samples WHERE probe = ?1 "
     "ORDER BY ts DESC, id DESC LIMIT 1)",
+    /* the trend of a probe: values, and facts only where no value was
+     * stored (rows from before schema 5) */
+    "SELECT ts, value, CASE WHEN value IS NULL THEN facts ELSE '' END "
+    "FROM samples WHERE probe = ?1 AND ts >= ?2 "
+    "ORDER BY ts DESC, id DESC LIMIT ?3",
 };
 
 enum { STATE_OK, STATE_LOCKED, STATE_FAILING };
+
+/* The page size of the database (see store_try_open), and the largest
+ * older database converted to it at open (a copy of the file is made). */
+#define STORE_PAGE_SIZE "512"
+#define STORE_CONVERT_MAX_BYTES ((int64_t)64 << 20)
 
 struct vg_store_s {
   sqlite3 *db;
@@ -180,9 +199,10 @@ static int store_exec(sqlite3 *db, const char *sql, char *err, size_t errsz) {
   return 0;
 }
 
-static int user_version(sqlite3 *db, int *out) {
+/* The integer a pragma answers (user_version, page_size, ...). */
+static int pragma_int(sqlite3 *db, const char *pragma, int *out) {
   sqlite3_stmt *st;
-  int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(db, pragma, -1, &st, NULL);
   if (rc != SQLITE_OK) return rc;
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
@@ -198,7 +218,7 @@ static int user_version(sqlite3 *db, int *out) {
 static int migrate(vg_store_t *s, char *err, size_t errsz) {
   int v = 0, rc;
   char sql[64];
-  rc = user_version(s->db, &v);
+  rc = pragma_int(s->db, "PRAGMA user_version", &v);
   if (rc != SQLITE_OK) {
     snprintf(err, errsz, "cannot read schema version: %s",
              sqlite3_errmsg(s->db));
@@ -225,6 +245,24 @@ static int migrate(vg_store_t *s, char *err, size_t errsz) {
   return SQLITE_OK;
 }
 
+/* A database made before small pages is rebuilt with them once (VACUUM
+ * into the new page size), when small enough to take a moment; a larger
+ * one, or a failure (disk full), keeps its pages and works as before. */
+static void store_small_pages(sqlite3 *db) {
+  int size = 0, pages = 0;
+  if (pragma_int(db, "PRAGMA page_size", &size) != SQLITE_OK ||
+      size == atoi(STORE_PAGE_SIZE) ||
+      pragma_int(db, "PRAGMA page_count", &pages) != SQLITE_OK ||
+      (int64_t)pages * size > STORE_CONVERT_MAX_BYTES)
+    return;
+  if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) ==
+      SQLITE_OK) {
+    sqlite3_exec(db, "PRAGMA page_size = " STORE_PAGE_SIZE, NULL, NULL, NULL);
+    sqlite3_exec(db, "VACUUM", NULL, NULL, NULL);
+  }
+  sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+}
+
 /* Opens and checks a database file; returns an SQLite code. */
 static int store_try_open(vg_store_t *s, const char *path, char *err,
                           size_t errsz) {
@@ -241,6 +279,11 @@ static int store_try_open(vg_store_t *s, const char *path, char *err,
   sqlite3_extended_result_codes(s->db, 0);
   /* A quick structural check catches "not a database" and a mangled
    * header before we trust the file. */
+  /* Small pages: a check that only extends its sample row rewrites one
+   * page in the WAL, so what reaches the disk stays near what is stored
+   * (issue 17). Takes effect on a new file only; store_small_pages
+   * converts an older one. */
+  sqlite3_exec(s->db, "PRAGMA page_size = " STORE_PAGE_SIZE, NULL, NULL, NULL);
   rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec(s->db, "PRAGMA quick_check", NULL, NULL, NULL);
@@ -251,6 +294,7 @@ static int store_try_open(vg_store_t *s, const char *path, char *err,
   sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   rc = migrate(s, err, errsz);
   if (rc != SQLITE_OK) return rc;
+  store_small_pages(s->db);
   for (i = 0; i < ST__COUNT; i++) {
     rc = sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT,
                             &s->st[i], NULL);
@@ -473,7 +517,7 @@ int vg_store_open_readonly(const char *path, vg_store_t **out, char *err,
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(s->db, 2000);
     sqlite3_extended_result_codes(s->db, 0);
-    rc = user_version(s->db, &v);
+    rc = pragma_int(s->db, "PRAGMA user_version", &v);
   }
   if (rc != SQLITE_OK) {
     snprintf(err, errsz, "cannot read %s: %s", path,
@@ -554,6 +598,10 @@ int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp) {
   bind_text(st, 4, smp->summary);
   bind_text(st, 5, smp->facts_json ? smp->facts_json : "{}");
   sqlite3_bind_int64(st, 6, smp->duration_ms);
+  if (smp->has_value)
+    sqlite3_bind_double(st, 7, smp->value);
+  else
+    sqlite3_bind_null(st, 7);
   return step_done(s, st);
 }
 
@@ -645,6 +693,8 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.id = sqlite3_column_int64(st, 6);
   v.repeats = sqlite3_column_int64(st, 7);
   v.last_ts_ms = sqlite3_column_int64(st, 8);
+  v.has_value = sqlite3_column_type(st, 9) != SQLITE_NULL;
+  v.value = v.has_value ? sqlite3_column_double(st, 9) : 0;
   return k->sample(&v, k->ud);
 }
 
@@ -736,6 +786,26 @@ int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
   sqlite3_bind_int64(st, 2, ts_ms);
   sqlite3_bind_int64(st, 3, duration_ms);
   return step_done(s, st);
+}
+
+static int trend_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
+  vg_sample_t v;
+  memset(&v, 0, sizeof(v));
+  v.ts_ms = sqlite3_column_int64(st, 0);
+  v.has_value = sqlite3_column_type(st, 1) != SQLITE_NULL;
+  v.value = v.has_value ? sqlite3_column_double(st, 1) : 0;
+  v.facts_json = col(st, 2);
+  return k->sample(&v, k->ud);
+}
+
+int vg_store_trend(vg_store_t *s, const char *probe, int64_t since_ms,
+                   int limit, vg_sample_cb cb, void *ud) {
+  sqlite3_stmt *st = s->st[ST_TREND];
+  vg_row_sink_t k = {NULL, cb, NULL, NULL, ud};
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, since_ms);
+  sqlite3_bind_int(st, 3, limit);
+  return run_query(st, trend_row, &k);
 }
 
 int vg_store_checkpoint(vg_store_t *s) {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VG_STORE_SCHEMA_VERSION 4
+#define VG_STORE_SCHEMA_VERSION 5
 
 typedef struct vg_store_s vg_store_t;
 
@@ -25,6 +25,9 @@ typedef struct vg_sample_s {
    * summary, facts) and the time of the last of them (0 when none). */
   int64_t repeats;
   int64_t last_ts_ms;
+  /* The probe's trend value of this check (schema 5), when it has one. */
+  int has_value;
+  double value;
 } vg_sample_t;
 
 /* Current state of one probe. */
@@ -114,7 +117,9 @@ int vg_store_add_change(vg_store_t *s, const vg_change_t *c);
 
 /* Reads return 0, VG_ELOCKED at once when another program locks the
  * database (never waits), or VG_ESTORE. */
-/* Loads every probe's current state (startup). */
+/* Loads every probe's current state (startup); checked_ms is the later of
+ * the state's and the newest sample's (a repeated check extends only its
+ * sample). */
 int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud);
 /* Samples of probe since since_ms, newest first, at most limit. */
 int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
@@ -160,6 +165,11 @@ int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
  * instead of a new row with the same facts. 0 or VG_E*. */
 int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
                            int64_t duration_ms);
+/* A probe's trend since since_ms, newest first, at most limit rows: each
+ * row's ts_ms with value/has_value; facts_json is filled only for a row
+ * without a value (written before schema 5), "" otherwise. */
+int vg_store_trend(vg_store_t *s, const char *probe, int64_t since_ms,
+                   int limit, vg_sample_cb cb, void *ud);
 /* Moves the write-ahead log into the database and truncates it (outside a
  * transaction), so the WAL never grows without bound. 0 or VG_ESTORE. */
 int vg_store_checkpoint(vg_store_t *s);
