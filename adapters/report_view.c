@@ -125,6 +125,7 @@ int vg_view_from_json(const vg_json_t *report, vg_view_json_t *out, char *err,
   const vg_json_t *probes = vg_json_get(report, "probes");
   const vg_json_t *nb = vg_json_get(report, "next_backup");
   const vg_json_t *agent = vg_json_get(report, "agent");
+  const vg_json_t *lb = vg_json_get(report, "last_backup"), *bl;
   size_t n, i, k = 0;
   int64_t dropped;
   memset(out, 0, sizeof(*out));
@@ -162,6 +163,17 @@ int vg_view_from_json(const vg_json_t *report, vg_view_json_t *out, char *err,
     out->view.next_backup.at_ms = json_time(nb, "at");
     out->view.next_backup.task = vg_json_get_str(nb, "task");
     out->view.next_backup.verdict = vg_json_get_str(nb, "verdict");
+    bl = vg_json_get(nb, "blocking");
+    for (i = 0; i < vg_json_len(bl) && i < VG_VIEW_BLOCKING_MAX; i++)
+      if (vg_json_str(vg_json_at(bl, i)))
+        out->view.next_backup.blocking[out->view.next_backup.nblocking++] =
+            vg_json_str(vg_json_at(bl, i));
+  }
+  if (vg_json_type(lb) == VG_JSON_OBJECT) {
+    out->view.last_backup.at_ms = json_time(lb, "at");
+    out->view.last_backup.outcome = vg_json_get_str(lb, "outcome");
+    out->view.last_backup.verdict_before =
+        vg_json_get_str(lb, "verdict_before");
   }
   if (vg_json_type(agent) == VG_JSON_OBJECT) {
     out->view.store = vg_json_get_str(agent, "store");

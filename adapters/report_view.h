@@ -26,12 +26,23 @@ typedef struct vg_view_probe_s {
   const vg_thresholds_t *th;     /* after config; NULL: the probe's default */
 } vg_view_probe_t;
 
+#define VG_VIEW_BLOCKING_MAX 32
+
 /* The scheduled backup ahead (interface.md "next_backup"). */
 typedef struct vg_view_backup_s {
   int64_t at_ms;       /* 0: no schedule known (the metrics are left out) */
   const char *task;    /* "\\Microsoft\\OnlineBackup\\..." or NULL */
   const char *verdict; /* "ready", "at_risk", "will_fail", "unknown" */
+  const char *blocking[VG_VIEW_BLOCKING_MAX]; /* probe ids */
+  size_t nblocking;
 } vg_view_backup_t;
+
+/* The last backup's outcome (interface.md "last_backup"). */
+typedef struct vg_view_last_backup_s {
+  int64_t at_ms;              /* 0: none known */
+  const char *outcome;        /* success, warnings, failed, missed */
+  const char *verdict_before; /* what Vigil had said; NULL: nothing */
+} vg_view_last_backup_t;
 
 typedef struct vg_report_view_s {
   const char *host;    /* NULL: left out */
@@ -40,6 +51,7 @@ typedef struct vg_report_view_s {
   const vg_view_probe_t *probes;
   size_t nprobes;
   vg_view_backup_t next_backup;
+  vg_view_last_backup_t last_backup;
   /* The agent's own health (interface.md "agent"): store "ok", "failing",
    * ... or NULL when there is no store (vigil check); records dropped
    * since start. */
@@ -81,8 +93,9 @@ typedef struct vg_view_json_s {
 /* Reads report (the object `status --json` prints) into out: host,
  * version, generated_at, probes[] (id, status, summary, remedy, predicts,
  * since, checked_at, facts, forecast.eta, scope and number when present,
- * else from the probe table), next_backup {at, task, verdict} and agent
- * {store, dropped_records} when present. A probe without an id or with an
+ * else from the probe table), next_backup {at, task, verdict, blocking},
+ * last_backup {at, outcome, verdict_before} and agent {store,
+ * dropped_records} when present. A probe without an id or with an
  * unknown status is skipped. Returns 0, VG_EINVAL (not a report object) or
  * VG_ETOOBIG (more than VG_VIEW_MAX_PROBES probes) with err set, or
  * VG_ENOMEM. out is always safe to free. Any thread. */

@@ -683,6 +683,15 @@ size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
         vg_agent_next_backup(a, &task, &source, &verdict, b, &nb);
     v->next_backup.task = task;
     v->next_backup.verdict = vg_verdict_name(verdict);
+    for (i = 0; i < nb && i < VG_VIEW_BLOCKING_MAX; i++)
+      v->next_backup.blocking[v->next_backup.nblocking++] =
+          a->rt[b[i]].probe->id;
+  }
+  if (a->pf.last_ms > 0) {
+    v->last_backup.at_ms = a->pf.last_ms;
+    v->last_backup.outcome = a->pf.last_outcome;
+    v->last_backup.verdict_before =
+        a->pf.last_verdict[0] ? a->pf.last_verdict : NULL;
   }
   if (a->opts.recorder) {
     v->store = vg_recorder_store_state(a->opts.recorder);

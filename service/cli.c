@@ -391,20 +391,24 @@ typedef struct vg_check_s {
  * finding; print (or capture) the report and stop. */
 static void check_cycle_cb(void *ud, vg_agent_t *a) {
   vg_check_t *k = ud;
+  vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
+  vg_report_view_t view;
   vg_jw_t w;
-  char *text, err[128];
-  size_t len;
-  vg_json_t *doc = NULL;
-  if (k->c->nagios && !k->capture) {
-    vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
-    vg_report_view_t view;
-    vg_buf_t b;
-    vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
-    vg_buf_init(&b, 1u << 20);
-    vg_nagios_render(&view, &b);
-    fputs(vg_buf_str(&b), stdout);
-    vg_buf_free(&b);
-    k->exit_code = vg_nagios_exit(vg_view_overall(&view));
+  char *text;
+  vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
+  if (!k->capture && !k->c->json) {
+    /* People and Nagios read the findings straight from the runtime. */
+    if (k->c->nagios) {
+      vg_buf_t b;
+      vg_buf_init(&b, 1u << 20);
+      vg_nagios_render(&view, &b);
+      fputs(vg_buf_str(&b), stdout);
+      vg_buf_free(&b);
+      k->exit_code = vg_nagios_exit(vg_view_overall(&view));
+    } else {
+      vg_cli_print_view(stdout, &view);
+      k->exit_code = vg_cli_exit_code(vg_status_name(vg_view_overall(&view)));
+    }
     fflush(stdout);
     vg_agent_stop(a, 0, NULL, NULL);
     return;
@@ -413,22 +417,20 @@ static void check_cycle_cb(void *ud, vg_agent_t *a) {
   vg_jw_obj_begin(&w);
   vg_agent_report(a, &w);
   vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, &len);
-  if (text && vg_json_parse(text, len, &doc, err, sizeof(err)) == 0) {
+  text = vg_jw_steal(&w, NULL);
+  if (text) {
+    k->exit_code = vg_cli_exit_code(vg_status_name(vg_view_overall(&view)));
     if (k->capture) {
       *k->capture = text;
       text = NULL;
-    } else if (k->c->json)
+    } else {
       printf("%s\n", text);
-    else
-      vg_cli_print_report(stdout, doc);
-    k->exit_code = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
+    }
   } else {
     fprintf(stderr, "vigil check: out of memory building the report\n");
     k->exit_code = 3;
   }
   fflush(stdout);
-  vg_json_free(doc);
   free(text);
   vg_agent_stop(a, 0, NULL, NULL);
 }

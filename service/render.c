@@ -56,41 +56,34 @@ static const char *verdict_label(const char *v) {
   return "UNKNOWN";
 }
 
-static const char *status_label(const char *st);
-
 /* The lines an admin reads first: will the backups work, will restores,
  * and the verdict on the next scheduled backup. */
-static void print_readiness(FILE *out, const vg_json_t *report) {
-  const char *b = vg_json_get_str(report, "backup_readiness");
-  const char *r = vg_json_get_str(report, "restore_readiness");
-  const vg_json_t *nb = vg_json_get(report, "next_backup");
-  const vg_json_t *lb = vg_json_get(report, "last_backup");
-  int64_t now = 0, at;
+static void print_readiness(FILE *out, const vg_report_view_t *v) {
+  const vg_view_backup_t *nb = &v->next_backup;
+  const vg_view_last_backup_t *lb = &v->last_backup;
+  int64_t now = v->now_ms, at = nb->at_ms;
   char t[64], span[40];
-  if (b == NULL && r == NULL) return;
-  vg_parse_since(vg_json_get_str(report, "generated_at"), 0, &now);
-  fprintf(out, "Backups: %s    Restores: %s\n", status_label(b ? b : "unknown"),
-          status_label(r ? r : "unknown"));
-  if (nb && vg_parse_since(vg_json_get_str(nb, "at"), 0, &at) == 0) {
-    const vg_json_t *bl = vg_json_get(nb, "blocking");
-    size_t i;
+  size_t i;
+  fprintf(out, "Backups: %s    Restores: %s\n",
+          status_label(vg_status_name(vg_view_readiness(v, VG_SCOPE_BACKUP))),
+          status_label(vg_status_name(vg_view_readiness(v, VG_SCOPE_RESTORE))));
+  if (at > 0) {
     fprintf(out, "Next backup %s (%s %s): %s", local_time(at, t, sizeof(t)),
             at >= now ? "in" : "was due",
             vg_fmt_span(span, sizeof(span), at >= now ? at - now : now - at),
-            verdict_label(vg_json_get_str(nb, "verdict")));
-    for (i = 0; i < vg_json_len(bl); i++)
-      fprintf(out, "%s%s", i ? ", " : " - ", vg_json_str(vg_json_at(bl, i)));
+            verdict_label(nb->verdict));
+    for (i = 0; i < nb->nblocking; i++)
+      fprintf(out, "%s%s", i ? ", " : " - ", nb->blocking[i]);
     fprintf(out, "\n");
   } else {
     fprintf(out, "Next backup: not known (no schedule read from the "
                  "Microsoft-OnlineBackup task)\n");
   }
-  if (lb && vg_parse_since(vg_json_get_str(lb, "at"), 0, &at) == 0) {
-    const char *vb = vg_json_get_str(lb, "verdict_before");
-    fprintf(out, "Last backup %s: %s", local_time(at, t, sizeof(t)),
-            vg_json_get_str(lb, "outcome") ? vg_json_get_str(lb, "outcome")
-                                           : "?");
-    if (vb) fprintf(out, " (Vigil had said: %s)", verdict_label(vb));
+  if (lb->at_ms > 0) {
+    fprintf(out, "Last backup %s: %s", local_time(lb->at_ms, t, sizeof(t)),
+            lb->outcome ? lb->outcome : "?");
+    if (lb->verdict_before)
+      fprintf(out, " (Vigil had said: %s)", verdict_label(lb->verdict_before));
     fprintf(out, "\n");
   }
   fprintf(out, "\n");
@@ -142,68 +135,74 @@ static void wrapped(FILE *out, size_t indent, size_t width, const char *lead,
 }
 
 /* "12-03 14:02" in local time: when the current status began. */
-static const char *since_short(const char *iso, char *buf, size_t size) {
-  int64_t ms;
-  time_t t;
+static const char *since_short(int64_t ms, char *buf, size_t size) {
+  time_t t = (time_t)(ms / 1000);
   struct tm *lt;
-  if (iso == NULL || vg_parse_since(iso, 0, &ms) != 0) return "";
-  t = (time_t)(ms / 1000);
-  lt = localtime(&t);
-  if (lt == NULL) return "";
+  if (ms <= 0 || (lt = localtime(&t)) == NULL) return "";
   snprintf(buf, size, "%02d-%02d %02d:%02d", lt->tm_mon + 1, lt->tm_mday,
            lt->tm_hour, lt->tm_min);
   return buf;
 }
 
-void vg_cli_print_report(FILE *out, const vg_json_t *report) {
-  const vg_json_t *probes = vg_json_get(report, "probes");
-  size_t i, n = vg_json_len(probes), w = 5, width = console_width(out);
-  size_t indent;
-  const char *overall = vg_json_get_str(report, "overall");
+void vg_cli_print_view(FILE *out, const vg_report_view_t *v) {
+  size_t i, j, n = v->nprobes, w = 5, width = console_width(out), indent;
+  size_t order[VG_VIEW_MAX_PROBES];
   char since[32];
+  if (n > VG_VIEW_MAX_PROBES) n = VG_VIEW_MAX_PROBES;
+  /* Worst first, as an admin reads it (stable: table order within). */
   for (i = 0; i < n; i++) {
-    const char *id = vg_json_get_str(vg_json_at(probes, i), "id");
-    if (id && strlen(id) > w) w = strlen(id);
+    for (j = i; j > 0 && v->probes[order[j - 1]].finding->status <
+                             v->probes[i].finding->status;
+         j--)
+      order[j] = order[j - 1];
+    order[j] = i;
+    if (strlen(v->probes[i].id) > w) w = strlen(v->probes[i].id);
   }
   indent = 8 + 1 + w + 2 + 11 + 2;
-  print_readiness(out, report);
+  print_readiness(out, v);
   fprintf(out, "%-8s %-*s  %-11s  %s\n", "STATUS", (int)w, "PROBE", "SINCE",
           "SUMMARY");
   for (i = 0; i < n; i++) {
-    const vg_json_t *p = vg_json_at(probes, i);
-    const char *st = vg_json_get_str(p, "status");
-    const char *remedy = vg_json_get_str(p, "remedy");
-    const vg_json_t *pred = vg_json_get(p, "predicts");
+    const vg_view_probe_t *p = &v->probes[order[i]];
+    const vg_finding_t *f = p->finding;
     char head[200];
     snprintf(head, sizeof(head), "%-8s %-*s  %-11s  ",
-             status_label(st ? st : "unknown"), (int)w,
-             vg_json_get_str(p, "id") ? vg_json_get_str(p, "id") : "?",
-             since_short(vg_json_get_str(p, "since"), since, sizeof(since)));
+             status_label(vg_status_name(f->status)), (int)w, p->id,
+             since_short(p->since_ms, since, sizeof(since)));
     fputs(head, out);
-    wrapped(out, indent, width, "",
-            vg_json_get_str(p, "summary") ? vg_json_get_str(p, "summary") : "");
-    if (st && (strcmp(st, "warn") == 0 || strcmp(st, "crit") == 0)) {
-      if (vg_json_len(pred) > 0) {
+    wrapped(out, indent, width, "", f->summary);
+    if (f->status == VG_ST_WARN || f->status == VG_ST_CRIT) {
+      if (f->npredicts > 0) {
         char line[400];
         size_t k, pos = 0;
         line[0] = '\0';
-        for (k = 0; k < vg_json_len(pred); k++)
+        for (k = 0; k < f->npredicts; k++)
           vg_bufprintf(line, sizeof(line), &pos, "%s%s", k ? ", " : "",
-                       vg_json_str(vg_json_at(pred, k))
-                           ? vg_json_str(vg_json_at(pred, k))
-                           : "?");
+                       f->predicts[k]);
         fprintf(out, "%*s", (int)indent, "");
         wrapped(out, indent, width, "MARS errors if not fixed: ", line);
       }
-      if (remedy && *remedy) {
+      if (f->remedy[0]) {
         fprintf(out, "%*s", (int)indent, "");
-        wrapped(out, indent, width, "fix: ", remedy);
+        wrapped(out, indent, width, "fix: ", f->remedy);
       }
     }
   }
   fprintf(out, "overall: %s (%s, %zu probe%s)\n",
-          status_label(overall ? overall : "unknown"),
-          vg_json_get_str(report, "host") ? vg_json_get_str(report, "host")
-                                          : "?",
-          n, n == 1 ? "" : "s");
+          status_label(vg_status_name(vg_view_overall(v))),
+          v->host ? v->host : "?", n, n == 1 ? "" : "s");
+}
+
+int vg_cli_print_report(FILE *out, const vg_json_t *report) {
+  vg_view_json_t jv;
+  char err[200];
+  int rc = vg_view_from_json(report, &jv, err, sizeof(err));
+  if (rc != 0) {
+    fprintf(stderr, "vigil: cannot show the report: %s\n", err);
+    vg_view_json_free(&jv);
+    return rc;
+  }
+  vg_cli_print_view(out, &jv.view);
+  vg_view_json_free(&jv);
+  return 0;
 }

@@ -36,22 +36,11 @@ static vg_runner_t *runner_active;
 static void runner_init_mutex(void) { uv_mutex_init(&runner_mutex); }
 
 static void print_table(vg_agent_t *a) {
-  vg_jw_t w;
-  char *text;
-  size_t len;
-  vg_json_t *doc = NULL;
-  char err[128];
-  vg_jw_init(&w);
-  vg_jw_obj_begin(&w);
-  vg_agent_report(a, &w);
-  vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, &len);
-  if (text && vg_json_parse(text, len, &doc, err, sizeof(err)) == 0) {
-    vg_cli_print_report(stdout, doc);
-    fflush(stdout);
-  }
-  vg_json_free(doc);
-  free(text);
+  vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
+  vg_report_view_t view;
+  vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
+  vg_cli_print_view(stdout, &view);
+  fflush(stdout);
 }
 
 /* The runtime's outputs in the foreground: the Event Log for what the
