@@ -104,6 +104,24 @@ void pk_run(pk_run_t *r, const vg_os_t *os, const char *id) {
     fail_msg("%s: %s without a remedy", id, vg_status_name(r->out.status));
 }
 
+void pk_step(pk_run_t *r, const vg_os_t *os, const char *id, vg_status_t st,
+             const char *text) {
+  pk_run(r, os, id);
+  if (r->out.status != st)
+    fail_msg("%s: expected %s, got %s: %s", id, vg_status_name(st),
+             vg_status_name(r->out.status), r->out.summary);
+  pk_expect(&r->out, st, text);
+}
+
+void pk_expect_each(const vg_os_t *os, const char *const *ids, size_t n,
+                    vg_status_t st, const char *text) {
+  pk_run_t r;
+  size_t i;
+  pk_run_init(&r);
+  for (i = 0; i < n; i++) pk_step(&r, os, ids[i], st, text);
+  pk_run_free(&r);
+}
+
 void pk_expect(const vg_finding_t *out, vg_status_t st, const char *text) {
   if (out->status != st)
     fail_msg("expected %s, got %s: %s", vg_status_name(st),

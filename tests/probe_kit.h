@@ -55,6 +55,13 @@ void pk_run_free(pk_run_t *r);
  * a remedy fails the test. */
 void pk_run(pk_run_t *r, const vg_os_t *os, const char *id);
 
+/* pk_run, then pk_expect on the finding. */
+void pk_step(pk_run_t *r, const vg_os_t *os, const char *id, vg_status_t st,
+             const char *text);
+/* pk_step for each of the n probes ids in turn, with default settings. */
+void pk_expect_each(const vg_os_t *os, const char *const *ids, size_t n,
+                    vg_status_t st, const char *text);
+
 /* Fails the test unless out has status st and (text not NULL) its summary
  * contains text. */
 void pk_expect(const vg_finding_t *out, vg_status_t st, const char *text);

@@ -61,18 +61,9 @@ static void healthy_machine_is_ok_everywhere(void **st) {
                                     "scratch.config", "scratch.attributes",
                                     "scratch.kek",    "temp.files"};
   fake_os_t f;
-  pk_run_t r;
-  size_t i;
   (void)st;
   healthy(&f);
-  pk_run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    pk_run(&r, &f.os, ids[i]);
-    if (r.out.status != VG_ST_OK)
-      fail_msg("%s: %s: %s", ids[i], vg_status_name(r.out.status),
-               r.out.summary);
-  }
-  pk_run_free(&r);
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_OK, NULL);
 }
 
 static void absent_agent(void **st) {
@@ -80,19 +71,14 @@ static void absent_agent(void **st) {
                                      "scratch.attributes", "scratch.kek"};
   fake_os_t f;
   pk_run_t r;
-  size_t i;
   (void)st;
   fake_os_init(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_CRIT, "MARS agent is not installed");
-  for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++) {
-    pk_run(&r, &f.os, deps[i]);
-    pk_expect(&r.out, VG_ST_NA, "MARS agent is not installed");
-  }
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "MARS agent is not installed");
+  pk_expect_each(&f.os, deps, VG_ARRAY_SIZE(deps), VG_ST_NA,
+                 "MARS agent is not installed");
   pk_set(&r.cfg, "mars.install", "required", "no");
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_NA, "not installed");
+  pk_step(&r, &f.os, "mars.install", VG_ST_NA, "not installed");
   pk_run_free(&r);
 }
 
@@ -132,12 +118,10 @@ static void install_reads_file_version(void **st) {
   pk_expect(&r.out, VG_ST_OK, "MARS agent 2.0.9262.0 installed in " IP);
 
   f.files[1].version[2] = 9248; /* cbengine.exe 2.0.9248.0 */
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_WARN, "older than 2.0.9249.0");
+  pk_step(&r, &f.os, "mars.install", VG_ST_WARN, "older than 2.0.9249.0");
   assert_string_equal(r.out.predicts[0], "34513");
   f.files[1].version[2] = 9082;
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_CRIT, "crit < 2.0.9083.0");
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "crit < 2.0.9083.0");
   pk_run_free(&r);
 }
 
@@ -165,8 +149,7 @@ static void install_falls_back_to_uninstall_entry(void **st) {
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
   fake_file(&f, ENGINE, 0x20)->err = 0; /* present, no version */
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "no version resource");
+  pk_step(&r, &f.os, "mars.install", VG_ST_UNKNOWN, "no version resource");
   pk_run_free(&r);
 }
 
@@ -180,18 +163,15 @@ static void install_broken_or_incomplete(void **st) {
               "Microsoft Azure Recovery Services Agent");
   fake_reg_sz(&f, UNINSTALL "\\MARS", "DisplayVersion", "2.0.9262.0");
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "2.0.9262.0 is listed in Programs and Features");
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT,
+          "2.0.9262.0 is listed in Programs and Features");
   /* InstallPath without cbengine.exe. */
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_CRIT, "bin\\cbengine.exe not found");
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "bin\\cbengine.exe not found");
   /* cbengine.exe unreadable (access denied) and no fallback. */
   fake_file(&f, ENGINE, 0x20)->err = VG_EACCES;
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "access denied");
+  pk_step(&r, &f.os, "mars.install", VG_ST_UNKNOWN, "access denied");
   pk_run_free(&r);
 }
 
@@ -203,32 +183,28 @@ static void engine_states(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_OK, "obengine is running (start type auto, pid 900)");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_OK,
+          "obengine is running (start type auto, pid 900)");
   assert_string_equal(vg_facts_get_str(&r.facts, "state"), "running");
 
   f.svcs[0].info.start_type = VG_SVC_DEMAND;
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_WARN, "start type is manual");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_WARN, "start type is manual");
   assert_string_equal(vg_facts_get_str(&r.facts, "start_type"), "manual");
 
   f.svcs[0].info.state = VG_SVC_STOPPED;
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_CRIT, "obengine is stopped (start type manual)");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT,
+          "obengine is stopped (start type manual)");
 
   f.svcs[0].info.start_type = VG_SVC_DISABLED;
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_CRIT, "obengine is disabled");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT, "obengine is disabled");
 
   f.nsvcs = 0;
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_CRIT, "obengine is not installed");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT, "obengine is not installed");
 
   f.svc_err = VG_EACCES;
-  pk_run(&r, &f.os, "mars.engine");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "cannot query the obengine service: access "
-            "denied");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_UNKNOWN,
+          "cannot query the obengine service: access "
+          "denied");
   pk_run_free(&r);
 }
 
@@ -240,36 +216,31 @@ static void config_problems(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_OK, "both ScratchLocation values agree");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK,
+          "both ScratchLocation values agree");
   assert_true(vg_facts_bool_or(&r.facts, "writable", 0));
 
   f.files[2].writable = 0; /* D:\MARS\Scratch */
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "Cannot create a file in D:\\MARS\\Scratch (access "
-            "denied)");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Cannot create a file in D:\\MARS\\Scratch (access "
+          "denied)");
 
   f.files[2].writable = 1;
   f.volume.read_only = 1;
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT, "read-only");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "read-only");
   assert_null(vg_facts_find(&r.facts, "writable")); /* no write attempted */
 
   f.volume.read_only = 0;
   f.volume.drive_type = VG_DRIVE_REMOVABLE;
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT, "removable volume");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "removable volume");
 
   f.volume.drive_type = VG_DRIVE_FIXED;
   f.files[2].attrs = 0x20; /* a file where the folder should be */
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT, "is a file, not a folder");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "is a file, not a folder");
 
   f.files[2].path[0] = '\0'; /* gone */
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "Scratch folder D:\\MARS\\Scratch does not exist");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Scratch folder D:\\MARS\\Scratch does not exist");
   pk_run_free(&r);
 }
 
@@ -280,34 +251,29 @@ static void config_values_and_errors(void **st) {
   healthy(&f);
   vg_strlcpy(f.reg[2].v.str, "E:\\Scratch", sizeof(f.reg[2].v.str));
   pk_run_init(&r);
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "ScratchLocation values differ: Config = "
-            "D:\\MARS\\Scratch, CloudBackupProvider = "
-            "E:\\Scratch");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "ScratchLocation values differ: Config = "
+          "D:\\MARS\\Scratch, CloudBackupProvider = "
+          "E:\\Scratch");
 
   f.reg[2].value[0] = '\0'; /* CloudBackupProvider value gone */
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
 
   /* Present but unreadable: unknown, never "missing". */
   fake_reg_err(&f, VG_MARS_CBP_KEY, "ScratchLocation", VG_EACCES);
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "access denied");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_UNKNOWN, "access denied");
 
   /* A path too long for the OS, or a junction loop (Windows reports both
    * as VG_ERANGE): unknown, and the summary says which kinds of fault. */
   healthy(&f);
   f.files[2].err = VG_ERANGE;
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "cannot read the attributes of D:\\MARS\\Scratch: path too long "
-            "or a link loop");
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "cannot read the attributes of D:\\MARS\\Scratch: path too long "
-            "or a link loop");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_UNKNOWN,
+          "cannot read the attributes of D:\\MARS\\Scratch: path too long "
+          "or a link loop");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_UNKNOWN,
+          "cannot read the attributes of D:\\MARS\\Scratch: path too long "
+          "or a link loop");
   assert_null(strstr(r.out.summary, "value out of range"));
   pk_run_free(&r);
 }
@@ -321,11 +287,10 @@ static void attributes(void **st) {
   healthy(&f);
   pk_run_init(&r);
   f.files[2].attrs |= VG_FA_COMPRESSED | VG_FA_REPARSE;
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_CRIT, "compressed, a reparse point");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "compressed, a reparse point");
   f.files[2].path[0] = '\0';
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "does not exist");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_UNKNOWN, "does not exist");
   assert_int_equal(f.dedup_queries, 1); /* not asked for a missing folder */
   pk_run_free(&r);
 }
@@ -337,21 +302,19 @@ static void attributes_dedup(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_OK,
-            "is a plain folder (not encrypted, compressed, sparse "
-            "or a reparse point) on a volume without "
-            "deduplication");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_OK,
+          "is a plain folder (not encrypted, compressed, sparse "
+          "or a reparse point) on a volume without "
+          "deduplication");
 
   f.dedup_enabled = 1;
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "Scratch folder D:\\MARS\\Scratch is on a "
-            "deduplicated volume");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "Scratch folder D:\\MARS\\Scratch is on a "
+          "deduplicated volume");
   assert_non_null(strstr(r.out.remedy, "plain NTFS folder"));
   f.files[2].attrs |= VG_FA_SPARSE;
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_CRIT, "is sparse, on a deduplicated volume");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "is sparse, on a deduplicated volume");
 
   /* Feature not installed: an answer, not deduplicated. */
   f.files[2].attrs &= ~VG_FA_SPARSE;
@@ -382,16 +345,14 @@ static void attributes_dedup(void **st) {
                          "WBEM_E_ACCESS_DENIED"));
   f.dedup_why[0] = '\0';
   f.files[2].attrs |= VG_FA_ENCRYPTED;
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_CRIT, "is encrypted");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT, "is encrypted");
   assert_string_equal(vg_facts_get_str(&r.facts, "dedup_error"),
                       "access denied");
 
   /* No such facility (POSIX): no dedup facts at all. */
   f.files[2].attrs &= ~VG_FA_ENCRYPTED;
   f.dedup_rc = VG_ENOTSUP;
-  pk_run(&r, &f.os, "scratch.attributes");
-  pk_expect(&r.out, VG_ST_OK, "or a reparse point)");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_OK, "or a reparse point)");
   assert_null(vg_facts_find(&r.facts, "deduplicated"));
   assert_null(vg_facts_find(&r.facts, "dedup_error"));
   pk_run_free(&r);
@@ -405,13 +366,13 @@ static void kek_search(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_OK, "D:\\MARS\\Scratch\\OnlineBackup.KEK is present");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          "D:\\MARS\\Scratch\\OnlineBackup.KEK is present");
 
   /* Only under the install folder. */
   vg_strlcpy(f.files[3].path, IP "\\OnlineBackup.KEK", sizeof(f.files[3].path));
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_OK, IP "\\OnlineBackup.KEK is present");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          IP "\\OnlineBackup.KEK is present");
 
   /* Nowhere: crit naming both folders searched. */
   f.files[3].path[0] = '\0';
@@ -422,17 +383,15 @@ static void kek_search(void **st) {
   fake_file(&f, "C:\\Windows\\Keys\\OnlineBackup.KEK", 0x20);
   pk_set(&r.cfg, "scratch.kek", "locations",
          "{scratch} ; %SystemRoot%\\Keys\\");
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_OK, "C:\\Windows\\Keys\\OnlineBackup.KEK");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          "C:\\Windows\\Keys\\OnlineBackup.KEK");
 
   /* Unreadable first location, found in the second: still ok. */
   fake_file(&f, "D:\\MARS\\Scratch\\OnlineBackup.KEK", 0x20)->err = VG_EACCES;
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_OK, "C:\\Windows\\Keys");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK, "C:\\Windows\\Keys");
   /* ...and not found anywhere else: unknown, not crit. */
   f.files[f.nfiles - 2].path[0] = '\0';
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "access denied");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_UNKNOWN, "access denied");
   pk_run_free(&r);
 }
 
@@ -445,12 +404,10 @@ static void kek_registration_marker(void **st) {
   pk_run_init(&r);
   pk_set(&r.cfg, "scratch.kek", "registered_value",
          "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config\\MachineId");
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_NA, "not registered");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_NA, "not registered");
   fake_reg_sz(&f, "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config",
               "MachineId", "5f0c");
-  pk_run(&r, &f.os, "scratch.kek");
-  pk_expect(&r.out, VG_ST_CRIT, "OnlineBackup.KEK not found");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_CRIT, "OnlineBackup.KEK not found");
   assert_string_equal(vg_facts_get_str(&r.facts, "registered_source"),
                       "registry");
   pk_run_free(&r);
@@ -464,21 +421,18 @@ static void temp_counting_stops_at_crit(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "temp.files");
-  pk_expect(&r.out, VG_ST_OK,
-            "12 .tmp files in C:\\Windows\\Temp (warn >= 60,000)");
+  pk_step(&r, &f.os, "temp.files", VG_ST_OK,
+          "12 .tmp files in C:\\Windows\\Temp (warn >= 60,000)");
   assert_int_equal(f.count_stop_at, 65000);
   assert_string_equal(f.count_pattern, "*.tmp");
 
   f.files[4].count = 61204;
-  pk_run(&r, &f.os, "temp.files");
-  pk_expect(&r.out, VG_ST_WARN,
-            "61,204 .tmp files in C:\\Windows\\Temp (warn >= "
-            "60,000)");
+  pk_step(&r, &f.os, "temp.files", VG_ST_WARN,
+          "61,204 .tmp files in C:\\Windows\\Temp (warn >= "
+          "60,000)");
 
   f.files[4].count = 250000; /* the fake stops at stop_at like the OS */
-  pk_run(&r, &f.os, "temp.files");
-  pk_expect(&r.out, VG_ST_CRIT, "65,000 or more .tmp files");
+  pk_step(&r, &f.os, "temp.files", VG_ST_CRIT, "65,000 or more .tmp files");
   assert_int_equal(vg_facts_int_or(&r.facts, "count", 0), 65000);
 
   /* Lowered thresholds move where counting stops. */
@@ -499,13 +453,11 @@ static void temp_folder_errors(void **st) {
   healthy(&f);
   pk_run_init(&r);
   f.files[4].err = VG_EACCES;
-  pk_run(&r, &f.os, "temp.files");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "cannot count the *.tmp files in "
-            "C:\\Windows\\Temp: access denied");
+  pk_step(&r, &f.os, "temp.files", VG_ST_UNKNOWN,
+          "cannot count the *.tmp files in "
+          "C:\\Windows\\Temp: access denied");
   pk_set(&r.cfg, "temp.files", "path", "D:\\Elsewhere");
-  pk_run(&r, &f.os, "temp.files");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "D:\\Elsewhere: not found");
+  pk_step(&r, &f.os, "temp.files", VG_ST_UNKNOWN, "D:\\Elsewhere: not found");
   pk_run_free(&r);
 }
 

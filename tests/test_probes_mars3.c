@@ -100,36 +100,21 @@ static void healthy_machine_is_ok_everywhere(void **st) {
                                     "source.volumes", "vss.writers",
                                     "scratch.config", "mars.install"};
   fake_os_t f;
-  pk_run_t r;
-  size_t i;
   (void)st;
   healthy(&f);
-  pk_run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    pk_run(&r, &f.os, ids[i]);
-    if (r.out.status != VG_ST_OK)
-      fail_msg("%s: %s: %s", ids[i], vg_status_name(r.out.status),
-               r.out.summary);
-  }
-  pk_run_free(&r);
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_OK, NULL);
 }
 
 static void absent_agent_is_na_and_asks_nothing(void **st) {
   static const char *const ids[] = {"mars.mgmtagent", "mars.registration",
                                     "source.volumes", "vss.writers"};
   fake_os_t f;
-  pk_run_t r;
-  size_t i;
   (void)st;
   fake_os_init(&f);
   fake_vss_writer(&f, "System Writer", 9, 0);
-  pk_run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    pk_run(&r, &f.os, ids[i]);
-    pk_expect(&r.out, VG_ST_NA, "MARS agent is not installed");
-  }
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_NA,
+                 "MARS agent is not installed");
   assert_int_equal(f.vss_queries, 0); /* no VSS session without MARS */
-  pk_run_free(&r);
 }
 
 /* ---- mars.mgmtagent --------------------------------------------------- */
@@ -140,17 +125,15 @@ static void mgmtagent_found_by_display_name(void **st) {
   (void)st;
   healthy(&f);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_OK,
-            "MARSMgmtAgent is running (start type auto, pid 1200)");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_OK,
+          "MARSMgmtAgent is running (start type auto, pid 1200)");
   pk_expect_fact(&r.facts, "found_by", "display name");
   f.svcs[1].info.state = VG_SVC_STOPPED;
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_CRIT, "MARSMgmtAgent is stopped (start type auto)");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT,
+          "MARSMgmtAgent is stopped (start type auto)");
   assert_true(pk_predicted(&r.out, "Azure alerts and reports go silent"));
   f.svcs[1].info.start_type = VG_SVC_DISABLED;
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_CRIT, "is disabled");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT, "is disabled");
   pk_run_free(&r);
 }
 
@@ -184,14 +167,12 @@ static void mgmtagent_found_by_binary_not_engine(void **st) {
     vg_strlcpy(f.svc_display[2], d, sizeof(d));
   }
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_OK, "zz-mgmt is running");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_OK, "zz-mgmt is running");
   pk_expect_fact(&r.facts, "found_by", "binary path");
   /* Only the engine is left in bin: not found, the folder named. */
   vg_strlcpy(f.svcs[2].info.binary, "C:\\Windows\\x.exe",
              sizeof(f.svcs[2].info.binary));
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_CRIT, "service not found");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT, "service not found");
   pk_expect(&r.out, VG_ST_CRIT, IP "\\bin)");
   pk_run_free(&r);
 }
@@ -204,21 +185,20 @@ static void mgmtagent_configured_name_and_errors(void **st) {
   pk_run_init(&r);
   fake_svc(&f, "MyMgmt", VG_SVC_RUNNING, VG_SVC_DEMAND);
   pk_set(&r.cfg, "mars.mgmtagent", "service", "MyMgmt");
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_WARN,
-            "MyMgmt is running but its start type is manual");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_WARN,
+          "MyMgmt is running but its start type is manual");
   pk_expect_fact(&r.facts, "found_by", "config");
   pk_set(&r.cfg, "mars.mgmtagent", "service", "Nope");
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_CRIT, "service Nope is not installed");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT,
+          "service Nope is not installed");
   pk_set(&r.cfg, "mars.mgmtagent", "service", "");
   f.svc_enum_rc = VG_EACCES;
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "cannot list the services: access denied");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_UNKNOWN,
+          "cannot list the services: access denied");
   f.svc_enum_rc = 0;
   f.svc_err = VG_EACCES;
-  pk_run(&r, &f.os, "mars.mgmtagent");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "cannot query the MARSMgmtAgent service");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_UNKNOWN,
+          "cannot query the MARSMgmtAgent service");
   pk_run_free(&r);
 }
 
@@ -231,52 +211,49 @@ static void registration_baseline_rename_reregister(void **st) {
   healthy(&f);
   pk_run_init(&r);
 
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK,
-            "baseline taken (host SRV01, FQDN "
-            "SRV01.contoso.local, domain contoso.local)");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "baseline taken (host SRV01, FQDN "
+          "SRV01.contoso.local, domain contoso.local)");
   assert_true(r.memo_replaced);
   assert_string_equal(vg_facts_get_str(&r.memo, "host"), "SRV01");
   assert_non_null(
       strstr(vg_facts_get_str(&r.memo, "registration"), "ResourceId=4711\n"));
 
   r.now += 86400000;
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK, "unchanged since the 2025-11-24 baseline");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "unchanged since the 2025-11-24 baseline");
   assert_false(r.memo_replaced);
 
   /* Renamed: crit, and the baseline is not overwritten by the new name. */
   vg_strlcpy(f.names.host, "SRV02", sizeof(f.names.host));
   vg_strlcpy(f.names.fqdn, "SRV02.contoso.local", sizeof(f.names.fqdn));
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_CRIT, "host name SRV01 -> SRV02");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "host name SRV01 -> SRV02");
   assert_true(pk_predicted(&r.out, "230006"));
   assert_non_null(strstr(r.out.remedy, "the next backup is a full one"));
   assert_false(r.memo_replaced);
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_CRIT, "host name SRV01 -> SRV02");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "host name SRV01 -> SRV02");
 
   /* Renamed back: ok again. */
   vg_strlcpy(f.names.host, "SRV01", sizeof(f.names.host));
   vg_strlcpy(f.names.fqdn, "SRV01.contoso.local", sizeof(f.names.fqdn));
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK, "unchanged");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "unchanged");
 
   /* A domain move. */
   vg_strlcpy(f.names.domain, "fabrikam.local", sizeof(f.names.domain));
   vg_strlcpy(f.names.fqdn, "SRV01.fabrikam.local", sizeof(f.names.fqdn));
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_CRIT, "domain contoso.local -> fabrikam.local");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "domain contoso.local -> fabrikam.local");
 
   /* Re-registered under the new names: the registration values change
    * (MachineId, ResourceId), the baseline is re-taken. */
   f.reg[4].v.num = 4712;
   snprintf(f.reg[4].v.str, sizeof(f.reg[4].v.str), "4712");
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK, "registered again");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "registered again");
   assert_true(r.memo_replaced);
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK, "domain fabrikam.local unchanged");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "domain fabrikam.local unchanged");
   pk_run_free(&r);
 }
 
@@ -287,28 +264,25 @@ static void registration_missing_values_and_errors(void **st) {
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "installed but not registered: ServiceResourceName, ResourceId, "
-            "MachineId missing");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "installed but not registered: ServiceResourceName, ResourceId, "
+          "MachineId missing");
   assert_false(r.memo_replaced); /* no baseline while unhealthy */
   assert_int_equal(r.memo.n, 0);
 
   /* The value names are configurable (unconfirmed). */
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "VaultId", "v1");
   pk_set(&r.cfg, "mars.registration", "values", " VaultId , ");
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_OK, "baseline taken");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "baseline taken");
   pk_expect_fact(&r.facts, "registration", "VaultId=v1\n");
 
   f.names_rc = VG_EIO;
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "GetComputerNameExW");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_UNKNOWN, "GetComputerNameExW");
   f.names_rc = 0;
   fake_reg_err(&f, VG_MARS_CONFIG_KEY, "Locked", VG_EACCES);
   pk_set(&r.cfg, "mars.registration", "values", "VaultId,Locked");
-  pk_run(&r, &f.os, "mars.registration");
-  pk_expect(&r.out, VG_ST_UNKNOWN, "Config\\Locked: access denied");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_UNKNOWN,
+          "Config\\Locked: access denied");
   pk_run_free(&r);
 }
 
@@ -325,8 +299,8 @@ static void volumes_default_selection(void **st) {
   fake_volume(&f, "C:\\Mount\\Data\\", "ReFS", 1, 10); /* no letter */
   fake_volume(&f, "", "NTFS", 1, 10); /* the recovery partition */
   pk_run_init(&r);
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_OK, "2 volume(s) ready to back up");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_OK,
+          "2 volume(s) ready to back up");
   pk_expect(&r.out, VG_ST_OK, "fullest D:\\ at 1.6% of the 54,400 GiB limit");
   pk_expect_fact(&r.facts, "vol0", "D:\\"); /* the fullest first */
   pk_expect_fact(&r.facts, "vol1", "C:\\");
@@ -344,16 +318,15 @@ static void volumes_configured_list(void **st) {
   fake_volume(&f, "C:\\Mount\\Data\\", "NTFS", 1 * GiB, 10 * GiB);
   pk_run_init(&r);
   pk_set(&r.cfg, "source.volumes", "volumes", "c:, E ; C:\\Mount\\Data, Q:");
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_CRIT, "Q:\\ is not mounted (configured volume)");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT,
+          "Q:\\ is not mounted (configured volume)");
   pk_expect(&r.out, VG_ST_CRIT, "E:\\ is a removable volume, not a fixed one");
   pk_expect_fact(&r.facts, "selection", "configured");
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 3);
   pk_set(&r.cfg, "source.volumes", "volumes", "C:\\Mount\\Data\\");
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_OK,
-            "1 volume(s) ready to back up (fixed, NTFS, "
-            "writable, online, unlocked): C:\\Mount\\Data\\");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_OK,
+          "1 volume(s) ready to back up (fixed, NTFS, "
+          "writable, online, unlocked): C:\\Mount\\Data\\");
   pk_run_free(&r);
 }
 
@@ -373,8 +346,7 @@ static void volumes_every_problem(void **st) {
   fake_volume(&f, "K:\\", "ReFS", 1, 10);
   fake_volume(&f, "L:\\", "NTFS", LIMIT + 1, LIMIT * 2);
   pk_run_init(&r);
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_CRIT, "is read-only");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT, "is read-only");
   pk_expect(&r.out, VG_ST_CRIT, "G:\\ is offline");
   pk_expect(&r.out, VG_ST_CRIT, "H:\\ is locked by BitLocker");
   pk_expect(&r.out, VG_ST_CRIT,
@@ -398,8 +370,7 @@ static void volumes_many_problem_kept(void **st) {
   }
   f.volumes.vols[f.volumes.n - 1].read_only = 1; /* P:\, listed last */
   pk_run_init(&r);
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_CRIT, "P:\\ is read-only");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT, "P:\\ is read-only");
   pk_expect(&r.out, VG_ST_CRIT, "(4 more volume(s) not shown)");
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 14);
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes_listed", 0), 10);
@@ -418,25 +389,22 @@ static void volumes_readers_fail(void **st) {
              sizeof(f.volumes.bitlocker_call));
   for (i = 0; i < f.volumes.n; i++)
     f.volumes.vols[i].locked = -1;
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "BitLocker lock status of D:\\, C:\\ not read: "
-            "Win32_EncryptableVolume.GetLockStatus returned "
-            "0x80041003 WBEM_E_ACCESS_DENIED");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_UNKNOWN,
+          "BitLocker lock status of D:\\, C:\\ not read: "
+          "Win32_EncryptableVolume.GetLockStatus returned "
+          "0x80041003 WBEM_E_ACCESS_DENIED");
 
   f.volumes_rc = VG_EACCES;
   f.volumes.hr = 0x80070005u;
   vg_strlcpy(f.volumes.call, "FindFirstVolumeW", sizeof(f.volumes.call));
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "FindFirstVolumeW returned 0x80070005 "
-            "E_ACCESSDENIED");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_UNKNOWN,
+          "FindFirstVolumeW returned 0x80070005 "
+          "E_ACCESSDENIED");
   pk_expect_fact(&r.facts, "failed_call", "FindFirstVolumeW");
 
   memset(&f.volumes, 0, sizeof(f.volumes));
   f.volumes_rc = VG_ENOTSUP;
-  pk_run(&r, &f.os, "source.volumes");
-  pk_expect(&r.out, VG_ST_NA, "No volume list");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_NA, "No volume list");
   pk_run_free(&r);
 }
 
@@ -453,11 +421,10 @@ static void writers_failed_system_writer_first(void **st) {
   f.vss.w[1].state = 9; /* System Writer: failed at freeze */
   f.vss.w[1].last_error = 0x800423F4u;
   pk_run_init(&r);
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "2 VSS writer(s) failed: System Writer (failed at "
-            "freeze, last error 0x800423F4 "
-            "VSS_E_WRITERERROR_NONRETRYABLE");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_CRIT,
+          "2 VSS writer(s) failed: System Writer (failed at "
+          "freeze, last error 0x800423F4 "
+          "VSS_E_WRITERERROR_NONRETRYABLE");
   pk_expect(&r.out, VG_ST_CRIT,
             "not stable: ASR Writer (waiting for backup "
             "complete)");
@@ -503,11 +470,10 @@ static void writers_com_failures_are_unknown(void **st) {
   vg_strlcpy(f.vss.call,
              "IVssBackupComponents::GatherWriterMetadata (IVssAsync result)",
              sizeof(f.vss.call));
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "IVssBackupComponents::GatherWriterMetadata (IVssAsync result) "
-            "returned 0x80042318 VSS_E_WRITER_INFRASTRUCTURE (the writer "
-            "infrastructure is not working");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "IVssBackupComponents::GatherWriterMetadata (IVssAsync result) "
+          "returned 0x80042318 VSS_E_WRITER_INFRASTRUCTURE (the writer "
+          "infrastructure is not working");
   assert_int_equal(vg_facts_int_or(&r.facts, "hresult", 0), 0x80042318ll);
 
   f.vss_rc = VG_ETIMEDOUT;
@@ -516,24 +482,21 @@ static void writers_com_failures_are_unknown(void **st) {
              "IVssBackupComponents::GatherWriterStatus (waited "
              "59 s)",
              sizeof(f.vss.call));
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "(waited 59 s) returned 0x800705B4 ERROR_TIMEOUT");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "(waited 59 s) returned 0x800705B4 ERROR_TIMEOUT");
 
   /* What Wine answers (its vssapi is a stub). */
   f.vss_rc = VG_ENOTSUP;
   f.vss.hr = 0x80004001u;
   vg_strlcpy(f.vss.call, "CreateVssBackupComponentsInternal",
              sizeof(f.vss.call));
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_UNKNOWN,
-            "CreateVssBackupComponentsInternal returned "
-            "0x80004001 E_NOTIMPL");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "CreateVssBackupComponentsInternal returned "
+          "0x80004001 E_NOTIMPL");
 
   memset(&f.vss, 0, sizeof(f.vss));
   f.vss_rc = VG_ENOTSUP;
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_NA, "No Volume Shadow Copy Service");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_NA, "No Volume Shadow Copy Service");
   pk_run_free(&r);
 }
 
@@ -563,8 +526,7 @@ static void writers_list_bounded(void **st) {
   assert_true(strlen(vg_facts_get_str(&r.facts, "writer_list")) <
               VG_FACT_STR_MAX);
   f.vss.w[40].state = VG_VSS_WS_STABLE;
-  pk_run(&r, &f.os, "vss.writers");
-  pk_expect(&r.out, VG_ST_OK, "(list cut short)");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_OK, "(list cut short)");
   pk_run_free(&r);
 }
 
@@ -584,18 +546,17 @@ static void space_system_state_margin(void **st) {
   pk_set(&r.cfg, "scratch.space", "backup_bytes", "100G");
 
   /* auto without a hint: no margin, 39% free. */
-  pk_run(&r, &f.os, "scratch.space");
-  pk_expect(&r.out, VG_ST_OK, "39.0% of the backup data size 100.0 GiB (warn");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_OK,
+          "39.0% of the backup data size 100.0 GiB (warn");
   pk_expect_fact(&r.facts, "system_state", "no");
   pk_expect_fact(&r.facts, "system_state_source",
                  "auto: no System State hint found");
 
   /* auto with a documented System State value: +30 GiB, 9% left. */
   fake_reg_dword(&f, VG_MARS_CBP_KEY, "SSBScheduleDays", 1230);
-  pk_run(&r, &f.os, "scratch.space");
-  pk_expect(&r.out, VG_ST_WARN,
-            "9.0% of the backup data size 100.0 GiB after the "
-            "30.0 GiB System State margin (warn < 10%)");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_WARN,
+          "9.0% of the backup data size 100.0 GiB after the "
+          "30.0 GiB System State margin (warn < 10%)");
   pk_expect_fact(&r.facts, "system_state_source",
                  "auto: SSBScheduleDays is set under HKLM\\" VG_MARS_CBP_KEY);
   assert_int_equal(vg_facts_int_or(&r.facts, "margin_bytes", 0),
@@ -606,14 +567,13 @@ static void space_system_state_margin(void **st) {
 
   /* no wins over the hint; yes without one. */
   pk_set(&r.cfg, "scratch.space", "system_state", "no");
-  pk_run(&r, &f.os, "scratch.space");
-  pk_expect(&r.out, VG_ST_OK, "39.0%");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_OK, "39.0%");
   pk_expect_fact(&r.facts, "system_state_source", "config");
   f.reg[f.nreg - 1].value[0] = 'X'; /* the hint is gone */
   pk_set(&r.cfg, "scratch.space", "system_state", "yes");
   pk_set(&r.cfg, "scratch.space", "system_state_margin", "35G");
-  pk_run(&r, &f.os, "scratch.space");
-  pk_expect(&r.out, VG_ST_CRIT, "after the 35.0 GiB System State margin (crit");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_CRIT,
+          "after the 35.0 GiB System State margin (crit");
 
   /* auto with the staging folder in the scratch folder (unconfirmed). */
   pk_set(&r.cfg, "scratch.space", "system_state", "auto");
@@ -640,37 +600,34 @@ static void config_azure_disks(void **st) {
 
   /* The README alone (not an Azure VM): nothing to say. The MARS keys
    * under "Windows Azure Backup" are no Azure hint. */
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_OK, "both ScratchLocation values agree");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK,
+          "both ScratchLocation values agree");
   pk_expect_fact(&r.facts, "azure_vm_source", "auto: no Azure hint found");
 
   /* Azure's guest agent: the temporary disk is crit. */
   fake_svc(&f, "WindowsAzureGuestAgent", VG_SVC_RUNNING, VG_SVC_AUTO);
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "Scratch folder is on the Azure VM's temporary "
-            "disk C:\\ (DATALOSS_WARNING_README.txt)");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Scratch folder is on the Azure VM's temporary "
+          "disk C:\\ (DATALOSS_WARNING_README.txt)");
   assert_true(pk_predicted(&r.out, "34506"));
   assert_non_null(strstr(r.out.remedy, "persistent data disk"));
 
   /* azure_vm = no overrides the detection. */
   pk_set(&r.cfg, "scratch.config", "azure_vm", "no");
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_OK, NULL);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK, NULL);
   pk_set(&r.cfg, "scratch.config", "azure_vm", "auto");
 
   /* Not the temporary disk but the OS disk: warn. */
   readme->attrs = VG_FA_DIRECTORY; /* a folder of that name is no README */
   fake_env(&f, "SystemDrive", "C:");
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_WARN, "on the Azure VM's OS disk C:\\");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_WARN,
+          "on the Azure VM's OS disk C:\\");
 
   /* The registry key of the guest agent is a hint too. */
   f.nsvcs--;
   fake_reg_sz(&f, "SOFTWARE\\Microsoft\\Windows Azure\\GuestAgent", "Version",
               "2.7");
-  pk_run(&r, &f.os, "scratch.config");
-  pk_expect(&r.out, VG_ST_WARN, "OS disk");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_WARN, "OS disk");
   pk_expect_fact(&r.facts, "azure_vm_source",
                  "auto: HKLM\\SOFTWARE\\Microsoft\\Windows Azure");
   pk_run_free(&r);
@@ -685,20 +642,18 @@ static void install_offline_seeding_floor(void **st) {
   healthy(&f);
   f.files[1].version[2] = 9249; /* cbengine.exe 2.0.9249.0 */
   pk_run_init(&r);
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_OK, "MARS agent 2.0.9249.0 installed");
+  pk_step(&r, &f.os, "mars.install", VG_ST_OK,
+          "MARS agent 2.0.9249.0 installed");
   assert_false(vg_facts_bool_or(&r.facts, "offline_seeding", 1));
   fake_reg_sz(&f, VG_MARS_CBP_KEY, "azureadappcertthumbprint_vault1",
               "0123456789ABCDEF");
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_CRIT,
-            "older than 2.0.9250.0, which offline seeding "
-            "needs (offline seeding is configured: "
-            "azureadappcertthumbprint_vault1");
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT,
+          "older than 2.0.9250.0, which offline seeding "
+          "needs (offline seeding is configured: "
+          "azureadappcertthumbprint_vault1");
   assert_true(pk_predicted(&r.out, "offline backup fails"));
   f.files[1].version[2] = 9250;
-  pk_run(&r, &f.os, "mars.install");
-  pk_expect(&r.out, VG_ST_OK, "2.0.9250.0");
+  pk_step(&r, &f.os, "mars.install", VG_ST_OK, "2.0.9250.0");
   /* An unreadable key leaves the floor unchecked, says why in the facts. */
   f.files[1].version[2] = 9249;
   f.reg[f.nreg - 1].key[0] = 'X'; /* the thumbprint is gone */
