@@ -17,6 +17,7 @@
 
 #include <uv.h>
 
+#include "fs_kit.h"
 #include "prom.h"
 #include "vg.h"
 
@@ -372,14 +373,7 @@ static void bounded_output(void **st) {
 /* ------------------------------------------------------------ file */
 
 static void tmpdir(char *out, size_t size) {
-  char tmp[400];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
-  uv_os_tmpdir(tmp, &n);
-  snprintf(out, size, "%s/vgpromXXXXXX", tmp);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, out, NULL), 0);
-  snprintf(out, size, "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  assert_int_equal(fk_mkdtemp(out, size, "vgprom"), 0);
 }
 
 static int exists(const char *path) {
