@@ -290,6 +290,19 @@ static void run_clients(cl_t *cs, int n, const char *name, uint64_t max_ms) {
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Closes the n clients of loop, runs it until they are gone, and closes
+ * it. */
+static void close_clients(uv_loop_t *loop, cl_t *cs, int n) {
+  guard_t g;
+  g.cs = cs;
+  g.n = n;
+  uv_timer_init(loop, &g.t);
+  g.t.data = &g;
+  uv_timer_start(&g.t, guard_cb, 0, 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(loop), 0);
+}
+
 /* One request through the CLI's own client. */
 static vg_json_t *ask(const srv_t *t, const char *req) {
   char *resp = NULL, err[400];
@@ -397,7 +410,6 @@ static void one_account_cannot_take_every_slot(void **st) {
   {
     /* Start the four first, then the fifth once they are in. */
     uv_loop_t loop;
-    guard_t g;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
     for (i = 0; i < 4; i++)
@@ -414,13 +426,7 @@ static void one_account_cannot_take_every_slot(void **st) {
     else
       printf("not root: the other account's answer is not tried\n");
 #endif
-    g.cs = cs;
-    g.n = 5;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, 5);
   }
   assert_non_null(strstr(cs[4].in, "too many connections from your account"));
   assert_true(cs[4].eof);
@@ -479,7 +485,6 @@ static void non_reading_flood_stays_within_budget(void **st) {
   cs[N].want_lines = 5;
   {
     uv_loop_t loop;
-    guard_t g;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
     for (i = 0; i < N; i++)
@@ -495,13 +500,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
            (unsigned long long)(uv_now(&loop) - t0));
     assert_true(cs[N].lines >= 5);
     assert_true(uv_now(&loop) - t0 < 15000); /* not the 60 s idle close */
-    g.cs = cs;
-    g.n = N + 1;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, N + 1);
   }
   for (i = 0; i < N; i++)
     assert_int_equal(cs[i].bytes, 0); /* they never read */
@@ -539,7 +538,6 @@ static void request_buffers_grow_and_shrink(void **st) {
   cs[100].plen = sizeof(big);
   {
     uv_loop_t loop;
-    guard_t g;
     int answered;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
@@ -556,13 +554,7 @@ static void request_buffers_grow_and_shrink(void **st) {
      * 64 KiB stayed with every connection that had sent anything. */
     assert_true(stat_of(&t, "in_bytes") <= 1024);
     assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
-    g.cs = cs;
-    g.n = 101;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, 101);
   }
   srv_stop(&t);
 }
