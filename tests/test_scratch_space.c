@@ -63,21 +63,19 @@ static void default_scratch_under_install_path(void **st) {
 
 static void unreadable_volume_is_an_error_with_reason(void **st) {
   fake_os_t f;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&cfg);
+  pk_run_init(&r);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", "C:\\MARS");
   f.disk_err = VG_EACCES;
-  assert_int_equal(pk_collect(&f.os, &cfg, "scratch.space", &facts), VG_EACCES);
-  assert_non_null(strstr(facts.error, "C:\\MARS\\Scratch"));
-  assert_non_null(strstr(facts.error, "access denied"));
-  vg_finding_unknown(&out, "scratch.space", &facts);
-  assert_int_equal(out.status, VG_ST_UNKNOWN);
-  assert_non_null(strstr(out.summary, "access denied"));
-  vg_facts_reset(&facts);
+  pk_run(&r, &f.os, "scratch.space"); /* the scheduler's unknown finding */
+  assert_int_equal(r.rc, VG_EACCES);
+  assert_non_null(strstr(r.facts.error, "C:\\MARS\\Scratch"));
+  assert_non_null(strstr(r.facts.error, "access denied"));
+  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
+  assert_non_null(strstr(r.out.summary, "access denied"));
+  pk_run_free(&r);
 }
 
 static void absent_mars_and_registry_errors(void **st) {

@@ -352,6 +352,18 @@ static void blank_lines_do_not_keep_a_connection(void **st) {
 }
 
 #ifndef _WIN32
+/* In a forked child: becomes uid/gid nobody (exits 2 when it cannot),
+ * bounds itself to 10 s, and returns a new Unix socket with sa set to
+ * name. */
+static int nobody_socket(const char *name, struct sockaddr_un *sa) {
+  alarm(10);
+  if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+  memset(sa, 0, sizeof(*sa));
+  sa->sun_family = AF_UNIX;
+  memcpy(sa->sun_path, name, strlen(name) + 1);
+  return socket(AF_UNIX, SOCK_STREAM, 0);
+}
+
 /* A client of another account (uid nobody), raw syscalls only (we are a
  * forked copy of a threaded process): 0 when it got an answer. */
 static int other_user_asks(const char *name) {
@@ -362,13 +374,7 @@ static int other_user_asks(const char *name) {
     struct sockaddr_un sa;
     char buf[256];
     ssize_t n, got = 0;
-    int fd;
-    alarm(10);
-    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, name, strlen(name) + 1);
+    int fd = nobody_socket(name, &sa);
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) _exit(3);
     if (write(fd, "ping\n", 5) != 5) _exit(4);
     while (got < (ssize_t)sizeof(buf) - 1 &&
@@ -651,13 +657,7 @@ static void squatter_is_named_and_its_answer_refused(void **st) {
   if (pid == 0) {
     static const char fake[] = "{\"ok\":true,\"by\":\"squatter\"}\n";
     struct sockaddr_un sa;
-    int fd, c;
-    alarm(10);
-    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, name, strlen(name) + 1);
+    int c, fd = nobody_socket(name, &sa);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0)
       _exit(3);
     signal(SIGPIPE, SIG_IGN); /* the client may be gone already */
