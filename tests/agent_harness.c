@@ -1,6 +1,8 @@
 /* agent_harness.c: a real agent on a thread, for end-to-end tests. */
 #include "agent_harness.h"
 
+#include "fs_kit.h"
+
 #include "platform.h"
 #include "vg.h"
 
@@ -36,22 +38,12 @@ static void harness_main(void *arg) {
 }
 
 int harness_start(harness_t *h, const char *ini_text) {
-  char tmp[400], path[700];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
-  FILE *f;
+  char path[700];
   static int seq;
   memset(h, 0, sizeof(*h));
-  uv_os_tmpdir(tmp, &n);
-  snprintf(path, sizeof(path), "%s/vgtestXXXXXX", tmp);
-  if (uv_fs_mkdtemp(NULL, &req, path, NULL) != 0) return -1;
-  snprintf(h->home, sizeof(h->home), "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  if (fk_mkdtemp(h->home, sizeof(h->home), "vgtest") != 0) return -1;
   snprintf(path, sizeof(path), "%s/vigil.ini", h->home);
-  f = fopen(path, "wb");
-  if (f == NULL) return -1;
-  fputs(ini_text, f);
-  fclose(f);
+  fk_put(path, ini_text);
   vg_platform_pipe_name(h->home, h->pipe, sizeof(h->pipe));
   /* A private name per test: never the installed service's pipe. */
   if (strncmp(h->pipe, "\\\\.\\pipe\\", 9) == 0)
@@ -74,19 +66,4 @@ int harness_stop(harness_t *h) {
   return h->loop_close_rc;
 }
 
-void harness_cleanup(harness_t *h) {
-  uv_fs_t req;
-  uv_dirent_t ent;
-  char p[800];
-  if (uv_fs_scandir(NULL, &req, h->home, 0, NULL) >= 0) {
-    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-      uv_fs_t r2;
-      snprintf(p, sizeof(p), "%s/%s", h->home, ent.name);
-      uv_fs_unlink(NULL, &r2, p, NULL);
-      uv_fs_req_cleanup(&r2);
-    }
-  }
-  uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, h->home, NULL);
-  uv_fs_req_cleanup(&req);
-}
+void harness_cleanup(harness_t *h) { fk_rmtree(h->home); }

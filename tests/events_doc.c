@@ -214,3 +214,20 @@ unsigned long ed_full_id(const ed_msg_t *m) {
     sev = 0xC0000000ul;
   return sev | m->id;
 }
+
+int ed_load_mc(const char *srcdir, ed_msg_t *out, size_t max) {
+  char path[600], err[256];
+  int n;
+  snprintf(path, sizeof(path), "%s/adapters/win/messages.mc", srcdir);
+  n = ed_parse_mc(path, out, max, err, sizeof(err));
+  if (n < 0) fprintf(stderr, "%s\n", err);
+  return n;
+}
+
+int ed_load_doc(const char *srcdir, ed_doc_t *doc) {
+  char path[600], err[256];
+  snprintf(path, sizeof(path), "%s/docs/events.md", srcdir);
+  if (ed_parse_doc(path, doc, err, sizeof(err)) == 0) return 0;
+  fprintf(stderr, "%s\n", err);
+  return -1;
+}

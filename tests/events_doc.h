@@ -40,6 +40,12 @@ int ed_parse_mc(const char *path, ed_msg_t *out, size_t max, char *err,
                 size_t errsz);
 /* Parse docs/events.md. Returns 0, or -1 with a message in err. */
 int ed_parse_doc(const char *path, ed_doc_t *doc, char *err, size_t errsz);
+/* messages.mc of the source tree at srcdir into out: returns the count, or
+ * -1 after saying why on stderr. */
+int ed_load_mc(const char *srcdir, ed_msg_t *out, size_t max);
+/* docs/events.md of the source tree at srcdir: returns 0, or -1 after
+ * saying why on stderr. */
+int ed_load_doc(const char *srcdir, ed_doc_t *doc);
 /* Parse the probe table of interface.md ("| 6 | `scratch.kek` | backup |
  * ..."). Returns the count (ids left 0), or -1 with err set (no file). */
 int ed_parse_interface(const char *path, ed_probe_t *out, size_t max, char *err,

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "fixture_runner.h"
+#include "fs_kit.h"
 
 #include "config.h"
 #include "forecast.h"
@@ -21,29 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  *len = 0;
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  if (buf) buf[n] = '\0';
-  *len = (size_t)n;
-  return buf;
-}
-
 static void run_one(const vg_probe_t *p, const char *path) {
   size_t len = 0, i;
-  char *text = slurp(path, &len), err[200], msg[200];
+  char *text = fk_slurp(path, &len), err[200], msg[200];
   vg_json_t *doc = NULL;
   vg_facts_t facts, memo, memo_out;
   vg_finding_t prev, out;

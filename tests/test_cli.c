@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "fs_kit.h"
 #include "json.h"
 #include "probe.h"
 #include "vg.h"
@@ -117,24 +118,13 @@ static int run(proc_t *pr, const char *const *args) {
 
 static void write_ini(const char *text) {
   char path[700];
-  FILE *f;
   snprintf(path, sizeof(path), "%s/vigil.ini", home);
-  f = fopen(path, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
+  fk_put(path, text);
 }
 
 static int setup(void **st) {
-  char tmp[400];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
   (void)st;
-  uv_os_tmpdir(tmp, &n);
-  snprintf(home, sizeof(home), "%s/vgcliXXXXXX", tmp);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, home, NULL), 0);
-  snprintf(home, sizeof(home), "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  assert_int_equal(fk_mkdtemp(home, sizeof(home), "vgcli"), 0);
   snprintf(home_env, sizeof(home_env), "VIGIL_HOME=%s", home);
   /* A private pipe name: never the installed service's. */
   if (strchr(home, '\\'))
@@ -200,24 +190,6 @@ static void config_problems_are_reported_not_fatal(void **st) {
 /* `vigil explain`: every probe has its catalog entry built in, with the
  * settings in effect; event ids (generic and per probe) are explained;
  * anything else is one clear line. And every command has --help. */
-/* The whole file, NUL-terminated, or NULL when it cannot be read. */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  long n;
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  if (buf) buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
 
 static void explain_every_probe_and_event(void **st) {
   proc_t p;
@@ -503,7 +475,7 @@ static void run_console_and_status_from_another_process(void **st) {
     int k;
     for (k = 0; k < 50 && text == NULL; k++) {
       snprintf(path, sizeof(path), "%s/prom/vigil.prom", home);
-      text = slurp(path);
+      text = fk_slurp(path, NULL);
       if (text == NULL) uv_sleep(200);
     }
     assert_non_null(text);
@@ -513,7 +485,7 @@ static void run_console_and_status_from_another_process(void **st) {
     assert_non_null(strstr(text, "vigil_probe_status{probe=\"scratch.space\""));
     free(text);
     snprintf(path, sizeof(path), "%s/prom/vigil.prom.tmp", home);
-    text = slurp(path);
+    text = fk_slurp(path, NULL);
     assert_null(text);
   }
   assert_int_equal(run(&p, history), 0);

@@ -67,11 +67,8 @@ static void assert_in_table(const seen_t *s) {
 }
 
 static int setup(void **st) {
-  char err[256];
   (void)st;
-  nmc = ed_parse_mc(VG_SRCDIR "/adapters/win/messages.mc", mc, ED_MAX, err,
-                    sizeof(err));
-  if (nmc < 0) print_error("%s\n", err);
+  nmc = ed_load_mc(VG_SRCDIR, mc, ED_MAX);
   vg_events_observe(observer, NULL);
   return nmc > 0 ? 0 : -1;
 }

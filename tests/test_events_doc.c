@@ -30,15 +30,9 @@ static int nmc;
 static ed_doc_t doc;
 
 static int setup(void **st) {
-  char err[256];
   (void)st;
-  nmc = ed_parse_mc(VG_SRCDIR "/adapters/win/messages.mc", mc, ED_MAX, err,
-                    sizeof(err));
-  if (nmc < 0) print_error("%s\n", err);
-  if (ed_parse_doc(VG_SRCDIR "/docs/events.md", &doc, err, sizeof(err))) {
-    print_error("%s\n", err);
-    return -1;
-  }
+  nmc = ed_load_mc(VG_SRCDIR, mc, ED_MAX);
+  if (ed_load_doc(VG_SRCDIR, &doc) != 0) return -1;
   return nmc > 0 ? 0 : -1;
 }
 

@@ -13,6 +13,7 @@
 
 #include "bundle.h"
 #include "config.h"
+#include "fs_kit.h"
 #include "vg.h"
 
 #include <uv.h>
@@ -29,45 +30,15 @@
 static char dir[600];
 
 static int setup(void **st) {
-  char tmp[400];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
   (void)st;
-  uv_os_tmpdir(tmp, &n);
-  snprintf(dir, sizeof(dir), "%s/vgfilesXXXXXX", tmp);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, dir, NULL), 0);
-  snprintf(dir, sizeof(dir), "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  assert_int_equal(fk_mkdtemp(dir, sizeof(dir), "vgfiles"), 0);
   return 0;
 }
 
 static int teardown(void **st) {
-  uv_fs_t req;
-  uv_dirent_t ent;
-  char p[900];
   (void)st;
-  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0) {
-    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-      uv_fs_t r2;
-      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-      if (uv_fs_unlink(NULL, &r2, p, NULL) != 0) {
-        uv_fs_req_cleanup(&r2);
-        uv_fs_rmdir(NULL, &r2, p, NULL);
-      }
-      uv_fs_req_cleanup(&r2);
-    }
-  }
-  uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, dir, NULL);
-  uv_fs_req_cleanup(&req);
+  fk_rmtree(dir);
   return 0;
-}
-
-static void put(const char *path, const char *text) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  fputs(text, f);
-  fclose(f);
 }
 
 static char *slurp(const char *path) {
@@ -114,7 +85,7 @@ static void read_file_refuses_what_is_not_a_file(void **st) {
 #endif
   /* A plain file still reads. */
   snprintf(path, sizeof(path), "%s/plain", dir);
-  put(path, "hello");
+  fk_put(path, "hello");
   assert_int_equal(vg_read_file(path, 100, &buf, &len, err, sizeof(err)), 0);
   assert_string_equal(buf, "hello");
   free(buf);
@@ -189,7 +160,7 @@ static void bundle_refuses_existing_path_unless_forced(void **st) {
   (void)st;
   bundle_in(&in, pipe, sizeof(pipe));
   snprintf(path, sizeof(path), "%s/ticket.zip", dir);
-  put(path, "keep me");
+  fk_put(path, "keep me");
   assert_int_equal(vg_bundle_write(&in, path, msg, sizeof(msg)), VG_EEXIST);
   printf("%s\n", msg);
   assert_non_null(strstr(msg, "already exists"));
@@ -232,7 +203,7 @@ static void bundle_never_writes_through_a_link(void **st) {
   (void)st;
   bundle_in(&in, pipe, sizeof(pipe));
   snprintf(victim, sizeof(victim), "%s/victim", dir);
-  put(victim, "precious");
+  fk_put(victim, "precious");
   snprintf(path, sizeof(path), "%s/link.zip", dir);
   assert_int_equal(symlink(victim, path), 0);
   in.force = 1;

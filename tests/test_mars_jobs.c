@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "mars.h"
 #include "mars_jobs_parse.h"
 #include "probe.h"
@@ -29,11 +30,6 @@
 #define NOW 1764000000000ll /* 2025-11-24T16:00:00Z */
 #define H 3600000ll
 #define MJ_BIG (1536 * 1024) /* longer than the 1 MiB read of a list */
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (hay == NULL || strstr(hay, needle) == NULL)
-    fail_msg("\"%s\" lacks \"%s\"", hay ? hay : "(null)", needle);
-}
 
 static int64_t utc(int y, int mo, int d, int h, int mi) {
   return vg_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400000ll +
@@ -86,7 +82,7 @@ static void errlog_lines_parse(void **st) {
   assert_true(ls.l[1].has_hr);
   assert_int_equal(ls.l[1].hr, 0x80070005u);
   assert_string_equal(ls.l[1].where, "dsmfsenumerator.cpp(1025)");
-  assert_contains(ls.l[1].message, "FindFirstFile failed");
+  pk_has(ls.l[1].message, "FindFirstFile failed");
   assert_string_equal(ls.l[2].level, "FATAL");
   assert_int_equal(ls.l[2].hr, 0x80070570u);
   assert_string_equal(ls.l[2].where, "CloudBackupProvider.cs(412)");
@@ -136,16 +132,16 @@ static void failed_files_by_cause(void **st) {
   assert_int_equal(acc.ncodes, 5);
   assert_int_equal(acc.codes[0], 0x80070570u);
   assert_int_equal(acc.code_counts[0], 2);
-  assert_contains(vg_failed_class_words(VG_FF_CORRUPT), "chkdsk");
-  assert_contains(vg_failed_class_words(VG_FF_ACCESS), "antivirus");
-  assert_contains(vg_failed_class_words(VG_FF_SCRATCH), "scratch");
-  assert_contains(vg_failed_class_words(VG_FF_CLOUD), "cloud");
+  pk_has(vg_failed_class_words(VG_FF_CORRUPT), "chkdsk");
+  pk_has(vg_failed_class_words(VG_FF_ACCESS), "antivirus");
+  pk_has(vg_failed_class_words(VG_FF_SCRATCH), "scratch");
+  pk_has(vg_failed_class_words(VG_FF_CLOUD), "cloud");
   assert_string_equal(
       vg_mars_code_words(0x80070570u, words, sizeof(words)),
       "0x80070570 ERROR_FILE_CORRUPT (a file or folder is corrupt and "
       "unreadable: run chkdsk)");
-  assert_contains(vg_mars_code_words(0x80070005u, words, sizeof(words)),
-                  "E_ACCESSDENIED");
+  pk_has(vg_mars_code_words(0x80070005u, words, sizeof(words)),
+         "E_ACCESSDENIED");
 }
 
 static void event_data_codes(void **st) {
@@ -217,56 +213,26 @@ static void mars_jobs_fixtures(void **st) {
 
 /* ---- collect on a fake machine ---------------------------------------- */
 
-typedef struct run_s {
-  vg_config_t cfg;
-  vg_facts_t facts, memo;
-  vg_finding_t out;
-  int rc;
-} run_t;
-
-static void run(fake_os_t *f, run_t *r) {
-  const vg_probe_t *p = vg_probe_find("mars.jobs");
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo_out;
-  assert_non_null(p);
-  memset(&ep, 0, sizeof(ep));
-  vg_facts_init(&r->facts);
-  vg_facts_init(&memo_out);
-  memset(&r->out, 0, sizeof(r->out));
-  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
-  r->rc = p->collect(&ctx, &r->facts);
-  if (r->rc != 0) {
-    vg_finding_unknown(&r->out, "mars.jobs", &r->facts);
-    return;
-  }
-  vg_config_eval_params(&r->cfg, p, &ep);
-  ep.now_ms = f->now_ms;
-  ep.memo = &r->memo;
-  ep.memo_out = &memo_out;
-  p->evaluate(&r->facts, &ep, NULL, &r->out);
+/* Runs mars.jobs once at the fake machine's clock, the memo carried in r,
+ * and prints the finding. */
+static void run(fake_os_t *f, pk_run_t *r) {
+  r->now = f->now_ms;
+  pk_run(r, &f->os, "mars.jobs");
   print_message("mars.jobs: %s - %s\n", vg_status_name(r->out.status),
                 r->out.summary);
-  if (memo_out.n) vg_facts_copy(&r->memo, &memo_out);
-  vg_facts_reset(&memo_out);
 }
 
-static void machine(fake_os_t *f, run_t *r) {
+/* A MARS install with its Temp folder; r empty. */
+static void machine(fake_os_t *f, pk_run_t *r) {
   fake_os_init(f);
-  vg_config_init(&r->cfg);
-  vg_facts_init(&r->memo);
+  pk_run_init(r);
   fake_reg_sz(f, VG_MARS_SETUP_KEY, "InstallPath", IP);
   fake_file(f, TEMP, VG_FA_DIRECTORY);
 }
 
-static void run_done(run_t *r) {
-  vg_facts_reset(&r->facts);
-  vg_config_free(&r->cfg);
-}
-
 static void collect_events_and_logs(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   const char *list = "C:\\Data\\a.db\t0x80070570\r\nC:\\Data\\b.db\t0x80070005"
                      "\r\n";
   (void)st;
@@ -287,7 +253,7 @@ static void collect_events_and_logs(void **st) {
   run(&f, &r);
   assert_int_equal(r.rc, 0);
   assert_string_equal(f.event_channel, "CloudBackup");
-  assert_contains(f.event_xpath, "EventID=11");
+  pk_has(f.event_xpath, "EventID=11");
   assert_string_equal(vg_facts_get_str(&r.facts, "events_channel"),
                       "CloudBackup");
   assert_int_equal(vg_facts_int_or(&r.facts, "events_read", 0), 4);
@@ -322,21 +288,20 @@ static void collect_events_and_logs(void **st) {
                       "default");
   /* 11 after the last success: crit, naming both and the code in words */
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "The last backup failed at "
-                                 "2025-11-24T21:40:00Z");
-  assert_contains(r.out.summary, "Last success 2025-11-23T22:10:00Z");
-  assert_contains(r.out.summary, "ERROR_FILE_CORRUPT");
-  assert_contains(r.out.summary, "1 failed file(s) are corrupt");
+  pk_has(r.out.summary, "The last backup failed at "
+                        "2025-11-24T21:40:00Z");
+  pk_has(r.out.summary, "Last success 2025-11-23T22:10:00Z");
+  pk_has(r.out.summary, "ERROR_FILE_CORRUPT");
+  pk_has(r.out.summary, "1 failed file(s) are corrupt");
   assert_string_equal(r.out.predicts[0], "0x80070570");
-  run_done(&r);
-  vg_facts_reset(&r.memo);
+  pk_run_free(&r);
 }
 
 /* Wine: EvtQuery answers nothing. The reason is named; the logs are still
  * read; unknown unless the files show a problem. */
 static void collect_without_the_event_log_api(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   machine(&f, &r);
   f.event_rc = VG_ENOTSUP;
@@ -347,21 +312,21 @@ static void collect_without_the_event_log_api(void **st) {
                utc(2025, 11, 24, 21, 45));
   run(&f, &r);
   assert_int_equal(r.rc, 0);
-  assert_contains(vg_facts_get_str(&r.facts, "events_error"),
-                  "EvtQuery(CloudBackup) returned no result");
+  pk_has(vg_facts_get_str(&r.facts, "events_error"),
+         "EvtQuery(CloudBackup) returned no result");
   assert_int_equal(vg_facts_find(&r.facts, "last_success_ms")->type,
                    VG_FACT_NULL);
   assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  assert_contains(r.out.summary, "could not be read: EvtQuery(CloudBackup)");
-  assert_contains(r.out.summary, "newest error in CBEngineCurr.errlog: "
-                                 "0x80070570 ERROR_FILE_CORRUPT");
-  run_done(&r);
+  pk_has(r.out.summary, "could not be read: EvtQuery(CloudBackup)");
+  pk_has(r.out.summary, "newest error in CBEngineCurr.errlog: "
+                        "0x80070570 ERROR_FILE_CORRUPT");
+  pk_run_free(&r);
 }
 
 /* The channel is not called CloudBackup: CloudBackup/... is found. */
 static void collect_channel_fallback(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   machine(&f, &r);
   fake_channel(&f, "CloudBackup/Operational"); /* holds the events */
@@ -374,27 +339,25 @@ static void collect_channel_fallback(void **st) {
   assert_int_equal(vg_facts_int_or(&r.facts, "last_success_ms", 0),
                    NOW - 2 * H);
   assert_int_equal(r.out.status, VG_ST_OK);
-  assert_contains(r.out.summary, "Last backup succeeded at "
-                                 "2025-11-24T14:00:00Z (2 h ago); no failure "
-                                 "in the log");
-  run_done(&r);
+  pk_has(r.out.summary, "Last backup succeeded at "
+                        "2025-11-24T14:00:00Z (2 h ago); no failure "
+                        "in the log");
 
   /* neither: the error says what was looked for */
   f.nchannels = 0;
   fake_channel(&f, "Application");
-  vg_config_init(&r.cfg);
   run(&f, &r);
-  assert_contains(vg_facts_get_str(&r.facts, "events_error"),
-                  "no event log channel named CloudBackup or CloudBackup/...");
+  pk_has(vg_facts_get_str(&r.facts, "events_error"),
+         "no event log channel named CloudBackup or CloudBackup/...");
   assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 /* A 3 MiB errlog: only its last 256 KiB are read, and the errors at its
  * end are found. */
 static void collect_reads_only_the_tail(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   size_t cap = 3u << 20, o = 0;
   char *big = malloc(cap + 4096);
   (void)st;
@@ -420,7 +383,7 @@ static void collect_reads_only_the_tail(void **st) {
                       "0x80070002");
   assert_int_equal(vg_facts_int_or(&r.facts, "errlog_last_hr_ms", 0),
                    utc(2025, 11, 24, 9, 0));
-  run_done(&r);
+  pk_run_free(&r);
   free(big);
 }
 
@@ -428,7 +391,7 @@ static void collect_reads_only_the_tail(void **st) {
  * stays warn while it does not shrink; memo survives between runs. */
 static void failed_files_growing(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   static char lists[3][400];
   int i;
   (void)st;
@@ -447,32 +410,26 @@ static void failed_files_growing(void **st) {
   run(&f, &r);
   assert_int_equal(vg_facts_int_or(&r.facts, "failed_files", 0), 2);
   assert_int_equal(r.out.status, VG_ST_OK); /* first sight: a baseline */
-  run_done(&r);
   f.contents[0].data = lists[1];
   f.contents[0].len = strlen(lists[1]);
-  vg_config_init(&r.cfg);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_WARN);
-  assert_contains(r.out.summary, "Failed files grew from 2 to 4");
-  run_done(&r);
-  vg_config_init(&r.cfg); /* the same list again: still grown */
+  pk_has(r.out.summary, "Failed files grew from 2 to 4");
+  /* the same list again: still grown */
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_WARN);
-  run_done(&r);
   f.contents[0].data = lists[2];
   f.contents[0].len = strlen(lists[2]);
-  vg_config_init(&r.cfg);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_OK);
-  run_done(&r);
-  vg_facts_reset(&r.memo);
+  pk_run_free(&r);
 }
 
 /* The schedule's period comes from the MARS task's triggers: weekly
  * gives 7 days + grace before "no backup completed" is crit. */
 static void schedule_period_from_the_task(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   machine(&f, &r);
   fake_task(&f, "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup");
@@ -484,15 +441,13 @@ static void schedule_period_from_the_task(void **st) {
   assert_string_equal(vg_facts_get_str(&r.facts, "schedule_period_from"),
                       "task");
   assert_int_equal(r.out.status, VG_ST_OK);
-  run_done(&r);
   /* daily (no task): 5 days without a completed backup is crit */
   f.task_path[0] = '\0';
-  vg_config_init(&r.cfg);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "No backup completed for 5 d (the schedule "
-                                 "runs every 1 d)");
-  run_done(&r);
+  pk_has(r.out.summary, "No backup completed for 5 d (the schedule "
+                        "runs every 1 d)");
+  pk_run_free(&r);
 }
 
 /* Everything at once: a dozen jobs with their starts, both notices, the
@@ -500,7 +455,7 @@ static void schedule_period_from_the_task(void **st) {
  * (none dropped for want of room). */
 static void all_facts_fit(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   static char list[MJ_BIG];
   size_t o = 0;
   int i;
@@ -524,20 +479,19 @@ static void all_facts_fit(void **st) {
   assert_non_null(vg_facts_find(&r.facts, "failed_classes"));
   assert_true(vg_facts_bool_or(&r.facts, "failed_files_partial", 0));
   assert_true(vg_facts_int_or(&r.facts, "failed_files", 0) > 30000);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 static void not_installed_is_na(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
-  vg_facts_init(&r.memo);
+  pk_run_init(&r);
   run(&f, &r);
   assert_int_equal(r.out.status, VG_ST_NA);
   assert_int_equal(f.event_queries, 0);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 int main(void) {

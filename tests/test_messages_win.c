@@ -26,12 +26,8 @@ static ed_doc_t doc;
 static HMODULE vigil;
 
 static int setup(void **st) {
-  char err[256];
   (void)st;
-  if (ed_parse_doc(VG_SRCDIR "/docs/events.md", &doc, err, sizeof(err))) {
-    print_error("%s\n", err);
-    return -1;
-  }
+  if (ed_load_doc(VG_SRCDIR, &doc) != 0) return -1;
   vigil = LoadLibraryExW(L"" VG_VIGIL_EXE, NULL, LOAD_LIBRARY_AS_DATAFILE);
   if (vigil == NULL) {
     print_error("cannot load %s as data: %lu\n", VG_VIGIL_EXE,

@@ -14,49 +14,12 @@
 
 #include "nagios.h"
 #include "vg.h"
+#include "view_kit.h"
 
-typedef struct sample_s {
-  vg_finding_t f[6];
-  vg_facts_t facts[6];
-  vg_view_probe_t p[6];
-  vg_report_view_t v;
-} sample_t;
-
-static void probe(sample_t *s, size_t i, const char *id, vg_status_t st,
+/* Probe i of the view, checked. */
+static void probe(vk_view_t *s, size_t i, const char *id, vg_status_t st,
                   const char *summary, const char *remedy) {
-  memset(&s->f[i], 0, sizeof(s->f[i]));
-  s->f[i].status = st;
-  vg_strlcpy(s->f[i].summary, summary, sizeof(s->f[i].summary));
-  vg_strlcpy(s->f[i].remedy, remedy, sizeof(s->f[i].remedy));
-  vg_facts_init(&s->facts[i]);
-  memset(&s->p[i], 0, sizeof(s->p[i]));
-  s->p[i].id = id;
-  s->p[i].finding = &s->f[i];
-  s->p[i].facts = &s->facts[i];
-  s->p[i].checked_ms = 1;
-  s->v.nprobes = i + 1 > s->v.nprobes ? i + 1 : s->v.nprobes;
-}
-
-static void sample_init(sample_t *s) {
-  memset(s, 0, sizeof(*s));
-  s->v.probes = s->p;
-  s->v.now_ms = 1795640400000LL;
-}
-
-static void sample_free(sample_t *s) {
-  size_t i;
-  for (i = 0; i < 6; i++)
-    vg_facts_reset(&s->facts[i]);
-}
-
-static char *render(const vg_report_view_t *v) {
-  vg_buf_t b;
-  char *s;
-  vg_buf_init(&b, 0);
-  assert_int_equal(vg_nagios_render(v, &b), 0);
-  s = strdup(vg_buf_str(&b));
-  vg_buf_free(&b);
-  return s;
+  vk_probe(s, i, id, st, summary, remedy)->checked_ms = 1;
 }
 
 /* Line i (0-based) of text into out. */
@@ -83,14 +46,14 @@ static void exit_codes(void **st) {
 }
 
 static void all_ok_is_one_line(void **st) {
-  sample_t s;
+  vk_view_t s;
   char *text, l[1024];
   (void)st;
-  sample_init(&s);
+  vk_init(&s, 1795640400000LL);
   probe(&s, 0, "mars.install", VG_ST_OK, "MARS 2.0.9262.0 installed", "");
   probe(&s, 1, "mars.engine", VG_ST_OK, "obengine running", "");
   probe(&s, 2, "iscsi.initiator", VG_ST_NA, "not on this system", "");
-  text = render(&s.v);
+  text = vk_render(vg_nagios_render, &s.v, 0);
   assert_non_null(line_of(text, 0, l, sizeof(l)));
   assert_string_equal(l, "OK: all 2 probes ok, 1 do not apply | "
                          "'probes_crit'=0;;;0;3 'probes_warn'=0;;;0;3 "
@@ -98,21 +61,21 @@ static void all_ok_is_one_line(void **st) {
   assert_null(line_of(text, 1, l, sizeof(l)));
   assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 0);
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void worst_first_with_details(void **st) {
-  sample_t s;
+  vk_view_t s;
   char *text, l[2048];
   (void)st;
-  sample_init(&s);
+  vk_init(&s, 1795640400000LL);
   probe(&s, 0, "scratch.space", VG_ST_WARN,
         "Scratch volume of D:\\MARS has 7.2% free", "Free space on D:");
   probe(&s, 1, "mars.install", VG_ST_OK, "fine", "");
   probe(&s, 2, "scratch.kek", VG_ST_CRIT,
         "OnlineBackup.KEK is missing | really", "Re-register the server");
   probe(&s, 3, "net.reach", VG_ST_UNKNOWN, "WinHTTP failed:\nno DNS", "");
-  text = render(&s.v);
+  text = vk_render(vg_nagios_render, &s.v, 0);
   assert_non_null(line_of(text, 0, l, sizeof(l)));
   /* The status line: word, count, worst finding (its '|' made '/'), the
    * others by id, then the performance data after the only '|'. */
@@ -137,17 +100,17 @@ static void worst_first_with_details(void **st) {
   assert_int_equal(text[strlen(text) - 1], '\n');
   assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 2);
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void unknown_alone_is_unknown_but_warn_wins(void **st) {
-  sample_t s;
+  vk_view_t s;
   char *text;
   (void)st;
-  sample_init(&s);
+  vk_init(&s, 1795640400000LL);
   probe(&s, 0, "mars.install", VG_ST_OK, "fine", "");
   probe(&s, 1, "net.reach", VG_ST_UNKNOWN, "cannot measure", "");
-  text = render(&s.v);
+  text = vk_render(vg_nagios_render, &s.v, 0);
   assert_true(strncmp(text,
                       "UNKNOWN: 1 of 2 probes not ok (1 unknown): "
                       "net.reach: cannot measure |",
@@ -155,7 +118,7 @@ static void unknown_alone_is_unknown_but_warn_wins(void **st) {
   assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 3);
   free(text);
   probe(&s, 2, "temp.files", VG_ST_WARN, "61,204 .tmp files", "");
-  text = render(&s.v);
+  text = vk_render(vg_nagios_render, &s.v, 0);
   assert_true(strncmp(text,
                       "WARNING: 2 of 3 probes not ok (1 warn, 1 "
                       "unknown): temp.files: 61,204 .tmp files; also "
@@ -163,14 +126,14 @@ static void unknown_alone_is_unknown_but_warn_wins(void **st) {
                       80) == 0);
   assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 1);
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void perfdata_of_key_values(void **st) {
-  sample_t s;
+  vk_view_t s;
   char *text, l[2048];
   (void)st;
-  sample_init(&s);
+  vk_init(&s, 1795640400000LL);
   probe(&s, 0, "scratch.space", VG_ST_WARN, "low", "");
   vg_facts_set_int(&s.facts[0], "free_bytes", 7200);
   vg_facts_set_int(&s.facts[0], "total_bytes", 500000);
@@ -181,7 +144,7 @@ static void perfdata_of_key_values(void **st) {
   vg_facts_set_double(&s.facts[2], "min_headroom_pct", 55.25);
   probe(&s, 3, "clock.skew", VG_ST_OK, "fine", "");
   vg_facts_set_int(&s.facts[3], "skew_ms", -2500);
-  text = render(&s.v);
+  text = vk_render(vg_nagios_render, &s.v, 0);
   line_of(text, 0, l, sizeof(l));
   /* Thresholds from the probe table (scratch.space warns below 10 %, crit
    * below 5 %: Nagios ranges "10:" and "5:"). */
@@ -195,11 +158,11 @@ static void perfdata_of_key_values(void **st) {
   {
     vg_thresholds_t th = {20, 8, 0, VG_TH_BELOW};
     s.p[0].th = &th;
-    text = render(&s.v);
+    text = vk_render(vg_nagios_render, &s.v, 0);
     assert_non_null(strstr(text, " 'scratch_free_pct'=7.20%;20:;8:;0;"));
     free(text);
   }
-  sample_free(&s);
+  vk_free(&s);
 }
 
 int main(void) {

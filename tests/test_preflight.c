@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "fake_os.h"
+#include "fs_kit.h"
 #include "mars.h"
 #include "vg.h"
 
@@ -184,30 +185,13 @@ static void plant(run_t *r) {
 }
 
 static int setup(void **st) {
-  char tmp[400];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
   (void)st;
-  uv_os_tmpdir(tmp, &n);
-  snprintf(home, sizeof(home), "%s/vgpfXXXXXX", tmp);
-  if (uv_fs_mkdtemp(NULL, &req, home, NULL) != 0) return -1;
-  snprintf(home, sizeof(home), "%s", req.path);
-  uv_fs_req_cleanup(&req);
-  return 0;
+  return fk_mkdtemp(home, sizeof(home), "vgpf") == 0 ? 0 : -1;
 }
 
 static int teardown(void **st) {
-  char path[700];
   (void)st;
-  snprintf(path, sizeof(path), "%s/vigil.db", home);
-  remove(path);
-  snprintf(path, sizeof(path), "%s/vigil.db-wal", home);
-  remove(path);
-  snprintf(path, sizeof(path), "%s/vigil.db-shm", home);
-  remove(path);
-  uv_fs_t req;
-  uv_fs_rmdir(NULL, &req, home, NULL);
-  uv_fs_req_cleanup(&req);
+  fk_rmtree(home);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "hresult.h"
 #include "mars.h"
 #include "probe.h"
@@ -20,60 +21,10 @@
 #include <string.h>
 
 #define TASK "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup"
-#define NOW_MS 1764000000000ll /* 2025-11-24T16:00:00Z */
 #define SCSI_GUID "{4d36e97b-e325-11ce-bfc1-08002be10318}"
 #define UNKNOWN_GUID "{4d36e97e-e325-11ce-bfc1-08002be10318}"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static const vg_probe_t *probe(const char *id) {
-  const vg_probe_t *p = vg_probe_find(id);
-  assert_non_null(p);
-  return p;
-}
-
-typedef struct run_s {
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  int rc;
-} run_t;
-
-/* collect on the fake machine, then evaluate (or the scheduler's unknown
- * finding when collect failed) at NOW_MS. */
-static void run(const char *id, fake_os_t *f, run_t *r) {
-  const vg_probe_t *p = probe(id);
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo, memo_out;
-  memset(&ep, 0, sizeof(ep));
-  vg_facts_init(&r->facts);
-  vg_facts_init(&memo);
-  vg_facts_init(&memo_out);
-  memset(&r->out, 0, sizeof(r->out));
-  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
-  r->rc = p->collect(&ctx, &r->facts);
-  if (r->rc != 0) {
-    vg_finding_unknown(&r->out, id, &r->facts);
-  } else {
-    vg_config_eval_params(&r->cfg, p, &ep);
-    ep.now_ms = NOW_MS;
-    ep.memo = &memo;
-    ep.memo_out = &memo_out;
-    p->evaluate(&r->facts, &ep, NULL, &r->out);
-  }
-  vg_facts_reset(&memo_out);
-}
-
-static void run_done(run_t *r) {
-  vg_facts_reset(&r->facts);
-  vg_config_free(&r->cfg);
-}
-
-static void assert_contains(const char *hay, const char *needle) {
-  if (hay == NULL || strstr(hay, needle) == NULL)
-    fail_msg("\"%s\" lacks \"%s\"", hay ? hay : "(null)", needle);
-}
 
 static void assert_null_fact(const vg_facts_t *f, const char *key) {
   const vg_fact_t *it = vg_facts_find(f, key);
@@ -90,17 +41,17 @@ static void mars_installed(fake_os_t *f) {
 
 static void task_schedule_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("task.schedule")) >= 20);
+  assert_true(run_fixtures(pk_probe("task.schedule")) >= 20);
 }
 
 static void vss_storage_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("vss.storage")) >= 13);
+  assert_true(run_fixtures(pk_probe("vss.storage")) >= 13);
 }
 
 static void iscsi_initiator_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("iscsi.initiator")) >= 12);
+  assert_true(run_fixtures(pk_probe("iscsi.initiator")) >= 12);
 }
 
 /* ---- HRESULTs in words ------------------------------------------------ */
@@ -110,12 +61,12 @@ static void hresults_are_named_and_explained(void **st) {
   (void)st;
   assert_string_equal(vg_hresult_describe(0x80004001u, buf, sizeof(buf)),
                       "0x80004001 E_NOTIMPL (not implemented on this system)");
-  assert_contains(vg_hresult_describe(0x80041010u, buf, sizeof(buf)),
-                  "WBEM_E_INVALID_CLASS (the WMI class does not exist");
-  assert_contains(vg_hresult_describe(0x80070005u, buf, sizeof(buf)),
-                  "E_ACCESSDENIED (access is denied");
-  assert_contains(vg_hresult_describe(0x00041303u, buf, sizeof(buf)),
-                  "SCHED_S_TASK_HAS_NOT_RUN");
+  pk_has(vg_hresult_describe(0x80041010u, buf, sizeof(buf)),
+         "WBEM_E_INVALID_CLASS (the WMI class does not exist");
+  pk_has(vg_hresult_describe(0x80070005u, buf, sizeof(buf)),
+         "E_ACCESSDENIED (access is denied");
+  pk_has(vg_hresult_describe(0x00041303u, buf, sizeof(buf)),
+         "SCHED_S_TASK_HAS_NOT_RUN");
   assert_string_equal(vg_hresult_describe(0x800704C7u, buf, sizeof(buf)),
                       "0x800704C7 (Win32 error 1223)");
   assert_string_equal(vg_hresult_describe(0x12345678u, buf, sizeof(buf)),
@@ -134,13 +85,13 @@ static void hresults_are_named_and_explained(void **st) {
 
 static void task_collect_reads_every_value(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   mars_installed(&f);
   fake_task(&f, TASK);
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(r.rc, 0);
   assert_true(vg_facts_bool_or(&r.facts, "task_exists", 0));
   assert_true(vg_facts_bool_or(&r.facts, "enabled", 0));
@@ -162,51 +113,51 @@ static void task_collect_reads_every_value(void **st) {
   assert_string_equal(vg_facts_get_str(&r.facts, "multiple_instances"),
                       "IgnoreNew");
   assert_int_equal(r.out.status, VG_ST_OK);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 static void task_collect_missing_task(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   mars_installed(&f);
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(r.rc, 0);
   assert_false(vg_facts_bool_or(&r.facts, "task_exists", 1));
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "does not exist");
-  run_done(&r);
+  pk_has(r.out.summary, "does not exist");
+  pk_run_free(&r);
 }
 
 static void task_collect_configured_path(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   char msg[100];
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   assert_int_equal(vg_config_set(&r.cfg, "task.schedule", "task",
                                  "\\Vigil-test", msg, sizeof(msg)),
                    0);
   fake_task(&f, "\\Vigil-test");
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(r.rc, 0);
   assert_string_equal(vg_facts_get_str(&r.facts, "task"), "\\Vigil-test");
   assert_true(vg_facts_bool_or(&r.facts, "task_exists", 0));
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 /* What Wine 8 does: E_NOTIMPL for several values. They must come back
  * null with a reason, and the finding must say unknown, not guess. */
 static void task_collect_notimpl_values_are_unknown(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_task_info_t *t;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   t = fake_task(&f, TASK);
   t->last_result_hr = 0x80004001u;
   t->next_run_hr = 0x80004001u;
@@ -217,53 +168,53 @@ static void task_collect_notimpl_values_are_unknown(void **st) {
   t->ntriggers = 0;
   t->last_run_hr = 0x00041303u; /* SCHED_S_TASK_HAS_NOT_RUN */
   t->last_run_ms = 0;
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(r.rc, 0);
   assert_null_fact(&r.facts, "last_result");
   assert_null_fact(&r.facts, "next_run");
   assert_null_fact(&r.facts, "principal");
   assert_null_fact(&r.facts, "triggers");
-  assert_contains(vg_facts_get_str(&r.facts, "last_result_error"),
-                  "IRegisteredTask::get_LastTaskResult: 0x80004001 E_NOTIMPL");
-  assert_contains(vg_facts_get_str(&r.facts, "next_run_error"),
-                  "get_NextRunTime: 0x80004001 E_NOTIMPL");
-  assert_contains(vg_facts_get_str(&r.facts, "principal_error"),
-                  "IPrincipal::get_UserId: 0x80004001 E_NOTIMPL");
+  pk_has(vg_facts_get_str(&r.facts, "last_result_error"),
+         "IRegisteredTask::get_LastTaskResult: 0x80004001 E_NOTIMPL");
+  pk_has(vg_facts_get_str(&r.facts, "next_run_error"),
+         "get_NextRunTime: 0x80004001 E_NOTIMPL");
+  pk_has(vg_facts_get_str(&r.facts, "principal_error"),
+         "IPrincipal::get_UserId: 0x80004001 E_NOTIMPL");
   assert_null(vg_facts_find(&r.facts, "next_run_ms"));
   assert_true(vg_facts_bool_or(&r.facts, "last_run_never", 0));
   assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  assert_contains(r.out.summary, "is enabled and ready");
-  assert_contains(r.out.summary,
-                  "0x80004001 E_NOTIMPL (not implemented on this system)");
-  run_done(&r);
+  pk_has(r.out.summary, "is enabled and ready");
+  pk_has(r.out.summary,
+         "0x80004001 E_NOTIMPL (not implemented on this system)");
+  pk_run_free(&r);
 }
 
 static void task_collect_never_ran_date(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_task_info_t *t;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   t = fake_task(&f, TASK);
   t->last_run_ms = 943920000000ll; /* 1999-11-30T00:00:00Z */
   t->last_result = 0x00041303;
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(r.rc, 0);
   assert_true(vg_facts_bool_or(&r.facts, "last_run_never", 0));
   assert_null_fact(&r.facts, "last_run");
   assert_int_equal(r.out.status, VG_ST_OK);
-  assert_contains(r.out.summary, "has not run yet");
-  run_done(&r);
+  pk_has(r.out.summary, "has not run yet");
+  pk_run_free(&r);
 }
 
 static void task_collect_trigger_periods(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_task_info_t *t;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   t = fake_task(&f, TASK);
   t->ntriggers = 3;
   t->triggers[1].type = 2; /* daily, every 2 days */
@@ -272,20 +223,20 @@ static void task_collect_trigger_periods(void **st) {
   t->triggers[2].type = 1; /* time, repeating every 6 hours, disabled */
   t->triggers[2].enabled = 0;
   strcpy(t->triggers[2].repetition, "PT6H");
-  run("task.schedule", &f, &r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(vg_facts_int_or(&r.facts, "triggers_enabled", 0), 2);
   assert_string_equal(vg_facts_get_str(&r.facts, "trigger_kinds"),
                       "weekly, daily, time (disabled)");
   assert_int_equal(vg_facts_int_or(&r.facts, "trigger_period_ms", 0),
                    2 * 86400000ll);
-  run_done(&r);
+  pk_run_free(&r);
 
   t->triggers[2].enabled = 1;
-  vg_config_init(&r.cfg);
-  run("task.schedule", &f, &r);
+  pk_run_init(&r);
+  pk_run(&r, &f.os, "task.schedule");
   assert_int_equal(vg_facts_int_or(&r.facts, "trigger_period_ms", 0),
                    6 * 3600000ll);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 static void task_collect_failure_says_hresult(void **st) {
@@ -310,21 +261,21 @@ static void task_collect_failure_says_hresult(void **st) {
   (void)st;
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     fake_os_t f;
-    run_t r;
+    pk_run_t r;
     fake_os_init(&f);
-    vg_config_init(&r.cfg);
+    pk_run_init(&r);
     fake_task(&f, TASK);
     f.task_rc = cases[i].rc;
     f.task.hr = cases[i].hr;
     strcpy(f.task.call, cases[i].call);
-    run("task.schedule", &f, &r);
+    pk_run(&r, &f.os, "task.schedule");
     assert_int_equal(r.rc, cases[i].rc);
     assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-    assert_contains(r.out.summary, "Could not measure task.schedule");
-    assert_contains(r.out.summary, cases[i].want);
+    pk_has(r.out.summary, "Could not measure task.schedule");
+    pk_has(r.out.summary, cases[i].want);
     assert_int_equal(vg_facts_int_or(&r.facts, "hresult", 0),
                      (int64_t)cases[i].hr);
-    run_done(&r);
+    pk_run_free(&r);
   }
 }
 
@@ -332,11 +283,11 @@ static void task_collect_failure_says_hresult(void **st) {
 
 static void vss_collect_lists_wanted_volumes(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_shadow_volume_t *v;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   mars_installed(&f);
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "F:\\Scratch");
   strcpy(f.volume.root, "F:\\"); /* volume_info of the scratch folder */
@@ -347,7 +298,7 @@ static void vss_collect_lists_wanted_volumes(void **st) {
   v->copies = 2;
   v = fake_shadow_volume(&f, "G:\\", "NTFS", 0, 0);
   v->drive_type = VG_DRIVE_REMOVABLE; /* not fixed: skipped */
-  run("vss.storage", &f, &r);
+  pk_run(&r, &f.os, "vss.storage");
   assert_int_equal(r.rc, 0);
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 3);
   assert_string_equal(vg_facts_get_str(&r.facts, "scratch_volume"), "F:\\");
@@ -370,30 +321,30 @@ static void vss_collect_lists_wanted_volumes(void **st) {
     assert_true(h > 89.99 && h < 90.01);
   }
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "D:\\ has no shadow copy storage");
-  assert_contains(r.out.remedy, "vssadmin Add ShadowStorage /For=D: /On=D:");
-  run_done(&r);
+  pk_has(r.out.summary, "D:\\ has no shadow copy storage");
+  pk_has(r.out.remedy, "vssadmin Add ShadowStorage /For=D: /On=D:");
+  pk_run_free(&r);
 }
 
 static void vss_collect_many_volumes(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   int i;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   for (i = 0; i < 12; i++) {
     char name[8];
     snprintf(name, sizeof(name), "%c:\\", 'C' + i);
     fake_shadow_volume(&f, name, "NTFS", 19ull << 29, 10ull << 30);
   }
-  run("vss.storage", &f, &r);
+  pk_run(&r, &f.os, "vss.storage");
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 12);
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes_listed", 0), 9);
   assert_int_equal(r.out.status, VG_ST_WARN);
-  assert_contains(r.out.summary, "only the first 9 of 12 volumes");
+  pk_has(r.out.summary, "only the first 9 of 12 volumes");
   assert_true(r.facts.n <= VG_FACTS_MAX);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 static void vss_collect_failure_says_hresult(void **st) {
@@ -418,19 +369,19 @@ static void vss_collect_failure_says_hresult(void **st) {
   (void)st;
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     fake_os_t f;
-    run_t r;
+    pk_run_t r;
     fake_os_init(&f);
-    vg_config_init(&r.cfg);
+    pk_run_init(&r);
     f.shadow_rc = cases[i].rc;
     f.shadow.hr = cases[i].hr;
     strcpy(f.shadow.call, cases[i].call);
-    run("vss.storage", &f, &r);
+    pk_run(&r, &f.os, "vss.storage");
     assert_int_equal(r.rc, cases[i].rc);
     assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-    assert_contains(r.out.summary, cases[i].want);
+    pk_has(r.out.summary, cases[i].want);
     assert_string_equal(vg_facts_get_str(&r.facts, "failed_call"),
                         cases[i].call);
-    run_done(&r);
+    pk_run_free(&r);
   }
 }
 
@@ -438,16 +389,16 @@ static void vss_collect_failure_says_hresult(void **st) {
 
 static void iscsi_collect_working_initiator(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_device_info_t *d;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   fake_svc(&f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DEMAND);
   d = fake_device(&f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
   strcpy(d->description, "Microsoft iSCSI Initiator");
   strcpy(d->driver, SCSI_GUID "\\0001");
-  run("iscsi.initiator", &f, &r);
+  pk_run(&r, &f.os, "iscsi.initiator");
   assert_int_equal(r.rc, 0);
   assert_int_equal(f.device_queries, 1);
   assert_string_equal(vg_facts_get_str(&r.facts, "device_search"),
@@ -458,22 +409,22 @@ static void iscsi_collect_working_initiator(void **st) {
   assert_string_equal(vg_facts_get_str(&r.facts, "service_start"), "manual");
   assert_int_equal(vg_facts_int_or(&r.facts, "device_problem", -1), 0);
   assert_int_equal(r.out.status, VG_ST_OK);
-  run_done(&r);
+  pk_run_free(&r);
 }
 
 static void iscsi_collect_unknown_device_elsewhere(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_device_info_t *d;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   fake_svc(&f, "MSiSCSI", VG_SVC_RUNNING, VG_SVC_AUTO);
   d = fake_device(&f, UNKNOWN_GUID, "", "ROOT\\ISCSIPRT");
   strcpy(d->description, "Unknown device");
   d->status = 0x400; /* DN_HAS_PROBLEM */
   d->problem = 28;
-  run("iscsi.initiator", &f, &r);
+  pk_run(&r, &f.os, "iscsi.initiator");
   assert_int_equal(r.rc, 0);
   assert_int_equal(f.device_queries, 2); /* SCSIAdapter, then every class */
   assert_string_equal(vg_facts_get_str(&r.facts, "device_search"),
@@ -481,61 +432,61 @@ static void iscsi_collect_unknown_device_elsewhere(void **st) {
   assert_null_fact(&r.facts, "device_driver");
   assert_int_equal(vg_facts_int_or(&r.facts, "device_problem", 0), 28);
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "\"Unknown device\"");
-  assert_contains(r.out.summary, "the MARS guide's exact restore-mount");
-  run_done(&r);
+  pk_has(r.out.summary, "\"Unknown device\"");
+  pk_has(r.out.summary, "the MARS guide's exact restore-mount");
+  pk_run_free(&r);
 }
 
 static void iscsi_collect_absent(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   fake_svc(&f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DISABLED);
   fake_device(&f, SCSI_GUID, "SCSIAdapter", "PCI\\VEN_1000&DEV_0054");
-  run("iscsi.initiator", &f, &r);
+  pk_run(&r, &f.os, "iscsi.initiator");
   assert_int_equal(r.rc, 0);
   assert_false(vg_facts_bool_or(&r.facts, "device_present", 1));
   assert_int_equal(r.out.status, VG_ST_CRIT);
-  assert_contains(r.out.summary, "No Microsoft iSCSI Initiator device");
-  assert_contains(r.out.summary, "MSiSCSI is stopped (disabled)");
-  run_done(&r);
+  pk_has(r.out.summary, "No Microsoft iSCSI Initiator device");
+  pk_has(r.out.summary, "MSiSCSI is stopped (disabled)");
+  pk_run_free(&r);
 }
 
 static void iscsi_collect_failure_says_hresult(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   f.devices_rc = VG_EACCES;
   f.devices.hr = 0x80070005u;
   strcpy(f.devices.call, "SetupDiGetClassDevsW");
-  run("iscsi.initiator", &f, &r);
+  pk_run(&r, &f.os, "iscsi.initiator");
   assert_int_equal(r.rc, VG_EACCES);
   assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  assert_contains(r.out.summary,
-                  "SetupDiGetClassDevsW returned 0x80070005 E_ACCESSDENIED");
-  run_done(&r);
+  pk_has(r.out.summary,
+         "SetupDiGetClassDevsW returned 0x80070005 E_ACCESSDENIED");
+  pk_run_free(&r);
 }
 
 static void iscsi_service_unreadable(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   vg_device_info_t *d;
   (void)st;
   fake_os_init(&f);
-  vg_config_init(&r.cfg);
+  pk_run_init(&r);
   f.svc_err = VG_EACCES;
   d = fake_device(&f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
   strcpy(d->driver, SCSI_GUID "\\0001");
-  run("iscsi.initiator", &f, &r);
+  pk_run(&r, &f.os, "iscsi.initiator");
   assert_int_equal(r.rc, 0);
   assert_null_fact(&r.facts, "service_installed");
   assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  assert_contains(r.out.summary, "access denied");
-  run_done(&r);
+  pk_has(r.out.summary, "access denied");
+  pk_run_free(&r);
 }
 
 /* On POSIX the real table has none of these: n/a, never unknown. */
@@ -549,16 +500,16 @@ static void posix_tables_say_na(void **st) {
 #endif
   for (i = 0; i < 3; i++) {
     fake_os_t f;
-    run_t r;
+    pk_run_t r;
     fake_os_init(&f);
-    vg_config_init(&r.cfg);
+    pk_run_init(&r);
     f.os = *vg_os_default();
-    run(ids[i], &f, &r);
+    pk_run(&r, &f.os, ids[i]);
     assert_int_equal(r.rc, 0);
     if (r.out.status != VG_ST_NA)
       fail_msg("%s: %s %s", ids[i], vg_status_name(r.out.status),
                r.out.summary);
-    run_done(&r);
+    pk_run_free(&r);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "mars.h"
 #include "probe.h"
 
@@ -36,52 +37,11 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static const vg_probe_t *probe(const char *id) {
-  const vg_probe_t *p = vg_probe_find(id);
-  assert_non_null(p);
-  return p;
-}
-
-/* Runs collect of probe id on the fake machine; returns its code. */
-static int collect(fake_os_t *f, const char *id, vg_facts_t *facts) {
-  vg_probe_ctx_t ctx;
-  vg_config_probe_ctx(NULL, probe(id), &f->os, &ctx);
-  vg_facts_init(facts);
-  return probe(id)->collect(&ctx, facts);
-}
-
-/* Evaluates facts with default thresholds, the given memo and clock;
- * memo_out is initialised here and owned by the caller. */
-static void evaluate(const char *id, const vg_facts_t *facts,
-                     const vg_facts_t *memo, vg_facts_t *memo_out,
-                     int64_t now_ms, vg_finding_t *out) {
-  const vg_probe_t *p = probe(id);
-  vg_eval_params_t ep;
-  vg_facts_t empty;
-  vg_facts_init(&empty);
-  vg_facts_init(memo_out);
-  memset(&ep, 0, sizeof(ep));
-  memset(out, 0, sizeof(*out));
-  vg_config_thresholds(NULL, p, &ep.th);
-  ep.probe_id = id;
-  ep.now_ms = now_ms;
-  ep.memo = memo ? memo : &empty;
-  ep.memo_out = memo_out;
-  p->evaluate(facts, &ep, NULL, out);
-}
-
 /* collect + evaluate with no memo; asserts collect succeeded. */
 static void check(fake_os_t *f, const char *id, vg_finding_t *out) {
-  vg_facts_t facts, memo_out;
-  assert_int_equal(collect(f, id, &facts), 0);
-  evaluate(id, &facts, NULL, &memo_out, 0, out);
+  vg_facts_t facts;
+  assert_int_equal(pk_cycle(&f->os, NULL, id, 0, &facts, out), 0);
   vg_facts_reset(&facts);
-  vg_facts_reset(&memo_out);
-}
-
-static void assert_summary_has(const vg_finding_t *out, const char *s) {
-  if (strstr(out->summary, s) == NULL)
-    fail_msg("summary \"%s\" lacks \"%s\"", out->summary, s);
 }
 
 static void plant_mars(fake_os_t *f) {
@@ -92,22 +52,22 @@ static void plant_mars(fake_os_t *f) {
 
 static void dotnet_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("dotnet.version")) >= 9);
+  assert_true(run_fixtures(pk_probe("dotnet.version")) >= 9);
 }
 
 static void powershell_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("powershell.env")) >= 30);
+  assert_true(run_fixtures(pk_probe("powershell.env")) >= 30);
 }
 
 static void tls_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("tls.config")) >= 11);
+  assert_true(run_fixtures(pk_probe("tls.config")) >= 11);
 }
 
 static void av_fixtures(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("av.exclusions")) >= 9);
+  assert_true(run_fixtures(pk_probe("av.exclusions")) >= 9);
 }
 
 /* -------------------------------------------------------- dotnet.version */
@@ -120,7 +80,7 @@ static void dotnet_reads_release(void **st) {
   fake_os_init(&f);
   fake_reg_dword(&f, DOTNET_KEY, "Release", 461814);
   fake_reg_sz(&f, DOTNET_KEY, "Version", "4.7.03190");
-  assert_int_equal(collect(&f, "dotnet.version", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "dotnet.version", &facts), 0);
   assert_int_equal(vg_facts_int_or(&facts, "release", 0), 461814);
   assert_string_equal(vg_facts_get_str(&facts, "version"), "4.7.03190");
   vg_facts_reset(&facts);
@@ -137,7 +97,7 @@ static void dotnet_missing_is_crit_even_without_mars(void **st) {
   fake_os_init(&f); /* no MARS, no .NET: still a machine prerequisite */
   check(&f, "dotnet.version", &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, ".NET Framework 4.5 or later not installed");
+  pk_has(out.summary, ".NET Framework 4.5 or later not installed");
 }
 
 static void dotnet_unreadable_is_an_error_with_reason(void **st) {
@@ -146,13 +106,15 @@ static void dotnet_unreadable_is_an_error_with_reason(void **st) {
   (void)st;
   fake_os_init(&f);
   fake_reg_err(&f, DOTNET_KEY, "Release", VG_EACCES);
-  assert_int_equal(collect(&f, "dotnet.version", &facts), VG_EACCES);
+  assert_int_equal(pk_collect(&f.os, NULL, "dotnet.version", &facts),
+                   VG_EACCES);
   assert_non_null(strstr(facts.error, "Release: access denied"));
   vg_facts_reset(&facts);
 
   fake_os_init(&f);
   fake_reg_sz(&f, DOTNET_KEY, "Release", "528040");
-  assert_int_equal(collect(&f, "dotnet.version", &facts), VG_EINVAL);
+  assert_int_equal(pk_collect(&f.os, NULL, "dotnet.version", &facts),
+                   VG_EINVAL);
   assert_non_null(strstr(facts.error, "is not a DWORD"));
   vg_facts_reset(&facts);
 }
@@ -184,7 +146,7 @@ static void tls_reads_both_views(void **st) {
   fake_reg_dword(&f, NT_KEY, "CurrentMinorVersionNumber", 0);
   fake_reg_sz(&f, NT_KEY, "CurrentVersion", "6.3");
   plant_net(&f, VG_REG_64);
-  assert_int_equal(collect(&f, "tls.config", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "tls.config", &facts), 0);
   assert_int_equal(vg_facts_int_or(&facts, "os_major", 0), 10);
   assert_int_equal(vg_facts_int_or(&facts, "net64_strong_crypto", 0), 1);
   assert_non_null(vg_facts_find(&facts, "net32_strong_crypto"));
@@ -192,17 +154,17 @@ static void tls_reads_both_views(void **st) {
   vg_facts_reset(&facts);
   check(&f, "tls.config", &out);
   assert_int_equal(out.status, VG_ST_WARN);
-  assert_summary_has(&out, "SchUseStrongCrypto (32-bit) absent");
+  pk_has(out.summary, "SchUseStrongCrypto (32-bit) absent");
 
   plant_net(&f, VG_REG_32); /* the WOW6432Node twin */
   check(&f, "tls.config", &out);
   assert_int_equal(out.status, VG_ST_OK);
-  assert_summary_has(&out, "OS default on NT 10.0");
+  pk_has(out.summary, "OS default on NT 10.0");
 
   fake_reg_dword(&f, SCHANNEL_KEY, "Enabled", 0);
   check(&f, "tls.config", &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, "TLS 1.2 client disabled (Schannel Enabled=0)");
+  pk_has(out.summary, "TLS 1.2 client disabled (Schannel Enabled=0)");
 }
 
 static void tls_old_os_from_current_version(void **st) {
@@ -214,7 +176,7 @@ static void tls_old_os_from_current_version(void **st) {
   fake_reg_sz(&f, NT_KEY, "CurrentVersion", "6.1");
   plant_net(&f, VG_REG_64);
   plant_net(&f, VG_REG_32);
-  assert_int_equal(collect(&f, "tls.config", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "tls.config", &facts), 0);
   assert_int_equal(vg_facts_int_or(&facts, "os_major", 0), 6);
   assert_int_equal(vg_facts_int_or(&facts, "os_minor", 0), 1);
   vg_facts_reset(&facts);
@@ -232,7 +194,7 @@ static void tls_unreadable_is_an_error_with_reason(void **st) {
   (void)st;
   fake_os_init(&f);
   fake_reg_err(&f, SCHANNEL_KEY, "DisabledByDefault", VG_EACCES);
-  assert_int_equal(collect(&f, "tls.config", &facts), VG_EACCES);
+  assert_int_equal(pk_collect(&f.os, NULL, "tls.config", &facts), VG_EACCES);
   assert_non_null(strstr(facts.error, "DisabledByDefault: access denied"));
   vg_facts_reset(&facts);
 }
@@ -276,7 +238,7 @@ static void powershell_collects_facts(void **st) {
   (void)st;
   fake_os_init(&f);
   plant_powershell(&f);
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
   assert_string_equal(vg_facts_get_str(&facts, "ps_version"), "5.1.17763.1");
   assert_string_equal(vg_facts_get_str(&facts, "psmodulepath_expanded"),
                       "C:\\Windows\\system32\\WindowsPowerShell\\v1.0\\"
@@ -307,10 +269,10 @@ static void powershell_baseline_flow(void **st) {
   fake_os_init(&f);
   plant_powershell(&f);
 
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
-  evaluate("powershell.env", &facts, NULL, &memo_out, t0, &out);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
+  pk_evaluate(NULL, "powershell.env", &facts, NULL, &memo_out, t0, &out);
   assert_int_equal(out.status, VG_ST_OK);
-  assert_summary_has(&out, "3 module files, baseline taken");
+  pk_has(out.summary, "3 module files, baseline taken");
   assert_int_equal(vg_facts_int_or(&memo_out, "list_count", 0), 3);
   assert_int_equal(vg_facts_int_or(&memo_out, "taken_ms", 0), t0);
   assert_string_equal(vg_facts_get_str(&memo_out, "agent_version"),
@@ -323,22 +285,22 @@ static void powershell_baseline_flow(void **st) {
   vg_facts_reset(&facts);
 
   /* Unchanged: ok against the baseline, memo kept. */
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
-  evaluate("powershell.env", &facts, &memo, &memo_out, t0 + 1, &out);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
+  pk_evaluate(NULL, "powershell.env", &facts, &memo, &memo_out, t0 + 1, &out);
   assert_int_equal(out.status, VG_ST_OK);
-  assert_summary_has(&out, "3 module files match the 2025-11-20 baseline");
+  pk_has(out.summary, "3 module files match the 2025-11-20 baseline");
   assert_int_equal(memo_out.n, 0);
   vg_facts_reset(&facts);
 
   /* Same size, other contents. */
   psd1 = file_of(&f, MODDIR "\\MSOnlineBackup.psd1");
   psd1->crc = 0xdeadbeef;
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
-  evaluate("powershell.env", &facts, &memo, &memo_out, t0 + 2, &out);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
+  pk_evaluate(NULL, "powershell.env", &facts, &memo, &memo_out, t0 + 2, &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, "MSOnlineBackup.psd1 (CRC 8a1b2c3d -> deadbeef) "
-                           "changed");
-  assert_summary_has(&out, "1 of 3 MSOnlineBackup files differ");
+  pk_has(out.summary, "MSOnlineBackup.psd1 (CRC 8a1b2c3d -> deadbeef) "
+                      "changed");
+  pk_has(out.summary, "1 of 3 MSOnlineBackup files differ");
   assert_int_equal(memo_out.n, 0); /* a bad state never becomes baseline */
   assert_non_null(strstr(out.remedy, "Copy the MSOnlineBackup folder"));
   vg_facts_reset(&facts);
@@ -347,20 +309,20 @@ static void powershell_baseline_flow(void **st) {
   /* A file gone (moved out of the folder). */
   types = file_of(&f, MODDIR "\\MSOnlineBackup.types.ps1xml");
   strcpy(types->path, "C:\\elsewhere\\MSOnlineBackup.types.ps1xml");
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
-  evaluate("powershell.env", &facts, &memo, &memo_out, t0 + 3, &out);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
+  pk_evaluate(NULL, "powershell.env", &facts, &memo, &memo_out, t0 + 3, &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, "MSOnlineBackup.types.ps1xml missing");
+  pk_has(out.summary, "MSOnlineBackup.types.ps1xml missing");
   assert_int_equal(memo_out.n, 0);
   vg_facts_reset(&facts);
 
   /* An upgrade replaces the module: the baseline is retaken. */
   file_of(&f, IP "\\bin\\cbengine.exe")->version[2] = 9277;
   psd1->size = 2500;
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
-  evaluate("powershell.env", &facts, &memo, &memo_out, t0 + 4, &out);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
+  pk_evaluate(NULL, "powershell.env", &facts, &memo, &memo_out, t0 + 4, &out);
   assert_int_equal(out.status, VG_ST_OK);
-  assert_summary_has(&out, "agent upgraded from 2.0.9262.0 to 2.0.9277.0");
+  pk_has(out.summary, "agent upgraded from 2.0.9262.0 to 2.0.9277.0");
   assert_int_equal(vg_facts_int_or(&memo_out, "list_count", 0), 2);
   assert_non_null(strstr(vg_facts_get_str(&memo_out, "list_0"),
                          "MSOnlineBackup.psd1|2500|8a1b2c3d\n"));
@@ -377,15 +339,15 @@ static void powershell_unreadable_module_file_is_unknown(void **st) {
   fake_os_init(&f);
   plant_powershell(&f);
   file_of(&f, MODDIR "\\MSOnlineBackup.psd1")->err = VG_EACCES;
-  assert_int_equal(collect(&f, "powershell.env", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "powershell.env", &facts), 0);
   assert_string_equal(vg_facts_get_str(&facts, "module_unread"),
                       "MSOnlineBackup.psd1 (access denied)");
   assert_string_equal(vg_facts_get_str(&facts, "module_list_0"),
                       "MSOnlineBackup.format.ps1xml|48213|1c2d3e4f\n"
                       "MSOnlineBackup.types.ps1xml|1022|00ff00ff\n");
-  evaluate("powershell.env", &facts, NULL, &memo_out, 0, &out);
+  pk_evaluate(NULL, "powershell.env", &facts, NULL, &memo_out, 0, &out);
   assert_int_equal(out.status, VG_ST_UNKNOWN);
-  assert_summary_has(&out, "MSOnlineBackup.psd1 (access denied)");
+  pk_has(out.summary, "MSOnlineBackup.psd1 (access denied)");
   assert_int_equal(memo_out.n, 0); /* not healthy: no baseline */
   vg_facts_reset(&facts);
 }
@@ -399,7 +361,7 @@ static void powershell_folder_missing_is_crit(void **st) {
   strcpy(file_of(&f, MODDIR)->path, "C:\\gone");
   check(&f, "powershell.env", &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, "module folder " MODDIR " missing");
+  pk_has(out.summary, "module folder " MODDIR " missing");
 }
 
 static void powershell_unreadable_version_is_unknown_part(void **st) {
@@ -416,8 +378,8 @@ static void powershell_unreadable_version_is_unknown_part(void **st) {
   fake_reg_sz(&f, PSGP_KEY, "ExecutionPolicy", "AllSigned");
   check(&f, "powershell.env", &out);
   assert_int_equal(out.status, VG_ST_UNKNOWN);
-  assert_summary_has(&out, "cannot read the PowerShell version: access "
-                           "denied");
+  pk_has(out.summary, "cannot read the PowerShell version: access "
+                      "denied");
 }
 
 static void powershell_group_policy_restricted_is_crit(void **st) {
@@ -429,8 +391,8 @@ static void powershell_group_policy_restricted_is_crit(void **st) {
   fake_reg_dword(&f, PSGP_KEY, "EnableScripts", 0);
   check(&f, "powershell.env", &out);
   assert_int_equal(out.status, VG_ST_CRIT);
-  assert_summary_has(&out, "execution policy Restricted (Group Policy "
-                           "EnableScripts=0)");
+  pk_has(out.summary, "execution policy Restricted (Group Policy "
+                      "EnableScripts=0)");
 }
 
 static void powershell_mars_absent_is_na(void **st) {
@@ -467,7 +429,7 @@ static void av_matches_env_wildcards_and_policy(void **st) {
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Paths", IP "\\binaries", 0);
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Processes", "cbengine.exe.bak", 0);
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Processes", "xcsc.exe", 0);
-  assert_int_equal(collect(&f, "av.exclusions", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "av.exclusions", &facts), 0);
   assert_int_equal(vg_facts_int_or(&facts, "path_exclusions", 0), 2);
   assert_int_equal(vg_facts_int_or(&facts, "process_exclusions", 0), 2);
   assert_null(vg_facts_get_str(&facts, "scratch_excluded_by"));
@@ -477,9 +439,9 @@ static void av_matches_env_wildcards_and_policy(void **st) {
   vg_facts_reset(&facts);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_WARN);
-  assert_summary_has(&out, "4 of 4 MARS items: scratch folder "
-                           "D:\\MARS\\Scratch, " IP "\\bin, process "
-                           "cbengine.exe, process csc.exe");
+  pk_has(out.summary, "4 of 4 MARS items: scratch folder "
+                      "D:\\MARS\\Scratch, " IP "\\bin, process "
+                      "cbengine.exe, process csc.exe");
 
   /* Now the real ones: a wildcard parent, an env var with a trailing
    * backslash, a bare image name in other case, a policy full path. */
@@ -492,7 +454,7 @@ static void av_matches_env_wildcards_and_policy(void **st) {
   fake_reg_sz(&f, WDP_KEY "\\Exclusions\\Processes",
               "%SystemRoot%\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe",
               "0");
-  assert_int_equal(collect(&f, "av.exclusions", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "av.exclusions", &facts), 0);
   assert_string_equal(vg_facts_get_str(&facts, "scratch_excluded_by"),
                       "D:\\MARS\\*");
   assert_string_equal(vg_facts_get_str(&facts, "bin_excluded_by"),
@@ -504,7 +466,7 @@ static void av_matches_env_wildcards_and_policy(void **st) {
   vg_facts_reset(&facts);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_OK);
-  assert_summary_has(&out, "(4 path and 4 process exclusions)");
+  pk_has(out.summary, "(4 path and 4 process exclusions)");
 }
 
 static void av_parent_folder_and_full_process_path(void **st) {
@@ -521,7 +483,7 @@ static void av_parent_folder_and_full_process_path(void **st) {
                  "agent\\bin\\cbengine.exe",
                  0);
   fake_reg_dword(&f, WD_KEY "\\Exclusions\\Processes", "csc.exe", 0);
-  assert_int_equal(collect(&f, "av.exclusions", &facts), 0);
+  assert_int_equal(pk_collect(&f.os, NULL, "av.exclusions", &facts), 0);
   assert_string_equal(vg_facts_get_str(&facts, "scratch"), IP "\\Scratch");
   assert_string_equal(vg_facts_get_str(&facts, "scratch_excluded_by"), IP);
   assert_string_equal(vg_facts_get_str(&facts, "bin_excluded_by"), IP);
@@ -545,8 +507,8 @@ static void av_local_ignored_when_merge_disabled(void **st) {
   fake_reg_dword(&f, WDP_KEY, "DisableLocalAdminMerge", 1);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_WARN);
-  assert_summary_has(&out, "3 of 4 MARS items");
-  assert_summary_has(&out, "DisableLocalAdminMerge=1");
+  pk_has(out.summary, "3 of 4 MARS items");
+  pk_has(out.summary, "DisableLocalAdminMerge=1");
 }
 
 static void av_defender_absent_or_off_is_na(void **st) {
@@ -560,29 +522,29 @@ static void av_defender_absent_or_off_is_na(void **st) {
   fake_reg_sz(&f, WD_KEY, "InstallLocation", "C:\\x");
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_NA);
-  assert_summary_has(&out, "Defender is not installed (no WinDefend "
-                           "service)");
+  pk_has(out.summary, "Defender is not installed (no WinDefend "
+                      "service)");
 
   wd = fake_svc(&f, "WinDefend", VG_SVC_STOPPED, VG_SVC_AUTO);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_NA);
-  assert_summary_has(&out, "Defender is not running (WinDefend service "
-                           "stopped)");
+  pk_has(out.summary, "Defender is not running (WinDefend service "
+                      "stopped)");
   wd->info.start_type = VG_SVC_DISABLED;
   fake_reg_dword(&f, WDP_KEY, "DisableAntiSpyware", 1);
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_NA);
-  assert_summary_has(&out, "Defender is not running (WinDefend service "
-                           "disabled; DisableAntiSpyware=1, policy)");
+  pk_has(out.summary, "Defender is not running (WinDefend service "
+                      "disabled; DisableAntiSpyware=1, policy)");
 
   /* Running: DisableAntiSpyware is only informational. */
   wd->info.state = VG_SVC_RUNNING;
   wd->info.start_type = VG_SVC_AUTO;
   check(&f, "av.exclusions", &out);
   assert_int_equal(out.status, VG_ST_WARN);
-  assert_summary_has(&out, "does not exclude 4 of 4 MARS items");
-  assert_summary_has(&out, "; DisableAntiSpyware=1 (policy) ignored: "
-                           "WinDefend runs");
+  pk_has(out.summary, "does not exclude 4 of 4 MARS items");
+  pk_has(out.summary, "; DisableAntiSpyware=1 (policy) ignored: "
+                      "WinDefend runs");
 }
 
 static void av_unqueryable_service_is_an_error_with_reason(void **st) {
@@ -592,7 +554,7 @@ static void av_unqueryable_service_is_an_error_with_reason(void **st) {
   fake_os_init(&f);
   plant_defender(&f);
   f.svc_err = VG_EACCES;
-  assert_int_equal(collect(&f, "av.exclusions", &facts), VG_EACCES);
+  assert_int_equal(pk_collect(&f.os, NULL, "av.exclusions", &facts), VG_EACCES);
   assert_non_null(strstr(facts.error, "cannot query the WinDefend service: "
                                       "access denied"));
   vg_facts_reset(&facts);
@@ -605,7 +567,7 @@ static void av_unreadable_list_is_an_error_with_reason(void **st) {
   fake_os_init(&f);
   plant_defender(&f);
   fake_reg_err(&f, WD_KEY "\\Exclusions\\Paths", "", VG_EACCES);
-  assert_int_equal(collect(&f, "av.exclusions", &facts), VG_EACCES);
+  assert_int_equal(pk_collect(&f.os, NULL, "av.exclusions", &facts), VG_EACCES);
   assert_non_null(strstr(facts.error, "Exclusions\\Paths: access denied"));
   vg_facts_reset(&facts);
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "mars.h"
 #include "probe.h"
 
@@ -22,69 +23,6 @@
 #define UNINSTALL "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
 
 /* ---- helpers ---------------------------------------------------------- */
-
-typedef struct run_s {
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  int rc;
-} run_t;
-
-static const vg_probe_t *probe(const char *id) {
-  const vg_probe_t *p = vg_probe_find(id);
-  if (p == NULL) fail_msg("probe %s is not registered", id);
-  return p;
-}
-
-static void set(run_t *r, const char *id, const char *key, const char *val) {
-  char msg[200];
-  if (vg_config_set(&r->cfg, id, key, val, msg, sizeof(msg)) != 0)
-    fail_msg("[%s] %s: %s", id, key, msg);
-}
-
-/* Collects and evaluates once, as the agent does (no previous state). */
-static void run(run_t *r, fake_os_t *f, const char *id) {
-  const vg_probe_t *p = probe(id);
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo, memo_out;
-  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
-  vg_facts_reset(&r->facts);
-  memset(&r->out, 0, sizeof(r->out));
-  r->rc = p->collect(&ctx, &r->facts);
-  if (r->rc != 0) {
-    assert_int_equal(r->facts.err, r->rc); /* a reason was recorded */
-    vg_finding_unknown(&r->out, id, &r->facts);
-    return;
-  }
-  vg_facts_init(&memo);
-  vg_facts_init(&memo_out);
-  memset(&ep, 0, sizeof(ep));
-  vg_config_eval_params(&r->cfg, p, &ep);
-  ep.memo = &memo;
-  ep.memo_out = &memo_out;
-  p->evaluate(&r->facts, &ep, NULL, &r->out);
-  vg_facts_reset(&memo_out);
-}
-
-static void expect(const run_t *r, vg_status_t st, const char *text) {
-  if (r->out.status != st)
-    fail_msg("expected %s, got %s: %s", vg_status_name(st),
-             vg_status_name(r->out.status), r->out.summary);
-  if (text && strstr(r->out.summary, text) == NULL)
-    fail_msg("summary \"%s\" lacks \"%s\"", r->out.summary, text);
-}
-
-static void run_init(run_t *r) {
-  memset(r, 0, sizeof(*r));
-  vg_config_init(&r->cfg);
-  vg_facts_init(&r->facts);
-}
-
-static void run_free(run_t *r) {
-  vg_facts_reset(&r->facts);
-  vg_config_free(&r->cfg);
-}
 
 /* A healthy agent: install folder, cbengine.exe 2.0.9262.0, both scratch
  * values, the scratch folder with its KEK, a running automatic obengine. */
@@ -108,54 +46,40 @@ static void healthy(fake_os_t *f) {
 
 static void evaluates_recorded_facts(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("mars.install")) >= 16);
-  assert_true(run_fixtures(probe("mars.engine")) >= 11);
-  assert_true(run_fixtures(probe("scratch.config")) >= 15);
-  assert_true(run_fixtures(probe("scratch.attributes")) >= 12);
-  assert_true(run_fixtures(probe("scratch.kek")) >= 5);
-  assert_true(run_fixtures(probe("temp.files")) >= 11);
+  assert_true(run_fixtures(pk_probe("mars.install")) >= 16);
+  assert_true(run_fixtures(pk_probe("mars.engine")) >= 11);
+  assert_true(run_fixtures(pk_probe("scratch.config")) >= 15);
+  assert_true(run_fixtures(pk_probe("scratch.attributes")) >= 12);
+  assert_true(run_fixtures(pk_probe("scratch.kek")) >= 5);
+  assert_true(run_fixtures(pk_probe("temp.files")) >= 11);
 }
 
 /* ---- a healthy machine ------------------------------------------------ */
 
 static void healthy_machine_is_ok_everywhere(void **st) {
-  static const char *const ids[] = {"mars.install",       "mars.engine",
-                                    "scratch.config",     "scratch.attributes",
-                                    "scratch.kek",        "temp.files"};
+  static const char *const ids[] = {"mars.install",   "mars.engine",
+                                    "scratch.config", "scratch.attributes",
+                                    "scratch.kek",    "temp.files"};
   fake_os_t f;
-  run_t r;
-  size_t i;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    run(&r, &f, ids[i]);
-    if (r.out.status != VG_ST_OK)
-      fail_msg("%s: %s: %s", ids[i], vg_status_name(r.out.status),
-               r.out.summary);
-  }
-  run_free(&r);
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_OK, NULL);
 }
 
 static void absent_agent(void **st) {
   static const char *const deps[] = {"mars.engine", "scratch.config",
                                      "scratch.attributes", "scratch.kek"};
   fake_os_t f;
-  run_t r;
-  size_t i;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
-  run_init(&r);
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_CRIT, "MARS agent is not installed");
-  for (i = 0; i < sizeof(deps) / sizeof(deps[0]); i++) {
-    run(&r, &f, deps[i]);
-    expect(&r, VG_ST_NA, "MARS agent is not installed");
-  }
-  set(&r, "mars.install", "required", "no");
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_NA, "not installed");
-  run_free(&r);
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "MARS agent is not installed");
+  pk_expect_each(&f.os, deps, VG_ARRAY_SIZE(deps), VG_ST_NA,
+                 "MARS agent is not installed");
+  pk_set(&r.cfg, "mars.install", "required", "no");
+  pk_step(&r, &f.os, "mars.install", VG_ST_NA, "not installed");
+  pk_run_free(&r);
 }
 
 static void unreadable_setup_key_is_unknown_everywhere(void **st) {
@@ -163,50 +87,47 @@ static void unreadable_setup_key_is_unknown_everywhere(void **st) {
                                     "scratch.config", "scratch.attributes",
                                     "scratch.kek"};
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   size_t i;
   (void)st;
   fake_os_init(&f);
   fake_reg_err(&f, VG_MARS_SETUP_KEY, "InstallPath", VG_EACCES);
-  run_init(&r);
+  pk_run_init(&r);
   for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    run(&r, &f, ids[i]);
+    pk_run(&r, &f.os, ids[i]);
     assert_int_equal(r.rc, VG_EACCES);
-    expect(&r, VG_ST_UNKNOWN, "access denied");
-    expect(&r, VG_ST_UNKNOWN, "InstallPath");
+    pk_expect(&r.out, VG_ST_UNKNOWN, "access denied");
+    pk_expect(&r.out, VG_ST_UNKNOWN, "InstallPath");
   }
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 /* ---- mars.install ----------------------------------------------------- */
 
 static void install_reads_file_version(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "mars.install");
+  pk_run_init(&r);
+  pk_run(&r, &f.os, "mars.install");
   assert_string_equal(vg_facts_get_str(&r.facts, "install_path"), IP);
   assert_string_equal(vg_facts_get_str(&r.facts, "engine_path"), ENGINE);
-  assert_string_equal(vg_facts_get_str(&r.facts, "file_version"),
-                      "2.0.9262.0");
+  assert_string_equal(vg_facts_get_str(&r.facts, "file_version"), "2.0.9262.0");
   assert_null(vg_facts_get_str(&r.facts, "uninstall_version"));
-  expect(&r, VG_ST_OK, "MARS agent 2.0.9262.0 installed in " IP);
+  pk_expect(&r.out, VG_ST_OK, "MARS agent 2.0.9262.0 installed in " IP);
 
   f.files[1].version[2] = 9248; /* cbengine.exe 2.0.9248.0 */
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_WARN, "older than 2.0.9249.0");
+  pk_step(&r, &f.os, "mars.install", VG_ST_WARN, "older than 2.0.9249.0");
   assert_string_equal(r.out.predicts[0], "34513");
   f.files[1].version[2] = 9082;
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_CRIT, "crit < 2.0.9083.0");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "crit < 2.0.9083.0");
+  pk_run_free(&r);
 }
 
 static void install_falls_back_to_uninstall_entry(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   f.files[1].version[0] = 0; /* no version resource */
@@ -215,207 +136,193 @@ static void install_falls_back_to_uninstall_entry(void **st) {
   fake_reg_sz(&f, UNINSTALL "\\{FFE6D16C}", "DisplayName",
               "Microsoft Azure Recovery Services Agent");
   fake_reg_sz(&f, UNINSTALL "\\{FFE6D16C}", "DisplayVersion", "2.0.9100.0");
-  run_init(&r);
-  run(&r, &f, "mars.install");
+  pk_run_init(&r);
+  pk_run(&r, &f.os, "mars.install");
   assert_string_equal(vg_facts_get_str(&r.facts, "engine_error"),
                       "no version resource");
   assert_string_equal(vg_facts_get_str(&r.facts, "uninstall_key"),
                       "{FFE6D16C}");
-  expect(&r, VG_ST_WARN, "2.0.9100.0");
-  expect(&r, VG_ST_WARN, "[version from Programs and Features]");
+  pk_expect(&r.out, VG_ST_WARN, "2.0.9100.0");
+  pk_expect(&r.out, VG_ST_WARN, "[version from Programs and Features]");
 
   /* No entry either: unknown with the reason. */
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
   fake_file(&f, ENGINE, 0x20)->err = 0; /* present, no version */
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_UNKNOWN, "no version resource");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_UNKNOWN, "no version resource");
+  pk_run_free(&r);
 }
 
 static void install_broken_or_incomplete(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   /* Uninstall entry without Setup\InstallPath. */
   fake_os_init(&f);
   fake_reg_sz(&f, UNINSTALL "\\MARS", "DisplayName",
               "Microsoft Azure Recovery Services Agent");
   fake_reg_sz(&f, UNINSTALL "\\MARS", "DisplayVersion", "2.0.9262.0");
-  run_init(&r);
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_CRIT, "2.0.9262.0 is listed in Programs and Features");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT,
+          "2.0.9262.0 is listed in Programs and Features");
   /* InstallPath without cbengine.exe. */
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_CRIT, "bin\\cbengine.exe not found");
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT, "bin\\cbengine.exe not found");
   /* cbengine.exe unreadable (access denied) and no fallback. */
   fake_file(&f, ENGINE, 0x20)->err = VG_EACCES;
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_UNKNOWN, "access denied");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_UNKNOWN, "access denied");
+  pk_run_free(&r);
 }
 
 /* ---- mars.engine ------------------------------------------------------ */
 
 static void engine_states(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_OK, "obengine is running (start type auto, pid 900)");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.engine", VG_ST_OK,
+          "obengine is running (start type auto, pid 900)");
   assert_string_equal(vg_facts_get_str(&r.facts, "state"), "running");
 
   f.svcs[0].info.start_type = VG_SVC_DEMAND;
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_WARN, "start type is manual");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_WARN, "start type is manual");
   assert_string_equal(vg_facts_get_str(&r.facts, "start_type"), "manual");
 
   f.svcs[0].info.state = VG_SVC_STOPPED;
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_CRIT, "obengine is stopped (start type manual)");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT,
+          "obengine is stopped (start type manual)");
 
   f.svcs[0].info.start_type = VG_SVC_DISABLED;
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_CRIT, "obengine is disabled");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT, "obengine is disabled");
 
   f.nsvcs = 0;
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_CRIT, "obengine is not installed");
+  pk_step(&r, &f.os, "mars.engine", VG_ST_CRIT, "obengine is not installed");
 
   f.svc_err = VG_EACCES;
-  run(&r, &f, "mars.engine");
-  expect(&r, VG_ST_UNKNOWN, "cannot query the obengine service: access "
-                            "denied");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.engine", VG_ST_UNKNOWN,
+          "cannot query the obengine service: access "
+          "denied");
+  pk_run_free(&r);
 }
 
 /* ---- scratch.config --------------------------------------------------- */
 
 static void config_problems(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_OK, "both ScratchLocation values agree");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK,
+          "both ScratchLocation values agree");
   assert_true(vg_facts_bool_or(&r.facts, "writable", 0));
 
   f.files[2].writable = 0; /* D:\MARS\Scratch */
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "Cannot create a file in D:\\MARS\\Scratch (access "
-                         "denied)");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Cannot create a file in D:\\MARS\\Scratch (access "
+          "denied)");
 
   f.files[2].writable = 1;
   f.volume.read_only = 1;
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "read-only");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "read-only");
   assert_null(vg_facts_find(&r.facts, "writable")); /* no write attempted */
 
   f.volume.read_only = 0;
   f.volume.drive_type = VG_DRIVE_REMOVABLE;
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "removable volume");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "removable volume");
 
   f.volume.drive_type = VG_DRIVE_FIXED;
   f.files[2].attrs = 0x20; /* a file where the folder should be */
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "is a file, not a folder");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT, "is a file, not a folder");
 
   f.files[2].path[0] = '\0'; /* gone */
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "Scratch folder D:\\MARS\\Scratch does not exist");
-  run_free(&r);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Scratch folder D:\\MARS\\Scratch does not exist");
+  pk_run_free(&r);
 }
 
 static void config_values_and_errors(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   vg_strlcpy(f.reg[2].v.str, "E:\\Scratch", sizeof(f.reg[2].v.str));
-  run_init(&r);
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT, "ScratchLocation values differ: Config = "
-                         "D:\\MARS\\Scratch, CloudBackupProvider = "
-                         "E:\\Scratch");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "ScratchLocation values differ: Config = "
+          "D:\\MARS\\Scratch, CloudBackupProvider = "
+          "E:\\Scratch");
 
   f.reg[2].value[0] = '\0'; /* CloudBackupProvider value gone */
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT,
-         "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "ScratchLocation is missing under HKLM\\" VG_MARS_CBP_KEY);
 
   /* Present but unreadable: unknown, never "missing". */
   fake_reg_err(&f, VG_MARS_CBP_KEY, "ScratchLocation", VG_EACCES);
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_UNKNOWN, "access denied");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_UNKNOWN, "access denied");
 
   /* A path too long for the OS, or a junction loop (Windows reports both
    * as VG_ERANGE): unknown, and the summary says which kinds of fault. */
   healthy(&f);
   f.files[2].err = VG_ERANGE;
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_UNKNOWN,
-         "cannot read the attributes of D:\\MARS\\Scratch: path too long "
-         "or a link loop");
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_UNKNOWN,
-         "cannot read the attributes of D:\\MARS\\Scratch: path too long "
-         "or a link loop");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_UNKNOWN,
+          "cannot read the attributes of D:\\MARS\\Scratch: path too long "
+          "or a link loop");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_UNKNOWN,
+          "cannot read the attributes of D:\\MARS\\Scratch: path too long "
+          "or a link loop");
   assert_null(strstr(r.out.summary, "value out of range"));
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 /* ---- scratch.attributes ----------------------------------------------- */
 
 static void attributes(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
   f.files[2].attrs |= VG_FA_COMPRESSED | VG_FA_REPARSE;
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_CRIT, "compressed, a reparse point");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "compressed, a reparse point");
   f.files[2].path[0] = '\0';
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_UNKNOWN, "does not exist");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_UNKNOWN, "does not exist");
   assert_int_equal(f.dedup_queries, 1); /* not asked for a missing folder */
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 static void attributes_dedup(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   int b = -1;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_OK, "is a plain folder (not encrypted, compressed, sparse "
-                       "or a reparse point) on a volume without "
-                       "deduplication");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_OK,
+          "is a plain folder (not encrypted, compressed, sparse "
+          "or a reparse point) on a volume without "
+          "deduplication");
 
   f.dedup_enabled = 1;
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_CRIT, "Scratch folder D:\\MARS\\Scratch is on a "
-                         "deduplicated volume");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "Scratch folder D:\\MARS\\Scratch is on a "
+          "deduplicated volume");
   assert_non_null(strstr(r.out.remedy, "plain NTFS folder"));
   f.files[2].attrs |= VG_FA_SPARSE;
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_CRIT, "is sparse, on a deduplicated volume");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT,
+          "is sparse, on a deduplicated volume");
 
   /* Feature not installed: an answer, not deduplicated. */
   f.files[2].attrs &= ~VG_FA_SPARSE;
   f.dedup_enabled = 0;
   vg_strlcpy(f.dedup_why, "Data Deduplication is not installed",
              sizeof(f.dedup_why));
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_OK, "; Data Deduplication is not installed");
+  pk_run(&r, &f.os, "scratch.attributes");
+  pk_expect(&r.out, VG_ST_OK, "; Data Deduplication is not installed");
   assert_int_equal(vg_facts_get_bool(&r.facts, "deduplicated", &b), 0);
   assert_int_equal(b, 0);
 
@@ -426,10 +333,11 @@ static void attributes_dedup(void **st) {
              "IWbemLocator::ConnectServer(ROOT\\Microsoft\\Windows\\"
              "Deduplication): 0x80041003 WBEM_E_ACCESS_DENIED",
              sizeof(f.dedup_why));
-  run(&r, &f, "scratch.attributes");
+  pk_run(&r, &f.os, "scratch.attributes");
   assert_int_equal(r.rc, 0);
-  expect(&r, VG_ST_OK, "deduplication not checked: IWbemLocator::"
-                       "ConnectServer");
+  pk_expect(&r.out, VG_ST_OK,
+            "deduplication not checked: IWbemLocator::"
+            "ConnectServer");
   assert_non_null(vg_facts_find(&r.facts, "deduplicated"));
   assert_int_equal(vg_facts_get_bool(&r.facts, "deduplicated", &b),
                    VG_ENOENT); /* null */
@@ -437,127 +345,120 @@ static void attributes_dedup(void **st) {
                          "WBEM_E_ACCESS_DENIED"));
   f.dedup_why[0] = '\0';
   f.files[2].attrs |= VG_FA_ENCRYPTED;
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_CRIT, "is encrypted");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_CRIT, "is encrypted");
   assert_string_equal(vg_facts_get_str(&r.facts, "dedup_error"),
                       "access denied");
 
   /* No such facility (POSIX): no dedup facts at all. */
   f.files[2].attrs &= ~VG_FA_ENCRYPTED;
   f.dedup_rc = VG_ENOTSUP;
-  run(&r, &f, "scratch.attributes");
-  expect(&r, VG_ST_OK, "or a reparse point)");
+  pk_step(&r, &f.os, "scratch.attributes", VG_ST_OK, "or a reparse point)");
   assert_null(vg_facts_find(&r.facts, "deduplicated"));
   assert_null(vg_facts_find(&r.facts, "dedup_error"));
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 /* ---- scratch.kek ------------------------------------------------------ */
 
 static void kek_search(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_OK, "D:\\MARS\\Scratch\\OnlineBackup.KEK is present");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          "D:\\MARS\\Scratch\\OnlineBackup.KEK is present");
 
   /* Only under the install folder. */
-  vg_strlcpy(f.files[3].path, IP "\\OnlineBackup.KEK",
-             sizeof(f.files[3].path));
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_OK, IP "\\OnlineBackup.KEK is present");
+  vg_strlcpy(f.files[3].path, IP "\\OnlineBackup.KEK", sizeof(f.files[3].path));
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          IP "\\OnlineBackup.KEK is present");
 
   /* Nowhere: crit naming both folders searched. */
   f.files[3].path[0] = '\0';
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_CRIT, "not found in D:\\MARS\\Scratch; " IP);
+  pk_run(&r, &f.os, "scratch.kek");
+  pk_expect(&r.out, VG_ST_CRIT, "not found in D:\\MARS\\Scratch; " IP);
 
   /* A configured location with a variable. */
   fake_file(&f, "C:\\Windows\\Keys\\OnlineBackup.KEK", 0x20);
-  set(&r, "scratch.kek", "locations", "{scratch} ; %SystemRoot%\\Keys\\");
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_OK, "C:\\Windows\\Keys\\OnlineBackup.KEK");
+  pk_set(&r.cfg, "scratch.kek", "locations",
+         "{scratch} ; %SystemRoot%\\Keys\\");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK,
+          "C:\\Windows\\Keys\\OnlineBackup.KEK");
 
   /* Unreadable first location, found in the second: still ok. */
   fake_file(&f, "D:\\MARS\\Scratch\\OnlineBackup.KEK", 0x20)->err = VG_EACCES;
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_OK, "C:\\Windows\\Keys");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_OK, "C:\\Windows\\Keys");
   /* ...and not found anywhere else: unknown, not crit. */
   f.files[f.nfiles - 2].path[0] = '\0';
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_UNKNOWN, "access denied");
-  run_free(&r);
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_UNKNOWN, "access denied");
+  pk_run_free(&r);
 }
 
 static void kek_registration_marker(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   f.files[3].path[0] = '\0'; /* no KEK */
-  run_init(&r);
-  set(&r, "scratch.kek", "registered_value",
-      "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config\\MachineId");
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_NA, "not registered");
+  pk_run_init(&r);
+  pk_set(&r.cfg, "scratch.kek", "registered_value",
+         "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config\\MachineId");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_NA, "not registered");
   fake_reg_sz(&f, "SOFTWARE\\Microsoft\\Windows Azure Backup\\Config",
               "MachineId", "5f0c");
-  run(&r, &f, "scratch.kek");
-  expect(&r, VG_ST_CRIT, "OnlineBackup.KEK not found");
+  pk_step(&r, &f.os, "scratch.kek", VG_ST_CRIT, "OnlineBackup.KEK not found");
   assert_string_equal(vg_facts_get_str(&r.facts, "registered_source"),
                       "registry");
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 /* ---- temp.files ------------------------------------------------------- */
 
 static void temp_counting_stops_at_crit(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "temp.files");
-  expect(&r, VG_ST_OK, "12 .tmp files in C:\\Windows\\Temp (warn >= 60,000)");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "temp.files", VG_ST_OK,
+          "12 .tmp files in C:\\Windows\\Temp (warn >= 60,000)");
   assert_int_equal(f.count_stop_at, 65000);
   assert_string_equal(f.count_pattern, "*.tmp");
 
   f.files[4].count = 61204;
-  run(&r, &f, "temp.files");
-  expect(&r, VG_ST_WARN, "61,204 .tmp files in C:\\Windows\\Temp (warn >= "
-                         "60,000)");
+  pk_step(&r, &f.os, "temp.files", VG_ST_WARN,
+          "61,204 .tmp files in C:\\Windows\\Temp (warn >= "
+          "60,000)");
 
   f.files[4].count = 250000; /* the fake stops at stop_at like the OS */
-  run(&r, &f, "temp.files");
-  expect(&r, VG_ST_CRIT, "65,000 or more .tmp files");
+  pk_step(&r, &f.os, "temp.files", VG_ST_CRIT, "65,000 or more .tmp files");
   assert_int_equal(vg_facts_int_or(&r.facts, "count", 0), 65000);
 
   /* Lowered thresholds move where counting stops. */
-  set(&r, "temp.files", "warn", "100");
-  set(&r, "temp.files", "crit", "200");
-  run(&r, &f, "temp.files");
+  pk_set(&r.cfg, "temp.files", "warn", "100");
+  pk_set(&r.cfg, "temp.files", "crit", "200");
+  pk_run(&r, &f.os, "temp.files");
   assert_int_equal(f.count_stop_at, 200);
-  expect(&r, VG_ST_CRIT, "200 or more .tmp files in C:\\Windows\\Temp (crit "
-                         ">= 200;");
-  run_free(&r);
+  pk_expect(&r.out, VG_ST_CRIT,
+            "200 or more .tmp files in C:\\Windows\\Temp (crit "
+            ">= 200;");
+  pk_run_free(&r);
 }
 
 static void temp_folder_errors(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
   f.files[4].err = VG_EACCES;
-  run(&r, &f, "temp.files");
-  expect(&r, VG_ST_UNKNOWN, "cannot count the *.tmp files in "
-                            "C:\\Windows\\Temp: access denied");
-  set(&r, "temp.files", "path", "D:\\Elsewhere");
-  run(&r, &f, "temp.files");
-  expect(&r, VG_ST_UNKNOWN, "D:\\Elsewhere: not found");
-  run_free(&r);
+  pk_step(&r, &f.os, "temp.files", VG_ST_UNKNOWN,
+          "cannot count the *.tmp files in "
+          "C:\\Windows\\Temp: access denied");
+  pk_set(&r.cfg, "temp.files", "path", "D:\\Elsewhere");
+  pk_step(&r, &f.os, "temp.files", VG_ST_UNKNOWN, "D:\\Elsewhere: not found");
+  pk_run_free(&r);
 }
 
 int main(void) {

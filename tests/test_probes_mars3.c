@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "mars.h"
 #include "probe.h"
 
@@ -25,97 +26,6 @@
 #define LIMIT (54400ull * GiB)
 
 /* ---- helpers ---------------------------------------------------------- */
-
-typedef struct run_s {
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_facts_t memo; /* carried between runs, as the agent keeps it */
-  vg_finding_t out;
-  int memo_replaced; /* the last evaluate filled memo_out */
-  int64_t now;
-  int rc;
-} run_t;
-
-static const vg_probe_t *probe(const char *id) {
-  const vg_probe_t *p = vg_probe_find(id);
-  if (p == NULL) fail_msg("probe %s is not registered", id);
-  return p;
-}
-
-static void set(run_t *r, const char *id, const char *key, const char *val) {
-  char msg[200];
-  if (vg_config_set(&r->cfg, id, key, val, msg, sizeof(msg)) != 0)
-    fail_msg("[%s] %s: %s", id, key, msg);
-}
-
-static void run_init(run_t *r) {
-  memset(r, 0, sizeof(*r));
-  vg_config_init(&r->cfg);
-  vg_facts_init(&r->facts);
-  vg_facts_init(&r->memo);
-  r->now = 1764000000000ll; /* 2025-11-24T16:00:00Z */
-}
-
-static void run_free(run_t *r) {
-  vg_facts_reset(&r->facts);
-  vg_facts_reset(&r->memo);
-  vg_config_free(&r->cfg);
-}
-
-/* Collects and evaluates once, as the agent does: the memo of the last run
- * goes in, a filled memo_out replaces it. */
-static void run(run_t *r, fake_os_t *f, const char *id) {
-  const vg_probe_t *p = probe(id);
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo_out;
-  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
-  vg_facts_reset(&r->facts);
-  memset(&r->out, 0, sizeof(r->out));
-  r->memo_replaced = 0;
-  r->rc = p->collect(&ctx, &r->facts);
-  if (r->rc != 0) {
-    assert_int_equal(r->facts.err, r->rc); /* a reason was recorded */
-    vg_finding_unknown(&r->out, id, &r->facts);
-    return;
-  }
-  vg_facts_init(&memo_out);
-  memset(&ep, 0, sizeof(ep));
-  vg_config_eval_params(&r->cfg, p, &ep);
-  ep.memo = &r->memo;
-  ep.memo_out = &memo_out;
-  ep.now_ms = r->now;
-  p->evaluate(&r->facts, &ep, NULL, &r->out);
-  if (memo_out.n > 0) {
-    vg_facts_reset(&r->memo);
-    r->memo = memo_out;
-    r->memo_replaced = 1;
-  }
-  if ((r->out.status == VG_ST_WARN || r->out.status == VG_ST_CRIT) &&
-      r->out.remedy[0] == '\0')
-    fail_msg("%s: %s without a remedy", id, vg_status_name(r->out.status));
-}
-
-static void expect(const run_t *r, vg_status_t st, const char *text) {
-  if (r->out.status != st)
-    fail_msg("expected %s, got %s: %s", vg_status_name(st),
-             vg_status_name(r->out.status), r->out.summary);
-  if (text && strstr(r->out.summary, text) == NULL)
-    fail_msg("summary \"%s\" lacks \"%s\"", r->out.summary, text);
-}
-
-static int predicted(const run_t *r, const char *code) {
-  unsigned i;
-  for (i = 0; i < r->out.npredicts; i++)
-    if (strcmp(r->out.predicts[i], code) == 0) return 1;
-  return 0;
-}
-
-static void expect_fact(const run_t *r, const char *key, const char *want) {
-  const char *got = vg_facts_get_str(&r->facts, key);
-  if (got == NULL || strcmp(got, want) != 0)
-    fail_msg("fact %s is \"%s\", want \"%s\"", key, got ? got : "(none)", want);
-}
 
 /* A registered agent with its management agent service, two volumes and
  * a handful of stable VSS writers. */
@@ -156,13 +66,13 @@ static void healthy(fake_os_t *f) {
 
 static void evaluates_recorded_facts(void **st) {
   (void)st;
-  assert_true(run_fixtures(probe("mars.mgmtagent")) >= 12);
-  assert_true(run_fixtures(probe("mars.registration")) >= 12);
-  assert_true(run_fixtures(probe("source.volumes")) >= 24);
-  assert_true(run_fixtures(probe("vss.writers")) >= 15);
-  assert_true(run_fixtures(probe("scratch.space")) >= 17);
-  assert_true(run_fixtures(probe("scratch.config")) >= 20);
-  assert_true(run_fixtures(probe("mars.install")) >= 22);
+  assert_true(run_fixtures(pk_probe("mars.mgmtagent")) >= 12);
+  assert_true(run_fixtures(pk_probe("mars.registration")) >= 12);
+  assert_true(run_fixtures(pk_probe("source.volumes")) >= 24);
+  assert_true(run_fixtures(pk_probe("vss.writers")) >= 15);
+  assert_true(run_fixtures(pk_probe("scratch.space")) >= 17);
+  assert_true(run_fixtures(pk_probe("scratch.config")) >= 20);
+  assert_true(run_fixtures(pk_probe("mars.install")) >= 22);
 }
 
 static void numbers_and_scopes_are_the_contract(void **st) {
@@ -177,7 +87,7 @@ static void numbers_and_scopes_are_the_contract(void **st) {
   size_t i;
   (void)st;
   for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-    const vg_probe_t *p = probe(want[i].id);
+    const vg_probe_t *p = pk_probe(want[i].id);
     assert_int_equal(p->number, want[i].number);
     assert_int_equal(p->scope, want[i].scope);
   }
@@ -190,63 +100,47 @@ static void healthy_machine_is_ok_everywhere(void **st) {
                                     "source.volumes", "vss.writers",
                                     "scratch.config", "mars.install"};
   fake_os_t f;
-  run_t r;
-  size_t i;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    run(&r, &f, ids[i]);
-    if (r.out.status != VG_ST_OK)
-      fail_msg("%s: %s: %s", ids[i], vg_status_name(r.out.status),
-               r.out.summary);
-  }
-  run_free(&r);
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_OK, NULL);
 }
 
 static void absent_agent_is_na_and_asks_nothing(void **st) {
   static const char *const ids[] = {"mars.mgmtagent", "mars.registration",
                                     "source.volumes", "vss.writers"};
   fake_os_t f;
-  run_t r;
-  size_t i;
   (void)st;
   fake_os_init(&f);
   fake_vss_writer(&f, "System Writer", 9, 0);
-  run_init(&r);
-  for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-    run(&r, &f, ids[i]);
-    expect(&r, VG_ST_NA, "MARS agent is not installed");
-  }
+  pk_expect_each(&f.os, ids, VG_ARRAY_SIZE(ids), VG_ST_NA,
+                 "MARS agent is not installed");
   assert_int_equal(f.vss_queries, 0); /* no VSS session without MARS */
-  run_free(&r);
 }
 
 /* ---- mars.mgmtagent --------------------------------------------------- */
 
 static void mgmtagent_found_by_display_name(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_OK, "MARSMgmtAgent is running (start type auto, pid 1200)");
-  expect_fact(&r, "found_by", "display name");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_OK,
+          "MARSMgmtAgent is running (start type auto, pid 1200)");
+  pk_expect_fact(&r.facts, "found_by", "display name");
   f.svcs[1].info.state = VG_SVC_STOPPED;
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_CRIT, "MARSMgmtAgent is stopped (start type auto)");
-  assert_true(predicted(&r, "Azure alerts and reports go silent"));
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT,
+          "MARSMgmtAgent is stopped (start type auto)");
+  assert_true(pk_predicted(&r.out, "Azure alerts and reports go silent"));
   f.svcs[1].info.start_type = VG_SVC_DISABLED;
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_CRIT, "is disabled");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT, "is disabled");
+  pk_run_free(&r);
 }
 
 static void mgmtagent_found_by_binary_not_engine(void **st) {
   fake_os_t f;
   fake_svc_t *s;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   fake_env(&f, "ProgramFiles", "C:\\Program Files");
@@ -272,132 +166,124 @@ static void mgmtagent_found_by_binary_not_engine(void **st) {
     f.svcs[2] = tmp;
     vg_strlcpy(f.svc_display[2], d, sizeof(d));
   }
-  run_init(&r);
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_OK, "zz-mgmt is running");
-  expect_fact(&r, "found_by", "binary path");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_OK, "zz-mgmt is running");
+  pk_expect_fact(&r.facts, "found_by", "binary path");
   /* Only the engine is left in bin: not found, the folder named. */
   vg_strlcpy(f.svcs[2].info.binary, "C:\\Windows\\x.exe",
              sizeof(f.svcs[2].info.binary));
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_CRIT, "service not found");
-  expect(&r, VG_ST_CRIT, IP "\\bin)");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT, "service not found");
+  pk_expect(&r.out, VG_ST_CRIT, IP "\\bin)");
+  pk_run_free(&r);
 }
 
 static void mgmtagent_configured_name_and_errors(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
   fake_svc(&f, "MyMgmt", VG_SVC_RUNNING, VG_SVC_DEMAND);
-  set(&r, "mars.mgmtagent", "service", "MyMgmt");
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_WARN, "MyMgmt is running but its start type is manual");
-  expect_fact(&r, "found_by", "config");
-  set(&r, "mars.mgmtagent", "service", "Nope");
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_CRIT, "service Nope is not installed");
-  set(&r, "mars.mgmtagent", "service", "");
+  pk_set(&r.cfg, "mars.mgmtagent", "service", "MyMgmt");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_WARN,
+          "MyMgmt is running but its start type is manual");
+  pk_expect_fact(&r.facts, "found_by", "config");
+  pk_set(&r.cfg, "mars.mgmtagent", "service", "Nope");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_CRIT,
+          "service Nope is not installed");
+  pk_set(&r.cfg, "mars.mgmtagent", "service", "");
   f.svc_enum_rc = VG_EACCES;
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_UNKNOWN, "cannot list the services: access denied");
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_UNKNOWN,
+          "cannot list the services: access denied");
   f.svc_enum_rc = 0;
   f.svc_err = VG_EACCES;
-  run(&r, &f, "mars.mgmtagent");
-  expect(&r, VG_ST_UNKNOWN, "cannot query the MARSMgmtAgent service");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.mgmtagent", VG_ST_UNKNOWN,
+          "cannot query the MARSMgmtAgent service");
+  pk_run_free(&r);
 }
 
 /* ---- mars.registration ------------------------------------------------ */
 
 static void registration_baseline_rename_reregister(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
 
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK,
-         "baseline taken (host SRV01, FQDN "
-         "SRV01.contoso.local, domain contoso.local)");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "baseline taken (host SRV01, FQDN "
+          "SRV01.contoso.local, domain contoso.local)");
   assert_true(r.memo_replaced);
   assert_string_equal(vg_facts_get_str(&r.memo, "host"), "SRV01");
   assert_non_null(
       strstr(vg_facts_get_str(&r.memo, "registration"), "ResourceId=4711\n"));
 
   r.now += 86400000;
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK, "unchanged since the 2025-11-24 baseline");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "unchanged since the 2025-11-24 baseline");
   assert_false(r.memo_replaced);
 
   /* Renamed: crit, and the baseline is not overwritten by the new name. */
   vg_strlcpy(f.names.host, "SRV02", sizeof(f.names.host));
   vg_strlcpy(f.names.fqdn, "SRV02.contoso.local", sizeof(f.names.fqdn));
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_CRIT, "host name SRV01 -> SRV02");
-  assert_true(predicted(&r, "230006"));
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "host name SRV01 -> SRV02");
+  assert_true(pk_predicted(&r.out, "230006"));
   assert_non_null(strstr(r.out.remedy, "the next backup is a full one"));
   assert_false(r.memo_replaced);
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_CRIT, "host name SRV01 -> SRV02");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "host name SRV01 -> SRV02");
 
   /* Renamed back: ok again. */
   vg_strlcpy(f.names.host, "SRV01", sizeof(f.names.host));
   vg_strlcpy(f.names.fqdn, "SRV01.contoso.local", sizeof(f.names.fqdn));
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK, "unchanged");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "unchanged");
 
   /* A domain move. */
   vg_strlcpy(f.names.domain, "fabrikam.local", sizeof(f.names.domain));
   vg_strlcpy(f.names.fqdn, "SRV01.fabrikam.local", sizeof(f.names.fqdn));
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_CRIT, "domain contoso.local -> fabrikam.local");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "domain contoso.local -> fabrikam.local");
 
   /* Re-registered under the new names: the registration values change
    * (MachineId, ResourceId), the baseline is re-taken. */
   f.reg[4].v.num = 4712;
   snprintf(f.reg[4].v.str, sizeof(f.reg[4].v.str), "4712");
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK, "registered again");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "registered again");
   assert_true(r.memo_replaced);
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK, "domain fabrikam.local unchanged");
-  run_free(&r);
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK,
+          "domain fabrikam.local unchanged");
+  pk_run_free(&r);
 }
 
 static void registration_missing_values_and_errors(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
-  run_init(&r);
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_CRIT,
-         "installed but not registered: ServiceResourceName, ResourceId, "
-         "MachineId missing");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.registration", VG_ST_CRIT,
+          "installed but not registered: ServiceResourceName, ResourceId, "
+          "MachineId missing");
   assert_false(r.memo_replaced); /* no baseline while unhealthy */
   assert_int_equal(r.memo.n, 0);
 
   /* The value names are configurable (unconfirmed). */
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "VaultId", "v1");
-  set(&r, "mars.registration", "values", " VaultId , ");
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_OK, "baseline taken");
-  expect_fact(&r, "registration", "VaultId=v1\n");
+  pk_set(&r.cfg, "mars.registration", "values", " VaultId , ");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_OK, "baseline taken");
+  pk_expect_fact(&r.facts, "registration", "VaultId=v1\n");
 
   f.names_rc = VG_EIO;
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_UNKNOWN, "GetComputerNameExW");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_UNKNOWN, "GetComputerNameExW");
   f.names_rc = 0;
   fake_reg_err(&f, VG_MARS_CONFIG_KEY, "Locked", VG_EACCES);
-  set(&r, "mars.registration", "values", "VaultId,Locked");
-  run(&r, &f, "mars.registration");
-  expect(&r, VG_ST_UNKNOWN, "Config\\Locked: access denied");
-  run_free(&r);
+  pk_set(&r.cfg, "mars.registration", "values", "VaultId,Locked");
+  pk_step(&r, &f.os, "mars.registration", VG_ST_UNKNOWN,
+          "Config\\Locked: access denied");
+  pk_run_free(&r);
 }
 
 /* ---- source.volumes --------------------------------------------------- */
@@ -405,50 +291,49 @@ static void registration_missing_values_and_errors(void **st) {
 static void volumes_default_selection(void **st) {
   fake_os_t f;
   vg_volume_entry_t *v;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   v = fake_volume(&f, "E:\\", "FAT32", 1 * GiB, 16 * GiB);
   v->drive_type = VG_DRIVE_REMOVABLE; /* a USB stick: not a default source */
   fake_volume(&f, "C:\\Mount\\Data\\", "ReFS", 1, 10); /* no letter */
   fake_volume(&f, "", "NTFS", 1, 10); /* the recovery partition */
-  run_init(&r);
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_OK, "2 volume(s) ready to back up");
-  expect(&r, VG_ST_OK, "fullest D:\\ at 1.6% of the 54,400 GiB limit");
-  expect_fact(&r, "vol0", "D:\\"); /* the fullest first */
-  expect_fact(&r, "vol1", "C:\\");
-  run_free(&r);
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "source.volumes", VG_ST_OK,
+          "2 volume(s) ready to back up");
+  pk_expect(&r.out, VG_ST_OK, "fullest D:\\ at 1.6% of the 54,400 GiB limit");
+  pk_expect_fact(&r.facts, "vol0", "D:\\"); /* the fullest first */
+  pk_expect_fact(&r.facts, "vol1", "C:\\");
+  pk_run_free(&r);
 }
 
 static void volumes_configured_list(void **st) {
   fake_os_t f;
   vg_volume_entry_t *v;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   v = fake_volume(&f, "E:\\", "FAT32", 1 * GiB, 16 * GiB);
   v->drive_type = VG_DRIVE_REMOVABLE;
   fake_volume(&f, "C:\\Mount\\Data\\", "NTFS", 1 * GiB, 10 * GiB);
-  run_init(&r);
-  set(&r, "source.volumes", "volumes", "c:, E ; C:\\Mount\\Data, Q:");
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_CRIT, "Q:\\ is not mounted (configured volume)");
-  expect(&r, VG_ST_CRIT, "E:\\ is a removable volume, not a fixed one");
-  expect_fact(&r, "selection", "configured");
+  pk_run_init(&r);
+  pk_set(&r.cfg, "source.volumes", "volumes", "c:, E ; C:\\Mount\\Data, Q:");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT,
+          "Q:\\ is not mounted (configured volume)");
+  pk_expect(&r.out, VG_ST_CRIT, "E:\\ is a removable volume, not a fixed one");
+  pk_expect_fact(&r.facts, "selection", "configured");
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 3);
-  set(&r, "source.volumes", "volumes", "C:\\Mount\\Data\\");
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_OK,
-         "1 volume(s) ready to back up (fixed, NTFS, "
-         "writable, online, unlocked): C:\\Mount\\Data\\");
-  run_free(&r);
+  pk_set(&r.cfg, "source.volumes", "volumes", "C:\\Mount\\Data\\");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_OK,
+          "1 volume(s) ready to back up (fixed, NTFS, "
+          "writable, online, unlocked): C:\\Mount\\Data\\");
+  pk_run_free(&r);
 }
 
 static void volumes_every_problem(void **st) {
   fake_os_t f;
   vg_volume_entry_t *v;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   fake_volume(&f, "F:\\", "NTFS", 1, 10)->read_only = 1;
@@ -460,23 +345,23 @@ static void volumes_every_problem(void **st) {
   v->info_hr = 0x80070005u, v->space_read = 0;
   fake_volume(&f, "K:\\", "ReFS", 1, 10);
   fake_volume(&f, "L:\\", "NTFS", LIMIT + 1, LIMIT * 2);
-  run_init(&r);
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_CRIT, "is read-only");
-  expect(&r, VG_ST_CRIT, "G:\\ is offline");
-  expect(&r, VG_ST_CRIT, "H:\\ is locked by BitLocker");
-  expect(&r, VG_ST_CRIT, "J:\\ cannot be read: 0x80070005 E_ACCESSDENIED");
-  expect(&r, VG_ST_CRIT, "K:\\ is ReFS, not NTFS");
-  expect(&r, VG_ST_CRIT, "L:\\ has 53.1 TiB used, over the 54,400 GiB");
-  assert_true(predicted(&r, "backup of that volume fails"));
-  run_free(&r);
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT, "is read-only");
+  pk_expect(&r.out, VG_ST_CRIT, "G:\\ is offline");
+  pk_expect(&r.out, VG_ST_CRIT, "H:\\ is locked by BitLocker");
+  pk_expect(&r.out, VG_ST_CRIT,
+            "J:\\ cannot be read: 0x80070005 E_ACCESSDENIED");
+  pk_expect(&r.out, VG_ST_CRIT, "K:\\ is ReFS, not NTFS");
+  pk_expect(&r.out, VG_ST_CRIT, "L:\\ has 53.1 TiB used, over the 54,400 GiB");
+  assert_true(pk_predicted(&r.out, "backup of that volume fails"));
+  pk_run_free(&r);
 }
 
 static void volumes_many_problem_kept(void **st) {
   fake_os_t f;
   char mount[8];
   int i;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   for (i = 0; i < 12; i++) {
@@ -484,54 +369,50 @@ static void volumes_many_problem_kept(void **st) {
     fake_volume(&f, mount, "NTFS", (uint64_t)(i + 1) * GiB, 100 * GiB);
   }
   f.volumes.vols[f.volumes.n - 1].read_only = 1; /* P:\, listed last */
-  run_init(&r);
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_CRIT, "P:\\ is read-only");
-  expect(&r, VG_ST_CRIT, "(4 more volume(s) not shown)");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "source.volumes", VG_ST_CRIT, "P:\\ is read-only");
+  pk_expect(&r.out, VG_ST_CRIT, "(4 more volume(s) not shown)");
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 14);
   assert_int_equal(vg_facts_int_or(&r.facts, "volumes_listed", 0), 10);
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 static void volumes_readers_fail(void **st) {
   fake_os_t f;
   size_t i;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
   f.volumes.bitlocker_hr = 0x80041003u;
   vg_strlcpy(f.volumes.bitlocker_call, "Win32_EncryptableVolume.GetLockStatus",
              sizeof(f.volumes.bitlocker_call));
   for (i = 0; i < f.volumes.n; i++)
     f.volumes.vols[i].locked = -1;
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_UNKNOWN,
-         "BitLocker lock status of D:\\, C:\\ not read: "
-         "Win32_EncryptableVolume.GetLockStatus returned "
-         "0x80041003 WBEM_E_ACCESS_DENIED");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_UNKNOWN,
+          "BitLocker lock status of D:\\, C:\\ not read: "
+          "Win32_EncryptableVolume.GetLockStatus returned "
+          "0x80041003 WBEM_E_ACCESS_DENIED");
 
   f.volumes_rc = VG_EACCES;
   f.volumes.hr = 0x80070005u;
   vg_strlcpy(f.volumes.call, "FindFirstVolumeW", sizeof(f.volumes.call));
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_UNKNOWN,
-         "FindFirstVolumeW returned 0x80070005 "
-         "E_ACCESSDENIED");
-  expect_fact(&r, "failed_call", "FindFirstVolumeW");
+  pk_step(&r, &f.os, "source.volumes", VG_ST_UNKNOWN,
+          "FindFirstVolumeW returned 0x80070005 "
+          "E_ACCESSDENIED");
+  pk_expect_fact(&r.facts, "failed_call", "FindFirstVolumeW");
 
   memset(&f.volumes, 0, sizeof(f.volumes));
   f.volumes_rc = VG_ENOTSUP;
-  run(&r, &f, "source.volumes");
-  expect(&r, VG_ST_NA, "No volume list");
-  run_free(&r);
+  pk_step(&r, &f.os, "source.volumes", VG_ST_NA, "No volume list");
+  pk_run_free(&r);
 }
 
 /* ---- vss.writers ------------------------------------------------------ */
 
 static void writers_failed_system_writer_first(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   const char *list, *sys, *sql;
   (void)st;
   healthy(&f);
@@ -539,62 +420,60 @@ static void writers_failed_system_writer_first(void **st) {
   fake_vss_writer(&f, "ASR Writer", 5, 0);
   f.vss.w[1].state = 9; /* System Writer: failed at freeze */
   f.vss.w[1].last_error = 0x800423F4u;
-  run_init(&r);
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_CRIT,
-         "2 VSS writer(s) failed: System Writer (failed at "
-         "freeze, last error 0x800423F4 "
-         "VSS_E_WRITERERROR_NONRETRYABLE");
-  expect(&r, VG_ST_CRIT,
-         "not stable: ASR Writer (waiting for backup "
-         "complete)");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "vss.writers", VG_ST_CRIT,
+          "2 VSS writer(s) failed: System Writer (failed at "
+          "freeze, last error 0x800423F4 "
+          "VSS_E_WRITERERROR_NONRETRYABLE");
+  pk_expect(&r.out, VG_ST_CRIT,
+            "not stable: ASR Writer (waiting for backup "
+            "complete)");
   sys = strstr(r.out.summary, "System Writer");
   sql = strstr(r.out.summary, "SqlServerWriter");
   assert_true(sys && sql && sys < sql);
-  assert_true(predicted(&r, "0x1873D"));
-  assert_true(predicted(&r, "0x18770"));
+  assert_true(pk_predicted(&r.out, "0x1873D"));
+  assert_true(pk_predicted(&r.out, "0x18770"));
   assert_non_null(strstr(r.out.remedy, "CryptSvc, SQLWriter"));
   list = vg_facts_get_str(&r.facts, "writer_list");
   assert_non_null(list);
   assert_int_equal(strncmp(list, "System Writer|9|0x800423F4\n", 27), 0);
   assert_int_equal(vg_facts_int_or(&r.facts, "writers", 0), 5);
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 static void writers_wait_within_the_deadline(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
-  run(&r, &f, "vss.writers");
+  pk_run_init(&r);
+  pk_run(&r, &f.os, "vss.writers");
   /* Two steps share the 120 s default deadline, 2 s kept for the rest. */
   assert_int_equal(f.vss_timeout_ms, 59000);
-  set(&r, "vss.writers", "deadline", "30s");
-  run(&r, &f, "vss.writers");
+  pk_set(&r.cfg, "vss.writers", "deadline", "30s");
+  pk_run(&r, &f.os, "vss.writers");
   assert_int_equal(f.vss_timeout_ms, 14000);
-  set(&r, "vss.writers", "deadline", "3s");
-  run(&r, &f, "vss.writers");
+  pk_set(&r.cfg, "vss.writers", "deadline", "3s");
+  pk_run(&r, &f.os, "vss.writers");
   assert_int_equal(f.vss_timeout_ms, 2000);
-  run_free(&r);
+  pk_run_free(&r);
 }
 
 static void writers_com_failures_are_unknown(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
-  run_init(&r);
+  pk_run_init(&r);
   f.vss_rc = VG_EIO;
   f.vss.hr = 0x80042318u;
   vg_strlcpy(f.vss.call,
              "IVssBackupComponents::GatherWriterMetadata (IVssAsync result)",
              sizeof(f.vss.call));
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_UNKNOWN,
-         "IVssBackupComponents::GatherWriterMetadata (IVssAsync result) "
-         "returned 0x80042318 VSS_E_WRITER_INFRASTRUCTURE (the writer "
-         "infrastructure is not working");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "IVssBackupComponents::GatherWriterMetadata (IVssAsync result) "
+          "returned 0x80042318 VSS_E_WRITER_INFRASTRUCTURE (the writer "
+          "infrastructure is not working");
   assert_int_equal(vg_facts_int_or(&r.facts, "hresult", 0), 0x80042318ll);
 
   f.vss_rc = VG_ETIMEDOUT;
@@ -603,31 +482,29 @@ static void writers_com_failures_are_unknown(void **st) {
              "IVssBackupComponents::GatherWriterStatus (waited "
              "59 s)",
              sizeof(f.vss.call));
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_UNKNOWN, "(waited 59 s) returned 0x800705B4 ERROR_TIMEOUT");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "(waited 59 s) returned 0x800705B4 ERROR_TIMEOUT");
 
   /* What Wine answers (its vssapi is a stub). */
   f.vss_rc = VG_ENOTSUP;
   f.vss.hr = 0x80004001u;
   vg_strlcpy(f.vss.call, "CreateVssBackupComponentsInternal",
              sizeof(f.vss.call));
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_UNKNOWN,
-         "CreateVssBackupComponentsInternal returned "
-         "0x80004001 E_NOTIMPL");
+  pk_step(&r, &f.os, "vss.writers", VG_ST_UNKNOWN,
+          "CreateVssBackupComponentsInternal returned "
+          "0x80004001 E_NOTIMPL");
 
   memset(&f.vss, 0, sizeof(f.vss));
   f.vss_rc = VG_ENOTSUP;
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_NA, "No Volume Shadow Copy Service");
-  run_free(&r);
+  pk_step(&r, &f.os, "vss.writers", VG_ST_NA, "No Volume Shadow Copy Service");
+  pk_run_free(&r);
 }
 
 static void writers_list_bounded(void **st) {
   fake_os_t f;
   char name[128];
   int i;
-  run_t r;
+  pk_run_t r;
   (void)st;
   fake_os_init(&f);
   fake_reg_sz(&f, VG_MARS_SETUP_KEY, "InstallPath", IP);
@@ -639,50 +516,49 @@ static void writers_list_bounded(void **st) {
   f.vss.truncated = 1;
   vg_strlcpy(f.vss.w[40].name, "Odd|Name\nWriter", sizeof(f.vss.w[40].name));
   f.vss.w[40].state = 10;
-  run_init(&r);
-  run(&r, &f, "vss.writers");
+  pk_run_init(&r);
+  pk_run(&r, &f.os, "vss.writers");
   /* The failed writer sorts first and survives the cut; '|' and newlines
    * in a name end it. */
-  expect(&r, VG_ST_CRIT, "1 VSS writer(s) failed: Odd (failed at thaw)");
+  pk_expect(&r.out, VG_ST_CRIT, "1 VSS writer(s) failed: Odd (failed at thaw)");
   assert_true(vg_facts_int_or(&r.facts, "writers_listed", 0) <
               vg_facts_int_or(&r.facts, "writers", 0));
   assert_true(strlen(vg_facts_get_str(&r.facts, "writer_list")) <
               VG_FACT_STR_MAX);
   f.vss.w[40].state = VG_VSS_WS_STABLE;
-  run(&r, &f, "vss.writers");
-  expect(&r, VG_ST_OK, "(list cut short)");
-  run_free(&r);
+  pk_step(&r, &f.os, "vss.writers", VG_ST_OK, "(list cut short)");
+  pk_run_free(&r);
 }
 
 /* ---- scratch.space: System State margin ------------------------------- */
 
 static void space_system_state_margin(void **st) {
-  const vg_probe_t *p = probe("scratch.space");
+  const vg_probe_t *p = pk_probe("scratch.space");
   fake_os_t f;
   fake_file_t *x;
   vg_thresholds_t th = p->th;
   double value = 0, crit = 0;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   f.volume.free_bytes = 39 * GiB;
-  run_init(&r);
-  set(&r, "scratch.space", "backup_bytes", "100G");
+  pk_run_init(&r);
+  pk_set(&r.cfg, "scratch.space", "backup_bytes", "100G");
 
   /* auto without a hint: no margin, 39% free. */
-  run(&r, &f, "scratch.space");
-  expect(&r, VG_ST_OK, "39.0% of the backup data size 100.0 GiB (warn");
-  expect_fact(&r, "system_state", "no");
-  expect_fact(&r, "system_state_source", "auto: no System State hint found");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_OK,
+          "39.0% of the backup data size 100.0 GiB (warn");
+  pk_expect_fact(&r.facts, "system_state", "no");
+  pk_expect_fact(&r.facts, "system_state_source",
+                 "auto: no System State hint found");
 
   /* auto with a documented System State value: +30 GiB, 9% left. */
   fake_reg_dword(&f, VG_MARS_CBP_KEY, "SSBScheduleDays", 1230);
-  run(&r, &f, "scratch.space");
-  expect(&r, VG_ST_WARN,
-         "9.0% of the backup data size 100.0 GiB after the "
-         "30.0 GiB System State margin (warn < 10%)");
-  expect_fact(&r, "system_state_source",
-              "auto: SSBScheduleDays is set under HKLM\\" VG_MARS_CBP_KEY);
+  pk_step(&r, &f.os, "scratch.space", VG_ST_WARN,
+          "9.0% of the backup data size 100.0 GiB after the "
+          "30.0 GiB System State margin (warn < 10%)");
+  pk_expect_fact(&r.facts, "system_state_source",
+                 "auto: SSBScheduleDays is set under HKLM\\" VG_MARS_CBP_KEY);
   assert_int_equal(vg_facts_int_or(&r.facts, "margin_bytes", 0),
                    (int64_t)(30 * GiB));
   /* The forecast aims at crit plus the margin. */
@@ -690,26 +566,25 @@ static void space_system_state_margin(void **st) {
   assert_true(crit == 5.0 * GiB + 30.0 * GiB);
 
   /* no wins over the hint; yes without one. */
-  set(&r, "scratch.space", "system_state", "no");
-  run(&r, &f, "scratch.space");
-  expect(&r, VG_ST_OK, "39.0%");
-  expect_fact(&r, "system_state_source", "config");
+  pk_set(&r.cfg, "scratch.space", "system_state", "no");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_OK, "39.0%");
+  pk_expect_fact(&r.facts, "system_state_source", "config");
   f.reg[f.nreg - 1].value[0] = 'X'; /* the hint is gone */
-  set(&r, "scratch.space", "system_state", "yes");
-  set(&r, "scratch.space", "system_state_margin", "35G");
-  run(&r, &f, "scratch.space");
-  expect(&r, VG_ST_CRIT, "after the 35.0 GiB System State margin (crit");
+  pk_set(&r.cfg, "scratch.space", "system_state", "yes");
+  pk_set(&r.cfg, "scratch.space", "system_state_margin", "35G");
+  pk_step(&r, &f.os, "scratch.space", VG_ST_CRIT,
+          "after the 35.0 GiB System State margin (crit");
 
   /* auto with the staging folder in the scratch folder (unconfirmed). */
-  set(&r, "scratch.space", "system_state", "auto");
+  pk_set(&r.cfg, "scratch.space", "system_state", "auto");
   x = fake_file(&f, "D:\\MARS\\Scratch\\SSBV", VG_FA_DIRECTORY);
-  run(&r, &f, "scratch.space");
-  expect_fact(&r, "system_state_source",
-              "auto: staging folder D:\\MARS\\Scratch\\SSBV exists");
+  pk_run(&r, &f.os, "scratch.space");
+  pk_expect_fact(&r.facts, "system_state_source",
+                 "auto: staging folder D:\\MARS\\Scratch\\SSBV exists");
   x->attrs = 0x20; /* a file of that name is no hint */
-  run(&r, &f, "scratch.space");
-  expect_fact(&r, "system_state", "no");
-  run_free(&r);
+  pk_run(&r, &f.os, "scratch.space");
+  pk_expect_fact(&r.facts, "system_state", "no");
+  pk_run_free(&r);
 }
 
 /* ---- scratch.config: Azure temporary and OS disks --------------------- */
@@ -717,83 +592,78 @@ static void space_system_state_margin(void **st) {
 static void config_azure_disks(void **st) {
   fake_os_t f;
   fake_file_t *readme;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f); /* the fake's volume is C:\ for every path */
-  run_init(&r);
+  pk_run_init(&r);
   readme = fake_file(&f, "C:\\DATALOSS_WARNING_README.txt", 0x20);
 
   /* The README alone (not an Azure VM): nothing to say. The MARS keys
    * under "Windows Azure Backup" are no Azure hint. */
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_OK, "both ScratchLocation values agree");
-  expect_fact(&r, "azure_vm_source", "auto: no Azure hint found");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK,
+          "both ScratchLocation values agree");
+  pk_expect_fact(&r.facts, "azure_vm_source", "auto: no Azure hint found");
 
   /* Azure's guest agent: the temporary disk is crit. */
   fake_svc(&f, "WindowsAzureGuestAgent", VG_SVC_RUNNING, VG_SVC_AUTO);
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_CRIT,
-         "Scratch folder is on the Azure VM's temporary "
-         "disk C:\\ (DATALOSS_WARNING_README.txt)");
-  assert_true(predicted(&r, "34506"));
+  pk_step(&r, &f.os, "scratch.config", VG_ST_CRIT,
+          "Scratch folder is on the Azure VM's temporary "
+          "disk C:\\ (DATALOSS_WARNING_README.txt)");
+  assert_true(pk_predicted(&r.out, "34506"));
   assert_non_null(strstr(r.out.remedy, "persistent data disk"));
 
   /* azure_vm = no overrides the detection. */
-  set(&r, "scratch.config", "azure_vm", "no");
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_OK, NULL);
-  set(&r, "scratch.config", "azure_vm", "auto");
+  pk_set(&r.cfg, "scratch.config", "azure_vm", "no");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_OK, NULL);
+  pk_set(&r.cfg, "scratch.config", "azure_vm", "auto");
 
   /* Not the temporary disk but the OS disk: warn. */
   readme->attrs = VG_FA_DIRECTORY; /* a folder of that name is no README */
   fake_env(&f, "SystemDrive", "C:");
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_WARN, "on the Azure VM's OS disk C:\\");
+  pk_step(&r, &f.os, "scratch.config", VG_ST_WARN,
+          "on the Azure VM's OS disk C:\\");
 
   /* The registry key of the guest agent is a hint too. */
   f.nsvcs--;
   fake_reg_sz(&f, "SOFTWARE\\Microsoft\\Windows Azure\\GuestAgent", "Version",
               "2.7");
-  run(&r, &f, "scratch.config");
-  expect(&r, VG_ST_WARN, "OS disk");
-  expect_fact(&r, "azure_vm_source",
-              "auto: HKLM\\SOFTWARE\\Microsoft\\Windows Azure");
-  run_free(&r);
+  pk_step(&r, &f.os, "scratch.config", VG_ST_WARN, "OS disk");
+  pk_expect_fact(&r.facts, "azure_vm_source",
+                 "auto: HKLM\\SOFTWARE\\Microsoft\\Windows Azure");
+  pk_run_free(&r);
 }
 
 /* ---- mars.install: offline seeding ------------------------------------ */
 
 static void install_offline_seeding_floor(void **st) {
   fake_os_t f;
-  run_t r;
+  pk_run_t r;
   (void)st;
   healthy(&f);
   f.files[1].version[2] = 9249; /* cbengine.exe 2.0.9249.0 */
-  run_init(&r);
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_OK, "MARS agent 2.0.9249.0 installed");
+  pk_run_init(&r);
+  pk_step(&r, &f.os, "mars.install", VG_ST_OK,
+          "MARS agent 2.0.9249.0 installed");
   assert_false(vg_facts_bool_or(&r.facts, "offline_seeding", 1));
   fake_reg_sz(&f, VG_MARS_CBP_KEY, "azureadappcertthumbprint_vault1",
               "0123456789ABCDEF");
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_CRIT,
-         "older than 2.0.9250.0, which offline seeding "
-         "needs (offline seeding is configured: "
-         "azureadappcertthumbprint_vault1");
-  assert_true(predicted(&r, "offline backup fails"));
+  pk_step(&r, &f.os, "mars.install", VG_ST_CRIT,
+          "older than 2.0.9250.0, which offline seeding "
+          "needs (offline seeding is configured: "
+          "azureadappcertthumbprint_vault1");
+  assert_true(pk_predicted(&r.out, "offline backup fails"));
   f.files[1].version[2] = 9250;
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_OK, "2.0.9250.0");
+  pk_step(&r, &f.os, "mars.install", VG_ST_OK, "2.0.9250.0");
   /* An unreadable key leaves the floor unchecked, says why in the facts. */
   f.files[1].version[2] = 9249;
   f.reg[f.nreg - 1].key[0] = 'X'; /* the thumbprint is gone */
   fake_reg_err(&f, VG_MARS_CBP_KEY, "Broken", VG_EACCES);
-  run(&r, &f, "mars.install");
-  expect(&r, VG_ST_OK,
-         "; offline seeding not checked (HKLM\\" VG_MARS_CBP_KEY
-         ": access denied)");
-  expect_fact(&r, "offline_seeding_error", "access denied");
-  run_free(&r);
+  pk_run(&r, &f.os, "mars.install");
+  pk_expect(&r.out, VG_ST_OK,
+            "; offline seeding not checked (HKLM\\" VG_MARS_CBP_KEY
+            ": access denied)");
+  pk_expect_fact(&r.facts, "offline_seeding_error", "access denied");
+  pk_run_free(&r);
 }
 
 int main(void) {

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "fake_os.h"
 #include "fixture_runner.h"
+#include "probe_kit.h"
 #include "net.h"
 #include "probe.h"
 #include "timefmt.h"
@@ -30,58 +31,14 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static const vg_probe_t *probe(const char *id) {
-  const vg_probe_t *p = vg_probe_find(id);
-  assert_non_null(p);
-  return p;
-}
-
-static void set(vg_config_t *cfg, const char *section, const char *key,
-                const char *value) {
-  char msg[200];
-  if (vg_config_set(cfg, section, key, value, msg, sizeof(msg)))
-    fail_msg("config [%s] %s: %s", section, key, msg);
-}
-
-/* collect then evaluate probe id with cfg on os (NULL: this platform). */
-static int run(const vg_os_t *os, const vg_config_t *cfg, const char *id,
-               int64_t now, vg_facts_t *facts, vg_finding_t *out) {
-  const vg_probe_t *p = probe(id);
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo, memo_out;
-  int rc;
-  vg_config_probe_ctx(cfg, p, os, &ctx);
-  vg_facts_init(facts);
-  rc = p->collect(&ctx, facts);
-  vg_facts_init(&memo);
-  vg_facts_init(&memo_out);
-  memset(&ep, 0, sizeof(ep));
-  vg_config_eval_params(cfg, p, &ep);
-  ep.now_ms = now;
-  ep.memo = &memo;
-  ep.memo_out = &memo_out;
-  memset(out, 0, sizeof(*out));
-  p->evaluate(facts, &ep, NULL, out);
-  vg_facts_reset(&memo_out);
-  return rc;
-}
-
-static void has(const char *text, const char *want) {
-  if (strstr(text, want) == NULL) fail_msg("\"%s\" lacks \"%s\"", text, want);
-}
-
-static void status_is(const vg_finding_t *f, vg_status_t st) {
-  if (f->status != st)
-    fail_msg("expected %s, got %s: %s", vg_status_name(st),
-             vg_status_name(f->status), f->summary);
-}
-
-static const char *fstr(const vg_facts_t *f, const char *key) {
-  const char *v = vg_facts_get_str(f, key);
-  if (v == NULL) fail_msg("no string fact %s", key);
-  return v;
-}
+/* This file's names for the kit's steps and checks (probe_kit.h); the
+ * clock.skew tests below keep them. */
+#define probe(id) pk_probe(id)
+#define set(cfg, section, key, value) pk_set(cfg, section, key, value)
+#define run(os, cfg, id, now, facts, out) pk_cycle(os, cfg, id, now, facts, out)
+#define has(text, want) pk_has(text, want)
+#define status_is(f, st) pk_expect(f, st, NULL)
+#define fstr(f, key) pk_fact_str(f, key)
 
 /* ------------------------------------------------------ recorded facts */
 

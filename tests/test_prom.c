@@ -17,45 +17,31 @@
 
 #include <uv.h>
 
+#include "fs_kit.h"
 #include "prom.h"
 #include "vg.h"
+#include "view_kit.h"
 
 /* 2026-11-24T21:00:00.500Z */
 #define NOW 1795640400500LL
 
 /* ------------------------------------------------------------ sample */
 
-typedef struct sample_s {
-  vg_finding_t f[8];
-  vg_facts_t facts[8];
-  vg_forecast_t fc;
-  vg_view_probe_t p[8];
-  vg_report_view_t v;
-} sample_t;
-
-static void finding(vg_finding_t *f, vg_status_t st, const char *summary) {
-  memset(f, 0, sizeof(*f));
-  f->status = st;
-  vg_strlcpy(f->summary, summary, sizeof(f->summary));
-}
+typedef vk_view_t sample_t;
 
 static void probe(sample_t *s, size_t i, const char *id, unsigned number,
                   vg_scope_t scope, vg_status_t st) {
-  finding(&s->f[i], st, "summary");
-  vg_facts_init(&s->facts[i]);
-  s->p[i].id = id;
-  s->p[i].number = number;
-  s->p[i].scope = scope;
-  s->p[i].finding = &s->f[i];
-  s->p[i].facts = &s->facts[i];
-  s->p[i].checked_ms = NOW - 30000;
-  s->p[i].since_ms = NOW - 3600000;
+  vg_view_probe_t *p = vk_probe(s, i, id, st, "summary", "");
+  p->number = number;
+  p->scope = scope;
+  p->checked_ms = NOW - 30000;
+  p->since_ms = NOW - 3600000;
 }
 
 /* Every kind of value: statuses, facts, a forecast, labels that need
  * escaping, a next backup, a failing store. */
 static void sample_init(sample_t *s) {
-  memset(s, 0, sizeof(*s));
+  vk_init(s, NOW);
   probe(s, 0, "scratch.space", 5, VG_SCOPE_BACKUP, VG_ST_WARN);
   vg_facts_set_int(&s->facts[0], "free_bytes", 7200);
   vg_facts_set_int(&s->facts[0], "total_bytes", 500000);
@@ -93,23 +79,6 @@ static void sample_init(sample_t *s) {
   s->v.dropped_records = 3;
 }
 
-static void sample_free(sample_t *s) {
-  size_t i;
-  for (i = 0; i < 8; i++)
-    vg_facts_reset(&s->facts[i]);
-}
-
-static char *render(const vg_report_view_t *v) {
-  vg_buf_t b;
-  char *s;
-  vg_buf_init(&b, VG_PROM_MAX);
-  assert_int_equal(vg_prom_render(v, &b), 0);
-  s = strdup(vg_buf_str(&b));
-  vg_buf_free(&b);
-  assert_non_null(s);
-  return s;
-}
-
 /* The line "name{labels} value" of a series, or NULL. */
 static const char *series(const char *text, const char *key) {
   size_t n = strlen(key);
@@ -141,7 +110,7 @@ static void format_is_what_the_collector_reads(void **st) {
   char current[96] = "";
   (void)st;
   sample_init(&s);
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   /* UTF-8 without BOM, LF only, a final newline. */
   assert_false((unsigned char)text[0] == 0xEF);
   assert_null(strchr(text, '\r'));
@@ -192,7 +161,7 @@ static void format_is_what_the_collector_reads(void **st) {
   assert_true(nfam >= 20);
   free(copy);
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void no_duplicate_series_even_from_duplicate_input(void **st) {
@@ -203,13 +172,13 @@ static void no_duplicate_series_even_from_duplicate_input(void **st) {
   (void)st;
   sample_init(&s);
   s.p[2] = s.p[1]; /* scratch.kek twice */
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   for (p = text; (p = strstr(p, "vigil_probe_status{probe=\"scratch.kek\""));
        p++)
     n++;
   assert_int_equal(n, 1);
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 /* ------------------------------------------------------------ values */
@@ -219,7 +188,7 @@ static void probe_values(void **st) {
   char *text;
   (void)st;
   sample_init(&s);
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_value(text, "vigil_up", "1");
   assert_value(text, "vigil_build_info{version=\"1.2.3\"}", "1");
   assert_value(text, "vigil_report_timestamp_seconds", "1795640400.500");
@@ -268,7 +237,7 @@ static void probe_values(void **st) {
   assert_null(strstr(text, "vigil_probe_forecast_eta_timestamp_seconds{probe="
                            "\"scratch.kek\""));
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void readiness_backup_and_agent_values(void **st) {
@@ -276,7 +245,7 @@ static void readiness_backup_and_agent_values(void **st) {
   char *text;
   (void)st;
   sample_init(&s);
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_value(text, "vigil_readiness{scope=\"backup\"}", "2");
   assert_value(text, "vigil_readiness{scope=\"restore\"}", "0");
   assert_value(text, "vigil_readiness{scope=\"monitoring\"}", "3");
@@ -296,12 +265,12 @@ static void readiness_backup_and_agent_values(void **st) {
    * out entirely, HELP and TYPE included. */
   s.v.next_backup.at_ms = 0;
   s.v.store = NULL;
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_null(strstr(text, "vigil_next_backup"));
   assert_null(strstr(text, "vigil_store_ok"));
   assert_null(strstr(text, "vigil_dropped_records_total"));
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void measured_values_from_facts(void **st) {
@@ -309,7 +278,7 @@ static void measured_values_from_facts(void **st) {
   char *text;
   (void)st;
   sample_init(&s);
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_value(text, "vigil_scratch_free_bytes", "7200");
   assert_value(text, "vigil_scratch_volume_size_bytes", "500000");
   assert_value(text, "vigil_scratch_backup_data_bytes", "100000");
@@ -333,10 +302,10 @@ static void measured_values_from_facts(void **st) {
   free(text);
   /* A probe without facts (not collected yet) gives none either. */
   s.p[0].facts = NULL;
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_null(strstr(text, "vigil_scratch_free"));
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void label_values_are_valid_utf8_on_one_line(void **st) {
@@ -346,7 +315,7 @@ static void label_values_are_valid_utf8_on_one_line(void **st) {
   sample_init(&s);
   vg_facts_set_str(&s.facts[3], "vol0", "E:\\\xC3\xA9t\xC3\xA9\xFF\xC3");
   vg_facts_set_str(&s.facts[3], "vol1", "F:\r\tx");
-  text = render(&s.v);
+  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_value(text,
                "vigil_shadow_storage_used_bytes{volume=\"E:\\\\"
                "\xC3\xA9t\xC3\xA9??\"}",
@@ -355,7 +324,7 @@ static void label_values_are_valid_utf8_on_one_line(void **st) {
   assert_value(text, "vigil_shadow_storage_used_bytes{volume=\"F:  x\"}", "5");
   assert_null(strchr(text, '\r'));
   free(text);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 static void bounded_output(void **st) {
@@ -366,20 +335,13 @@ static void bounded_output(void **st) {
   vg_buf_init(&b, 256);
   assert_int_equal(vg_prom_render(&s.v, &b), VG_ETOOBIG);
   vg_buf_free(&b);
-  sample_free(&s);
+  vk_free(&s);
 }
 
 /* ------------------------------------------------------------ file */
 
 static void tmpdir(char *out, size_t size) {
-  char tmp[400];
-  size_t n = sizeof(tmp);
-  uv_fs_t req;
-  uv_os_tmpdir(tmp, &n);
-  snprintf(out, size, "%s/vgpromXXXXXX", tmp);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, out, NULL), 0);
-  snprintf(out, size, "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  assert_int_equal(fk_mkdtemp(out, size, "vgprom"), 0);
 }
 
 static int exists(const char *path) {
@@ -477,7 +439,7 @@ static int write_sample(const char *path) {
   fwrite(vg_buf_str(&b), 1, b.len, f);
   fclose(f);
   vg_buf_free(&b);
-  sample_free(&s);
+  vk_free(&s);
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "prom.h"
 #include "report.h"
 #include "report_view.h"
+#include "view_kit.h"
 #include "vg.h"
 
 #define NOW 1795640400000LL /* whole seconds: JSON times have no ms */
@@ -64,26 +65,6 @@ static void items_free(items_t *s) {
   size_t i;
   for (i = 0; i < 4; i++)
     vg_facts_reset(&s->facts[i]);
-}
-
-static char *render_prom(const vg_report_view_t *v) {
-  vg_buf_t b;
-  char *s;
-  vg_buf_init(&b, 0);
-  assert_int_equal(vg_prom_render(v, &b), 0);
-  s = strdup(vg_buf_str(&b));
-  vg_buf_free(&b);
-  return s;
-}
-
-static char *render_nagios(const vg_report_view_t *v) {
-  vg_buf_t b;
-  char *s;
-  vg_buf_init(&b, 0);
-  assert_int_equal(vg_nagios_render(v, &b), 0);
-  s = strdup(vg_buf_str(&b));
-  vg_buf_free(&b);
-  return s;
 }
 
 static void from_items_takes_number_and_scope_from_the_table(void **st) {
@@ -139,13 +120,13 @@ static void json_round_trip_renders_the_same(void **st) {
   assert_int_equal(back.probes[0].checked_ms, NOW - 60000);
   assert_int_equal(back.probes[3].checked_ms, 0);
   assert_string_equal(back.findings[0].predicts[0], "0x1FC07");
-  a = render_prom(&direct);
-  b = render_prom(&back.view);
+  a = vk_render(vg_prom_render, &direct, 0);
+  b = vk_render(vg_prom_render, &back.view, 0);
   assert_string_equal(a, b);
   free(a);
   free(b);
-  a = render_nagios(&direct);
-  b = render_nagios(&back.view);
+  a = vk_render(vg_nagios_render, &direct, 0);
+  b = vk_render(vg_nagios_render, &back.view, 0);
   assert_string_equal(a, b);
   free(a);
   free(b);

@@ -290,6 +290,19 @@ static void run_clients(cl_t *cs, int n, const char *name, uint64_t max_ms) {
   assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+/* Closes the n clients of loop, runs it until they are gone, and closes
+ * it. */
+static void close_clients(uv_loop_t *loop, cl_t *cs, int n) {
+  guard_t g;
+  g.cs = cs;
+  g.n = n;
+  uv_timer_init(loop, &g.t);
+  g.t.data = &g;
+  uv_timer_start(&g.t, guard_cb, 0, 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(loop), 0);
+}
+
 /* One request through the CLI's own client. */
 static vg_json_t *ask(const srv_t *t, const char *req) {
   char *resp = NULL, err[400];
@@ -339,6 +352,18 @@ static void blank_lines_do_not_keep_a_connection(void **st) {
 }
 
 #ifndef _WIN32
+/* In a forked child: becomes uid/gid nobody (exits 2 when it cannot),
+ * bounds itself to 10 s, and returns a new Unix socket with sa set to
+ * name. */
+static int nobody_socket(const char *name, struct sockaddr_un *sa) {
+  alarm(10);
+  if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
+  memset(sa, 0, sizeof(*sa));
+  sa->sun_family = AF_UNIX;
+  memcpy(sa->sun_path, name, strlen(name) + 1);
+  return socket(AF_UNIX, SOCK_STREAM, 0);
+}
+
 /* A client of another account (uid nobody), raw syscalls only (we are a
  * forked copy of a threaded process): 0 when it got an answer. */
 static int other_user_asks(const char *name) {
@@ -349,13 +374,7 @@ static int other_user_asks(const char *name) {
     struct sockaddr_un sa;
     char buf[256];
     ssize_t n, got = 0;
-    int fd;
-    alarm(10);
-    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, name, strlen(name) + 1);
+    int fd = nobody_socket(name, &sa);
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) _exit(3);
     if (write(fd, "ping\n", 5) != 5) _exit(4);
     while (got < (ssize_t)sizeof(buf) - 1 &&
@@ -397,7 +416,6 @@ static void one_account_cannot_take_every_slot(void **st) {
   {
     /* Start the four first, then the fifth once they are in. */
     uv_loop_t loop;
-    guard_t g;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
     for (i = 0; i < 4; i++)
@@ -414,13 +432,7 @@ static void one_account_cannot_take_every_slot(void **st) {
     else
       printf("not root: the other account's answer is not tried\n");
 #endif
-    g.cs = cs;
-    g.n = 5;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, 5);
   }
   assert_non_null(strstr(cs[4].in, "too many connections from your account"));
   assert_true(cs[4].eof);
@@ -479,7 +491,6 @@ static void non_reading_flood_stays_within_budget(void **st) {
   cs[N].want_lines = 5;
   {
     uv_loop_t loop;
-    guard_t g;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
     for (i = 0; i < N; i++)
@@ -495,13 +506,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
            (unsigned long long)(uv_now(&loop) - t0));
     assert_true(cs[N].lines >= 5);
     assert_true(uv_now(&loop) - t0 < 15000); /* not the 60 s idle close */
-    g.cs = cs;
-    g.n = N + 1;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, N + 1);
   }
   for (i = 0; i < N; i++)
     assert_int_equal(cs[i].bytes, 0); /* they never read */
@@ -539,7 +544,6 @@ static void request_buffers_grow_and_shrink(void **st) {
   cs[100].plen = sizeof(big);
   {
     uv_loop_t loop;
-    guard_t g;
     int answered;
     assert_int_equal(uv_loop_init(&loop), 0);
     cl_open = 0;
@@ -556,13 +560,7 @@ static void request_buffers_grow_and_shrink(void **st) {
      * 64 KiB stayed with every connection that had sent anything. */
     assert_true(stat_of(&t, "in_bytes") <= 1024);
     assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
-    g.cs = cs;
-    g.n = 101;
-    uv_timer_init(&loop, &g.t);
-    g.t.data = &g;
-    uv_timer_start(&g.t, guard_cb, 0, 0);
-    uv_run(&loop, UV_RUN_DEFAULT);
-    assert_int_equal(uv_loop_close(&loop), 0);
+    close_clients(&loop, cs, 101);
   }
   srv_stop(&t);
 }
@@ -659,13 +657,7 @@ static void squatter_is_named_and_its_answer_refused(void **st) {
   if (pid == 0) {
     static const char fake[] = "{\"ok\":true,\"by\":\"squatter\"}\n";
     struct sockaddr_un sa;
-    int fd, c;
-    alarm(10);
-    if (setgid(65534) != 0 || setuid(65534) != 0) _exit(2);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, name, strlen(name) + 1);
+    int c, fd = nobody_socket(name, &sa);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0)
       _exit(3);
     signal(SIGPIPE, SIG_IGN); /* the client may be gone already */

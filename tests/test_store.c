@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "fs_kit.h"
 #include "store.h"
 #include "vg.h"
 
@@ -20,17 +21,8 @@
 static char dir[512], db[600];
 
 static int setup(void **st) {
-  char tmpl[] = "vgstoreXXXXXX";
-  size_t n = sizeof(dir);
   (void)st;
-  uv_os_tmpdir(dir, &n);
-  snprintf(db, sizeof(db), "%s/%s", dir, tmpl);
-  {
-    uv_fs_t req;
-    assert_int_equal(uv_fs_mkdtemp(NULL, &req, db, NULL), 0);
-    snprintf(dir, sizeof(dir), "%s", req.path);
-    uv_fs_req_cleanup(&req);
-  }
+  assert_int_equal(fk_mkdtemp(dir, sizeof(dir), "vgstore"), 0);
   snprintf(db, sizeof(db), "%s/vigil.db", dir);
   return 0;
 }
@@ -42,19 +34,8 @@ static void rm(const char *p) {
 }
 
 static int teardown(void **st) {
-  uv_fs_t req;
-  uv_dirent_t ent;
-  char p[800];
   (void)st;
-  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0) {
-    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-      rm(p);
-    }
-  }
-  uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, dir, NULL);
-  uv_fs_req_cleanup(&req);
+  fk_rmtree(dir);
   return 0;
 }
 

@@ -154,21 +154,22 @@ class Parser:
             raise ValueError("trailing %r" % (self.peek()[1],))
         return e
 
-    def expr(self):
-        left = self.term()
-        while self.peek() == ("name", "or"):
+    def chain(self, word, operand, join):
+        """operand (word operand)*, folded left with join (any/all, which
+        stop at the first answer as `or`/`and` do)."""
+        left = operand()
+        while self.peek() == ("name", word):
             self.take()
-            right = self.term()
-            left = (lambda a, b: lambda ev: a(ev) or b(ev))(left, right)
+            right = operand()
+            left = (lambda a, b: lambda ev: join(f(ev) for f in (a, b)))(
+                left, right)
         return left
 
+    def expr(self):
+        return self.chain("or", self.term, any)
+
     def term(self):
-        left = self.factor()
-        while self.peek() == ("name", "and"):
-            self.take()
-            right = self.factor()
-            left = (lambda a, b: lambda ev: a(ev) and b(ev))(left, right)
-        return left
+        return self.chain("and", self.factor, all)
 
     def factor(self):
         kind, val = self.peek()
