@@ -197,6 +197,17 @@ static int cmd_metrics(vg_cli_t *c) {
   return rc;
 }
 
+/* A report from the service as asked (--json: its text; else the table);
+ * returns the exit code of its overall status. */
+static int show_report(const vg_cli_t *c, const vg_json_t *doc,
+                       const char *raw) {
+  if (c->json)
+    printf("%s\n", raw);
+  else if (vg_cli_print_report(stdout, doc) != 0)
+    return 3;
+  return vg_cli_exit_code(vg_json_get_str(doc, "overall"));
+}
+
 static int cmd_status(vg_cli_t *c) {
   vg_json_t *doc;
   char *raw;
@@ -217,11 +228,7 @@ static int cmd_status(vg_cli_t *c) {
   }
   rc = cli_call(c, "{\"cmd\":\"status\"}", &doc, &raw);
   if (rc) return rc;
-  if (c->json)
-    printf("%s\n", raw);
-  else
-    vg_cli_print_report(stdout, doc);
-  rc = vg_cli_exit_code(vg_json_get_str(doc, "overall"));
+  rc = show_report(c, doc, raw);
   vg_json_free(doc);
   free(raw);
   return rc;
@@ -659,13 +666,7 @@ static int cmd_recheck(vg_cli_t *c) {
     }
     uv_sleep(RECHECK_POLL_MS);
   }
-  if (rc == 0) {
-    if (c->json)
-      printf("%s\n", raw);
-    else
-      vg_cli_print_report(stdout, after);
-    rc = vg_cli_exit_code(vg_json_get_str(after, "overall"));
-  }
+  if (rc == 0) rc = show_report(c, after, raw);
   free(raw);
   vg_json_free(before);
   vg_json_free(resp);

@@ -479,31 +479,43 @@ int vg_service_uninstall(int argc, char **argv) {
 
 /* ------------------------------------------------------- start, stop */
 
+/* Opens service Vigil with access for `vigil verb` (which takes no
+ * arguments). Returns 0 with both handles open, else the exit code after
+ * one line on stderr (2: arguments given, 1: not installed or failed). */
+static int svc_open(const char *verb, int argc, DWORD access, SC_HANDLE *scm,
+                    SC_HANDLE *s) {
+  DWORD e;
+  if (argc > 0) {
+    fprintf(stderr, "vigil %s: takes no arguments\n", verb);
+    return 2;
+  }
+  *scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+  if (*scm == NULL)
+    return svc_fail(verb, "opening the Service Control Manager",
+                    GetLastError());
+  *s = OpenServiceW(*scm, SVC_NAME, access);
+  if (*s != NULL) return 0;
+  e = GetLastError();
+  CloseServiceHandle(*scm);
+  if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
+    fprintf(stderr, "vigil %s: service Vigil is not installed%s\n", verb,
+            strcmp(verb, "start") == 0 ? "; run `vigil install` from an "
+                                         "elevated prompt first"
+                                       : "");
+    return 1;
+  }
+  return svc_fail(verb, "opening service Vigil", e);
+}
+
 int vg_service_start(int argc, char **argv) {
   SC_HANDLE scm, s;
   SERVICE_STATUS_PROCESS st;
   DWORD state;
-  int ours = 0, rc = 1;
+  int ours = 0, rc;
   (void)argv;
-  if (argc > 0) {
-    fprintf(stderr, "vigil start: takes no arguments\n");
-    return 2;
-  }
-  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-  if (scm == NULL)
-    return svc_fail("start", "opening the Service Control Manager",
-                    GetLastError());
-  s = OpenServiceW(scm, SVC_NAME, SERVICE_START | SERVICE_QUERY_STATUS);
-  if (s == NULL) {
-    DWORD e = GetLastError();
-    CloseServiceHandle(scm);
-    if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
-      fprintf(stderr, "vigil start: service Vigil is not installed; run "
-                      "`vigil install` from an elevated prompt first\n");
-      return 1;
-    }
-    return svc_fail("start", "opening service Vigil", e);
-  }
+  rc = svc_open("start", argc, SERVICE_START | SERVICE_QUERY_STATUS, &scm, &s);
+  if (rc != 0) return rc;
+  rc = 1;
   if (!svc_query(s, &st)) {
     rc = svc_fail("start", "querying service Vigil", GetLastError());
     goto done;
@@ -560,24 +572,8 @@ int vg_service_stop(int argc, char **argv) {
   SC_HANDLE scm, s;
   int was = 0, rc;
   (void)argv;
-  if (argc > 0) {
-    fprintf(stderr, "vigil stop: takes no arguments\n");
-    return 2;
-  }
-  scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
-  if (scm == NULL)
-    return svc_fail("stop", "opening the Service Control Manager",
-                    GetLastError());
-  s = OpenServiceW(scm, SVC_NAME, SERVICE_STOP | SERVICE_QUERY_STATUS);
-  if (s == NULL) {
-    DWORD e = GetLastError();
-    CloseServiceHandle(scm);
-    if (e == ERROR_SERVICE_DOES_NOT_EXIST) {
-      fprintf(stderr, "vigil stop: service Vigil is not installed\n");
-      return 1;
-    }
-    return svc_fail("stop", "opening service Vigil", e);
-  }
+  rc = svc_open("stop", argc, SERVICE_STOP | SERVICE_QUERY_STATUS, &scm, &s);
+  if (rc != 0) return rc;
   rc = svc_stop_and_wait("stop", s, &was);
   CloseServiceHandle(s);
   CloseServiceHandle(scm);
