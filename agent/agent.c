@@ -479,8 +479,14 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   }
   {
     size_t hl = sizeof(a->host);
+    vg_computer_names_t names;
     if (uv_os_gethostname(a->host, &hl) != 0)
       vg_strlcpy(a->host, "localhost", sizeof(a->host));
+    /* The DNS name fleets key on (report host_fqdn); the host name where
+     * the machine has none or it cannot be read. */
+    memset(&names, 0, sizeof(names));
+    if (a->os->computer_names && a->os->computer_names(a->os, &names) == 0)
+      vg_strlcpy(a->host_fqdn, names.fqdn, sizeof(a->host_fqdn));
   }
   a->n = vg_nprobes;
   a->rt = calloc(a->n, sizeof(*a->rt));
@@ -744,7 +750,7 @@ static int agent_report_render(vg_agent_t *a) {
     items[j] = t;
   }
   head.host = a->host;
-  head.host_fqdn = NULL;
+  head.host_fqdn = a->host_fqdn[0] ? a->host_fqdn : NULL;
   head.now_ms = 0; /* generated_at is written fresh per request */
   vg_jw_init(&w);
   vg_jw_obj_begin(&w);

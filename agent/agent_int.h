@@ -41,6 +41,7 @@ struct vg_agent_s {
   const vg_os_t *os;
   const vg_settings_t *set;
   char host[256];
+  char host_fqdn[512]; /* "" when not known */
   vg_sched_t sched;
   vg_judge_t judge;
   vg_probe_rt_t *rt;

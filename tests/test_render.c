@@ -35,7 +35,7 @@ static char *captured(FILE *f) {
 }
 
 typedef struct run_s {
-  char *from_view, *from_json;
+  char *from_view, *from_json, *json;
   int done;
 } run_t;
 
@@ -64,7 +64,7 @@ static void on_cycle(void *ud, vg_agent_t *a) {
   assert_int_equal(vg_cli_print_report(f, doc), 0);
   r->from_json = captured(f);
   vg_json_free(doc);
-  free(text);
+  r->json = text;
   r->done = 1;
   vg_agent_stop(a, 0, NULL, NULL);
 }
@@ -87,6 +87,7 @@ static void check_and_status_print_the_same_table(void **st) {
               "C:\\Program Files\\Microsoft Azure Recovery Services Agent");
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch");
   fake_env(&f, "SystemRoot", "C:\\windows");
+  vg_strlcpy(f.names.fqdn, "srv1.contoso.local", sizeof(f.names.fqdn));
   vg_config_init(&cfg);
   vg_config_settings(&cfg, &set);
   memset(&o, 0, sizeof(o));
@@ -113,6 +114,9 @@ static void check_and_status_print_the_same_table(void **st) {
   assert_non_null(strstr(r.from_view, "MARS errors if not fixed: "));
   assert_non_null(strstr(r.from_view, "fix: "));
   assert_non_null(strstr(r.from_view, "\noverall: CRIT ("));
+  /* The report names the machine by its DNS name too (fleets key on it). */
+  assert_non_null(strstr(r.json, "\"host_fqdn\":\"srv1.contoso.local\""));
+  free(r.json);
   free(r.from_view);
   free(r.from_json);
   vg_config_free(&cfg);
