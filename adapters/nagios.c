@@ -167,7 +167,11 @@ int vg_nagios_render(const vg_report_view_t *v, vg_buf_t *out) {
   }
   bad = count[VG_ST_WARN] + count[VG_ST_CRIT] + count[VG_ST_UNKNOWN];
   vg_buf_printf(out, "%s: ", state_word(overall));
-  if (bad == 0) {
+  if (bad == 0 && count[VG_ST_NA] == v->nprobes) {
+    /* Nothing to watch here (no MARS agent): say so, not "all 0 ok". */
+    vg_buf_printf(out, "no probe applies on this machine (%zu n/a)",
+                  count[VG_ST_NA]);
+  } else if (bad == 0) {
     vg_buf_printf(out, "all %zu probes ok", v->nprobes - count[VG_ST_NA]);
     if (count[VG_ST_NA])
       vg_buf_printf(out, ", %zu do not apply", count[VG_ST_NA]);
