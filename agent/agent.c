@@ -6,6 +6,7 @@
 
 #include "platform.h"
 #include "report.h"
+#include "trend_history.h"
 #include "vg.h"
 
 #include <stdio.h>
@@ -74,7 +75,7 @@ static void agent_apply(vg_agent_t *a, size_t idx, const vg_finding_t *f,
     /* The facts as JSON once for the sample, the change and the state. */
     char *fj = vg_facts_json(&rt->facts);
     vg_recorder_sample(a->opts.recorder, rt->probe->id, now, f, fj,
-                       rt->has_value ? &rt->value : NULL, duration_ms);
+                       duration_ms);
     /* n/a -> n/a (first run, nothing applies) is no change to record. */
     if (changed && !(old == VG_ST_NA && f->status == VG_ST_NA))
       vg_recorder_change(a->opts.recorder, rt->probe->id, now, old, old_since,
@@ -177,67 +178,25 @@ static const vg_forecast_t *agent_forecast(vg_agent_t *a, vg_probe_rt_t *rt,
                                            int64_t now) {
   double v, level;
   memset(&rt->forecast, 0, sizeof(rt->forecast));
-  rt->has_value = 0;
   if (rt->trend == NULL ||
       rt->probe->trend(facts, &rt->ctx.th, &v, &level) != 0)
     return NULL;
-  rt->has_value = 1;
-  rt->value = v;
-  vg_trend_add(rt->trend, now, v);
+  vg_trend_history_add(rt->trend, a->opts.recorder, rt->probe->id, now, v);
   vg_forecast(rt->trend, now, a->set->forecast_window_ms,
               VG_FORECAST_MIN_POINTS, VG_FORECAST_MIN_SPAN_MS, level,
               &rt->forecast);
   return rt->forecast.valid ? &rt->forecast : NULL;
 }
 
-typedef struct vg_seed_s {
-  vg_probe_rt_t *rt;
-  vg_trend_point_t *pts;
-  size_t n, cap;
-} vg_seed_t;
-
-static int seed_cb(const vg_sample_t *s, void *ud) {
-  vg_seed_t *k = ud;
-  vg_json_t *js = NULL;
-  vg_facts_t f;
-  double v, level;
-  char err[64];
-  if (k->n == k->cap) return 1;
-  if (s->has_value) {
-    k->pts[k->n++] = (vg_trend_point_t){s->ts_ms, s->value};
-    return 0;
-  }
-  /* A row from before schema 5: the value from its facts. */
-  if (vg_json_parse(s->facts_json, strlen(s->facts_json), &js, err,
-                    sizeof(err)) != 0)
-    return 0;
-  vg_facts_init(&f);
-  vg_facts_from_json(&f, js);
-  if (k->rt->probe->trend(&f, &k->rt->ctx.th, &v, &level) == 0)
-    k->pts[k->n++] = (vg_trend_point_t){s->ts_ms, v};
-  vg_facts_reset(&f);
-  vg_json_free(js);
-  return 0;
-}
-
-/* Refills trends from recorded samples so a restart keeps its forecasts. */
+/* Refills trends from the recorded points so a restart keeps its
+ * forecasts. */
 static void agent_seed_trends(vg_agent_t *a) {
   size_t i;
-  int64_t now = vg_agent_now(a);
-  for (i = 0; i < a->n; i++) {
-    vg_seed_t k = {&a->rt[i], NULL, 0, 4 * VG_TREND_POINTS};
-    if (a->rt[i].trend == NULL) continue;
-    k.pts = malloc(k.cap * sizeof(*k.pts));
-    if (k.pts == NULL) continue;
-    /* Newest first from the store; thinning wants oldest first. */
-    vg_store_trend(a->opts.store, a->rt[i].probe->id,
-                   now - a->set->forecast_window_ms, (int)k.cap, seed_cb, &k);
-    while (k.n > 0) {
-      k.n--;
-      vg_trend_add(a->rt[i].trend, k.pts[k.n].t_ms, k.pts[k.n].v);
-    }
-    free(k.pts);
-  }
+  int64_t since = vg_agent_now(a) - a->set->forecast_window_ms;
+  for (i = 0; i < a->n; i++)
+    if (a->rt[i].trend)
+      vg_trend_history_seed(a->rt[i].trend, a->opts.store, a->opts.recorder,
+                            a->rt[i].probe, &a->rt[i].ctx.th, since);
 }
 
 /* ------------------------------------------------------------- workers */
@@ -363,7 +322,6 @@ static void overdue_cb(vg_sched_entry_t *e, void *ud) {
                 "not started again until the stuck call returns",
                 (unsigned long long)e->deadline_ms);
   vg_finding_unknown(&f, e->probe->id, &facts);
-  a->rt[idx].has_value = 0;
   agent_apply(a, idx, &f, &facts, (int64_t)e->deadline_ms);
   vg_facts_reset(&facts);
 }

@@ -40,8 +40,6 @@ typedef struct vg_probe_rt_s {
   int64_t last_duration_ms;
   vg_trend_t *trend;      /* probes with a trend function only */
   vg_forecast_t forecast; /* from the last evaluation */
-  int has_value;          /* the trend value of the last evaluation */
-  double value;
   /* Resolved once at start from the config. */
   int enabled;
   vg_probe_ctx_t ctx;

@@ -23,7 +23,8 @@ typedef enum {
   REC_SAMPLE = 0,
   REC_CHANGE,
   REC_STATE,
-  REC_REPEAT /* same as the probe's last sample: extend that row */
+  REC_REPEAT, /* same as the probe's last sample: extend that row */
+  REC_TREND   /* a point the probe's forecast took (value) */
 } vg_rec_kind_t;
 
 #define VG_REC_PROBES_MAX 64
@@ -47,8 +48,7 @@ typedef struct vg_pending_s {
   int64_t ts_ms;
   vg_status_t status, old_status;
   int64_t old_since_ms, duration_ms;
-  int has_value;
-  double value;
+  double value; /* REC_TREND */
   char *summary, *remedy;
   char *facts_json, *predicts_json, *memo_json;
 } vg_pending_t;
@@ -223,16 +223,25 @@ static vg_pending_t pending_of(vg_rec_kind_t kind, const char *probe,
 
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const char *facts_json,
-                        const double *value, int64_t duration_ms) {
+                        int64_t duration_ms) {
   vg_pending_t p = pending_of(REC_SAMPLE, probe, ts_ms, f, facts_json);
   vg_rec_last_t *last = rec_last(r, probe);
   p.duration_ms = duration_ms;
-  p.has_value = value != NULL;
-  p.value = value ? *value : 0;
   if (last && p.facts_json &&
       same_as_last(&last->sample_key, key_printf("%d\n%s\n%s", (int)f->status,
                                                  f->summary, p.facts_json)))
     p.kind = REC_REPEAT;
+  pending_add(r, &p);
+}
+
+void vg_recorder_trend(vg_recorder_t *r, const char *probe, int64_t ts_ms,
+                       double value) {
+  vg_pending_t p;
+  memset(&p, 0, sizeof(p));
+  p.kind = REC_TREND;
+  p.probe = probe;
+  p.ts_ms = ts_ms;
+  p.value = value;
   pending_add(r, &p);
 }
 
@@ -294,6 +303,8 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
   }
   if (p->kind == REC_REPEAT)
     return vg_store_repeat_sample(s, p->probe, p->ts_ms, p->duration_ms);
+  if (p->kind == REC_TREND)
+    return vg_store_add_trend(s, p->probe, p->ts_ms, p->value);
   if (p->kind == REC_STATE) {
     vg_state_t st;
     st.probe = p->probe;
@@ -315,8 +326,6 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
     smp.summary = p->summary;
     smp.facts_json = p->facts_json ? p->facts_json : "{}";
     smp.duration_ms = p->duration_ms;
-    smp.has_value = p->has_value;
-    smp.value = p->value;
     return vg_store_add_sample(s, &smp);
   }
 }

@@ -40,11 +40,14 @@ void vg_recorder_close(vg_recorder_t *r);
 
 /* Queues one sample (every evaluation) and, when changed, one state change
  * (old_status since old_since_ms -> f at ts_ms). Texts are copied; the
- * facts come as JSON text, rendered once per evaluation by the caller;
- * value is the probe's trend value (NULL: none). */
+ * facts come as JSON text, rendered once per evaluation by the caller. */
 void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         const vg_finding_t *f, const char *facts_json,
-                        const double *value, int64_t duration_ms);
+                        int64_t duration_ms);
+/* Queues a point the probe's forecast took into its trend (so a restart
+ * refills the trend exactly; trend_history.h). */
+void vg_recorder_trend(vg_recorder_t *r, const char *probe, int64_t ts_ms,
+                       double value);
 void vg_recorder_change(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                         vg_status_t old_status, int64_t old_since_ms,
                         const vg_finding_t *f, const char *facts_json);

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "probe.h"
 #include "recorder.h"
+#include "trend_history.h"
 #include "store.h"
 #include "vg.h"
 
@@ -92,7 +93,8 @@ typedef struct {
   vg_json_t *doc;         /* the fixture, or NULL: generic facts */
   const vg_json_t *facts; /* its "facts" object */
   char fixture[128];
-  int vary; /* *_bytes values change every sample */
+  int vary;         /* *_bytes values change every sample */
+  vg_trend_t trend; /* the forecast's ring (its points are recorded) */
   int64_t next_ms;
   uint64_t samples;
 } sim_probe_t;
@@ -221,6 +223,7 @@ static int run_month(int days, int retention_days, const char *vary,
     sp[i].vary = strcmp(vary, "all") == 0 ||
                  (strcmp(vary, "trend") == 0 && sp[i].p->trend != NULL);
     sp[i].next_ms = t0; /* the first sweep starts at once */
+    vg_trend_init(&sp[i].trend, 7 * DAY_MS / VG_TREND_POINTS);
   }
   if (vg_store_open(path, &s, note, sizeof(note), err, sizeof(err)) != 0) {
     fprintf(stderr, "bench_store: %s\n", err);
@@ -259,8 +262,9 @@ static int run_month(int days, int retention_days, const char *vary,
                "%s: every value checked is as MARS needs it (%u items "
                "checked)",
                q->p->id, 7u);
-      vg_recorder_sample(rec, q->p->id, q->next_ms, &f, facts,
-                         q->p->trend && q->vary ? &value : NULL, 3);
+      vg_recorder_sample(rec, q->p->id, q->next_ms, &f, facts, 3);
+      if (q->p->trend)
+        vg_trend_history_add(&q->trend, rec, q->p->id, q->next_ms, value);
       vg_recorder_state(rec, q->p->id, &f, facts, &memo, t0, q->next_ms);
       stored += (int64_t)(strlen(q->p->id) + strlen("ok") + strlen(f.summary) +
                           strlen(facts) + 2 * sizeof(int64_t));

@@ -13,11 +13,11 @@ static const vg_trend_point_t *trend_at(const vg_trend_t *t, size_t i) {
   return &t->pts[(t->head + i) % VG_TREND_POINTS];
 }
 
-void vg_trend_add(vg_trend_t *t, int64_t t_ms, double v) {
-  if (!isfinite(v)) return;
+int vg_trend_add(vg_trend_t *t, int64_t t_ms, double v) {
+  if (!isfinite(v)) return 0;
   if (t->n > 0) {
     const vg_trend_point_t *last = trend_at(t, t->n - 1);
-    if (t_ms < last->t_ms + t->min_gap_ms) return;
+    if (t_ms < last->t_ms + t->min_gap_ms) return 0;
   }
   if (t->n < VG_TREND_POINTS) {
     t->pts[(t->head + t->n) % VG_TREND_POINTS] = (vg_trend_point_t){t_ms, v};
@@ -26,6 +26,7 @@ void vg_trend_add(vg_trend_t *t, int64_t t_ms, double v) {
     t->pts[t->head] = (vg_trend_point_t){t_ms, v};
     t->head = (t->head + 1) % VG_TREND_POINTS;
   }
+  return 1;
 }
 
 void vg_forecast(const vg_trend_t *t, int64_t now_ms, int64_t window_ms,

@@ -25,8 +25,9 @@ typedef struct vg_trend_s {
 } vg_trend_t;
 
 void vg_trend_init(vg_trend_t *t, int64_t min_gap_ms);
-/* Adds a point (ignored when too close to the previous one, or older). */
-void vg_trend_add(vg_trend_t *t, int64_t t_ms, double v);
+/* Adds a point; ignored when too close to the previous one, older, or not
+ * a finite number. Returns 1 when the point was taken, else 0. */
+int vg_trend_add(vg_trend_t *t, int64_t t_ms, double v);
 
 /* Fits the points at or after now_ms - window_ms. A trend needs at least
  * min_points points spanning at least min_span_ms. Values are "less is

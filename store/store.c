@@ -61,10 +61,13 @@ static const char *const migrations[] = {
      * row (repeats, last_ts) instead of storing the same facts again */
     "ALTER TABLE samples ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE samples ADD COLUMN last_ts INTEGER NOT NULL DEFAULT 0;",
-    /* 4 -> 5: the probe's trend value beside its facts, so a start refills
-     * forecasts without parsing every sample's JSON (NULL: none, or a row
-     * written before this column) */
-    "ALTER TABLE samples ADD COLUMN value REAL;",
+    /* 4 -> 5: the points of each probe's trend as its forecast took them,
+     * so a start refills forecasts exactly, without parsing samples */
+    "CREATE TABLE trend ("
+    "  probe TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  value REAL NOT NULL);"
+    "CREATE INDEX trend_probe_ts ON trend(probe, ts);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
@@ -89,6 +92,8 @@ enum {
   ST_BACKUPS,
   ST_REPEAT_SAMPLE,
   ST_TREND,
+  ST_ADD_TREND,
+  ST_PRUNE_TREND,
   ST__COUNT
 };
 
@@ -96,8 +101,8 @@ static const char *const sql_text[ST__COUNT] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms, "
-    "value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO samples(probe, ts, status, summary, facts, duration_ms) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO state(probe, status, summary, remedy, predicts, facts, "
     "since, checked, memo) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT(probe) DO UPDATE SET status = excluded.status, "
@@ -115,7 +120,7 @@ static const char *const sql_text[ST__COUNT] = {
     "memo FROM state ORDER BY probe",
     /* ?4, ?5: rows older than this (ts, id) only - a page's cursor */
     "SELECT probe, ts, status, summary, facts, duration_ms, id, repeats, "
-    "last_ts, value FROM samples "
+    "last_ts FROM samples "
     "WHERE probe = ?1 AND ts >= ?2 AND (ts < ?4 OR (ts = ?4 AND id < ?5)) "
     "ORDER BY ts DESC, id DESC LIMIT ?3",
     "SELECT id, probe, ts, old_status, new_status, old_since, duration_ms, "
@@ -138,11 +143,10 @@ static const char *const sql_text[ST__COUNT] = {
     "UPDATE samples SET repeats = repeats + 1, last_ts = ?2, "
     "duration_ms = ?3 WHERE id = (SELECT id FROM samples WHERE probe = ?1 "
     "ORDER BY ts DESC, id DESC LIMIT 1)",
-    /* the trend of a probe: values, and facts only where no value was
-     * stored (rows from before schema 5) */
-    "SELECT ts, value, CASE WHEN value IS NULL THEN facts ELSE '' END "
-    "FROM samples WHERE probe = ?1 AND ts >= ?2 "
-    "ORDER BY ts DESC, id DESC LIMIT ?3",
+    "SELECT ts, value FROM trend WHERE probe = ?1 AND ts >= ?2 "
+    "ORDER BY ts DESC LIMIT ?3",
+    "INSERT INTO trend(probe, ts, value) VALUES (?1, ?2, ?3)",
+    "DELETE FROM trend WHERE ts < ?1",
 };
 
 enum { STATE_OK, STATE_LOCKED, STATE_FAILING };
@@ -598,10 +602,6 @@ int vg_store_add_sample(vg_store_t *s, const vg_sample_t *smp) {
   bind_text(st, 4, smp->summary);
   bind_text(st, 5, smp->facts_json ? smp->facts_json : "{}");
   sqlite3_bind_int64(st, 6, smp->duration_ms);
-  if (smp->has_value)
-    sqlite3_bind_double(st, 7, smp->value);
-  else
-    sqlite3_bind_null(st, 7);
   return step_done(s, st);
 }
 
@@ -693,8 +693,6 @@ static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   v.id = sqlite3_column_int64(st, 6);
   v.repeats = sqlite3_column_int64(st, 7);
   v.last_ts_ms = sqlite3_column_int64(st, 8);
-  v.has_value = sqlite3_column_type(st, 9) != SQLITE_NULL;
-  v.value = v.has_value ? sqlite3_column_double(st, 9) : 0;
   return k->sample(&v, k->ud);
 }
 
@@ -776,6 +774,8 @@ int vg_store_prune(vg_store_t *s, int64_t before_ms) {
   rc = step_done(s, s->st[ST_PRUNE_SAMPLES]);
   sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
   if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
+  sqlite3_bind_int64(s->st[ST_PRUNE_TREND], 1, before_ms);
+  if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_TREND]);
   return rc;
 }
 
@@ -788,24 +788,31 @@ int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
   return step_done(s, st);
 }
 
-static int trend_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
-  vg_sample_t v;
-  memset(&v, 0, sizeof(v));
-  v.ts_ms = sqlite3_column_int64(st, 0);
-  v.has_value = sqlite3_column_type(st, 1) != SQLITE_NULL;
-  v.value = v.has_value ? sqlite3_column_double(st, 1) : 0;
-  v.facts_json = col(st, 2);
-  return k->sample(&v, k->ud);
+int vg_store_add_trend(vg_store_t *s, const char *probe, int64_t ts_ms,
+                       double value) {
+  sqlite3_stmt *st = s->st[ST_ADD_TREND];
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, ts_ms);
+  sqlite3_bind_double(st, 3, value);
+  return step_done(s, st);
 }
 
 int vg_store_trend(vg_store_t *s, const char *probe, int64_t since_ms,
-                   int limit, vg_sample_cb cb, void *ud) {
+                   int limit, vg_trend_row_cb cb, void *ud) {
   sqlite3_stmt *st = s->st[ST_TREND];
-  vg_row_sink_t k = {NULL, cb, NULL, NULL, ud};
+  int rc;
+  if (st == NULL) return VG_ESTORE; /* the database was lost */
   bind_text(st, 1, probe);
   sqlite3_bind_int64(st, 2, since_ms);
   sqlite3_bind_int(st, 3, limit);
-  return run_query(st, trend_row, &k);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (cb(sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), ud)) {
+      rc = SQLITE_DONE;
+      break;
+    }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc == SQLITE_ROW ? VG_ESTORE : store_rc(rc);
 }
 
 int vg_store_checkpoint(vg_store_t *s) {

@@ -25,9 +25,6 @@ typedef struct vg_sample_s {
    * summary, facts) and the time of the last of them (0 when none). */
   int64_t repeats;
   int64_t last_ts_ms;
-  /* The probe's trend value of this check (schema 5), when it has one. */
-  int has_value;
-  double value;
 } vg_sample_t;
 
 /* Current state of one probe. */
@@ -165,16 +162,19 @@ int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
  * instead of a new row with the same facts. 0 or VG_E*. */
 int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
                            int64_t duration_ms);
-/* A probe's trend since since_ms, newest first, at most limit rows: each
- * row's ts_ms with value/has_value; facts_json is filled only for a row
- * without a value (written before schema 5), "" otherwise. */
+/* One point of a probe's trend (ts, value); non-zero stops. */
+typedef int (*vg_trend_row_cb)(int64_t ts_ms, double value, void *ud);
+/* Records a point the probe's forecast took into its trend (schema 5). */
+int vg_store_add_trend(vg_store_t *s, const char *probe, int64_t ts_ms,
+                       double value);
+/* The probe's trend points since since_ms, newest first, at most limit. */
 int vg_store_trend(vg_store_t *s, const char *probe, int64_t since_ms,
-                   int limit, vg_sample_cb cb, void *ud);
+                   int limit, vg_trend_row_cb cb, void *ud);
 /* Moves the write-ahead log into the database and truncates it (outside a
  * transaction), so the WAL never grows without bound. 0 or VG_ESTORE. */
 int vg_store_checkpoint(vg_store_t *s);
 
-/* Deletes samples and changes older than before_ms. */
+/* Deletes samples, changes and trend points older than before_ms. */
 int vg_store_prune(vg_store_t *s, int64_t before_ms);
 
 #endif /* VG_STORE_H */

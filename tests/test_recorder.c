@@ -1,6 +1,7 @@
 /* test_recorder.c: what the recorder writes (issue 17's write path) - a
  * check that found the same writes no state row and the store still knows
- * when it was checked; trend values stored beside the facts; small pages
+ * when it was checked; forecasts refilled exactly after a restart, with
+ * and without deduplication; small pages
  * on a new database and an older one converted; a replaced database gets
  * every probe's rows in full again. */
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 
 #include "recorder.h"
 #include "store.h"
+#include "trend_history.h"
 #include "vg.h"
 
 #include <sqlite3.h>
@@ -108,12 +110,12 @@ static void rig_close(rig_t *g) {
 
 /* One check of probe at ts: its sample and its state (since 1000). */
 static void check(rig_t *g, const char *probe, int64_t ts, const char *summary,
-                  const char *facts, const double *value) {
+                  const char *facts) {
   vg_finding_t f;
   memset(&f, 0, sizeof(f));
   f.status = VG_ST_OK;
   vg_strlcpy(f.summary, summary, sizeof(f.summary));
-  vg_recorder_sample(g->rec, probe, ts, &f, facts, value, 3);
+  vg_recorder_sample(g->rec, probe, ts, &f, facts, 3);
   vg_recorder_state(g->rec, probe, &f, facts, &g->memo, 1000, ts);
   assert_int_equal(vg_recorder_flush(g->rec, ts), 0);
 }
@@ -138,65 +140,128 @@ static void same_checks_write_no_state_and_keep_checked(void **st) {
   (void)st;
   rig_open(&g);
   for (ts = 1000; ts <= 5000; ts += 1000)
-    check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
+    check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}");
   assert_int_equal(
       sql_int(db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"), 1);
   assert_int_equal(sql_int(db, "SELECT repeats FROM samples"), 4);
   /* Not rewritten for checks 2..5: the row still holds the first time. */
   assert_int_equal(sql_int(db, "SELECT checked FROM state"), 1000);
   assert_int_equal(loaded_checked(g.store), 5000);
-  check(&g, "mars.engine", 6000, "stopped", "{\"state\":\"stopped\"}", NULL);
+  check(&g, "mars.engine", 6000, "stopped", "{\"state\":\"stopped\"}");
   assert_int_equal(sql_int(db, "SELECT checked FROM state"), 6000);
   rig_close(&g);
   /* After a restart the first state is written in full again. */
   rig_open(&g);
   assert_int_equal(loaded_checked(g.store), 6000);
-  check(&g, "mars.engine", 7000, "stopped", "{\"state\":\"stopped\"}", NULL);
+  check(&g, "mars.engine", 7000, "stopped", "{\"state\":\"stopped\"}");
   assert_int_equal(sql_int(db, "SELECT checked FROM state"), 7000);
   rig_close(&g);
 }
 
-typedef struct {
-  int n;
-  int has[4];
-  double v[4];
-  char facts[4][64];
-} trend_t;
+#define HOUR_MS ((int64_t)3600 * 1000)
+#define WINDOW_MS (7 * 24 * HOUR_MS)
 
-static int trend_cb(const vg_sample_t *s, void *ud) {
-  trend_t *t = ud;
-  if (t->n == 4) return 1;
-  t->has[t->n] = s->has_value;
-  t->v[t->n] = s->value;
-  vg_strlcpy(t->facts[t->n], s->facts_json, sizeof(t->facts[0]));
-  t->n++;
-  return 0;
+/* Three days of scratch.space every 5 minutes, free space falling an
+ * hour at a time (eleven checks of each hour find the same facts, which
+ * the store keeps as repeats when dedup is on). The forecast the running
+ * agent had, and the one refilled from the store after a restart.
+ * Returns the refilled one in *after, the live one in *live. */
+static void forecast_through_restart(int dedup, vg_forecast_t *live,
+                                     vg_forecast_t *after) {
+  const vg_probe_t *p = vg_probe_find("scratch.space");
+  const int64_t t0 = 1767225600000, backup = (int64_t)200 << 30;
+  vg_trend_t ring, seeded;
+  rig_t g;
+  int64_t ts = t0, end = t0 + 72 * HOUR_MS, k = 0;
+  double level = 0;
+  char facts[200];
+  rig_open(&g);
+  vg_trend_init(&ring, WINDOW_MS / VG_TREND_POINTS);
+  for (; ts < end; ts += 5 * 60 * 1000, k++) {
+    int64_t free_b = ((int64_t)60 << 30) - (k / 12) * ((int64_t)200 << 20);
+    vg_facts_t f;
+    double v;
+    snprintf(facts, sizeof(facts),
+             "{\"free_bytes\":%lld,\"backup_bytes\":%lld,\"check\":%lld}",
+             (long long)free_b, (long long)backup, (long long)(dedup ? 0 : k));
+    vg_facts_init(&f);
+    vg_facts_set_int(&f, "free_bytes", free_b);
+    vg_facts_set_int(&f, "backup_bytes", backup);
+    assert_int_equal(p->trend(&f, &p->th, &v, &level), 0);
+    vg_facts_reset(&f);
+    check(&g, p->id, ts, "free", facts);
+    vg_trend_history_add(&ring, g.rec, p->id, ts, v);
+    assert_int_equal(vg_recorder_flush(g.rec, ts), 0);
+  }
+  vg_forecast(&ring, ts, WINDOW_MS, 3, HOUR_MS, level, live);
+  rig_close(&g);
+  /* A new start: the ring from the store alone. */
+  rig_open(&g);
+  vg_trend_init(&seeded, WINDOW_MS / VG_TREND_POINTS);
+  assert_true(vg_trend_history_seed(&seeded, g.store, g.rec, p, &p->th,
+                                    ts - WINDOW_MS) > 10);
+  vg_forecast(&seeded, ts, WINDOW_MS, 3, HOUR_MS, level, after);
+  rig_close(&g);
+  assert_int_equal(sql_int(db, dedup ? "SELECT count(*) < 100 FROM samples"
+                                     : "SELECT count(*) > 800 FROM samples"),
+                   1);
+  teardown(NULL);
+  setup(NULL);
 }
 
-/* A trend value is stored beside the facts and read back without them; a
- * row from before schema 5 (no value) gives its facts to parse. */
-static void trend_values_read_without_facts(void **st) {
+static void same_forecast(const vg_forecast_t *a, const vg_forecast_t *b) {
+  assert_int_equal(a->valid, b->valid);
+  assert_int_equal(a->points, b->points);
+  assert_int_equal(a->span_ms, b->span_ms);
+  assert_true(a->slope_per_h == b->slope_per_h);
+  assert_int_equal(a->eta_ms, b->eta_ms);
+}
+
+/* Issue 17: forecasts are identical with and without deduplication, and
+ * a restart refills them exactly (the trend points are stored as the
+ * ring took them, not re-derived from samples that dedup thinned). */
+static void forecasts_identical_with_and_without_dedup(void **st) {
+  vg_forecast_t live_d, after_d, live_n, after_n;
+  (void)st;
+  forecast_through_restart(1, &live_d, &after_d);
+  forecast_through_restart(0, &live_n, &after_n);
+  assert_true(live_d.valid && live_d.eta_ms > 0);
+  same_forecast(&live_d, &after_d);
+  same_forecast(&live_n, &after_n);
+  same_forecast(&live_d, &live_n);
+}
+
+/* A database from before the trend table (Vigil with schema 4): the
+ * first start computes the points from the samples' facts and records
+ * them, so the next start reads them without parsing anything. */
+static void older_database_trend_from_facts_once(void **st) {
+  const vg_probe_t *p = vg_probe_find("scratch.space");
   rig_t g;
-  double v1 = 1.5e9, v2 = 1.25e9;
-  trend_t t;
+  vg_trend_t t;
+  int64_t ts;
+  char facts[160];
   (void)st;
   rig_open(&g);
-  check(&g, "scratch.space", 1000, "free", "{\"free_bytes\":1500000000}", &v1);
-  check(&g, "scratch.space", 2000, "free", "{\"free_bytes\":1250000000}", &v2);
+  for (ts = 0; ts < 10; ts++) {
+    snprintf(facts, sizeof(facts),
+             "{\"free_bytes\":%lld,\"backup_bytes\":1000000}",
+             (long long)(900000 - ts * 1000));
+    check(&g, p->id, 1000 + ts * HOUR_MS, "free", facts);
+  }
   rig_close(&g);
-  sql_exec(db, "INSERT INTO samples(probe, ts, status, summary, facts, "
-               "duration_ms) VALUES ('scratch.space', 500, 'ok', 'old', "
-               "'{\"free_bytes\":1}', 1)");
-  g.store = open_store(db);
-  memset(&t, 0, sizeof(t));
-  assert_int_equal(
-      vg_store_trend(g.store, "scratch.space", 0, 10, trend_cb, &t), 0);
-  assert_int_equal(t.n, 3);
-  assert_true(t.has[0] && t.v[0] == v2 && t.facts[0][0] == '\0');
-  assert_true(t.has[1] && t.v[1] == v1 && t.facts[1][0] == '\0');
-  assert_false(t.has[2]);
-  assert_string_equal(t.facts[2], "{\"free_bytes\":1}");
-  vg_store_close(g.store);
+  assert_int_equal(sql_int(db, "SELECT count(*) FROM trend"), 0);
+  rig_open(&g);
+  vg_trend_init(&t, WINDOW_MS / VG_TREND_POINTS);
+  assert_int_equal(vg_trend_history_seed(&t, g.store, g.rec, p, &p->th, 0), 10);
+  assert_true(t.pts[0].v == 900000 && t.pts[9].v == 891000);
+  rig_close(&g);
+  assert_int_equal(sql_int(db, "SELECT count(*) FROM trend"), 10);
+  /* The samples are no longer read: their facts gone, the trend stays. */
+  sql_exec(db, "UPDATE samples SET facts = '{}'");
+  rig_open(&g);
+  vg_trend_init(&t, WINDOW_MS / VG_TREND_POINTS);
+  assert_int_equal(vg_trend_history_seed(&t, g.store, g.rec, p, &p->th, 0), 10);
+  rig_close(&g);
 }
 
 static int count_cb(const vg_sample_t *s, void *ud) {
@@ -214,7 +279,7 @@ static void small_pages_and_older_file_converted(void **st) {
   (void)st;
   rig_open(&g);
   for (ts = 1000; ts <= 3000; ts += 1000)
-    check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
+    check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}");
   rig_close(&g);
   assert_int_equal(sql_int(db, "PRAGMA page_size"), 512);
   sql_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
@@ -242,14 +307,14 @@ static void replaced_database_gets_full_rows(void **st) {
   other = open_store(odb);
   vg_store_close(other);
   rig_open(&g);
-  check(&g, "mars.engine", 1000, "running", "{\"state\":\"running\"}", NULL);
+  check(&g, "mars.engine", 1000, "running", "{\"state\":\"running\"}");
   rc = uv_fs_rename(NULL, &req, odb, db, NULL);
   uv_fs_req_cleanup(&req);
   if (rc != 0) { /* Windows: no replacing an open file */
     rig_close(&g);
     return;
   }
-  check(&g, "mars.engine", 2000, "running", "{\"state\":\"running\"}", NULL);
+  check(&g, "mars.engine", 2000, "running", "{\"state\":\"running\"}");
   rig_close(&g);
   assert_int_equal(sql_int(db, "SELECT count(*) FROM samples"), 1);
   assert_int_equal(sql_int(db, "SELECT ts FROM samples"), 2000);
@@ -260,8 +325,10 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(
           same_checks_write_no_state_and_keep_checked, setup, teardown),
-      cmocka_unit_test_setup_teardown(trend_values_read_without_facts, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          forecasts_identical_with_and_without_dedup, setup, teardown),
+      cmocka_unit_test_setup_teardown(older_database_trend_from_facts_once,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(small_pages_and_older_file_converted,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(replaced_database_gets_full_rows, setup,
