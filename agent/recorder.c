@@ -206,15 +206,22 @@ static vg_pending_t *pending_copy(const vg_pending_t *p) {
   return c;
 }
 
-/* A record of kind for probe with the finding's status and summary. */
-static vg_pending_t pending_of(vg_rec_kind_t kind, const char *probe,
-                               int64_t ts_ms, const vg_finding_t *f,
-                               const char *facts_json) {
+/* An empty record of kind for probe at ts_ms. */
+static vg_pending_t pending_base(vg_rec_kind_t kind, const char *probe,
+                                 int64_t ts_ms) {
   vg_pending_t p;
   memset(&p, 0, sizeof(p));
   p.kind = kind;
   p.probe = probe;
   p.ts_ms = ts_ms;
+  return p;
+}
+
+/* A record of kind for probe with the finding's status and summary. */
+static vg_pending_t pending_of(vg_rec_kind_t kind, const char *probe,
+                               int64_t ts_ms, const vg_finding_t *f,
+                               const char *facts_json) {
+  vg_pending_t p = pending_base(kind, probe, ts_ms);
   p.status = f->status;
   p.summary = strdup(f->summary);
   p.facts_json = facts_json ? strdup(facts_json) : NULL;
@@ -236,11 +243,7 @@ void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
 
 void vg_recorder_trend(vg_recorder_t *r, const char *probe, int64_t ts_ms,
                        double value) {
-  vg_pending_t p;
-  memset(&p, 0, sizeof(p));
-  p.kind = REC_TREND;
-  p.probe = probe;
-  p.ts_ms = ts_ms;
+  vg_pending_t p = pending_base(REC_TREND, probe, ts_ms);
   p.value = value;
   pending_add(r, &p);
 }

@@ -769,41 +769,46 @@ int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c) {
 }
 
 int vg_store_prune(vg_store_t *s, int64_t before_ms) {
-  int rc;
-  sqlite3_bind_int64(s->st[ST_PRUNE_SAMPLES], 1, before_ms);
-  rc = step_done(s, s->st[ST_PRUNE_SAMPLES]);
-  sqlite3_bind_int64(s->st[ST_PRUNE_CHANGES], 1, before_ms);
-  if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_CHANGES]);
-  sqlite3_bind_int64(s->st[ST_PRUNE_TREND], 1, before_ms);
-  if (rc == 0) rc = step_done(s, s->st[ST_PRUNE_TREND]);
+  static const int tables[] = {ST_PRUNE_SAMPLES, ST_PRUNE_CHANGES,
+                               ST_PRUNE_TREND};
+  size_t i;
+  int rc = 0;
+  for (i = 0; rc == 0 && i < VG_ARRAY_SIZE(tables); i++) {
+    sqlite3_bind_int64(s->st[tables[i]], 1, before_ms);
+    rc = step_done(s, s->st[tables[i]]);
+  }
   return rc;
+}
+
+/* Statement which with ?1 the probe and ?2 a time bound. */
+static sqlite3_stmt *bind_probe_ts(vg_store_t *s, int which, const char *probe,
+                                   int64_t ts_ms) {
+  sqlite3_stmt *st = s->st[which];
+  bind_text(st, 1, probe);
+  sqlite3_bind_int64(st, 2, ts_ms);
+  return st;
 }
 
 int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
                            int64_t duration_ms) {
-  sqlite3_stmt *st = s->st[ST_REPEAT_SAMPLE];
-  bind_text(st, 1, probe);
-  sqlite3_bind_int64(st, 2, ts_ms);
+  sqlite3_stmt *st = bind_probe_ts(s, ST_REPEAT_SAMPLE, probe, ts_ms);
   sqlite3_bind_int64(st, 3, duration_ms);
   return step_done(s, st);
 }
 
 int vg_store_add_trend(vg_store_t *s, const char *probe, int64_t ts_ms,
                        double value) {
-  sqlite3_stmt *st = s->st[ST_ADD_TREND];
-  bind_text(st, 1, probe);
-  sqlite3_bind_int64(st, 2, ts_ms);
+  sqlite3_stmt *st = bind_probe_ts(s, ST_ADD_TREND, probe, ts_ms);
   sqlite3_bind_double(st, 3, value);
   return step_done(s, st);
 }
 
 int vg_store_trend(vg_store_t *s, const char *probe, int64_t since_ms,
                    int limit, vg_trend_row_cb cb, void *ud) {
-  sqlite3_stmt *st = s->st[ST_TREND];
+  sqlite3_stmt *st;
   int rc;
-  if (st == NULL) return VG_ESTORE; /* the database was lost */
-  bind_text(st, 1, probe);
-  sqlite3_bind_int64(st, 2, since_ms);
+  if (s->st[ST_TREND] == NULL) return VG_ESTORE; /* the database was lost */
+  st = bind_probe_ts(s, ST_TREND, probe, since_ms);
   sqlite3_bind_int(st, 3, limit);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     if (cb(sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1), ud)) {
