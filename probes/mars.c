@@ -80,13 +80,19 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out) {
   return 0;
 }
 
-int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
-                           vg_facts_t *f) {
+int vg_mars_locate_facts(const vg_os_t *os, vg_mars_loc_t *loc, vg_facts_t *f) {
   int rc = vg_mars_locate(os, loc);
   if (rc)
     return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
                          VG_MARS_SETUP_KEY, vg_strerror(rc));
   vg_mars_facts(loc, f);
+  return 0;
+}
+
+int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
+                           vg_facts_t *f) {
+  int rc = vg_mars_locate_facts(os, loc, f);
+  if (rc) return rc;
   if (loc->installed && loc->reg_err)
     return vg_facts_fail(f, loc->reg_err,
                          "cannot read the ScratchLocation values under "

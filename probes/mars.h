@@ -28,9 +28,14 @@ typedef struct vg_mars_loc_s {
  * but cannot be read. Worker thread. */
 int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out);
 
-/* vg_mars_locate for probes that need the scratch folder: also adds the
- * mars_installed / install_path facts, and turns an unreadable Setup key or
- * ScratchLocation value into a collect failure with a one-line reason.
+/* vg_mars_locate for collect: also adds the mars_installed / install_path
+ * facts and turns an unreadable Setup key into a collect failure with a
+ * one-line reason. Returns 0 (check loc->installed) or the error. Worker
+ * thread. */
+int vg_mars_locate_facts(const vg_os_t *os, vg_mars_loc_t *loc, vg_facts_t *f);
+
+/* vg_mars_locate_facts for probes that need the scratch folder: also adds the
+ * ScratchLocation value is a collect failure too.
  * Returns 0 (check loc->installed) or the error. Worker thread. */
 int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
                            vg_facts_t *f);

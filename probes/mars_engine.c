@@ -17,12 +17,8 @@ static const char *const mars_engine_starts[] = {"boot", "system", "auto",
 static int mars_engine_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_loc_t loc;
   vg_svc_info_t si;
-  int rc = vg_mars_locate(ctx->os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(ctx->os, &loc, f);
+  if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "service", VG_MARS_ENGINE_SERVICE);
   rc = ctx->os->svc_query(ctx->os, VG_MARS_ENGINE_SERVICE, &si);
   if (rc == VG_ENOENT) {
@@ -120,7 +116,7 @@ const vg_probe_t vg_probe_mars_engine = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 60,
     .deadline_s = 15,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = NULL,
     .collect = mars_engine_collect,
     .evaluate = mars_engine_evaluate,

@@ -28,12 +28,8 @@ static int mars_mgmtagent_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   char name[256], bin[1100];
   vg_mars_loc_t loc;
   vg_svc_info_t si;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc || !loc.installed) return rc;
   snprintf(bin, sizeof(bin), "%s\\bin", loc.install_path);
   if (cfg && *cfg) {
     vg_strlcpy(name, cfg, sizeof(name));
@@ -144,7 +140,7 @@ const vg_probe_t vg_probe_mars_mgmtagent = {
     .scope = VG_SCOPE_MONITORING,
     .interval_s = 300,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = mars_mgmtagent_keys,
     .collect = mars_mgmtagent_collect,
     .evaluate = mars_mgmtagent_evaluate,

@@ -361,9 +361,8 @@ static int f_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
   fake_os_t *cur = (fake_os_t *)os;
   *out = cur->tz;
   if (cur->tz_rc) {
-    int64_t now = cur->tz.now_ms;
-    memset(out, 0, sizeof(*out));
-    out->now_ms = now;
+    vg_tz_set_utc(out);
+    out->now_ms = cur->tz.now_ms;
   }
   return cur->tz_rc;
 }
@@ -415,16 +414,6 @@ void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
   s->enabled = enabled;
   vg_strlcpy(s->server, server ? server : "", sizeof(s->server));
   vg_strlcpy(s->pac, pac ? pac : "", sizeof(s->pac));
-}
-
-static int f_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
-  fake_os_t *cur = (fake_os_t *)os;
-  if (cur->tzr_rc) {
-    vg_tz_set_utc(out);
-    return cur->tzr_rc;
-  }
-  *out = cur->tzr;
-  return 0;
 }
 
 static int f_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
@@ -556,13 +545,11 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
-  f->os.tz_rules = f_tz_rules;
   f->os.wall_clock_ms = f_wall_clock_ms;
   f->os.task_list = f_task_list;
   f->os.file_tail = f_file_tail;
   f->os.event_query = f_event_query;
   f->os.event_channels = f_event_channels;
-  vg_tz_set_utc(&f->tzr);
   f->now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
   f->os.http_get = f_http_get;
   f->os.http_last_date = f_http_last_date;

@@ -65,7 +65,7 @@ static vg_task_trigger_t trig(int type, const char *start) {
 
 /* Next run of one trigger after `after`; fails when it has none. */
 static int64_t next_of(const vg_task_trigger_t *t, int64_t after,
-                       const vg_tz_rules_t *tz) {
+                       const vg_time_zone_t *tz) {
   int64_t at = 0;
   int rc = vg_task_trigger_next(t, after, tz, &at);
   if (rc != 0) fail_msg("no next run for %s (rc %d)", t->start, rc);
@@ -75,7 +75,7 @@ static int64_t next_of(const vg_task_trigger_t *t, int64_t after,
 /* ---- time zone rules -------------------------------------------------- */
 
 static void tz_berlin_changes_and_conversions(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   int64_t dl, sd;
   char buf[200];
   (void)st;
@@ -116,20 +116,20 @@ static void tz_berlin_changes_and_conversions(void **st) {
 }
 
 static void tz_southern_and_fixed_dates(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   int64_t dl, sd;
   (void)st;
   /* AUS Eastern: UTC+10, daylight UTC+11 from the first Sunday of October
    * 02:00 to the first Sunday of April 03:00 */
   memset(&tz, 0, sizeof(tz));
-  tz.bias_min = -600;
-  tz.dlt_bias_min = -60;
-  tz.dlt_date.month = 10;
-  tz.dlt_date.day = 1;
-  tz.dlt_date.hour = 2;
-  tz.std_date.month = 4;
-  tz.std_date.day = 1;
-  tz.std_date.hour = 3;
+  tz.rules.bias = -600;
+  tz.rules.dst_bias = -60;
+  tz.rules.dst_date.month = 10;
+  tz.rules.dst_date.day = 1;
+  tz.rules.dst_date.hour = 2;
+  tz.rules.std_date.month = 4;
+  tz.rules.std_date.day = 1;
+  tz.rules.std_date.hour = 3;
   assert_time(vg_tz_to_utc(&tz, utc(2025, 1, 15, 12, 0)),
               utc(2025, 1, 15, 1, 0));
   assert_time(vg_tz_to_utc(&tz, utc(2025, 7, 15, 12, 0)),
@@ -138,10 +138,10 @@ static void tz_southern_and_fixed_dates(void **st) {
               utc(2025, 12, 31, 12, 0));
   /* a rule for one year only (wYear set: day is the day of month) */
   vg_tz_set_berlin(&tz);
-  tz.dlt_date.year = 2025;
-  tz.dlt_date.day = 30;
-  tz.std_date.year = 2025;
-  tz.std_date.day = 26;
+  tz.rules.dst_date.year = 2025;
+  tz.rules.dst_date.day = 30;
+  tz.rules.std_date.year = 2025;
+  tz.rules.std_date.day = 26;
   assert_int_equal(vg_tz_changes(&tz, 2025, &dl, &sd), 0);
   assert_time(dl, utc(2025, 3, 30, 1, 0));
   assert_int_equal(vg_tz_changes(&tz, 2026, &dl, &sd), VG_ENOENT);
@@ -153,7 +153,7 @@ static void tz_southern_and_fixed_dates(void **st) {
  * Berlin rules; elsewhere they must at least be self-consistent. */
 static void tz_rules_of_this_system(void **st) {
   const vg_os_t *os = vg_os_default();
-  vg_tz_rules_t tz, berlin;
+  vg_time_zone_t tz, berlin;
   char buf[200];
   int64_t t;
   (void)st;
@@ -161,10 +161,10 @@ static void tz_rules_of_this_system(void **st) {
                                              * Windows' own zone */
   putenv(tzvar);
   tzset();
-  assert_int_equal(os->tz_rules(os, &tz), 0);
+  assert_int_equal(os->time_zone(os, &tz), 0);
   print_message("this system: %s\n", vg_tz_describe(&tz, buf, sizeof(buf)));
   vg_tz_set_berlin(&berlin);
-  if (tz.bias_min == -60 && vg_tz_has_dst(&tz)) {
+  if (tz.rules.bias == -60 && vg_tz_has_dst(&tz)) {
     for (t = utc(2025, 1, 1, 0, 0); t < utc(2027, 1, 1, 0, 0);
          t += 3600000ll * 7)
       assert_time(vg_tz_to_local(&tz, t), vg_tz_to_local(&berlin, t));
@@ -212,7 +212,7 @@ static void boundaries_parse(void **st) {
 /* ---- daylight saving nights ------------------------------------------- */
 
 static void daily_on_the_night_clocks_go_forward(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
   int64_t at;
   (void)st;
@@ -228,7 +228,7 @@ static void daily_on_the_night_clocks_go_forward(void **st) {
 }
 
 static void daily_on_the_night_clocks_go_back(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
   int64_t at;
   (void)st;
@@ -246,7 +246,7 @@ static void daily_on_the_night_clocks_go_back(void **st) {
 }
 
 static void zoned_start_keeps_utc_across_dst(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(2, "2025-01-01T21:00:00Z");
   (void)st;
   vg_tz_set_berlin(&tz);
@@ -259,7 +259,7 @@ static void zoned_start_keeps_utc_across_dst(void **st) {
 /* ---- the edges the issue names ---------------------------------------- */
 
 static void a_disabled_trigger_is_skipped(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t[2];
   int64_t at;
   (void)st;
@@ -280,7 +280,7 @@ static void a_disabled_trigger_is_skipped(void **st) {
 }
 
 static void a_start_boundary_ahead(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(2, "2025-12-01T21:30:00");
   int64_t at;
   (void)st;
@@ -301,7 +301,7 @@ static void a_start_boundary_ahead(void **st) {
 }
 
 static void weekly_every_second_week(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(3, "2025-01-05T22:00:00"); /* a Sunday */
   int64_t at;
   (void)st;
@@ -329,7 +329,7 @@ static void weekly_every_second_week(void **st) {
 }
 
 static void every_third_day(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(2, "2025-11-01T21:30:00");
   (void)st;
   vg_tz_set_utc(&tz);
@@ -345,7 +345,7 @@ static void every_third_day(void **st) {
 }
 
 static void repetition_and_end(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_task_trigger_t t = trig(1, "2025-11-24T08:00:00");
   int64_t at;
   (void)st;
@@ -541,7 +541,7 @@ static void next_backup_from_the_task_file(void **st) {
   char *w = utf16le(daily_xml, &len);
   (void)st;
   machine(&f, &r);
-  vg_tz_set_berlin(&f.tzr);
+  vg_tz_set_berlin(&f.tz);
   f.now_ms = utc(2025, 3, 29, 12, 0);
   t = fake_task(&f, TASK);
   t->next_run_hr = 0x80004001u;

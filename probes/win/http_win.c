@@ -255,15 +255,6 @@ static int http_win_fail(DWORD err, const http_win_state_t *s, int https,
   }
 }
 
-static int64_t http_win_now_ms(void) {
-  FILETIME ft;
-  ULARGE_INTEGER u;
-  GetSystemTimeAsFileTime(&ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  return (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
-}
-
 /* The answer's Date: as SYSTEMTIME where WinHTTP parses it, else the text
  * through our own parser. 0 when there is none. */
 static int64_t http_win_date(HINTERNET req) {
@@ -277,10 +268,7 @@ static int64_t http_win_date(HINTERNET req) {
           req, WINHTTP_QUERY_DATE | WINHTTP_QUERY_FLAG_SYSTEMTIME,
           WINHTTP_HEADER_NAME_BY_INDEX, &st, &sz, WINHTTP_NO_HEADER_INDEX) &&
       SystemTimeToFileTime(&st, &ft)) {
-    ULARGE_INTEGER u;
-    u.LowPart = ft.dwLowDateTime;
-    u.HighPart = ft.dwHighDateTime;
-    ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+    ms = vg_win_ft_ms(&ft);
     if (ms > 0) return ms;
   }
   sz = sizeof(w) - sizeof(wchar_t);
@@ -401,7 +389,7 @@ int vg__win_http_get(const vg_os_t *os, const vg_http_req_t *req,
                           WINHTTP_NO_REQUEST_DATA, 0, 0, (DWORD_PTR)&state))
     goto fail;
   if (!WinHttpReceiveResponse(hreq, NULL)) goto fail;
-  out->local_ms = http_win_now_ms();
+  out->local_ms = vg_win_now_ms();
   sz = sizeof(status);
   if (!WinHttpQueryHeaders(
           hreq, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,

@@ -648,47 +648,9 @@ done:
 
 /* ------------------------------------------------ turn 2 (issue 11) */
 
-static void win_tz_date(const SYSTEMTIME *st, vg_tz_date_t *d) {
-  d->year = st->wYear;
-  d->month = st->wMonth;
-  d->dow = st->wDayOfWeek;
-  d->day = st->wDay;
-  d->hour = st->wHour;
-  d->minute = st->wMinute;
-  d->second = st->wSecond;
-  d->ms = st->wMilliseconds;
-}
-
-/* The current time zone's rules (GetTimeZoneInformation). Worker thread. */
-static int win_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
-  TIME_ZONE_INFORMATION tzi;
-  DWORD r;
-  (void)os;
-  vg_tz_set_utc(out);
-  r = GetTimeZoneInformation(&tzi);
-  if (r == TIME_ZONE_ID_INVALID) return vg_win_err(GetLastError());
-  out->bias_min = (int)tzi.Bias;
-  out->std_bias_min = (int)tzi.StandardBias;
-  out->dlt_bias_min = (int)tzi.DaylightBias;
-  win_tz_date(&tzi.StandardDate, &out->std_date);
-  win_tz_date(&tzi.DaylightDate, &out->dlt_date);
-  vg_utf8(tzi.StandardName, out->std_name, sizeof(out->std_name));
-  vg_utf8(tzi.DaylightName, out->dlt_name, sizeof(out->dlt_name));
-  if (r == TIME_ZONE_ID_UNKNOWN) { /* no daylight saving time */
-    memset(&out->std_date, 0, sizeof(out->std_date));
-    memset(&out->dlt_date, 0, sizeof(out->dlt_date));
-  }
-  return 0;
-}
-
 static int win_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
-  FILETIME ft;
-  ULARGE_INTEGER u;
   (void)os;
-  GetSystemTimeAsFileTime(&ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  *now_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+  *now_ms = vg_win_now_ms();
   return 0;
 }
 
@@ -701,7 +663,6 @@ static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
   HANDLE h;
   LARGE_INTEGER size, pos;
   FILETIME mt;
-  ULARGE_INTEGER u;
   size_t want, got = 0;
   int rc = 0;
   (void)os;
@@ -717,11 +678,7 @@ static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
     goto done;
   }
   out->size = (uint64_t)size.QuadPart;
-  if (GetFileTime(h, NULL, NULL, &mt)) {
-    u.LowPart = mt.dwLowDateTime;
-    u.HighPart = mt.dwHighDateTime;
-    out->mtime_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
-  }
+  if (GetFileTime(h, NULL, NULL, &mt)) out->mtime_ms = vg_win_ft_ms(&mt);
   want = out->size < (uint64_t)max ? (size_t)out->size : max;
   pos.QuadPart = -(LONGLONG)want;
   if (!SetFilePointerEx(h, pos, NULL, FILE_END)) {
@@ -763,7 +720,6 @@ static const vg_os_t win_os = {
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
     .volume_dedup = vg__win_volume_dedup,
-    .tz_rules = win_tz_rules,
     .wall_clock_ms = win_wall_clock_ms,
     .task_list = vg__win_task_list,
     .file_tail = win_file_tail,
