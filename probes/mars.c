@@ -158,6 +158,17 @@ int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f) {
   return rc;
 }
 
+int vg_mars_svc_collect(const vg_os_t *os, const char *name, vg_facts_t *f) {
+  vg_svc_info_t si;
+  int rc = os->svc_query(os, name, &si);
+  if (rc == VG_ENOENT) return vg_facts_set_bool(f, "service_exists", 0);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot query the %s service: %s", name,
+                         vg_strerror(rc));
+  vg_facts_set_bool(f, "service_exists", 1);
+  return vg_mars_svc_facts(&si, f);
+}
+
 typedef struct mars_svc_find_s {
   const vg_os_t *os;
   const char *display, *bin_dir, *skip;

@@ -70,6 +70,12 @@ int vg_mars_find_service(const vg_os_t *os, const char *display,
  * "auto", ...). Returns 0 or a facts error. */
 int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f);
 
+/* Queries service name and records service_exists and (when it exists)
+ * vg_mars_svc_facts. Returns 0 (also when there is no such service) or
+ * the collect failure "cannot query the <name> service: ...". Worker
+ * thread. */
+int vg_mars_svc_collect(const vg_os_t *os, const char *name, vg_facts_t *f);
+
 /* Removes trailing path separators (not from a root like "C:\" or "/"). */
 void vg_path_strip_trailing(char *path);
 /* Case-insensitive path equality ignoring trailing separators and treating

@@ -27,7 +27,6 @@ static int mars_mgmtagent_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const char *by = "config";
   char name[256], bin[1100];
   vg_mars_loc_t loc;
-  vg_svc_info_t si;
   int rc = vg_mars_locate_facts(os, &loc, f);
   if (rc || !loc.installed) return rc;
   snprintf(bin, sizeof(bin), "%s\\bin", loc.install_path);
@@ -48,16 +47,7 @@ static int mars_mgmtagent_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   }
   vg_facts_set_str(f, "service", name);
   vg_facts_set_str(f, "found_by", by);
-  rc = os->svc_query(os, name, &si);
-  if (rc == VG_ENOENT) {
-    vg_facts_set_bool(f, "service_exists", 0);
-    return 0;
-  }
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot query the %s service: %s", name,
-                         vg_strerror(rc));
-  vg_facts_set_bool(f, "service_exists", 1);
-  return vg_mars_svc_facts(&si, f);
+  return vg_mars_svc_collect(os, name, f);
 }
 
 static int mars_mgmtagent_is(const char *s, const char *want) {

@@ -32,6 +32,33 @@ static int wmi_win_fail(vg_shadow_info_t *out, const char *call, HRESULT hr) {
   return vg__com_fail(&out->hr, out->call, sizeof(out->call), call, hr);
 }
 
+/* The WMI service of namespace ns on this machine (WbemLocator,
+ * ConnectServer, then CoSetProxyBlanket at authentication level authn):
+ * *loc and *svc are set as far as it got (the caller releases them, also
+ * on failure). Returns S_OK or the failure, with call naming the failing
+ * call ("IWbemLocator::ConnectServer(ROOT\\CIMV2)"). */
+static HRESULT wmi_win_connect(BSTR ns, DWORD authn, IWbemLocator **loc,
+                               IWbemServices **svc, char *call, size_t size) {
+  char ns8[200];
+  HRESULT hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                                &IID_IWbemLocator, (void **)loc);
+  if (FAILED(hr)) {
+    vg_strlcpy(call, "CoCreateInstance(WbemLocator)", size);
+    return hr;
+  }
+  hr = IWbemLocator_ConnectServer(*loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
+                                  svc);
+  if (FAILED(hr)) {
+    vg__w2u(ns, ns8, sizeof(ns8));
+    snprintf(call, size, "IWbemLocator::ConnectServer(%s)", ns8);
+    return hr;
+  }
+  vg_strlcpy(call, "CoSetProxyBlanket", size);
+  return CoSetProxyBlanket((IUnknown *)*svc, RPC_C_AUTHN_WINNT,
+                           RPC_C_AUTHZ_NONE, NULL, authn,
+                           RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+}
+
 /* Lists the local volumes (no WMI involved). */
 static int wmi_win_volumes(vg_shadow_info_t *out) {
   wchar_t dev[MAX_PATH + 1], names[1024], fs[64];
@@ -192,6 +219,7 @@ int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
   HRESULT hr;
   size_t i;
   int owed = 0, rc;
+  char call[sizeof(out->call)];
 
   memset(out, 0, sizeof(*out));
   rc = wmi_win_volumes(out);
@@ -204,23 +232,10 @@ int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
     rc = VG_ENOMEM;
     goto done;
   }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
+  hr = wmi_win_connect(ns, RPC_C_AUTHN_LEVEL_CALL, &loc, &svc, call,
+                       sizeof(call));
   if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "CoCreateInstance(WbemLocator)", hr);
-    goto done;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
-  if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "IWbemLocator::ConnectServer(ROOT\\CIMV2)", hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_CALL,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "CoSetProxyBlanket", hr);
+    rc = wmi_win_fail(out, call, hr);
     goto done;
   }
   /* Ask for the class first: an empty answer to the query must mean "no
@@ -311,6 +326,7 @@ int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
   BSTR ns = NULL, clsname = NULL, lang = NULL, q = NULL;
   HRESULT hr;
   int owed = 0, rc = 0, com = 0;
+  char call[200];
 
   *enabled = 0;
   if (whysz) why[0] = '\0';
@@ -339,30 +355,14 @@ int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
     rc = VG_ENOMEM;
     goto done;
   }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
-  if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(why, whysz, "CoCreateInstance(WbemLocator)", hr);
-    goto done;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
+  hr = wmi_win_connect(ns, RPC_C_AUTHN_LEVEL_CALL, &loc, &svc, call,
+                       sizeof(call));
   if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
     vg_strlcpy(why, not_installed, whysz);
     goto done;
   }
   if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(
-        why, whysz,
-        "IWbemLocator::ConnectServer(ROOT\\Microsoft\\Windows\\Deduplication)",
-        hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_CALL,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(why, whysz, "CoSetProxyBlanket", hr);
+    rc = wmi_win_dedup_fail(why, whysz, call, hr);
     goto done;
   }
   /* As for Win32_ShadowStorage: an empty query answer must mean "no
@@ -479,6 +479,7 @@ void vg__win_bitlocker_status(vg_volume_list_t *out) {
   HRESULT hr;
   size_t i;
   int owed = 0, com = 0, none = 0;
+  char call[sizeof(out->bitlocker_call)];
 
   hr = vg__com_enter(&owed);
   if (FAILED(hr)) {
@@ -496,30 +497,14 @@ void vg__win_bitlocker_status(vg_volume_list_t *out) {
     wmi_win_bl_fail(out, "SysAllocString", E_OUTOFMEMORY);
     goto done;
   }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
-  if (FAILED(hr)) {
-    wmi_win_bl_fail(out, "CoCreateInstance(WbemLocator)", hr);
-    goto done;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
+  hr = wmi_win_connect(ns, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, &loc, &svc, call,
+                       sizeof(call));
   if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
     none = 1;
     goto done;
   }
   if (FAILED(hr)) {
-    wmi_win_bl_fail(out,
-                    "IWbemLocator::ConnectServer(ROOT\\CIMV2\\Security\\"
-                    "MicrosoftVolumeEncryption)",
-                    hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    wmi_win_bl_fail(out, "CoSetProxyBlanket", hr);
+    wmi_win_bl_fail(out, call, hr);
     goto done;
   }
   hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
