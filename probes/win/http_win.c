@@ -166,24 +166,30 @@ static void http_win_name(DWORD err, vg_http_result_t *out) {
   vg_win_msg(err, out->error_text, sizeof(out->error_text));
 }
 
-/* The TLS failure flags of WINHTTP_CALLBACK_STATUS_SECURE_FAILURE. */
+/* The TLS failure flags of WINHTTP_CALLBACK_STATUS_SECURE_FAILURE in
+ * words, the likeliest cause first. */
+static const struct {
+  DWORD flag;
+  const char *words;
+} http_win_secure[] = {
+    {WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA,
+     "certificate from an untrusted authority (a TLS-inspecting proxy?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID,
+     "certificate expired or not yet valid (or this clock is wrong)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID,
+     "certificate is for another name (a TLS-inspecting proxy?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED, "certificate revoked"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED,
+     "certificate revocation could not be checked (CRL/OCSP blocked?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_SECURITY_CHANNEL_ERROR,
+     "TLS channel error (no common protocol or cipher?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT, "invalid certificate"},
+};
+
 static const char *http_win_secure_words(DWORD f) {
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA)
-    return "certificate from an untrusted authority (a TLS-inspecting "
-           "proxy?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID)
-    return "certificate expired or not yet valid (or this clock is wrong)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID)
-    return "certificate is for another name (a TLS-inspecting proxy?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED)
-    return "certificate revoked";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED)
-    return "certificate revocation could not be checked (CRL/OCSP "
-           "blocked?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_SECURITY_CHANNEL_ERROR)
-    return "TLS channel error (no common protocol or cipher?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT)
-    return "invalid certificate";
+  size_t i;
+  for (i = 0; i < VG_ARRAY_SIZE(http_win_secure); i++)
+    if (f & http_win_secure[i].flag) return http_win_secure[i].words;
   return NULL;
 }
 

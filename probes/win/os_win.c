@@ -322,6 +322,26 @@ static wchar_t *win_long_path(const char *dir, const char *suffix) {
   return w;
 }
 
+/* Opens path for reading, shared with writers and deleters (a log being
+ * written stays readable), through \\?\ for long paths. Returns the
+ * handle, or INVALID_HANDLE_VALUE with *rc set. Worker thread. */
+static HANDLE win_open_read(const char *path, DWORD flags, int *rc) {
+  wchar_t *w = win_long_path(path, "");
+  HANDLE h;
+  DWORD err;
+  if (w == NULL) {
+    *rc = VG_ENOMEM;
+    return INVALID_HANDLE_VALUE;
+  }
+  h = CreateFileW(w, GENERIC_READ,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                  OPEN_EXISTING, flags, NULL);
+  err = GetLastError();
+  free(w);
+  *rc = h == INVALID_HANDLE_VALUE ? vg_win_err(err) : 0;
+  return h;
+}
+
 /* Attributes of path; paths beyond MAX_PATH go through the \\?\ form.
  * Returns 0, VG_ENOENT, or VG_ERANGE for a name still too long or a
  * junction/link loop (ERROR_CANT_RESOLVE_FILENAME). Worker thread. */
@@ -499,18 +519,12 @@ static int win_file_crc32(const vg_os_t *os, const char *path, uint32_t *crc,
                           uint64_t *size) {
   (void)os;
   enum { BLOCK = 64 * 1024 };
-  wchar_t *w = win_long_path(path, "");
   unsigned char *buf;
   uLong c = crc32(0L, Z_NULL, 0);
-  HANDLE h;
   DWORD got;
   int rc = 0;
-  if (w == NULL) return VG_ENOMEM;
-  h = CreateFileW(w, GENERIC_READ,
-                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                  OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-  free(w);
-  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  HANDLE h = win_open_read(path, FILE_FLAG_SEQUENTIAL_SCAN, &rc);
+  if (h == INVALID_HANDLE_VALUE) return rc;
   buf = malloc(BLOCK);
   if (buf == NULL) {
     CloseHandle(h);
@@ -659,7 +673,6 @@ static int win_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
  * paths go through \\?\. Worker thread. */
 static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
                          char *buf, vg_file_tail_t *out) {
-  wchar_t *w = win_long_path(path, "");
   HANDLE h;
   LARGE_INTEGER size, pos;
   FILETIME mt;
@@ -667,12 +680,8 @@ static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
   int rc = 0;
   (void)os;
   memset(out, 0, sizeof(*out));
-  if (w == NULL) return VG_ENOMEM;
-  h = CreateFileW(w, GENERIC_READ,
-                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-  free(w);
-  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  h = win_open_read(path, FILE_ATTRIBUTE_NORMAL, &rc);
+  if (h == INVALID_HANDLE_VALUE) return rc;
   if (!GetFileSizeEx(h, &size)) {
     rc = vg_win_err(GetLastError());
     goto done;
