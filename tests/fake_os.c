@@ -308,6 +308,36 @@ static int f_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
   return 0;
 }
 
+/* A failed request's stage flags and error as WinHTTP reports the
+ * failure rc (VG_ENOENT: the name, VG_ECONN: the connection, VG_EIO: TLS,
+ * VG_ETIMEDOUT: the answer); other codes leave r as it is. */
+static void fake_http_error(vg_http_result_t *r, int rc) {
+  static const struct {
+    int rc, dns, tcp, tls;
+    uint32_t error;
+    const char *name, *text;
+  } errs[] = {
+      {VG_ENOENT, 0, -1, -1, 12007, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+       "name not resolved"},
+      {VG_ECONN, 1, 0, -1, 12029, "ERROR_WINHTTP_CANNOT_CONNECT",
+       "cannot connect"},
+      {VG_EIO, 1, 1, 0, 12175, "ERROR_WINHTTP_SECURE_FAILURE",
+       "TLS handshake failed"},
+      {VG_ETIMEDOUT, 1, 1, -1, 12002, "ERROR_WINHTTP_TIMEOUT",
+       "timed out waiting for the answer"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+    if (errs[i].rc == rc) {
+      r->dns = errs[i].dns;
+      r->tcp = errs[i].tcp;
+      r->tls = errs[i].tls;
+      r->error = errs[i].error;
+      vg_strlcpy(r->error_name, errs[i].name, sizeof(r->error_name));
+      vg_strlcpy(r->error_text, errs[i].text, sizeof(r->error_text));
+    }
+}
+
 static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
                       vg_http_result_t *out) {
   fake_os_t *cur = (fake_os_t *)os;
@@ -335,12 +365,7 @@ static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
     }
   memset(out, 0, sizeof(*out));
   out->dns = 1;
-  out->tcp = 0;
-  out->tls = -1;
-  out->error = 12029;
-  vg_strlcpy(out->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
-             sizeof(out->error_name));
-  vg_strlcpy(out->error_text, "cannot connect", sizeof(out->error_text));
+  fake_http_error(out, VG_ECONN);
   return VG_ECONN;
 }
 
@@ -377,33 +402,7 @@ vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status) {
   r->tls = strncmp(url, "https:", 6) == 0 ? 1 : -1;
   r->status = rc == 0 ? status : 0;
   r->elapsed_ms = 120;
-  if (rc == VG_ENOENT) {
-    r->dns = 0;
-    r->tcp = r->tls = -1;
-    r->error = 12007;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "name not resolved", sizeof(r->error_text));
-  } else if (rc == VG_ECONN) {
-    r->tcp = 0;
-    r->tls = -1;
-    r->error = 12029;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "cannot connect", sizeof(r->error_text));
-  } else if (rc == VG_EIO) {
-    r->tls = 0;
-    r->error = 12175;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_SECURE_FAILURE",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "TLS handshake failed", sizeof(r->error_text));
-  } else if (rc == VG_ETIMEDOUT) {
-    r->tls = -1;
-    r->error = 12002;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_TIMEOUT", sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "timed out waiting for the answer",
-               sizeof(r->error_text));
-  }
+  fake_http_error(r, rc);
   return r;
 }
 
