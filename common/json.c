@@ -390,35 +390,19 @@ void vg_jw_raw_members(vg_jw_t *w, const char *members, size_t n) {
   jw_put(w, members, n);
 }
 
-/* Any thread owning w. */
-void vg_jw_kstr(vg_jw_t *w, const char *key, const char *s) {
-  vg_jw_key(w, key);
-  vg_jw_str(w, s);
-}
-
-/* Any thread owning w. */
-void vg_jw_kint(vg_jw_t *w, const char *key, int64_t v) {
-  vg_jw_key(w, key);
-  vg_jw_int(w, v);
-}
-
-/* Any thread owning w. */
-void vg_jw_kuint(vg_jw_t *w, const char *key, uint64_t v) {
-  vg_jw_key(w, key);
-  vg_jw_uint(w, v);
-}
-
-/* Any thread owning w. */
-void vg_jw_kdouble(vg_jw_t *w, const char *key, double v) {
-  vg_jw_key(w, key);
-  vg_jw_double(w, v);
-}
-
-/* Any thread owning w. */
-void vg_jw_kbool(vg_jw_t *w, const char *key, int v) {
-  vg_jw_key(w, key);
-  vg_jw_bool(w, v);
-}
+/* The keyed writers (json.h): the key, then the value. Any thread owning
+ * w. */
+#define JW_KEYED(name, type, put)                                              \
+  void name(vg_jw_t *w, const char *key, type v) {                             \
+    vg_jw_key(w, key);                                                         \
+    put(w, v);                                                                 \
+  }
+JW_KEYED(vg_jw_kstr, const char *, vg_jw_str)
+JW_KEYED(vg_jw_kint, int64_t, vg_jw_int)
+JW_KEYED(vg_jw_kuint, uint64_t, vg_jw_uint)
+JW_KEYED(vg_jw_kdouble, double, vg_jw_double)
+JW_KEYED(vg_jw_kbool, int, vg_jw_bool)
+#undef JW_KEYED
 
 /* ---- Document ---------------------------------------------------------
  * A document is three allocations: the root, one array holding every other

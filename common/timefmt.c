@@ -11,15 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-int vg_parse_duration_ms(const char *s, uint64_t *out) {
-  char *end;
-  double v, mul = 1000;
+/* The number a duration or size starts with (after blanks): a finite,
+ * non-negative decimal; *end is what follows it. Returns 0 or VG_EINVAL. */
+static int tf_number(const char *s, double *v, char **end) {
   while (isspace((unsigned char)*s))
     s++;
   if (!isdigit((unsigned char)*s)) return VG_EINVAL;
   errno = 0;
-  v = strtod(s, &end);
-  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
+  *v = strtod(s, end);
+  if (errno || !isfinite(*v) || *v < 0) return VG_EINVAL;
+  return 0;
+}
+
+int vg_parse_duration_ms(const char *s, uint64_t *out) {
+  char *end;
+  double v, mul = 1000;
+  if (tf_number(s, &v, &end)) return VG_EINVAL;
   if (strcmp(end, "ms") == 0)
     mul = 1;
   else if (*end == '\0' || strcmp(end, "s") == 0)
@@ -41,12 +48,7 @@ int vg_parse_duration_ms(const char *s, uint64_t *out) {
 int vg_parse_bytes(const char *s, uint64_t *out) {
   char *end;
   double v, mul = 1;
-  while (isspace((unsigned char)*s))
-    s++;
-  if (!isdigit((unsigned char)*s)) return VG_EINVAL;
-  errno = 0;
-  v = strtod(s, &end);
-  if (errno || !isfinite(v) || v < 0) return VG_EINVAL;
+  if (tf_number(s, &v, &end)) return VG_EINVAL;
   switch (toupper((unsigned char)*end)) {
   case '\0': break;
   case 'K': mul = 1024.0; break;

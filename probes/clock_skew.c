@@ -34,7 +34,8 @@ static void clock_skew_zone(const vg_os_t *os, vg_facts_t *f) {
   memset(&tz, 0, sizeof(tz));
   rc = os->time_zone(os, &tz);
   if (tz.now_ms) vg_facts_set_int(f, "tz_now_ms", tz.now_ms);
-  if (rc == VG_ENOTSUP) {
+  if (rc == VG_ENOTSUP || (rc == 0 && tz.nyears == 0)) {
+    /* no per-year rules here (POSIX): nothing to judge */
     vg_facts_set_bool(f, "tz_supported", 0);
     return;
   }

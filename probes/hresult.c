@@ -1,4 +1,4 @@
-/* hresult.c: a table of the HRESULTs the COM, WMI and Task Scheduler
+/* hresult.c: a table of the HRESULTs the COM, WMI, VSS and Task Scheduler
  * probes meet, with their names and meanings (texts after winerror.h). */
 #include "hresult.h"
 
@@ -112,6 +112,46 @@ static const hresult_entry_t hresult_table[] = {
     {0x80041326u, "SCHED_E_TASK_DISABLED", "the task is disabled"},
     {0x80041328u, "SCHED_E_START_ON_DEMAND",
      "the task may only be started on demand"},
+    /* VSS (vsserror.h): the codes a requester meets */
+    {0x80042301u, "VSS_E_BAD_STATE", "VSS was called in the wrong order"},
+    {0x80042302u, "VSS_E_UNEXPECTED",
+     "VSS failed unexpectedly (see the Application log, source VSS)"},
+    {0x80042308u, "VSS_E_OBJECT_NOT_FOUND", "the object was not found"},
+    {0x8004230Fu, "VSS_E_UNEXPECTED_PROVIDER_ERROR",
+     "the shadow copy provider failed"},
+    {0x80042312u, "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED",
+     "too many volumes in the snapshot set"},
+    {0x80042313u, "VSS_E_FLUSH_WRITES_TIMEOUT",
+     "the system could not flush I/O writes in time"},
+    {0x80042314u, "VSS_E_HOLD_WRITES_TIMEOUT",
+     "the system could not hold I/O writes in time"},
+    {0x80042315u, "VSS_E_UNEXPECTED_WRITER_ERROR",
+     "a writer failed unexpectedly"},
+    {0x80042316u, "VSS_E_SNAPSHOT_SET_IN_PROGRESS",
+     "another shadow copy is being created"},
+    {0x80042317u, "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED",
+     "the volume has the most shadow copies it can hold"},
+    {0x80042318u, "VSS_E_WRITER_INFRASTRUCTURE",
+     "the writer infrastructure is not working (restart the VSS service "
+     "or the server)"},
+    {0x80042319u, "VSS_E_WRITER_NOT_RESPONDING", "a writer did not respond"},
+    {0x8004231Fu, "VSS_E_INSUFFICIENT_STORAGE",
+     "not enough shadow copy storage"},
+    {0x80042327u, "VSS_E_REBOOT_REQUIRED", "a reboot is required"},
+    {0x800423F0u, "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT",
+     "the shadow copy is inconsistent for the writer"},
+    {0x800423F1u, "VSS_E_WRITERERROR_OUTOFRESOURCES",
+     "the writer ran out of memory or other resources"},
+    {0x800423F2u, "VSS_E_WRITERERROR_TIMEOUT",
+     "the writer timed out between freeze and thaw"},
+    {0x800423F3u, "VSS_E_WRITERERROR_RETRYABLE",
+     "the writer failed with an error a retry may clear"},
+    {0x800423F4u, "VSS_E_WRITERERROR_NONRETRYABLE",
+     "the writer failed with an error a retry will not clear"},
+    {0x800423F5u, "VSS_E_WRITERERROR_RECOVERY_FAILED",
+     "the writer's recovery failed"},
+    {0x80042409u, "VSS_E_WRITER_STATUS_NOT_AVAILABLE",
+     "writer status is not available"},
     /* WMI (wbemcli.h) */
     {0x00040004u, "WBEM_S_TIMEDOUT", "WMI did not answer in time"},
     {0x80041001u, "WBEM_E_FAILED", "the WMI call failed"},
@@ -185,4 +225,12 @@ int vg_hresult_err(uint32_t hr) {
   case 0x80041006u: return VG_ENOMEM;
   default: return VG_EIO;
   }
+}
+
+int vg_hresult_fail(vg_facts_t *f, int err, uint32_t hr, const char *call) {
+  char d[200];
+  vg_facts_set_int(f, "hresult", (int64_t)hr);
+  vg_facts_set_str(f, "failed_call", call);
+  return vg_facts_fail(f, err, "%s returned %s", call,
+                       vg_hresult_describe(hr, d, sizeof(d)));
 }

@@ -1,7 +1,10 @@
 /* hresult.h: HRESULTs (and the Task Scheduler's last-result codes) in
- * words, on every platform, so evaluate can explain recorded facts. */
+ * words, on every platform, so evaluate can explain recorded facts; and
+ * how collect records a failed COM call. */
 #ifndef VG_HRESULT_H
 #define VG_HRESULT_H
+
+#include "facts.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,5 +24,11 @@ const char *vg_hresult_describe(uint32_t hr, char *buf, size_t size);
 int vg_hresult_err(uint32_t hr);
 /* 1 when hr is a failure code (severity bit set). */
 int vg_hresult_failed(uint32_t hr);
+
+/* Records a failed OS call that reported an HRESULT (the os.h readers'
+ * .hr and .call): the facts hresult and failed_call, and the collect
+ * failure err with the reason "<call> returned <hr in words>". Returns
+ * vg_facts_fail's result (err), for collect to return. Worker thread. */
+int vg_hresult_fail(vg_facts_t *f, int err, uint32_t hr, const char *call);
 
 #endif /* VG_HRESULT_H */

@@ -86,7 +86,6 @@ static int iscsi_initiator_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_device_list_t *dl;
   const vg_device_info_t *dev;
-  char d[200];
   int rc;
 
   iscsi_initiator_service(os, f);
@@ -106,10 +105,7 @@ static int iscsi_initiator_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     return 0;
   }
   if (rc != 0) {
-    vg_facts_set_int(f, "hresult", (int64_t)dl->hr);
-    vg_facts_set_str(f, "failed_call", dl->call);
-    rc = vg_facts_fail(f, rc, "%s returned %s", dl->call,
-                       vg_hresult_describe(dl->hr, d, sizeof(d)));
+    rc = vg_hresult_fail(f, rc, dl->hr, dl->call);
     free(dl);
     return rc;
   }

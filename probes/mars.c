@@ -80,13 +80,19 @@ int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out) {
   return 0;
 }
 
-int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
-                           vg_facts_t *f) {
+int vg_mars_locate_facts(const vg_os_t *os, vg_mars_loc_t *loc, vg_facts_t *f) {
   int rc = vg_mars_locate(os, loc);
   if (rc)
     return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
                          VG_MARS_SETUP_KEY, vg_strerror(rc));
   vg_mars_facts(loc, f);
+  return 0;
+}
+
+int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
+                           vg_facts_t *f) {
+  int rc = vg_mars_locate_facts(os, loc, f);
+  if (rc) return rc;
   if (loc->installed && loc->reg_err)
     return vg_facts_fail(f, loc->reg_err,
                          "cannot read the ScratchLocation values under "
@@ -150,6 +156,17 @@ int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f) {
   if (rc == 0) rc = vg_facts_set_str(f, "binary", si->binary);
   if (rc == 0) rc = vg_facts_set_str(f, "account", si->account);
   return rc;
+}
+
+int vg_mars_svc_collect(const vg_os_t *os, const char *name, vg_facts_t *f) {
+  vg_svc_info_t si;
+  int rc = os->svc_query(os, name, &si);
+  if (rc == VG_ENOENT) return vg_facts_set_bool(f, "service_exists", 0);
+  if (rc)
+    return vg_facts_fail(f, rc, "cannot query the %s service: %s", name,
+                         vg_strerror(rc));
+  vg_facts_set_bool(f, "service_exists", 1);
+  return vg_mars_svc_facts(&si, f);
 }
 
 typedef struct mars_svc_find_s {

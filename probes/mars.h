@@ -28,9 +28,14 @@ typedef struct vg_mars_loc_s {
  * but cannot be read. Worker thread. */
 int vg_mars_locate(const vg_os_t *os, vg_mars_loc_t *out);
 
-/* vg_mars_locate for probes that need the scratch folder: also adds the
- * mars_installed / install_path facts, and turns an unreadable Setup key or
- * ScratchLocation value into a collect failure with a one-line reason.
+/* vg_mars_locate for collect: also adds the mars_installed / install_path
+ * facts and turns an unreadable Setup key into a collect failure with a
+ * one-line reason. Returns 0 (check loc->installed) or the error. Worker
+ * thread. */
+int vg_mars_locate_facts(const vg_os_t *os, vg_mars_loc_t *loc, vg_facts_t *f);
+
+/* vg_mars_locate_facts for probes that need the scratch folder: also adds the
+ * ScratchLocation value is a collect failure too.
  * Returns 0 (check loc->installed) or the error. Worker thread. */
 int vg_mars_locate_scratch(const vg_os_t *os, vg_mars_loc_t *loc,
                            vg_facts_t *f);
@@ -64,6 +69,12 @@ int vg_mars_find_service(const vg_os_t *os, const char *display,
  * binary and account of a service as mars.engine names them ("running",
  * "auto", ...). Returns 0 or a facts error. */
 int vg_mars_svc_facts(const vg_svc_info_t *si, vg_facts_t *f);
+
+/* Queries service name and records service_exists and (when it exists)
+ * vg_mars_svc_facts. Returns 0 (also when there is no such service) or
+ * the collect failure "cannot query the <name> service: ...". Worker
+ * thread. */
+int vg_mars_svc_collect(const vg_os_t *os, const char *name, vg_facts_t *f);
 
 /* Removes trailing path separators (not from a root like "C:\" or "/"). */
 void vg_path_strip_trailing(char *path);

@@ -8,47 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const mars_engine_states[] = {
-    "?",       "stopped",          "start_pending", "stop_pending",
-    "running", "continue_pending", "pause_pending", "paused"};
-static const char *const mars_engine_starts[] = {"boot", "system", "auto",
-                                                 "manual", "disabled"};
-
 static int mars_engine_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_mars_loc_t loc;
-  vg_svc_info_t si;
-  int rc = vg_mars_locate(ctx->os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(ctx->os, &loc, f);
+  if (rc || !loc.installed) return rc;
   vg_facts_set_str(f, "service", VG_MARS_ENGINE_SERVICE);
-  rc = ctx->os->svc_query(ctx->os, VG_MARS_ENGINE_SERVICE, &si);
-  if (rc == VG_ENOENT) {
-    vg_facts_set_bool(f, "service_exists", 0);
-    return 0;
-  }
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot query the %s service: %s",
-                         VG_MARS_ENGINE_SERVICE, vg_strerror(rc));
-  vg_facts_set_bool(f, "service_exists", 1);
-  vg_facts_set_str(f, "state",
-                   si.state > 0 &&
-                           (size_t)si.state < VG_ARRAY_SIZE(mars_engine_states)
-                       ? mars_engine_states[si.state]
-                       : "?");
-  vg_facts_set_str(f, "start_type",
-                   si.start_type >= 0 && (size_t)si.start_type <
-                                             VG_ARRAY_SIZE(mars_engine_starts)
-                       ? mars_engine_starts[si.start_type]
-                       : "?");
-  vg_facts_set_bool(f, "delayed_auto_start", si.delayed);
-  vg_facts_set_int(f, "pid", si.pid);
-  vg_facts_set_int(f, "exit_code", si.exit_code);
-  vg_facts_set_str(f, "binary", si.binary);
-  vg_facts_set_str(f, "account", si.account);
-  return 0;
+  return vg_mars_svc_collect(ctx->os, VG_MARS_ENGINE_SERVICE, f);
 }
 
 static int mars_engine_is(const char *s, const char *want) {
@@ -120,7 +85,7 @@ const vg_probe_t vg_probe_mars_engine = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 60,
     .deadline_s = 15,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = NULL,
     .collect = mars_engine_collect,
     .evaluate = mars_engine_evaluate,

@@ -134,11 +134,8 @@ static int mars_install_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   uint32_t attrs = 0;
   int rc;
 
-  rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
+  rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc) return rc;
   if (!loc.installed) {
     /* Tell "no registry here" (POSIX build) from "agent absent". */
     if (os->reg_get(os, VG_MARS_SETUP_KEY, "InstallPath", VG_REG_64, &probe) ==

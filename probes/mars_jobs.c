@@ -197,7 +197,7 @@ static void mars_jobs_schedule(const vg_os_t *os, vg_facts_t *f) {
 /* ---------------------------------------------------------------- errlog */
 
 typedef struct mj_errlog_s {
-  const vg_tz_rules_t *tz;
+  const vg_time_zone_t *tz;
   int local;
   int64_t ref_ms;  /* the file's last write (or now): dates are before it */
   int64_t fail_ms; /* the last failed job (0 = none) */
@@ -253,7 +253,7 @@ static int mars_jobs_errlog_cb(const vg_errlog_line_t *l, void *ud) {
 }
 
 static void mars_jobs_errlog(const vg_probe_ctx_t *ctx, vg_facts_t *f,
-                             const char *temp, const vg_tz_rules_t *tz,
+                             const char *temp, const vg_time_zone_t *tz,
                              int64_t now, vg_jobs_t *jobs) {
   const vg_os_t *os = ctx->os;
   size_t max = (size_t)vg_probe_num(&ctx->set, "errlog_tail");
@@ -393,7 +393,7 @@ done:
 static int mars_jobs_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const vg_os_t *os = ctx->os;
   vg_mars_loc_t loc;
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   vg_jobs_t *jobs;
   int64_t now = 0;
   char temp[1100];
@@ -408,7 +408,7 @@ static int mars_jobs_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   if (jobs == NULL) return vg_facts_fail(f, VG_ENOMEM, "out of memory");
   vg_jobs_init(jobs);
   os->wall_clock_ms(os, &now);
-  if (os->tz_rules(os, &tz) != 0) vg_tz_set_utc(&tz);
+  if (os->time_zone(os, &tz) != 0) vg_tz_set_utc(&tz);
 
   mars_jobs_events(ctx, f, jobs);
   mars_jobs_event_facts(f, jobs);

@@ -27,13 +27,8 @@ static int mars_mgmtagent_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const char *by = "config";
   char name[256], bin[1100];
   vg_mars_loc_t loc;
-  vg_svc_info_t si;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc || !loc.installed) return rc;
   snprintf(bin, sizeof(bin), "%s\\bin", loc.install_path);
   if (cfg && *cfg) {
     vg_strlcpy(name, cfg, sizeof(name));
@@ -52,16 +47,7 @@ static int mars_mgmtagent_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   }
   vg_facts_set_str(f, "service", name);
   vg_facts_set_str(f, "found_by", by);
-  rc = os->svc_query(os, name, &si);
-  if (rc == VG_ENOENT) {
-    vg_facts_set_bool(f, "service_exists", 0);
-    return 0;
-  }
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot query the %s service: %s", name,
-                         vg_strerror(rc));
-  vg_facts_set_bool(f, "service_exists", 1);
-  return vg_mars_svc_facts(&si, f);
+  return vg_mars_svc_collect(os, name, f);
 }
 
 static int mars_mgmtagent_is(const char *s, const char *want) {
@@ -144,7 +130,7 @@ const vg_probe_t vg_probe_mars_mgmtagent = {
     .scope = VG_SCOPE_MONITORING,
     .interval_s = 300,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = mars_mgmtagent_keys,
     .collect = mars_mgmtagent_collect,
     .evaluate = mars_mgmtagent_evaluate,

@@ -51,12 +51,8 @@ static int mars_registration_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   size_t n, i, pos = 0, mpos = 0;
   vg_computer_names_t cn;
   vg_mars_loc_t loc;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc || !loc.installed) return rc;
 
   n = mars_registration_names(vg_probe_str(&ctx->set, "values"), names);
   joined = malloc(VG_FACT_STR_MAX);
@@ -216,7 +212,7 @@ const vg_probe_t vg_probe_mars_registration = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 900,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = mars_registration_keys,
     .collect = mars_registration_collect,
     .evaluate = mars_registration_evaluate,

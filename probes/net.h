@@ -1,6 +1,6 @@
 /* net.h: what net.proxy, net.reach and clock.skew share - URL, proxy list,
- * HTTP Date and response-head parsers, the proxy MARS uses, the next DST
- * change from a zone's rules. Pure (no I/O); any thread. */
+ * HTTP Date and response-head parsers, the proxy MARS uses (the zone's
+ * rules are in tz.h). Pure (no I/O); any thread. */
 #ifndef VG_NET_H
 #define VG_NET_H
 
@@ -125,17 +125,5 @@ void vg_net_result_words(int rc, const vg_http_result_t *r, char *out,
  * as vg_fmt_span ("3 h 5 min"). Negative values print as positive.
  * Returns buf. */
 const char *vg_net_fmt_ms(char *buf, size_t size, int64_t ms);
-
-/* The next daylight-saving change after now_ms (UTC) from tz's rules
- * (years[], else none): 0 with *at_ms, *to_dst (1 = daylight time
- * starts) and *shift_min (how far clocks move), VG_ENOENT when the zone
- * has no change ahead in the rules it gave, VG_EINVAL when a rule is not
- * a valid date. Boundary markers some zones use (Jan 1 00:00, Dec 31
- * 23:59) are not changes. */
-int vg_tz_next_change(const vg_time_zone_t *tz, int64_t now_ms, int64_t *at_ms,
-                      int *to_dst, int32_t *shift_min);
-
-/* "UTC+01:00" for a Windows bias (UTC = local + bias minutes). */
-const char *vg_tz_offset(int32_t bias, char *buf, size_t size);
 
 #endif /* VG_NET_H */

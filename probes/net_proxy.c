@@ -245,7 +245,7 @@ static void net_proxy_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
   /* ---- the proxies tried */
   for (k = 1; k <= NET_PROXY_TESTS; k++) {
     char key[VG_FACT_KEY_MAX];
-    const char *proxy, *from, *err;
+    const char *proxy, *from, *err, *failed = NULL;
     int64_t http = 0;
     int connected;
     snprintf(key, sizeof(key), "test%u_proxy", k);
@@ -291,32 +291,25 @@ static void net_proxy_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
                    to ? "; " : "", proxy, from ? from : "?");
     } else if (!connected) {
       refused++;
-      vg_bufprintf(tests, sizeof(tests), &to,
-                   "%sproxy %s (from %s) does not accept a connection: %s",
-                   to ? "; " : "", proxy, from ? from : "?",
-                   err ? err : "failed");
+      failed = "does not accept a connection";
     } else if (http == 0) {
       snprintf(key, sizeof(key), "test%u_tls_failed", k);
       if (vg_facts_bool_or(f, key, 0)) {
         tls++;
-        vg_bufprintf(tests, sizeof(tests), &to,
-                     "%sproxy %s (from %s) accepts connections, but TLS "
-                     "through it fails: %s",
-                     to ? "; " : "", proxy, from ? from : "?",
-                     err ? err : "failed");
+        failed = "accepts connections, but TLS through it fails";
       } else {
         silent++;
-        vg_bufprintf(tests, sizeof(tests), &to,
-                     "%sproxy %s (from %s) accepts the connection but does "
-                     "not answer: %s",
-                     to ? "; " : "", proxy, from ? from : "?",
-                     err ? err : "failed");
+        failed = "accepts the connection but does not answer";
       }
     } else {
       vg_bufprintf(tests, sizeof(tests), &to,
                    "%sproxy %s (from %s) accepts connections (HTTP %d)",
                    to ? "; " : "", proxy, from ? from : "?", (int)http);
     }
+    if (failed)
+      vg_bufprintf(tests, sizeof(tests), &to, "%sproxy %s (from %s) %s: %s",
+                   to ? "; " : "", proxy, from ? from : "?", failed,
+                   err ? err : "failed");
   }
 
   memset(out, 0, sizeof(*out));

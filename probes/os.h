@@ -331,33 +331,7 @@ typedef struct vg_proxy_sources_s {
   int account_system; /* that account is LocalSystem (S-1-5-18) */
 } vg_proxy_sources_t;
 
-/* A moment as SYSTEMTIME holds it. In time zone rules, year 0 means "day
- * is the week of the month (1-5, 5 = last) of day_of_week" (Windows'
- * relative form); month 0 means the zone has no such transition. */
-typedef struct vg_systime_s {
-  int year, month, day_of_week, day, hour, minute, second;
-} vg_systime_t;
-
-/* Rules of one year: UTC = local + bias + std_bias in standard time and
- * local + bias + dst_bias in daylight time (minutes). dst_date (local
- * standard time) starts daylight time, std_date (local daylight time)
- * ends it. */
-typedef struct vg_tz_year_s {
-  int year;
-  int32_t bias, std_bias, dst_bias;
-  vg_systime_t std_date, dst_date;
-} vg_tz_year_t;
-
-typedef struct vg_time_zone_s {
-  char key_name[128]; /* "W. Europe Standard Time" */
-  char std_name[64], dst_name[64];
-  int id;       /* 0 no DST, 1 standard now, 2 daylight now (TIME_ZONE_ID_*) */
-  int auto_dst; /* "adjust for daylight saving time automatically" */
-  vg_tz_year_t years[2]; /* this year's rules and the next year's */
-  int nyears;
-  uint32_t years_err; /* Win32 error reading per-year rules; 0 = read */
-  int64_t now_ms;     /* the system clock (UTC) when read: always set */
-} vg_time_zone_t;
+/* The local time zone: vg_time_zone_t in tz.h. */
 
 /* ---- Turn 2 (issue 11): task folders, file tails, the event log. */
 #define VG_TASK_NAMES_MAX 32
@@ -464,11 +438,7 @@ typedef struct vg_os_s {
   int (*volume_dedup)(const struct vg_os_s *os, const char *path, int *enabled,
                       char *why, size_t whysz);
 
-  /* ---- Turn 2 (issue 11). The local time zone's rules as
-   * GetTimeZoneInformation gives them (POSIX: derived from localtime_r).
-   * Returns 0 or the error (out then holds UTC). */
-  int (*tz_rules)(const struct vg_os_s *os, vg_tz_rules_t *out);
-  /* The current time, unix ms (UTC). Returns 0. */
+  /* ---- Turn 2 (issue 11). The current time, unix ms (UTC). Returns 0. */
   int (*wall_clock_ms)(const struct vg_os_s *os, int64_t *now_ms);
   /* The names of the tasks in Task Scheduler folder (hidden ones
    * included, subfolders not). VG_ENOENT when the folder does not exist;
@@ -509,9 +479,11 @@ typedef struct vg_os_s {
   /* Every proxy source, each with its own read result (out->*.read).
    * VG_ENOTSUP where there are none (POSIX). */
   int (*proxy_sources)(const struct vg_os_s *os, vg_proxy_sources_t *out);
-  /* The time zone with this year's and next year's rules
-   * (GetDynamicTimeZoneInformation, GetTimeZoneInformationForYear).
-   * out->now_ms is set even on failure. VG_ENOTSUP on POSIX. */
+  /* The local time zone: names, state and standing rules
+   * (GetDynamicTimeZoneInformation; POSIX: derived from localtime_r, no
+   * key name) and this year's and next year's rules
+   * (GetTimeZoneInformationForYear; none on POSIX: nyears 0). Returns 0
+   * or the error; on failure out holds UTC with now_ms set. */
   int (*time_zone)(const struct vg_os_s *os, vg_time_zone_t *out);
 
   /* Every local volume (FindFirstVolumeW) with its first mount point, type,

@@ -46,6 +46,11 @@ typedef struct vg_thresholds_s {
   vg_th_dir_t dir;
 } vg_thresholds_t;
 
+/* The thresholds of a probe judged by its own rules, not by a number
+ * against warn/crit (needs <math.h> for NAN). */
+#define VG_TH_NONE                                                             \
+  { .warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE }
+
 /* The unit of a probe's warn/crit/hysteresis in vigil.ini: a plain number,
  * or a duration ("2m", "90s"; a bare number is seconds) held in seconds. */
 typedef enum { VG_TH_NUMBER = 0, VG_TH_SECONDS = 1 } vg_th_unit_t;

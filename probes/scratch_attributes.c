@@ -110,7 +110,7 @@ const vg_probe_t vg_probe_scratch_attributes = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 3600,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = NULL,
     .collect = scratch_attributes_collect,
     .evaluate = scratch_attributes_evaluate,

@@ -228,7 +228,7 @@ const vg_probe_t vg_probe_scratch_config = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 900,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = scratch_config_keys,
     .collect = scratch_config_collect,
     .evaluate = scratch_config_evaluate,

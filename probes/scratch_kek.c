@@ -160,7 +160,7 @@ const vg_probe_t vg_probe_scratch_kek = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 3600,
     .deadline_s = 30,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = scratch_kek_keys,
     .collect = scratch_kek_collect,
     .evaluate = scratch_kek_evaluate,

@@ -120,12 +120,8 @@ static int source_volumes_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   sv_pick_t *pk;
   char missing[1200] = "", d[200];
   size_t i, j, n = 0, mpos = 0;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc || !loc.installed) return rc;
 
   vl = calloc(1, sizeof(*vl));
   pk = calloc(1, sizeof(*pk));
@@ -141,10 +137,7 @@ static int source_volumes_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     goto done;
   }
   if (rc) {
-    vg_facts_set_int(f, "hresult", (int64_t)vl->hr);
-    vg_facts_set_str(f, "failed_call", vl->call);
-    rc = vg_facts_fail(f, rc, "%s returned %s", vl->call,
-                       vg_hresult_describe(vl->hr, d, sizeof(d)));
+    rc = vg_hresult_fail(f, rc, vl->hr, vl->call);
     goto done;
   }
   sv_parse_list(list, pk);

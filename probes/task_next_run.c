@@ -119,7 +119,7 @@ int64_t vg_task_duration_ms(const char *s) {
 /* A trigger's start in the clock it is written in. */
 typedef struct nr_trig_s {
   const vg_task_trigger_t *t;
-  const vg_tz_rules_t *tz;
+  const vg_time_zone_t *tz;
   int64_t start_wall; /* wall clock of the start (UTC itself when zoned) */
   int zoned;          /* start written with Z or an offset: times are UTC */
   int64_t start_utc;
@@ -189,7 +189,7 @@ static int64_t nr_base_after(const nr_trig_t *c, int64_t x) {
 }
 
 int vg_task_trigger_next(const vg_task_trigger_t *t, int64_t after_ms,
-                         const vg_tz_rules_t *tz, int64_t *next_ms) {
+                         const vg_time_zone_t *tz, int64_t *next_ms) {
   nr_trig_t c;
   int64_t best, end = NR_NONE, every, span;
   int endz;
@@ -233,7 +233,7 @@ int vg_task_trigger_next(const vg_task_trigger_t *t, int64_t after_ms,
 }
 
 int vg_task_next_run(const vg_task_trigger_t *trigs, size_t n, int64_t now_ms,
-                     const vg_tz_rules_t *tz, int64_t *next_ms) {
+                     const vg_time_zone_t *tz, int64_t *next_ms) {
   int64_t best = NR_NONE, v;
   size_t i;
   for (i = 0; i < n; i++)

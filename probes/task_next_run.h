@@ -29,12 +29,12 @@ int64_t vg_task_duration_ms(const char *s);
  * logon, event, monthly - monthly triggers are not computed); VG_EINVAL
  * when its start boundary cannot be read. */
 int vg_task_trigger_next(const vg_task_trigger_t *t, int64_t after_ms,
-                         const vg_tz_rules_t *tz, int64_t *next_ms);
+                         const vg_time_zone_t *tz, int64_t *next_ms);
 
 /* The earliest run of the enabled triggers strictly after now_ms. Returns
  * 0 with *next_ms, or VG_ENOENT when none of them has one. */
 int vg_task_next_run(const vg_task_trigger_t *trigs, size_t n, int64_t now_ms,
-                     const vg_tz_rules_t *tz, int64_t *next_ms);
+                     const vg_time_zone_t *tz, int64_t *next_ms);
 
 /* The longest time between two runs of the trigger in ms: DaysInterval
  * days for a daily trigger, the longest gap between its weekdays for a

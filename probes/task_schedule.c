@@ -222,7 +222,7 @@ static int task_schedule_list(const vg_os_t *os, const char *folder,
 /* The next run of one task after now: NextRunTime when it gave one ahead,
  * else computed from the triggers. Returns 1 with *at and *computed. */
 static int task_schedule_next(const vg_task_info_t *ti, int64_t now,
-                              const vg_tz_rules_t *tz, int64_t *at,
+                              const vg_time_zone_t *tz, int64_t *at,
                               int *computed) {
   if (!vg_hresult_failed(ti->enabled_hr) && !ti->enabled) return 0;
   if (!vg_hresult_failed(ti->next_run_hr)) {
@@ -242,7 +242,7 @@ static int task_schedule_next(const vg_task_info_t *ti, int64_t now,
 /* Up to TS_RUNS_MAX runs of the task's enabled triggers in
  * (now, now + TS_HORIZON_MS]; returns how many. */
 static size_t task_schedule_runs(const vg_task_info_t *ti, int64_t now,
-                                 const vg_tz_rules_t *tz, int64_t *runs) {
+                                 const vg_time_zone_t *tz, int64_t *runs) {
   size_t n = 0;
   int64_t at = now;
   if (!vg_hresult_failed(ti->enabled_hr) && !ti->enabled) return 0;
@@ -262,7 +262,7 @@ typedef struct task_schedule_runs_s {
 
 static void task_schedule_add_runs(task_schedule_runs_t *r,
                                    const vg_task_info_t *ti, int64_t now,
-                                   const vg_tz_rules_t *tz) {
+                                   const vg_time_zone_t *tz) {
   int64_t runs[TS_RUNS_MAX];
   size_t i, n = task_schedule_runs(ti, now, tz, runs);
   for (i = 0; i < n && r->n < VG_ARRAY_SIZE(r->at); i++)
@@ -273,7 +273,7 @@ static void task_schedule_add_runs(task_schedule_runs_t *r,
  * wsb_overlap naming the first pair closer than the wsb_overlap key. */
 static void task_schedule_wsb(const vg_probe_ctx_t *ctx, vg_facts_t *f,
                               const task_schedule_runs_t *mars, int64_t now,
-                              const vg_tz_rules_t *tz) {
+                              const vg_time_zone_t *tz) {
   const vg_os_t *os = ctx->os;
   int64_t within = (int64_t)vg_probe_num(&ctx->set, "wsb_overlap");
   vg_task_names_t *names = malloc(sizeof(*names));
@@ -330,7 +330,7 @@ static void task_schedule_folder(const vg_probe_ctx_t *ctx, vg_facts_t *f,
   vg_task_names_t *names = malloc(sizeof(*names));
   vg_task_info_t *ti = malloc(sizeof(*ti));
   task_schedule_runs_t *runs = calloc(1, sizeof(*runs));
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   int64_t now = 0, at, best = 0;
   int computed, best_computed = 0, rc, from_files;
   char best_task[700], others[1024], mi[512], d[200], buf[300];
@@ -338,7 +338,7 @@ static void task_schedule_folder(const vg_probe_ctx_t *ctx, vg_facts_t *f,
 
   if (names == NULL || ti == NULL || runs == NULL) goto done;
   os->wall_clock_ms(os, &now);
-  if (os->tz_rules(os, &tz) != 0) vg_tz_set_utc(&tz);
+  if (os->time_zone(os, &tz) != 0) vg_tz_set_utc(&tz);
   vg_facts_set_str(f, "time_zone", vg_tz_describe(&tz, buf, sizeof(buf)));
 
   task_schedule_join(best_task, sizeof(best_task), folder, main_name);
@@ -437,7 +437,7 @@ static void task_schedule_triggers(const vg_task_info_t *ti, vg_facts_t *f) {
 
 static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   const char *path = vg_probe_str(&ctx->set, "task");
-  char folder[400], name[200], d[200];
+  char folder[400], name[200];
   vg_mars_loc_t loc;
   vg_task_info_t *ti;
   int rc;
@@ -463,10 +463,7 @@ static int task_schedule_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     return 0;
   }
   if (rc != 0) {
-    vg_facts_set_int(f, "hresult", (int64_t)ti->hr);
-    vg_facts_set_str(f, "failed_call", ti->call);
-    rc = vg_facts_fail(f, rc, "%s returned %s", ti->call,
-                       vg_hresult_describe(ti->hr, d, sizeof(d)));
+    rc = vg_hresult_fail(f, rc, ti->hr, ti->call);
     free(ti);
     return rc;
   }

@@ -77,7 +77,7 @@ static int vss_storage_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   vg_shadow_info_t *si;
   vg_mars_loc_t loc;
   vg_volume_info_t vi;
-  char scratch_root[512] = "", d[200];
+  char scratch_root[512] = "";
   double min_headroom = NAN;
   size_t i;
   int rc, pass, listed = 0, wanted = 0;
@@ -98,10 +98,7 @@ static int vss_storage_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     return 0;
   }
   if (rc != 0) {
-    vg_facts_set_int(f, "hresult", (int64_t)si->hr);
-    vg_facts_set_str(f, "failed_call", si->call);
-    rc = vg_facts_fail(f, rc, "%s returned %s", si->call,
-                       vg_hresult_describe(si->hr, d, sizeof(d)));
+    rc = vg_hresult_fail(f, rc, si->hr, si->call);
     free(si);
     return rc;
   }

@@ -40,52 +40,6 @@ static const char *const vw_states[] = {"unknown",
                                         "failed at post-restore",
                                         "failed at backup shutdown"};
 
-/* The VSS codes a requester meets (vsserror.h), in words. */
-static const struct {
-  uint32_t hr;
-  const char *name, *meaning;
-} vw_codes[] = {
-    {0x80042301u, "VSS_E_BAD_STATE", "VSS was called in the wrong order"},
-    {0x80042302u, "VSS_E_UNEXPECTED",
-     "VSS failed unexpectedly (see the Application log, source VSS)"},
-    {0x80042308u, "VSS_E_OBJECT_NOT_FOUND", "the object was not found"},
-    {0x8004230Fu, "VSS_E_UNEXPECTED_PROVIDER_ERROR",
-     "the shadow copy provider failed"},
-    {0x80042312u, "VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED",
-     "too many volumes in the snapshot set"},
-    {0x80042313u, "VSS_E_FLUSH_WRITES_TIMEOUT",
-     "the system could not flush I/O writes in time"},
-    {0x80042314u, "VSS_E_HOLD_WRITES_TIMEOUT",
-     "the system could not hold I/O writes in time"},
-    {0x80042315u, "VSS_E_UNEXPECTED_WRITER_ERROR",
-     "a writer failed unexpectedly"},
-    {0x80042316u, "VSS_E_SNAPSHOT_SET_IN_PROGRESS",
-     "another shadow copy is being created"},
-    {0x80042317u, "VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED",
-     "the volume has the most shadow copies it can hold"},
-    {0x80042318u, "VSS_E_WRITER_INFRASTRUCTURE",
-     "the writer infrastructure is not working (restart the VSS service "
-     "or the server)"},
-    {0x80042319u, "VSS_E_WRITER_NOT_RESPONDING", "a writer did not respond"},
-    {0x8004231Fu, "VSS_E_INSUFFICIENT_STORAGE",
-     "not enough shadow copy storage"},
-    {0x80042327u, "VSS_E_REBOOT_REQUIRED", "a reboot is required"},
-    {0x800423F0u, "VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT",
-     "the shadow copy is inconsistent for the writer"},
-    {0x800423F1u, "VSS_E_WRITERERROR_OUTOFRESOURCES",
-     "the writer ran out of memory or other resources"},
-    {0x800423F2u, "VSS_E_WRITERERROR_TIMEOUT",
-     "the writer timed out between freeze and thaw"},
-    {0x800423F3u, "VSS_E_WRITERERROR_RETRYABLE",
-     "the writer failed with an error a retry may clear"},
-    {0x800423F4u, "VSS_E_WRITERERROR_NONRETRYABLE",
-     "the writer failed with an error a retry will not clear"},
-    {0x800423F5u, "VSS_E_WRITERERROR_RECOVERY_FAILED",
-     "the writer's recovery failed"},
-    {0x80042409u, "VSS_E_WRITER_STATUS_NOT_AVAILABLE",
-     "writer status is not available"},
-};
-
 /* Services that host well-known writers (Microsoft's list of in-box
  * writers): what to restart when one has failed. */
 static const struct {
@@ -112,19 +66,6 @@ static const struct {
     {"WINS Jet Writer", "WINS"},
     {"FRS Writer", "NtFrs"},
 };
-
-/* "0x800423F4 VSS_E_WRITERERROR_NONRETRYABLE (...)": the VSS table first,
- * then the shared one. */
-static const char *vw_describe(uint32_t hr, char *buf, size_t size) {
-  size_t i;
-  for (i = 0; i < VG_ARRAY_SIZE(vw_codes); i++)
-    if (vw_codes[i].hr == hr) {
-      snprintf(buf, size, "0x%08X %s (%s)", (unsigned)hr, vw_codes[i].name,
-               vw_codes[i].meaning);
-      return buf;
-    }
-  return vg_hresult_describe(hr, buf, size);
-}
 
 static int vw_failed(int st) {
   return st >= VG_VSS_WS_FAILED_FIRST && st <= VG_VSS_WS_FAILED_LAST;
@@ -154,15 +95,11 @@ static int vss_writers_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   double deadline = vg_probe_num(&ctx->set, "deadline");
   vg_vss_writers_t *w;
   vg_mars_loc_t loc;
-  char *list, d[200];
+  char *list;
   uint32_t step;
   size_t i, pos = 0, listed = 0;
-  int rc = vg_mars_locate(os, &loc);
-  if (rc)
-    return vg_facts_fail(f, rc, "cannot read HKLM\\%s InstallPath: %s",
-                         VG_MARS_SETUP_KEY, vg_strerror(rc));
-  vg_mars_facts(&loc, f);
-  if (!loc.installed) return 0;
+  int rc = vg_mars_locate_facts(os, &loc, f);
+  if (rc || !loc.installed) return rc;
 
   /* Two asynchronous steps share the deadline, with 2 s to spare for the
    * rest, so this worker returns (and cancels VSS) before the agent gives
@@ -184,10 +121,7 @@ static int vss_writers_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
     goto done;
   }
   if (rc) {
-    vg_facts_set_int(f, "hresult", (int64_t)w->hr);
-    vg_facts_set_str(f, "failed_call", w->call);
-    rc = vg_facts_fail(f, rc, "%s returned %s", w->call,
-                       vw_describe(w->hr, d, sizeof(d)));
+    rc = vg_hresult_fail(f, rc, w->hr, w->call);
     goto done;
   }
   if (w->n > VG_VSS_WRITERS_MAX) w->n = VG_VSS_WRITERS_MAX;
@@ -276,7 +210,7 @@ static void vss_writers_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
         vg_bufprintf(failed, sizeof(failed), &fpos, "%s%s (%s, last error %s)",
                      nfailed ? ", " : "", name,
                      vw_state_name(state, sb, sizeof(sb)),
-                     vw_describe(last, d, sizeof(d)));
+                     vg_hresult_describe(last, d, sizeof(d)));
       else
         vg_bufprintf(failed, sizeof(failed), &fpos, "%s%s (%s)",
                      nfailed ? ", " : "", name,
@@ -296,7 +230,7 @@ static void vss_writers_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
     } else if (last) {
       vg_bufprintf(warned, sizeof(warned), &wpos,
                    "%s%s (stable, last error %s)", nwarn++ ? ", " : "", name,
-                   vw_describe(last, d, sizeof(d)));
+                   vg_hresult_describe(last, d, sizeof(d)));
     } else {
       nstable++;
     }
@@ -346,7 +280,7 @@ const vg_probe_t vg_probe_vss_writers = {
     .scope = VG_SCOPE_BACKUP,
     .interval_s = 1800,
     .deadline_s = 120,
-    .th = {.warn = NAN, .crit = NAN, .hysteresis = 0, .dir = VG_TH_ABOVE},
+    .th = VG_TH_NONE,
     .keys = vss_writers_keys,
     .collect = vss_writers_collect,
     .evaluate = vss_writers_evaluate,

@@ -308,6 +308,36 @@ static int f_svc_enum(const vg_os_t *os, vg_svc_enum_cb cb, void *ud) {
   return 0;
 }
 
+/* A failed request's stage flags and error as WinHTTP reports the
+ * failure rc (VG_ENOENT: the name, VG_ECONN: the connection, VG_EIO: TLS,
+ * VG_ETIMEDOUT: the answer); other codes leave r as it is. */
+static void fake_http_error(vg_http_result_t *r, int rc) {
+  static const struct {
+    int rc, dns, tcp, tls;
+    uint32_t error;
+    const char *name, *text;
+  } errs[] = {
+      {VG_ENOENT, 0, -1, -1, 12007, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
+       "name not resolved"},
+      {VG_ECONN, 1, 0, -1, 12029, "ERROR_WINHTTP_CANNOT_CONNECT",
+       "cannot connect"},
+      {VG_EIO, 1, 1, 0, 12175, "ERROR_WINHTTP_SECURE_FAILURE",
+       "TLS handshake failed"},
+      {VG_ETIMEDOUT, 1, 1, -1, 12002, "ERROR_WINHTTP_TIMEOUT",
+       "timed out waiting for the answer"},
+  };
+  size_t i;
+  for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+    if (errs[i].rc == rc) {
+      r->dns = errs[i].dns;
+      r->tcp = errs[i].tcp;
+      r->tls = errs[i].tls;
+      r->error = errs[i].error;
+      vg_strlcpy(r->error_name, errs[i].name, sizeof(r->error_name));
+      vg_strlcpy(r->error_text, errs[i].text, sizeof(r->error_text));
+    }
+}
+
 static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
                       vg_http_result_t *out) {
   fake_os_t *cur = (fake_os_t *)os;
@@ -335,12 +365,7 @@ static int f_http_get(const vg_os_t *os, const vg_http_req_t *req,
     }
   memset(out, 0, sizeof(*out));
   out->dns = 1;
-  out->tcp = 0;
-  out->tls = -1;
-  out->error = 12029;
-  vg_strlcpy(out->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
-             sizeof(out->error_name));
-  vg_strlcpy(out->error_text, "cannot connect", sizeof(out->error_text));
+  fake_http_error(out, VG_ECONN);
   return VG_ECONN;
 }
 
@@ -361,9 +386,8 @@ static int f_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
   fake_os_t *cur = (fake_os_t *)os;
   *out = cur->tz;
   if (cur->tz_rc) {
-    int64_t now = cur->tz.now_ms;
-    memset(out, 0, sizeof(*out));
-    out->now_ms = now;
+    vg_tz_set_utc(out);
+    out->now_ms = cur->tz.now_ms;
   }
   return cur->tz_rc;
 }
@@ -378,33 +402,7 @@ vg_http_result_t *fake_http(fake_os_t *f, const char *url, int rc, int status) {
   r->tls = strncmp(url, "https:", 6) == 0 ? 1 : -1;
   r->status = rc == 0 ? status : 0;
   r->elapsed_ms = 120;
-  if (rc == VG_ENOENT) {
-    r->dns = 0;
-    r->tcp = r->tls = -1;
-    r->error = 12007;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_NAME_NOT_RESOLVED",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "name not resolved", sizeof(r->error_text));
-  } else if (rc == VG_ECONN) {
-    r->tcp = 0;
-    r->tls = -1;
-    r->error = 12029;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_CANNOT_CONNECT",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "cannot connect", sizeof(r->error_text));
-  } else if (rc == VG_EIO) {
-    r->tls = 0;
-    r->error = 12175;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_SECURE_FAILURE",
-               sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "TLS handshake failed", sizeof(r->error_text));
-  } else if (rc == VG_ETIMEDOUT) {
-    r->tls = -1;
-    r->error = 12002;
-    vg_strlcpy(r->error_name, "ERROR_WINHTTP_TIMEOUT", sizeof(r->error_name));
-    vg_strlcpy(r->error_text, "timed out waiting for the answer",
-               sizeof(r->error_text));
-  }
+  fake_http_error(r, rc);
   return r;
 }
 
@@ -415,16 +413,6 @@ void fake_proxy_src(vg_proxy_src_t *s, int enabled, const char *server,
   s->enabled = enabled;
   vg_strlcpy(s->server, server ? server : "", sizeof(s->server));
   vg_strlcpy(s->pac, pac ? pac : "", sizeof(s->pac));
-}
-
-static int f_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
-  fake_os_t *cur = (fake_os_t *)os;
-  if (cur->tzr_rc) {
-    vg_tz_set_utc(out);
-    return cur->tzr_rc;
-  }
-  *out = cur->tzr;
-  return 0;
 }
 
 static int f_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
@@ -556,13 +544,11 @@ void fake_os_init(fake_os_t *f) {
   f->os.shadow_storage = f_shadow_storage;
   f->os.device_query = f_device_query;
   f->os.volume_dedup = f_volume_dedup;
-  f->os.tz_rules = f_tz_rules;
   f->os.wall_clock_ms = f_wall_clock_ms;
   f->os.task_list = f_task_list;
   f->os.file_tail = f_file_tail;
   f->os.event_query = f_event_query;
   f->os.event_channels = f_event_channels;
-  vg_tz_set_utc(&f->tzr);
   f->now_ms = 1764000000000ll; /* 2025-11-24T16:00:00Z */
   f->os.http_get = f_http_get;
   f->os.http_last_date = f_http_last_date;

@@ -63,10 +63,8 @@ typedef struct fake_os_s {
   int dedup_rc;
   char dedup_why[200];
   int dedup_queries; /* calls made */
-  /* Turn 2 (issue 11). tz_rules answers tzr (UTC at init) or fails with
-   * tzr_rc; wall_clock_ms answers now_ms (2025-11-24T16:00:00Z at init). */
-  vg_tz_rules_t tzr;
-  int tzr_rc;
+  /* Turn 2 (issue 11). wall_clock_ms answers now_ms
+   * (2025-11-24T16:00:00Z at init). */
   int64_t now_ms;
   /* More tasks beside `task` (fake_task_add); task_list lists the planted
    * tasks of a folder, or fails with task_list_rc (hr/call in task_list_hr
@@ -120,7 +118,9 @@ typedef struct fake_os_s {
   vg_http_date_t last_date;             /* date_ms 0 = none yet */
   vg_proxy_sources_t proxy;             /* every source absent at init */
   int proxy_rc;
-  vg_time_zone_t tz; /* UTC, no DST at init */
+  /* time_zone answers tz (UTC, no DST, years 2025 and 2026 at init) or
+   * fails with tz_rc (out then UTC with tz.now_ms). */
+  vg_time_zone_t tz;
   int tz_rc;
   /* Issue 13. volumes_list copies volumes out (volumes_rc fails it with
    * the hr/call already there); vss_writers likewise, recording the

@@ -65,17 +65,36 @@ static vg_task_trigger_t trig(int type, const char *start) {
 
 /* Next run of one trigger after `after`; fails when it has none. */
 static int64_t next_of(const vg_task_trigger_t *t, int64_t after,
-                       const vg_tz_rules_t *tz) {
+                       const vg_time_zone_t *tz) {
   int64_t at = 0;
   int rc = vg_task_trigger_next(t, after, tz, &at);
   if (rc != 0) fail_msg("no next run for %s (rc %d)", t->start, rc);
   return at;
 }
 
+/* The time zones the trigger tests run in. */
+static const vg_time_zone_t *zone_berlin(void) {
+  static vg_time_zone_t z;
+  vg_tz_set_berlin(&z);
+  return &z;
+}
+
+static const vg_time_zone_t *zone_utc(void) {
+  static vg_time_zone_t z;
+  vg_tz_set_utc(&z);
+  return &z;
+}
+
+/* The next run of t after `after` is `want`. */
+static void expect_next(const vg_task_trigger_t *t, const vg_time_zone_t *tz,
+                        int64_t after, int64_t want) {
+  assert_time(next_of(t, after, tz), want);
+}
+
 /* ---- time zone rules -------------------------------------------------- */
 
 static void tz_berlin_changes_and_conversions(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   int64_t dl, sd;
   char buf[200];
   (void)st;
@@ -116,20 +135,20 @@ static void tz_berlin_changes_and_conversions(void **st) {
 }
 
 static void tz_southern_and_fixed_dates(void **st) {
-  vg_tz_rules_t tz;
+  vg_time_zone_t tz;
   int64_t dl, sd;
   (void)st;
   /* AUS Eastern: UTC+10, daylight UTC+11 from the first Sunday of October
    * 02:00 to the first Sunday of April 03:00 */
   memset(&tz, 0, sizeof(tz));
-  tz.bias_min = -600;
-  tz.dlt_bias_min = -60;
-  tz.dlt_date.month = 10;
-  tz.dlt_date.day = 1;
-  tz.dlt_date.hour = 2;
-  tz.std_date.month = 4;
-  tz.std_date.day = 1;
-  tz.std_date.hour = 3;
+  tz.rules.bias = -600;
+  tz.rules.dst_bias = -60;
+  tz.rules.dst_date.month = 10;
+  tz.rules.dst_date.day = 1;
+  tz.rules.dst_date.hour = 2;
+  tz.rules.std_date.month = 4;
+  tz.rules.std_date.day = 1;
+  tz.rules.std_date.hour = 3;
   assert_time(vg_tz_to_utc(&tz, utc(2025, 1, 15, 12, 0)),
               utc(2025, 1, 15, 1, 0));
   assert_time(vg_tz_to_utc(&tz, utc(2025, 7, 15, 12, 0)),
@@ -138,10 +157,10 @@ static void tz_southern_and_fixed_dates(void **st) {
               utc(2025, 12, 31, 12, 0));
   /* a rule for one year only (wYear set: day is the day of month) */
   vg_tz_set_berlin(&tz);
-  tz.dlt_date.year = 2025;
-  tz.dlt_date.day = 30;
-  tz.std_date.year = 2025;
-  tz.std_date.day = 26;
+  tz.rules.dst_date.year = 2025;
+  tz.rules.dst_date.day = 30;
+  tz.rules.std_date.year = 2025;
+  tz.rules.std_date.day = 26;
   assert_int_equal(vg_tz_changes(&tz, 2025, &dl, &sd), 0);
   assert_time(dl, utc(2025, 3, 30, 1, 0));
   assert_int_equal(vg_tz_changes(&tz, 2026, &dl, &sd), VG_ENOENT);
@@ -153,7 +172,7 @@ static void tz_southern_and_fixed_dates(void **st) {
  * Berlin rules; elsewhere they must at least be self-consistent. */
 static void tz_rules_of_this_system(void **st) {
   const vg_os_t *os = vg_os_default();
-  vg_tz_rules_t tz, berlin;
+  vg_time_zone_t tz, berlin;
   char buf[200];
   int64_t t;
   (void)st;
@@ -161,10 +180,10 @@ static void tz_rules_of_this_system(void **st) {
                                              * Windows' own zone */
   putenv(tzvar);
   tzset();
-  assert_int_equal(os->tz_rules(os, &tz), 0);
+  assert_int_equal(os->time_zone(os, &tz), 0);
   print_message("this system: %s\n", vg_tz_describe(&tz, buf, sizeof(buf)));
   vg_tz_set_berlin(&berlin);
-  if (tz.bias_min == -60 && vg_tz_has_dst(&tz)) {
+  if (tz.rules.bias == -60 && vg_tz_has_dst(&tz)) {
     for (t = utc(2025, 1, 1, 0, 0); t < utc(2027, 1, 1, 0, 0);
          t += 3600000ll * 7)
       assert_time(vg_tz_to_local(&tz, t), vg_tz_to_local(&berlin, t));
@@ -212,116 +231,97 @@ static void boundaries_parse(void **st) {
 /* ---- daylight saving nights ------------------------------------------- */
 
 static void daily_on_the_night_clocks_go_forward(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_berlin();
   vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
-  int64_t at;
   (void)st;
-  vg_tz_set_berlin(&tz);
   /* 02:30 does not exist: it runs at 03:30 CEST (01:30Z) */
-  at = next_of(&t, utc(2025, 3, 29, 12, 0), &tz);
-  assert_time(at, utc(2025, 3, 30, 1, 30));
+  expect_next(&t, tz, utc(2025, 3, 29, 12, 0), utc(2025, 3, 30, 1, 30));
   /* and the night after at 02:30 CEST */
-  assert_time(next_of(&t, at, &tz), utc(2025, 3, 31, 0, 30));
+  expect_next(&t, tz, utc(2025, 3, 30, 1, 30), utc(2025, 3, 31, 0, 30));
   /* the night before at 02:30 CET */
-  assert_time(next_of(&t, utc(2025, 3, 28, 12, 0), &tz),
-              utc(2025, 3, 29, 1, 30));
+  expect_next(&t, tz, utc(2025, 3, 28, 12, 0), utc(2025, 3, 29, 1, 30));
 }
 
 static void daily_on_the_night_clocks_go_back(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_berlin();
   vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
-  int64_t at;
   (void)st;
-  vg_tz_set_berlin(&tz);
   /* 02:30 happens twice: it runs once, at the first (00:30Z) */
-  at = next_of(&t, utc(2025, 10, 25, 12, 0), &tz);
-  assert_time(at, utc(2025, 10, 26, 0, 30));
-  assert_time(next_of(&t, at, &tz), utc(2025, 10, 27, 1, 30));
+  expect_next(&t, tz, utc(2025, 10, 25, 12, 0), utc(2025, 10, 26, 0, 30));
+  expect_next(&t, tz, utc(2025, 10, 26, 0, 30), utc(2025, 10, 27, 1, 30));
   /* an evening trigger keeps its wall-clock time across the change */
   t = trig(2, "2025-01-01T22:00:00");
-  assert_time(next_of(&t, utc(2025, 3, 29, 21, 0), &tz),
-              utc(2025, 3, 30, 20, 0));
-  assert_time(next_of(&t, utc(2025, 10, 25, 20, 0), &tz),
-              utc(2025, 10, 26, 21, 0));
+  expect_next(&t, tz, utc(2025, 3, 29, 21, 0), utc(2025, 3, 30, 20, 0));
+  expect_next(&t, tz, utc(2025, 10, 25, 20, 0), utc(2025, 10, 26, 21, 0));
 }
 
 static void zoned_start_keeps_utc_across_dst(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_berlin();
   vg_task_trigger_t t = trig(2, "2025-01-01T21:00:00Z");
   (void)st;
-  vg_tz_set_berlin(&tz);
   /* "synchronize across time zones": the same instant every day */
-  assert_time(next_of(&t, utc(2025, 7, 1, 12, 0), &tz), utc(2025, 7, 1, 21, 0));
+  expect_next(&t, tz, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 21, 0));
   t = trig(2, "2025-01-01T22:00:00+01:00");
-  assert_time(next_of(&t, utc(2025, 7, 1, 12, 0), &tz), utc(2025, 7, 1, 21, 0));
+  expect_next(&t, tz, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 21, 0));
 }
 
 /* ---- the edges the issue names ---------------------------------------- */
 
 static void a_disabled_trigger_is_skipped(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_utc();
   vg_task_trigger_t t[2];
   int64_t at;
   (void)st;
-  vg_tz_set_utc(&tz);
   t[0] = trig(2, "2025-01-01T17:00:00");
   t[0].enabled = 0;
   t[1] = trig(2, "2025-01-01T21:30:00");
-  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), tz, &at),
                    0);
   assert_time(at, utc(2025, 11, 24, 21, 30));
   t[1].enabled = 0;
-  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), tz, &at),
                    VG_ENOENT);
   t[0].enabled = 1;
-  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_next_run(t, 2, utc(2025, 11, 24, 16, 0), tz, &at),
                    0);
   assert_time(at, utc(2025, 11, 24, 17, 0));
 }
 
 static void a_start_boundary_ahead(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_berlin();
   vg_task_trigger_t t = trig(2, "2025-12-01T21:30:00");
   int64_t at;
   (void)st;
-  vg_tz_set_berlin(&tz);
-  assert_time(next_of(&t, utc(2025, 11, 24, 16, 0), &tz),
-              utc(2025, 12, 1, 20, 30));
+  expect_next(&t, tz, utc(2025, 11, 24, 16, 0), utc(2025, 12, 1, 20, 30));
   /* a one-time trigger: its start, then nothing */
   t = trig(1, "2025-12-01T21:30:00");
-  assert_time(next_of(&t, utc(2025, 11, 24, 16, 0), &tz),
-              utc(2025, 12, 1, 20, 30));
-  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 12, 1, 20, 30), &tz, &at),
+  expect_next(&t, tz, utc(2025, 11, 24, 16, 0), utc(2025, 12, 1, 20, 30));
+  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 12, 1, 20, 30), tz, &at),
                    VG_ENOENT);
   /* weekly, first week: days before the start do not run */
   t = trig(3, "2025-01-08T22:00:00"); /* a Wednesday */
   t.days_of_week = 0x02;              /* Monday */
   t.weeks_interval = 2;
-  assert_time(next_of(&t, utc(2025, 1, 1, 0, 0), &tz), utc(2025, 1, 20, 21, 0));
+  expect_next(&t, tz, utc(2025, 1, 1, 0, 0), utc(2025, 1, 20, 21, 0));
 }
 
 static void weekly_every_second_week(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_berlin();
   vg_task_trigger_t t = trig(3, "2025-01-05T22:00:00"); /* a Sunday */
-  int64_t at;
   (void)st;
-  vg_tz_set_berlin(&tz);
   t.weeks_interval = 2;
   t.days_of_week = 0x01 | 0x08; /* Sunday, Wednesday */
-  at = next_of(&t, utc(2025, 1, 1, 0, 0), &tz);
-  assert_time(at, utc(2025, 1, 5, 21, 0));
-  at = next_of(&t, at, &tz);
-  assert_time(at, utc(2025, 1, 8, 21, 0));
-  at = next_of(&t, at, &tz); /* the week of 12 January is skipped */
-  assert_time(at, utc(2025, 1, 19, 21, 0));
-  assert_time(next_of(&t, utc(2025, 1, 20, 0, 0), &tz),
-              utc(2025, 1, 22, 21, 0));
+  expect_next(&t, tz, utc(2025, 1, 1, 0, 0), utc(2025, 1, 5, 21, 0));
+  expect_next(&t, tz, utc(2025, 1, 5, 21, 0), utc(2025, 1, 8, 21, 0));
+  /* the week of 12 January is skipped */
+  expect_next(&t, tz, utc(2025, 1, 8, 21, 0), utc(2025, 1, 19, 21, 0));
+  expect_next(&t, tz, utc(2025, 1, 20, 0, 0), utc(2025, 1, 22, 21, 0));
   /* in summer time, late in the year */
-  assert_time(next_of(&t, utc(2025, 7, 1, 0, 0), &tz),
+  expect_next(&t, tz, utc(2025, 7, 1, 0, 0),
               utc(2025, 7, 6, 20, 0)); /* week 26 from 5 January */
   /* days not read: the start's own weekday */
   t.days_of_week = 0;
-  assert_time(next_of(&t, utc(2025, 1, 6, 0, 0), &tz), utc(2025, 1, 19, 21, 0));
+  expect_next(&t, tz, utc(2025, 1, 6, 0, 0), utc(2025, 1, 19, 21, 0));
   assert_int_equal(vg_task_trigger_max_gap(&t), 14 * 86400000ll);
   t.weeks_interval = 1;
   t.days_of_week = 0x02 | 0x20; /* Monday, Friday */
@@ -329,53 +329,44 @@ static void weekly_every_second_week(void **st) {
 }
 
 static void every_third_day(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_utc();
   vg_task_trigger_t t = trig(2, "2025-11-01T21:30:00");
   (void)st;
-  vg_tz_set_utc(&tz);
   t.days_interval = 3;
   /* 1, 4, ... 22, 25 November */
-  assert_time(next_of(&t, utc(2025, 11, 24, 16, 0), &tz),
-              utc(2025, 11, 25, 21, 30));
-  assert_time(next_of(&t, utc(2025, 11, 22, 21, 30), &tz),
-              utc(2025, 11, 25, 21, 30));
-  assert_time(next_of(&t, utc(2025, 11, 22, 21, 29), &tz),
-              utc(2025, 11, 22, 21, 30));
+  expect_next(&t, tz, utc(2025, 11, 24, 16, 0), utc(2025, 11, 25, 21, 30));
+  expect_next(&t, tz, utc(2025, 11, 22, 21, 30), utc(2025, 11, 25, 21, 30));
+  expect_next(&t, tz, utc(2025, 11, 22, 21, 29), utc(2025, 11, 22, 21, 30));
   assert_int_equal(vg_task_trigger_max_gap(&t), 3 * 86400000ll);
 }
 
 static void repetition_and_end(void **st) {
-  vg_tz_rules_t tz;
+  const vg_time_zone_t *tz = zone_utc();
   vg_task_trigger_t t = trig(1, "2025-11-24T08:00:00");
   int64_t at;
   (void)st;
-  vg_tz_set_utc(&tz);
   /* every hour without end: strictly after now */
   snprintf(t.repetition, sizeof(t.repetition), "PT1H");
-  assert_time(next_of(&t, utc(2025, 11, 24, 16, 0), &tz),
-              utc(2025, 11, 24, 17, 0));
+  expect_next(&t, tz, utc(2025, 11, 24, 16, 0), utc(2025, 11, 24, 17, 0));
   assert_int_equal(vg_task_trigger_max_gap(&t), 3600000);
   /* daily 08:00, every 4 h for 12 h: 08, 12, 16 */
   t = trig(2, "2025-11-01T08:00:00");
   snprintf(t.repetition, sizeof(t.repetition), "PT4H");
   snprintf(t.rep_duration, sizeof(t.rep_duration), "PT12H");
-  assert_time(next_of(&t, utc(2025, 11, 24, 11, 0), &tz),
-              utc(2025, 11, 24, 12, 0));
-  assert_time(next_of(&t, utc(2025, 11, 24, 16, 30), &tz),
-              utc(2025, 11, 25, 8, 0));
+  expect_next(&t, tz, utc(2025, 11, 24, 11, 0), utc(2025, 11, 24, 12, 0));
+  expect_next(&t, tz, utc(2025, 11, 24, 16, 30), utc(2025, 11, 25, 8, 0));
   /* past its end boundary: no run */
   t = trig(2, "2025-11-01T21:30:00");
   snprintf(t.end, sizeof(t.end), "2025-11-20T00:00:00");
-  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), tz, &at),
                    VG_ENOENT);
-  assert_time(next_of(&t, utc(2025, 11, 18, 0, 0), &tz),
-              utc(2025, 11, 18, 21, 30));
+  expect_next(&t, tz, utc(2025, 11, 18, 0, 0), utc(2025, 11, 18, 21, 30));
   /* kinds without a schedule of their own; an unreadable start */
   t = trig(8, "2025-11-01T21:30:00");
-  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), tz, &at),
                    VG_ENOENT);
   t = trig(2, "soon");
-  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), &tz, &at),
+  assert_int_equal(vg_task_trigger_next(&t, utc(2025, 11, 24, 16, 0), tz, &at),
                    VG_EINVAL);
 }
 
@@ -541,7 +532,7 @@ static void next_backup_from_the_task_file(void **st) {
   char *w = utf16le(daily_xml, &len);
   (void)st;
   machine(&f, &r);
-  vg_tz_set_berlin(&f.tzr);
+  vg_tz_set_berlin(&f.tz);
   f.now_ms = utc(2025, 3, 29, 12, 0);
   t = fake_task(&f, TASK);
   t->next_run_hr = 0x80004001u;

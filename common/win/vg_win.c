@@ -1,4 +1,4 @@
-/* vg_win.c: UTF-8/UTF-16 conversion and Win32 error mapping. */
+/* vg_win.c: UTF-8/UTF-16 conversion, Win32 error mapping, FILETIME time. */
 #include "vg_win.h"
 
 #include "vg.h"
@@ -26,8 +26,7 @@ int vg_utf8(const wchar_t *w, char *out, size_t outsz) {
   n = WideCharToMultiByte(CP_UTF8, 0, w, -1, out, (int)outsz, NULL, NULL);
   if (n <= 0) {
     out[0] = '\0';
-    return GetLastError() == ERROR_INSUFFICIENT_BUFFER ? VG_ERANGE
-                                                        : VG_EINVAL;
+    return GetLastError() == ERROR_INSUFFICIENT_BUFFER ? VG_ERANGE : VG_EINVAL;
   }
   return 0;
 }
@@ -79,4 +78,21 @@ const char *vg_win_msg(DWORD err, char *buf, size_t size) {
     msg[--n] = '\0';
   snprintf(buf, size, "%s (0x%08lX)", msg, (unsigned long)err);
   return buf;
+}
+
+int64_t vg_win_filetime_ms(ULONGLONG ft) {
+  return (int64_t)(ft / 10000ull) - 11644473600000ll;
+}
+
+int64_t vg_win_ft_ms(const FILETIME *ft) {
+  ULARGE_INTEGER u;
+  u.LowPart = ft->dwLowDateTime;
+  u.HighPart = ft->dwHighDateTime;
+  return vg_win_filetime_ms(u.QuadPart);
+}
+
+int64_t vg_win_now_ms(void) {
+  FILETIME ft;
+  GetSystemTimeAsFileTime(&ft);
+  return vg_win_ft_ms(&ft);
 }

@@ -509,13 +509,6 @@ static int posix_proxy_sources(const vg_os_t *os, vg_proxy_sources_t *out) {
   return VG_ENOTSUP;
 }
 
-static int posix_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
-  (void)os;
-  memset(out, 0, sizeof(*out));
-  out->now_ms = posix_clock_ms(CLOCK_REALTIME);
-  return VG_ENOTSUP;
-}
-
 /* ---- Turn 2 (issue 11) */
 
 /* UTC offset in minutes east and the daylight flag at t. */
@@ -547,7 +540,7 @@ static time_t posix_change(time_t lo, time_t hi) {
 
 /* A change at local time `local` (seconds as if UTC) as a rule "the Nth
  * weekday of the month at hh:mm". */
-static void posix_rule(time_t local, vg_tz_date_t *r) {
+static void posix_rule(time_t local, vg_systime_t *r) {
   struct tm tm;
   static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int dim, y;
@@ -559,14 +552,16 @@ static void posix_rule(time_t local, vg_tz_date_t *r) {
     dim = 29;
   memset(r, 0, sizeof(*r));
   r->month = tm.tm_mon + 1;
-  r->dow = tm.tm_wday;
+  r->day_of_week = tm.tm_wday;
   r->day = tm.tm_mday + 7 > dim ? 5 : (tm.tm_mday - 1) / 7 + 1;
   r->hour = tm.tm_hour;
   r->minute = tm.tm_min;
 }
 
-/* Rules of the local zone, found by probing localtime_r over this year. */
-static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
+/* The local zone: its standing rules found by probing localtime_r over
+ * this year; no key name, no per-year rules (nyears 0). */
+static int posix_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
+  vg_tz_year_t *r = &out->rules;
   time_t now = time(NULL), t, jan;
   struct tm tm;
   long off[2], std_off = 0, dlt_off = 0;
@@ -574,6 +569,7 @@ static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
   char zone[2][64];
   (void)os;
   vg_tz_set_utc(out);
+  out->now_ms = posix_clock_ms(CLOCK_REALTIME);
   memset(&tm, 0, sizeof(tm));
   gmtime_r(&now, &tm);
   tm.tm_mon = 0;
@@ -585,7 +581,7 @@ static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
     if (dst[i]) {
       dlt_off = off[i];
       have_dlt = 1;
-      vg_strlcpy(out->dlt_name, zone[i], sizeof(out->dlt_name));
+      vg_strlcpy(out->dst_name, zone[i], sizeof(out->dst_name));
     } else {
       std_off = off[i];
       have_std = 1;
@@ -593,9 +589,9 @@ static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
     }
   }
   if (!have_std) return 0; /* daylight all year: keep UTC, say nothing */
-  out->bias_min = (int)-std_off;
+  r->bias = (int32_t)-std_off;
   if (!have_dlt) return 0;
-  out->dlt_bias_min = (int)(std_off - dlt_off);
+  r->dst_bias = (int32_t)(std_off - dlt_off);
   /* walk the year by day, then narrow each change to the minute */
   for (t = jan; t < jan + 366 * 86400; t += 86400) {
     long o1, o2;
@@ -606,14 +602,14 @@ static int posix_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
     {
       time_t c = posix_change(t, t + 86400);
       if (d2) /* to daylight: written in standard time */
-        posix_rule(c + std_off * 60, &out->dlt_date);
+        posix_rule(c + std_off * 60, &r->dst_date);
       else /* to standard: written in daylight time */
-        posix_rule(c + dlt_off * 60, &out->std_date);
+        posix_rule(c + dlt_off * 60, &r->std_date);
     }
   }
   if (!vg_tz_has_dst(out)) {
-    memset(&out->dlt_date, 0, sizeof(out->dlt_date));
-    memset(&out->std_date, 0, sizeof(out->std_date));
+    memset(&r->dst_date, 0, sizeof(r->dst_date));
+    memset(&r->std_date, 0, sizeof(r->std_date));
   }
   return 0;
 }
@@ -709,7 +705,6 @@ static const vg_os_t posix_os = {
     .shadow_storage = posix_shadow_storage,
     .device_query = posix_device_query,
     .volume_dedup = posix_volume_dedup,
-    .tz_rules = posix_tz_rules,
     .wall_clock_ms = posix_wall_clock_ms,
     .task_list = posix_task_list,
     .file_tail = posix_file_tail,

@@ -60,13 +60,9 @@ BSTR vg__bstr(const char *s) {
 int64_t vg__date_ms(DATE d) {
   SYSTEMTIME local, utc;
   FILETIME ft;
-  ULARGE_INTEGER u;
   if (d == 0) return 0;
   if (!VariantTimeToSystemTime(d, &local)) return 0;
   if (!TzSpecificLocalTimeToSystemTime(NULL, &local, &utc)) utc = local;
   if (!SystemTimeToFileTime(&utc, &ft)) return 0;
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  /* FILETIME counts 100 ns from 1601-01-01. */
-  return (int64_t)(u.QuadPart / 10000) - 11644473600000ll;
+  return vg_win_ft_ms(&ft);
 }

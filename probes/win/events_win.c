@@ -16,11 +16,6 @@
 #define EV_BATCH 16
 #define EV_XML_MAX (64 * 1024) /* an event's XML beyond this is not read */
 
-/* FILETIME (100 ns since 1601) to unix ms. */
-static int64_t ev_filetime_ms(ULONGLONG ft) {
-  return (int64_t)(ft / 10000ull) - 11644473600000ll;
-}
-
 /* Records the failing call and maps its error; an API that returned
  * nothing without an error is not implemented. */
 static int ev_fail(const char *call, const char *channel, DWORD err, char *why,
@@ -109,7 +104,7 @@ static int ev_system(EVT_HANDLE ctx, EVT_HANDLE h, vg_event_t *ev) {
     ev->level = v[EvtSystemLevel].ByteVal;
   if ((v[EvtSystemTimeCreated].Type & EVT_VARIANT_TYPE_MASK) ==
       EvtVarTypeFileTime)
-    ev->time_ms = ev_filetime_ms(v[EvtSystemTimeCreated].FileTimeVal);
+    ev->time_ms = vg_win_filetime_ms(v[EvtSystemTimeCreated].FileTimeVal);
   if ((v[EvtSystemEventRecordId].Type & EVT_VARIANT_TYPE_MASK) ==
       EvtVarTypeUInt64)
     ev->record_id = v[EvtSystemEventRecordId].UInt64Val;

@@ -166,24 +166,30 @@ static void http_win_name(DWORD err, vg_http_result_t *out) {
   vg_win_msg(err, out->error_text, sizeof(out->error_text));
 }
 
-/* The TLS failure flags of WINHTTP_CALLBACK_STATUS_SECURE_FAILURE. */
+/* The TLS failure flags of WINHTTP_CALLBACK_STATUS_SECURE_FAILURE in
+ * words, the likeliest cause first. */
+static const struct {
+  DWORD flag;
+  const char *words;
+} http_win_secure[] = {
+    {WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA,
+     "certificate from an untrusted authority (a TLS-inspecting proxy?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID,
+     "certificate expired or not yet valid (or this clock is wrong)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID,
+     "certificate is for another name (a TLS-inspecting proxy?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED, "certificate revoked"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED,
+     "certificate revocation could not be checked (CRL/OCSP blocked?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_SECURITY_CHANNEL_ERROR,
+     "TLS channel error (no common protocol or cipher?)"},
+    {WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT, "invalid certificate"},
+};
+
 static const char *http_win_secure_words(DWORD f) {
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA)
-    return "certificate from an untrusted authority (a TLS-inspecting "
-           "proxy?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID)
-    return "certificate expired or not yet valid (or this clock is wrong)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID)
-    return "certificate is for another name (a TLS-inspecting proxy?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_REVOKED)
-    return "certificate revoked";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_CERT_REV_FAILED)
-    return "certificate revocation could not be checked (CRL/OCSP "
-           "blocked?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_SECURITY_CHANNEL_ERROR)
-    return "TLS channel error (no common protocol or cipher?)";
-  if (f & WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CERT)
-    return "invalid certificate";
+  size_t i;
+  for (i = 0; i < VG_ARRAY_SIZE(http_win_secure); i++)
+    if (f & http_win_secure[i].flag) return http_win_secure[i].words;
   return NULL;
 }
 
@@ -255,15 +261,6 @@ static int http_win_fail(DWORD err, const http_win_state_t *s, int https,
   }
 }
 
-static int64_t http_win_now_ms(void) {
-  FILETIME ft;
-  ULARGE_INTEGER u;
-  GetSystemTimeAsFileTime(&ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  return (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
-}
-
 /* The answer's Date: as SYSTEMTIME where WinHTTP parses it, else the text
  * through our own parser. 0 when there is none. */
 static int64_t http_win_date(HINTERNET req) {
@@ -277,10 +274,7 @@ static int64_t http_win_date(HINTERNET req) {
           req, WINHTTP_QUERY_DATE | WINHTTP_QUERY_FLAG_SYSTEMTIME,
           WINHTTP_HEADER_NAME_BY_INDEX, &st, &sz, WINHTTP_NO_HEADER_INDEX) &&
       SystemTimeToFileTime(&st, &ft)) {
-    ULARGE_INTEGER u;
-    u.LowPart = ft.dwLowDateTime;
-    u.HighPart = ft.dwHighDateTime;
-    ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+    ms = vg_win_ft_ms(&ft);
     if (ms > 0) return ms;
   }
   sz = sizeof(w) - sizeof(wchar_t);
@@ -401,7 +395,7 @@ int vg__win_http_get(const vg_os_t *os, const vg_http_req_t *req,
                           WINHTTP_NO_REQUEST_DATA, 0, 0, (DWORD_PTR)&state))
     goto fail;
   if (!WinHttpReceiveResponse(hreq, NULL)) goto fail;
-  out->local_ms = http_win_now_ms();
+  out->local_ms = vg_win_now_ms();
   sz = sizeof(status);
   if (!WinHttpQueryHeaders(
           hreq, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,

@@ -148,33 +148,34 @@ static void netcfg_systime(const SYSTEMTIME *st, vg_systime_t *out) {
   out->hour = st->wHour;
   out->minute = st->wMinute;
   out->second = st->wSecond;
+  out->ms = st->wMilliseconds;
 }
 
-static void netcfg_rules(int year, const TIME_ZONE_INFORMATION *t,
+/* One rule set from TIME_ZONE_INFORMATION's fields (the dynamic form has
+ * the same ones). */
+static void netcfg_rules(int year, LONG bias, LONG std_bias, LONG dst_bias,
+                         const SYSTEMTIME *std, const SYSTEMTIME *dst,
                          vg_tz_year_t *out) {
   out->year = year;
-  out->bias = t->Bias;
-  out->std_bias = t->StandardBias;
-  out->dst_bias = t->DaylightBias;
-  netcfg_systime(&t->StandardDate, &out->std_date);
-  netcfg_systime(&t->DaylightDate, &out->dst_date);
+  out->bias = bias;
+  out->std_bias = std_bias;
+  out->dst_bias = dst_bias;
+  netcfg_systime(std, &out->std_date);
+  netcfg_systime(dst, &out->dst_date);
 }
 
+/* The zone (GetDynamicTimeZoneInformation) with this year's and the next
+ * year's rules (GetTimeZoneInformationForYear). Worker thread. */
 int vg__win_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
   DYNAMIC_TIME_ZONE_INFORMATION d;
   SYSTEMTIME now;
-  FILETIME ft;
-  ULARGE_INTEGER u;
   DWORD id;
   int k;
   (void)os;
-  memset(out, 0, sizeof(*out));
+  vg_tz_set_utc(out);
   memset(&d, 0, sizeof(d));
+  out->now_ms = vg_win_now_ms();
   GetSystemTime(&now);
-  SystemTimeToFileTime(&now, &ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  out->now_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
   id = GetDynamicTimeZoneInformation(&d);
   if (id == TIME_ZONE_ID_INVALID) return vg_win_err(GetLastError());
   out->id = (int)id;
@@ -182,24 +183,27 @@ int vg__win_time_zone(const vg_os_t *os, vg_time_zone_t *out) {
   vg_utf8(d.StandardName, out->std_name, sizeof(out->std_name));
   vg_utf8(d.DaylightName, out->dst_name, sizeof(out->dst_name));
   out->auto_dst = !d.DynamicDaylightTimeDisabled;
+  netcfg_rules(0, d.Bias, d.StandardBias, d.DaylightBias, &d.StandardDate,
+               &d.DaylightDate, &out->rules);
   for (k = 0; k < 2; k++) {
     TIME_ZONE_INFORMATION t;
     int year = now.wYear + k;
     memset(&t, 0, sizeof(t));
     if (GetTimeZoneInformationForYear((USHORT)year, &d, &t)) {
-      netcfg_rules(year, &t, &out->years[k]);
+      netcfg_rules(year, t.Bias, t.StandardBias, t.DaylightBias,
+                   &t.StandardDate, &t.DaylightDate, &out->years[k]);
     } else {
-      /* The zone's current rules stand in for that year. */
+      /* The zone's standing rules stand in for that year. */
       out->years_err = GetLastError();
       if (out->years_err == 0) out->years_err = ERROR_GEN_FAILURE;
+      out->years[k] = out->rules;
       out->years[k].year = year;
-      out->years[k].bias = d.Bias;
-      out->years[k].std_bias = d.StandardBias;
-      out->years[k].dst_bias = d.DaylightBias;
-      netcfg_systime(&d.StandardDate, &out->years[k].std_date);
-      netcfg_systime(&d.DaylightDate, &out->years[k].dst_date);
     }
   }
   out->nyears = 2;
+  if (id == TIME_ZONE_ID_UNKNOWN) { /* no daylight saving time now */
+    memset(&out->rules.std_date, 0, sizeof(out->rules.std_date));
+    memset(&out->rules.dst_date, 0, sizeof(out->rules.dst_date));
+  }
   return 0;
 }

@@ -322,6 +322,26 @@ static wchar_t *win_long_path(const char *dir, const char *suffix) {
   return w;
 }
 
+/* Opens path for reading, shared with writers and deleters (a log being
+ * written stays readable), through \\?\ for long paths. Returns the
+ * handle, or INVALID_HANDLE_VALUE with *rc set. Worker thread. */
+static HANDLE win_open_read(const char *path, DWORD flags, int *rc) {
+  wchar_t *w = win_long_path(path, "");
+  HANDLE h;
+  DWORD err;
+  if (w == NULL) {
+    *rc = VG_ENOMEM;
+    return INVALID_HANDLE_VALUE;
+  }
+  h = CreateFileW(w, GENERIC_READ,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                  OPEN_EXISTING, flags, NULL);
+  err = GetLastError();
+  free(w);
+  *rc = h == INVALID_HANDLE_VALUE ? vg_win_err(err) : 0;
+  return h;
+}
+
 /* Attributes of path; paths beyond MAX_PATH go through the \\?\ form.
  * Returns 0, VG_ENOENT, or VG_ERANGE for a name still too long or a
  * junction/link loop (ERROR_CANT_RESOLVE_FILENAME). Worker thread. */
@@ -499,18 +519,12 @@ static int win_file_crc32(const vg_os_t *os, const char *path, uint32_t *crc,
                           uint64_t *size) {
   (void)os;
   enum { BLOCK = 64 * 1024 };
-  wchar_t *w = win_long_path(path, "");
   unsigned char *buf;
   uLong c = crc32(0L, Z_NULL, 0);
-  HANDLE h;
   DWORD got;
   int rc = 0;
-  if (w == NULL) return VG_ENOMEM;
-  h = CreateFileW(w, GENERIC_READ,
-                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                  OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-  free(w);
-  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  HANDLE h = win_open_read(path, FILE_FLAG_SEQUENTIAL_SCAN, &rc);
+  if (h == INVALID_HANDLE_VALUE) return rc;
   buf = malloc(BLOCK);
   if (buf == NULL) {
     CloseHandle(h);
@@ -648,47 +662,9 @@ done:
 
 /* ------------------------------------------------ turn 2 (issue 11) */
 
-static void win_tz_date(const SYSTEMTIME *st, vg_tz_date_t *d) {
-  d->year = st->wYear;
-  d->month = st->wMonth;
-  d->dow = st->wDayOfWeek;
-  d->day = st->wDay;
-  d->hour = st->wHour;
-  d->minute = st->wMinute;
-  d->second = st->wSecond;
-  d->ms = st->wMilliseconds;
-}
-
-/* The current time zone's rules (GetTimeZoneInformation). Worker thread. */
-static int win_tz_rules(const vg_os_t *os, vg_tz_rules_t *out) {
-  TIME_ZONE_INFORMATION tzi;
-  DWORD r;
-  (void)os;
-  vg_tz_set_utc(out);
-  r = GetTimeZoneInformation(&tzi);
-  if (r == TIME_ZONE_ID_INVALID) return vg_win_err(GetLastError());
-  out->bias_min = (int)tzi.Bias;
-  out->std_bias_min = (int)tzi.StandardBias;
-  out->dlt_bias_min = (int)tzi.DaylightBias;
-  win_tz_date(&tzi.StandardDate, &out->std_date);
-  win_tz_date(&tzi.DaylightDate, &out->dlt_date);
-  vg_utf8(tzi.StandardName, out->std_name, sizeof(out->std_name));
-  vg_utf8(tzi.DaylightName, out->dlt_name, sizeof(out->dlt_name));
-  if (r == TIME_ZONE_ID_UNKNOWN) { /* no daylight saving time */
-    memset(&out->std_date, 0, sizeof(out->std_date));
-    memset(&out->dlt_date, 0, sizeof(out->dlt_date));
-  }
-  return 0;
-}
-
 static int win_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
-  FILETIME ft;
-  ULARGE_INTEGER u;
   (void)os;
-  GetSystemTimeAsFileTime(&ft);
-  u.LowPart = ft.dwLowDateTime;
-  u.HighPart = ft.dwHighDateTime;
-  *now_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
+  *now_ms = vg_win_now_ms();
   return 0;
 }
 
@@ -697,31 +673,21 @@ static int win_wall_clock_ms(const vg_os_t *os, int64_t *now_ms) {
  * paths go through \\?\. Worker thread. */
 static int win_file_tail(const vg_os_t *os, const char *path, size_t max,
                          char *buf, vg_file_tail_t *out) {
-  wchar_t *w = win_long_path(path, "");
   HANDLE h;
   LARGE_INTEGER size, pos;
   FILETIME mt;
-  ULARGE_INTEGER u;
   size_t want, got = 0;
   int rc = 0;
   (void)os;
   memset(out, 0, sizeof(*out));
-  if (w == NULL) return VG_ENOMEM;
-  h = CreateFileW(w, GENERIC_READ,
-                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-  free(w);
-  if (h == INVALID_HANDLE_VALUE) return vg_win_err(GetLastError());
+  h = win_open_read(path, FILE_ATTRIBUTE_NORMAL, &rc);
+  if (h == INVALID_HANDLE_VALUE) return rc;
   if (!GetFileSizeEx(h, &size)) {
     rc = vg_win_err(GetLastError());
     goto done;
   }
   out->size = (uint64_t)size.QuadPart;
-  if (GetFileTime(h, NULL, NULL, &mt)) {
-    u.LowPart = mt.dwLowDateTime;
-    u.HighPart = mt.dwHighDateTime;
-    out->mtime_ms = (int64_t)(u.QuadPart / 10000ull) - 11644473600000ll;
-  }
+  if (GetFileTime(h, NULL, NULL, &mt)) out->mtime_ms = vg_win_ft_ms(&mt);
   want = out->size < (uint64_t)max ? (size_t)out->size : max;
   pos.QuadPart = -(LONGLONG)want;
   if (!SetFilePointerEx(h, pos, NULL, FILE_END)) {
@@ -763,7 +729,6 @@ static const vg_os_t win_os = {
     .shadow_storage = vg__win_shadow_storage,
     .device_query = vg__win_device_query,
     .volume_dedup = vg__win_volume_dedup,
-    .tz_rules = win_tz_rules,
     .wall_clock_ms = win_wall_clock_ms,
     .task_list = vg__win_task_list,
     .file_tail = win_file_tail,

@@ -32,6 +32,71 @@ static int wmi_win_fail(vg_shadow_info_t *out, const char *call, HRESULT hr) {
   return vg__com_fail(&out->hr, out->call, sizeof(out->call), call, hr);
 }
 
+/* A WMI session: the locator, one namespace's service and the class the
+ * reader queries. */
+typedef struct wmi_win_s {
+  IWbemLocator *loc;
+  IWbemServices *svc;
+  IWbemClassObject *cls;
+} wmi_win_t;
+
+/* Opens namespace ns on this machine (WbemLocator, ConnectServer, then
+ * CoSetProxyBlanket at authentication level authn) and gets class cls
+ * from it: the class is asked for first so that an empty query answer
+ * means "no rows", never "no such class" (Wine answers unknown classes
+ * with an empty result). Returns S_OK or the failure, with call naming the
+ * failing call ("IWbemLocator::ConnectServer(ROOT\\CIMV2)") and *absent
+ * set when the namespace or the class does not exist (the feature is not
+ * installed). Close c with wmi_win_close whatever the result. */
+static HRESULT wmi_win_open(wmi_win_t *c, const wchar_t *ns, const wchar_t *cls,
+                            DWORD authn, char *call, size_t size, int *absent) {
+  char name[200];
+  BSTR b;
+  HRESULT hr;
+  memset(c, 0, sizeof(*c));
+  *absent = 0;
+  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
+                        &IID_IWbemLocator, (void **)&c->loc);
+  if (FAILED(hr)) {
+    vg_strlcpy(call, "CoCreateInstance(WbemLocator)", size);
+    return hr;
+  }
+  vg_strlcpy(call, "SysAllocString", size);
+  if ((b = SysAllocString(ns)) == NULL) return E_OUTOFMEMORY;
+  hr = IWbemLocator_ConnectServer(c->loc, b, NULL, NULL, NULL, 0, NULL, NULL,
+                                  &c->svc);
+  SysFreeString(b);
+  if (FAILED(hr)) {
+    vg__w2u(ns, name, sizeof(name));
+    snprintf(call, size, "IWbemLocator::ConnectServer(%s)", name);
+    *absent = hr == (HRESULT)WBEM_E_INVALID_NAMESPACE;
+    return hr;
+  }
+  vg_strlcpy(call, "CoSetProxyBlanket", size);
+  hr = CoSetProxyBlanket((IUnknown *)c->svc, RPC_C_AUTHN_WINNT,
+                         RPC_C_AUTHZ_NONE, NULL, authn,
+                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+  if (FAILED(hr)) return hr;
+  vg_strlcpy(call, "SysAllocString", size);
+  if ((b = SysAllocString(cls)) == NULL) return E_OUTOFMEMORY;
+  hr = IWbemServices_GetObject(c->svc, b, 0, NULL, &c->cls, NULL);
+  SysFreeString(b);
+  if (FAILED(hr)) {
+    vg__w2u(cls, name, sizeof(name));
+    snprintf(call, size, "IWbemServices::GetObject(%s)", name);
+    *absent =
+        hr == (HRESULT)WBEM_E_INVALID_CLASS || hr == (HRESULT)WBEM_E_NOT_FOUND;
+  }
+  return hr;
+}
+
+static void wmi_win_close(wmi_win_t *c) {
+  if (c->cls) IWbemClassObject_Release(c->cls);
+  if (c->svc) IWbemServices_Release(c->svc);
+  if (c->loc) IWbemLocator_Release(c->loc);
+  memset(c, 0, sizeof(*c));
+}
+
 /* Lists the local volumes (no WMI involved). */
 static int wmi_win_volumes(vg_shadow_info_t *out) {
   wchar_t dev[MAX_PATH + 1], names[1024], fs[64];
@@ -185,53 +250,24 @@ static void wmi_win_copy_row(IWbemClassObject *o, vg_shadow_info_t *out) {
 
 int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
   (void)os;
-  IWbemLocator *loc = NULL;
-  IWbemServices *svc = NULL;
-  IWbemClassObject *cls = NULL;
-  BSTR ns = NULL, clsname = NULL;
+  wmi_win_t c;
   HRESULT hr;
   size_t i;
-  int owed = 0, rc;
+  int owed = 0, rc, absent;
+  char call[sizeof(out->call)];
 
   memset(out, 0, sizeof(*out));
   rc = wmi_win_volumes(out);
   if (rc) return rc;
   hr = vg__com_enter(&owed);
   if (FAILED(hr)) return wmi_win_fail(out, "CoInitializeEx", hr);
-  ns = SysAllocString(L"ROOT\\CIMV2");
-  clsname = SysAllocString(L"Win32_ShadowStorage");
-  if (ns == NULL || clsname == NULL) {
-    rc = VG_ENOMEM;
-    goto done;
-  }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
+  hr = wmi_win_open(&c, L"ROOT\\CIMV2", L"Win32_ShadowStorage",
+                    RPC_C_AUTHN_LEVEL_CALL, call, sizeof(call), &absent);
   if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "CoCreateInstance(WbemLocator)", hr);
+    rc = wmi_win_fail(out, call, hr);
     goto done;
   }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
-  if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "IWbemLocator::ConnectServer(ROOT\\CIMV2)", hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_CALL,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "CoSetProxyBlanket", hr);
-    goto done;
-  }
-  /* Ask for the class first: an empty answer to the query must mean "no
-   * association", never "no such class" (Wine answers unknown classes
-   * with an empty result). */
-  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
-  if (FAILED(hr)) {
-    rc = wmi_win_fail(out, "IWbemServices::GetObject(Win32_ShadowStorage)", hr);
-    goto done;
-  }
-  rc = wmi_win_query(svc,
+  rc = wmi_win_query(c.svc,
                      L"SELECT Volume, DiffVolume, UsedSpace, AllocatedSpace, "
                      L"MaxSpace FROM Win32_ShadowStorage",
                      "IWbemServices::ExecQuery(Win32_ShadowStorage)",
@@ -240,7 +276,7 @@ int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
   /* Shadow copies per volume are a nicety: a failure leaves copies -1. */
   for (i = 0; i < out->n; i++)
     out->vols[i].copies = 0;
-  if (wmi_win_query(svc, L"SELECT VolumeName FROM Win32_ShadowCopy",
+  if (wmi_win_query(c.svc, L"SELECT VolumeName FROM Win32_ShadowCopy",
                     "IWbemServices::ExecQuery(Win32_ShadowCopy)",
                     wmi_win_copy_row, out) != 0) {
     for (i = 0; i < out->n; i++)
@@ -249,11 +285,7 @@ int vg__win_shadow_storage(const vg_os_t *os, vg_shadow_info_t *out) {
     out->call[0] = '\0';
   }
 done:
-  if (cls) IWbemClassObject_Release(cls);
-  if (svc) IWbemServices_Release(svc);
-  if (loc) IWbemLocator_Release(loc);
-  SysFreeString(ns);
-  SysFreeString(clsname);
+  wmi_win_close(&c);
   vg__com_leave(owed);
   return rc;
 }
@@ -304,13 +336,12 @@ int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
   static const char not_installed[] = "Data Deduplication is not installed";
   wchar_t *w = vg_wide(path), root[MAX_PATH + 1], guid[64];
   char root8[MAX_PATH * 3], guid8[200];
-  IWbemLocator *loc = NULL;
-  IWbemServices *svc = NULL;
-  IWbemClassObject *cls = NULL;
+  wmi_win_t c = {NULL, NULL, NULL};
   IEnumWbemClassObject *en = NULL;
-  BSTR ns = NULL, clsname = NULL, lang = NULL, q = NULL;
+  BSTR lang = NULL, q = NULL;
   HRESULT hr;
-  int owed = 0, rc = 0, com = 0;
+  int owed = 0, rc = 0, com = 0, absent;
+  char call[200];
 
   *enabled = 0;
   if (whysz) why[0] = '\0';
@@ -331,55 +362,28 @@ int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
     goto done;
   }
   com = 1;
-  ns = SysAllocString(L"ROOT\\Microsoft\\Windows\\Deduplication");
-  clsname = SysAllocString(L"MSFT_DedupVolume");
   lang = SysAllocString(L"WQL");
   q = SysAllocString(L"SELECT Volume, VolumeId, Enabled FROM MSFT_DedupVolume");
-  if (ns == NULL || clsname == NULL || lang == NULL || q == NULL) {
+  if (lang == NULL || q == NULL) {
     rc = VG_ENOMEM;
-    goto done;
-  }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
-  if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(why, whysz, "CoCreateInstance(WbemLocator)", hr);
-    goto done;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
-  if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
-    vg_strlcpy(why, not_installed, whysz);
-    goto done;
-  }
-  if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(
-        why, whysz,
-        "IWbemLocator::ConnectServer(ROOT\\Microsoft\\Windows\\Deduplication)",
-        hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_CALL,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(why, whysz, "CoSetProxyBlanket", hr);
     goto done;
   }
   /* As for Win32_ShadowStorage: an empty query answer must mean "no
    * deduplicated volume", never "no such class". */
-  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
-  if (hr == (HRESULT)WBEM_E_INVALID_CLASS || hr == (HRESULT)WBEM_E_NOT_FOUND) {
+  hr = wmi_win_open(&c, L"ROOT\\Microsoft\\Windows\\Deduplication",
+                    L"MSFT_DedupVolume", RPC_C_AUTHN_LEVEL_CALL, call,
+                    sizeof(call), &absent);
+  if (absent) {
     vg_strlcpy(why, not_installed, whysz);
     goto done;
   }
   if (FAILED(hr)) {
-    rc = wmi_win_dedup_fail(why, whysz,
-                            "IWbemServices::GetObject(MSFT_DedupVolume)", hr);
+    rc = wmi_win_dedup_fail(why, whysz, call, hr);
     goto done;
   }
   hr = IWbemServices_ExecQuery(
-      svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL,
-      &en);
+      c.svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
+      NULL, &en);
   if (FAILED(hr)) {
     rc = wmi_win_dedup_fail(why, whysz,
                             "IWbemServices::ExecQuery(MSFT_DedupVolume)", hr);
@@ -400,11 +404,7 @@ int vg__win_volume_dedup(const vg_os_t *os, const char *path, int *enabled,
   }
 done:
   if (en) IEnumWbemClassObject_Release(en);
-  if (cls) IWbemClassObject_Release(cls);
-  if (svc) IWbemServices_Release(svc);
-  if (loc) IWbemLocator_Release(loc);
-  SysFreeString(ns);
-  SysFreeString(clsname);
+  wmi_win_close(&c);
   SysFreeString(lang);
   SysFreeString(q);
   if (com) vg__com_leave(owed);
@@ -471,14 +471,13 @@ static HRESULT wmi_win_bl_lock(IWbemServices *svc, IWbemClassObject *o,
  * BitLocker" - not locked. It needs packet privacy and administrators. */
 void vg__win_bitlocker_status(vg_volume_list_t *out) {
   static const char not_installed[] = "BitLocker is not installed";
-  IWbemLocator *loc = NULL;
-  IWbemServices *svc = NULL;
-  IWbemClassObject *cls = NULL;
+  wmi_win_t c = {NULL, NULL, NULL};
   IEnumWbemClassObject *en = NULL;
-  BSTR ns = NULL, clsname = NULL, lang = NULL, q = NULL, method = NULL;
+  BSTR lang = NULL, q = NULL, method = NULL;
   HRESULT hr;
   size_t i;
   int owed = 0, com = 0, none = 0;
+  char call[sizeof(out->bitlocker_call)];
 
   hr = vg__com_enter(&owed);
   if (FAILED(hr)) {
@@ -486,55 +485,25 @@ void vg__win_bitlocker_status(vg_volume_list_t *out) {
     return;
   }
   com = 1;
-  ns = SysAllocString(L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption");
-  clsname = SysAllocString(L"Win32_EncryptableVolume");
   lang = SysAllocString(L"WQL");
   q = SysAllocString(
       L"SELECT DeviceID, DriveLetter FROM Win32_EncryptableVolume");
   method = SysAllocString(L"GetLockStatus");
-  if (!ns || !clsname || !lang || !q || !method) {
+  if (!lang || !q || !method) {
     wmi_win_bl_fail(out, "SysAllocString", E_OUTOFMEMORY);
     goto done;
   }
-  hr = CoCreateInstance(&CLSID_WbemLocator, NULL, CLSCTX_INPROC_SERVER,
-                        &IID_IWbemLocator, (void **)&loc);
+  hr = wmi_win_open(&c, L"ROOT\\CIMV2\\Security\\MicrosoftVolumeEncryption",
+                    L"Win32_EncryptableVolume", RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                    call, sizeof(call), &none);
+  if (none) goto done;
   if (FAILED(hr)) {
-    wmi_win_bl_fail(out, "CoCreateInstance(WbemLocator)", hr);
-    goto done;
-  }
-  hr = IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL, 0, NULL, NULL,
-                                  &svc);
-  if (hr == (HRESULT)WBEM_E_INVALID_NAMESPACE) {
-    none = 1;
-    goto done;
-  }
-  if (FAILED(hr)) {
-    wmi_win_bl_fail(out,
-                    "IWbemLocator::ConnectServer(ROOT\\CIMV2\\Security\\"
-                    "MicrosoftVolumeEncryption)",
-                    hr);
-    goto done;
-  }
-  hr = CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
-                         NULL, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
-                         RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
-  if (FAILED(hr)) {
-    wmi_win_bl_fail(out, "CoSetProxyBlanket", hr);
-    goto done;
-  }
-  hr = IWbemServices_GetObject(svc, clsname, 0, NULL, &cls, NULL);
-  if (hr == (HRESULT)WBEM_E_INVALID_CLASS || hr == (HRESULT)WBEM_E_NOT_FOUND) {
-    none = 1;
-    goto done;
-  }
-  if (FAILED(hr)) {
-    wmi_win_bl_fail(out, "IWbemServices::GetObject(Win32_EncryptableVolume)",
-                    hr);
+    wmi_win_bl_fail(out, call, hr);
     goto done;
   }
   hr = IWbemServices_ExecQuery(
-      svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY, NULL,
-      &en);
+      c.svc, lang, q, WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_RETURN_IMMEDIATELY,
+      NULL, &en);
   if (FAILED(hr)) {
     wmi_win_bl_fail(out, "IWbemServices::ExecQuery(Win32_EncryptableVolume)",
                     hr);
@@ -556,7 +525,7 @@ void vg__win_bitlocker_status(vg_volume_list_t *out) {
     wmi_win_str(o, L"DriveLetter", letter, sizeof(letter), 0);
     v = wmi_win_bl_find(out, dev, letter);
     if (v) {
-      hr = wmi_win_bl_lock(svc, o, method, &status);
+      hr = wmi_win_bl_lock(c.svc, o, method, &status);
       if (FAILED(hr)) {
         IWbemClassObject_Release(o);
         wmi_win_bl_fail(out, "Win32_EncryptableVolume.GetLockStatus", hr);
@@ -576,11 +545,7 @@ done:
       if (out->vols[i].locked < 0) out->vols[i].locked = 0;
   }
   if (en) IEnumWbemClassObject_Release(en);
-  if (cls) IWbemClassObject_Release(cls);
-  if (svc) IWbemServices_Release(svc);
-  if (loc) IWbemLocator_Release(loc);
-  SysFreeString(ns);
-  SysFreeString(clsname);
+  wmi_win_close(&c);
   SysFreeString(lang);
   SysFreeString(q);
   SysFreeString(method);

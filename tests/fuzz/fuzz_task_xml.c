@@ -18,7 +18,7 @@ static vg_task_xml_t fuzz_x;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const int64_t nows[] = {1764000000000ll, 1743296400000ll,
                                  1761440400000ll, 0, -5000000000000ll};
-  vg_tz_rules_t tz[2];
+  vg_time_zone_t tz[2];
   size_t i, k, t;
   int64_t at;
   vg_tz_set_utc(&tz[0]);
