@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "fake_os.h"
+#include "probe_kit.h"
 #include "fixture_runner.h"
 #include "mars.h"
 #include "probe.h"
@@ -473,43 +474,20 @@ static void text_from_utf16_tail(void **st) {
 
 /* ---- task.schedule on a fake machine ---------------------------------- */
 
-typedef struct run_s {
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  int rc;
-} run_t;
+typedef pk_run_t run_t;
 
+/* task.schedule collected and evaluated on f at f's clock (probe_kit). */
 static void run(fake_os_t *f, run_t *r) {
-  const vg_probe_t *p = vg_probe_find("task.schedule");
-  vg_probe_ctx_t ctx;
-  vg_eval_params_t ep;
-  vg_facts_t memo, memo_out;
-  assert_non_null(p);
-  memset(&ep, 0, sizeof(ep));
-  vg_facts_init(&r->facts);
-  vg_facts_init(&memo);
-  vg_facts_init(&memo_out);
-  memset(&r->out, 0, sizeof(r->out));
-  vg_config_probe_ctx(&r->cfg, p, &f->os, &ctx);
-  r->rc = p->collect(&ctx, &r->facts);
+  r->now = f->now_ms;
+  pk_run(r, &f->os, "task.schedule");
   assert_int_equal(r->rc, 0);
-  vg_config_eval_params(&r->cfg, p, &ep);
-  ep.now_ms = f->now_ms;
-  ep.memo = &memo;
-  ep.memo_out = &memo_out;
-  p->evaluate(&r->facts, &ep, NULL, &r->out);
-  vg_facts_reset(&memo_out);
 }
 
-static void run_done(run_t *r) {
-  vg_facts_reset(&r->facts);
-  vg_config_free(&r->cfg);
-}
+static void run_done(run_t *r) { pk_run_free(r); }
 
 static void machine(fake_os_t *f, run_t *r) {
   fake_os_init(f);
-  vg_config_init(&r->cfg);
+  pk_run_init(r);
   fake_reg_sz(f, VG_MARS_SETUP_KEY, "InstallPath",
               "C:\\Program Files\\Microsoft Azure Recovery Services Agent");
 }
