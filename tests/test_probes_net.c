@@ -271,41 +271,44 @@ static void next_is(const vg_time_zone_t *tz, const char *now, const char *want,
   assert_int_equal(shift, 60);
 }
 
-static void tz_europe(void **st) {
-  vg_time_zone_t tz;
-  (void)st;
-  zone(&tz, "europe", 2025);
-  /* 2025-03-30 02:00 CET = 01:00Z; the day before, and a second before */
-  next_is(&tz, "2025-03-29T01:00:00", "2025-03-30T01:00:00", 1);
-  next_is(&tz, "2025-03-30T00:59:59", "2025-03-30T01:00:00", 1);
-  /* 2025-10-26 03:00 CEST = 01:00Z */
-  next_is(&tz, "2025-03-30T01:00:00", "2025-10-26T01:00:00", 0);
-  next_is(&tz, "2025-10-25T01:00:00", "2025-10-26T01:00:00", 0);
-  /* after the last change of the year: next year's rules */
-  next_is(&tz, "2025-11-24T16:00:00", "2026-03-29T01:00:00", 1);
-}
+/* Where the next change of a zone's rules for a year falls, seen from a
+ * given instant (UTC), and whether it goes into daylight saving time. */
+typedef struct tz_case_s {
+  const char *zone;
+  int year;
+  const char *now, *want;
+  int to_dst;
+} tz_case_t;
 
-static void tz_us(void **st) {
-  vg_time_zone_t tz;
-  (void)st;
-  zone(&tz, "us", 2025);
-  /* 2025-03-09 02:00 EST = 07:00Z; 2025-11-02 02:00 EDT = 06:00Z */
-  next_is(&tz, "2025-03-08T07:00:00", "2025-03-09T07:00:00", 1);
-  next_is(&tz, "2025-06-01T00:00:00", "2025-11-02T06:00:00", 0);
-  zone(&tz, "us", 2026);
-  /* 2026: March 8, November 1 */
-  next_is(&tz, "2026-01-01T00:00:00", "2026-03-08T07:00:00", 1);
-  next_is(&tz, "2026-10-31T06:00:00", "2026-11-01T06:00:00", 0);
-}
+static const tz_case_t tz_cases[] = {
+    /* 2025-03-30 02:00 CET = 01:00Z; the day before, and a second before */
+    {"europe", 2025, "2025-03-29T01:00:00", "2025-03-30T01:00:00", 1},
+    {"europe", 2025, "2025-03-30T00:59:59", "2025-03-30T01:00:00", 1},
+    /* 2025-10-26 03:00 CEST = 01:00Z */
+    {"europe", 2025, "2025-03-30T01:00:00", "2025-10-26T01:00:00", 0},
+    {"europe", 2025, "2025-10-25T01:00:00", "2025-10-26T01:00:00", 0},
+    /* after the last change of the year: next year's rules */
+    {"europe", 2025, "2025-11-24T16:00:00", "2026-03-29T01:00:00", 1},
+    /* 2025-03-09 02:00 EST = 07:00Z; 2025-11-02 02:00 EDT = 06:00Z */
+    {"us", 2025, "2025-03-08T07:00:00", "2025-03-09T07:00:00", 1},
+    {"us", 2025, "2025-06-01T00:00:00", "2025-11-02T06:00:00", 0},
+    /* 2026: March 8, November 1 */
+    {"us", 2026, "2026-01-01T00:00:00", "2026-03-08T07:00:00", 1},
+    {"us", 2026, "2026-10-31T06:00:00", "2026-11-01T06:00:00", 0},
+    /* southern: 2026-04-05 03:00 AEDT (UTC+11) = 2026-04-04T16:00Z */
+    {"aus", 2025, "2025-12-01T00:00:00", "2026-04-04T16:00:00", 0},
+    /* 2025-10-05 02:00 AEST (UTC+10) = 2025-10-04T16:00Z */
+    {"aus", 2025, "2025-06-01T00:00:00", "2025-10-04T16:00:00", 1},
+};
 
-static void tz_southern(void **st) {
-  vg_time_zone_t tz;
+static void tz_next_changes(void **st) {
+  size_t i;
   (void)st;
-  zone(&tz, "aus", 2025);
-  /* 2026-04-05 03:00 AEDT (UTC+11) = 2026-04-04T16:00Z */
-  next_is(&tz, "2025-12-01T00:00:00", "2026-04-04T16:00:00", 0);
-  /* 2025-10-05 02:00 AEST (UTC+10) = 2025-10-04T16:00Z */
-  next_is(&tz, "2025-06-01T00:00:00", "2025-10-04T16:00:00", 1);
+  for (i = 0; i < VG_ARRAY_SIZE(tz_cases); i++) {
+    vg_time_zone_t tz;
+    zone(&tz, tz_cases[i].zone, tz_cases[i].year);
+    next_is(&tz, tz_cases[i].now, tz_cases[i].want, tz_cases[i].to_dst);
+  }
 }
 
 static void tz_without_dst(void **st) {
@@ -978,9 +981,7 @@ int main(void) {
       cmocka_unit_test(bypass_lists),
       cmocka_unit_test(http_dates),
       cmocka_unit_test(http_heads),
-      cmocka_unit_test(tz_europe),
-      cmocka_unit_test(tz_us),
-      cmocka_unit_test(tz_southern),
+      cmocka_unit_test(tz_next_changes),
       cmocka_unit_test(tz_without_dst),
       cmocka_unit_test(tz_bad_rules),
       cmocka_unit_test(tz_year_markers),

@@ -231,39 +231,39 @@ static void boundaries_parse(void **st) {
 
 /* ---- daylight saving nights ------------------------------------------- */
 
-static void daily_on_the_night_clocks_go_forward(void **st) {
-  const vg_time_zone_t *tz = zone_berlin();
-  vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
-  (void)st;
-  /* 02:30 does not exist: it runs at 03:30 CEST (01:30Z) */
-  expect_next(&t, tz, utc(2025, 3, 29, 12, 0), utc(2025, 3, 30, 1, 30));
-  /* and the night after at 02:30 CEST */
-  expect_next(&t, tz, utc(2025, 3, 30, 1, 30), utc(2025, 3, 31, 0, 30));
-  /* the night before at 02:30 CET */
-  expect_next(&t, tz, utc(2025, 3, 28, 12, 0), utc(2025, 3, 29, 1, 30));
-}
+/* A daily trigger in Berlin: from an instant, when it runs next. */
+typedef struct dst_case_s {
+  const char *start; /* the trigger's StartBoundary */
+  int64_t after, want;
+} dst_case_t;
 
-static void daily_on_the_night_clocks_go_back(void **st) {
-  const vg_time_zone_t *tz = zone_berlin();
-  vg_task_trigger_t t = trig(2, "2025-03-01T02:30:00");
+static void daily_across_dst_nights(void **st) {
+  static const char night[] = "2025-03-01T02:30:00";
+  static const char evening[] = "2025-01-01T22:00:00";
+  const dst_case_t cases[] = {
+      /* forward: 02:30 does not exist, it runs at 03:30 CEST (01:30Z) */
+      {night, utc(2025, 3, 29, 12, 0), utc(2025, 3, 30, 1, 30)},
+      /* and the night after at 02:30 CEST */
+      {night, utc(2025, 3, 30, 1, 30), utc(2025, 3, 31, 0, 30)},
+      /* the night before at 02:30 CET */
+      {night, utc(2025, 3, 28, 12, 0), utc(2025, 3, 29, 1, 30)},
+      /* back: 02:30 happens twice, it runs once, at the first (00:30Z) */
+      {night, utc(2025, 10, 25, 12, 0), utc(2025, 10, 26, 0, 30)},
+      {night, utc(2025, 10, 26, 0, 30), utc(2025, 10, 27, 1, 30)},
+      /* an evening trigger keeps its wall-clock time across the change */
+      {evening, utc(2025, 3, 29, 21, 0), utc(2025, 3, 30, 20, 0)},
+      {evening, utc(2025, 10, 25, 20, 0), utc(2025, 10, 26, 21, 0)},
+      /* "synchronize across time zones": the same instant every day */
+      {"2025-01-01T21:00:00Z", utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 21, 0)},
+      {"2025-01-01T22:00:00+01:00", utc(2025, 7, 1, 12, 0),
+       utc(2025, 7, 1, 21, 0)},
+  };
+  size_t i;
   (void)st;
-  /* 02:30 happens twice: it runs once, at the first (00:30Z) */
-  expect_next(&t, tz, utc(2025, 10, 25, 12, 0), utc(2025, 10, 26, 0, 30));
-  expect_next(&t, tz, utc(2025, 10, 26, 0, 30), utc(2025, 10, 27, 1, 30));
-  /* an evening trigger keeps its wall-clock time across the change */
-  t = trig(2, "2025-01-01T22:00:00");
-  expect_next(&t, tz, utc(2025, 3, 29, 21, 0), utc(2025, 3, 30, 20, 0));
-  expect_next(&t, tz, utc(2025, 10, 25, 20, 0), utc(2025, 10, 26, 21, 0));
-}
-
-static void zoned_start_keeps_utc_across_dst(void **st) {
-  const vg_time_zone_t *tz = zone_berlin();
-  vg_task_trigger_t t = trig(2, "2025-01-01T21:00:00Z");
-  (void)st;
-  /* "synchronize across time zones": the same instant every day */
-  expect_next(&t, tz, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 21, 0));
-  t = trig(2, "2025-01-01T22:00:00+01:00");
-  expect_next(&t, tz, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 21, 0));
+  for (i = 0; i < VG_ARRAY_SIZE(cases); i++) {
+    vg_task_trigger_t t = trig(2, cases[i].start);
+    expect_next(&t, zone_berlin(), cases[i].after, cases[i].want);
+  }
 }
 
 /* ---- the edges the issue names ---------------------------------------- */
@@ -713,9 +713,7 @@ int main(void) {
       cmocka_unit_test(tz_southern_and_fixed_dates),
       cmocka_unit_test(tz_rules_of_this_system),
       cmocka_unit_test(boundaries_parse),
-      cmocka_unit_test(daily_on_the_night_clocks_go_forward),
-      cmocka_unit_test(daily_on_the_night_clocks_go_back),
-      cmocka_unit_test(zoned_start_keeps_utc_across_dst),
+      cmocka_unit_test(daily_across_dst_nights),
       cmocka_unit_test(a_disabled_trigger_is_skipped),
       cmocka_unit_test(a_start_boundary_ahead),
       cmocka_unit_test(weekly_every_second_week),
