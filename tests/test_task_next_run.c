@@ -94,10 +94,30 @@ static void expect_next(const vg_task_trigger_t *t, const vg_time_zone_t *tz,
 
 /* ---- time zone rules -------------------------------------------------- */
 
+/* A wall-clock time in a zone and the instant it is: converted one way. */
+typedef struct tz_conv_s {
+  int local_to_utc; /* 1: vg_tz_to_utc(local) == utc; 0: to_local */
+  int64_t local, utc;
+} tz_conv_t;
+
 static void tz_berlin_changes_and_conversions(void **st) {
+  const tz_conv_t berlin[] = {
+      /* winter and summer */
+      {1, utc(2025, 1, 15, 12, 0), utc(2025, 1, 15, 11, 0)},
+      {1, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 10, 0)},
+      {0, utc(2025, 7, 1, 12, 0), utc(2025, 7, 1, 10, 0)},
+      /* 02:30 does not exist on 2025-03-30: read as standard time, 03:30
+       * CEST */
+      {1, utc(2025, 3, 30, 2, 30), utc(2025, 3, 30, 1, 30)},
+      {0, utc(2025, 3, 30, 3, 30), utc(2025, 3, 30, 1, 30)},
+      /* 02:30 happens twice on 2025-10-26: the first (CEST) */
+      {1, utc(2025, 10, 26, 2, 30), utc(2025, 10, 26, 0, 30)},
+      {0, utc(2025, 10, 26, 2, 30), utc(2025, 10, 26, 1, 30)},
+  };
   vg_time_zone_t tz;
   int64_t dl, sd;
   char buf[200];
+  size_t i;
   (void)st;
   vg_tz_set_berlin(&tz);
   assert_int_equal(vg_tz_changes(&tz, 2025, &dl, &sd), 0);
@@ -106,23 +126,12 @@ static void tz_berlin_changes_and_conversions(void **st) {
   assert_int_equal(vg_tz_changes(&tz, 2026, &dl, &sd), 0);
   assert_time(dl, utc(2026, 3, 29, 1, 0));
   assert_time(sd, utc(2026, 10, 25, 1, 0));
-  /* winter and summer */
-  assert_time(vg_tz_to_utc(&tz, utc(2025, 1, 15, 12, 0)),
-              utc(2025, 1, 15, 11, 0));
-  assert_time(vg_tz_to_utc(&tz, utc(2025, 7, 1, 12, 0)),
-              utc(2025, 7, 1, 10, 0));
-  assert_time(vg_tz_to_local(&tz, utc(2025, 7, 1, 10, 0)),
-              utc(2025, 7, 1, 12, 0));
-  /* 02:30 does not exist on 2025-03-30: read as standard time, 03:30 CEST */
-  assert_time(vg_tz_to_utc(&tz, utc(2025, 3, 30, 2, 30)),
-              utc(2025, 3, 30, 1, 30));
-  assert_time(vg_tz_to_local(&tz, utc(2025, 3, 30, 1, 30)),
-              utc(2025, 3, 30, 3, 30));
-  /* 02:30 happens twice on 2025-10-26: the first (CEST) */
-  assert_time(vg_tz_to_utc(&tz, utc(2025, 10, 26, 2, 30)),
-              utc(2025, 10, 26, 0, 30));
-  assert_time(vg_tz_to_local(&tz, utc(2025, 10, 26, 1, 30)),
-              utc(2025, 10, 26, 2, 30));
+  for (i = 0; i < VG_ARRAY_SIZE(berlin); i++) {
+    if (berlin[i].local_to_utc)
+      assert_time(vg_tz_to_utc(&tz, berlin[i].local), berlin[i].utc);
+    else
+      assert_time(vg_tz_to_local(&tz, berlin[i].utc), berlin[i].local);
+  }
   assert_true(vg_tz_is_daylight(&tz, utc(2025, 10, 26, 0, 59)));
   assert_false(vg_tz_is_daylight(&tz, utc(2025, 10, 26, 1, 0)));
   assert_string_equal(vg_tz_describe(&tz, buf, sizeof(buf)),
