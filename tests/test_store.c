@@ -282,6 +282,14 @@ static int history_n(vg_store_t *s) {
   return n;
 }
 
+/* Closes s, opens the database again and asserts it holds n samples. */
+static void reopened_has(vg_store_t *s, int n) {
+  vg_store_close(s);
+  s = open_ok();
+  assert_int_equal(history_n(s), n);
+  vg_store_close(s);
+}
+
 /* The database deleted while Vigil runs: before, records went on into the
  * deleted file and the history was gone at restart. Now the next write
  * transaction finds it gone, makes it again with all it held, and says so
@@ -317,20 +325,16 @@ static void deleted_database_is_made_again_nothing_lost(void **st) {
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 0);
   assert_string_equal(vg_store_state(s), "ok");
   add_cycle(s, 4000, "warn");
-  vg_store_close(s);
   /* At restart every record is there. */
-  s = open_ok();
-  assert_int_equal(history_n(s), 4);
-  vg_store_close(s);
+  reopened_has(s, 4);
 }
 
 /* The same with the data folder gone too, found by the caller's check
  * before begin. */
 static void deleted_data_folder_is_made_again(void **st) {
   vg_store_t *s;
-  char note[700], p[800];
+  char note[700];
   uv_fs_t req;
-  uv_dirent_t ent;
   (void)st;
   s = open_ok();
   add_cycle(s, 1000, "warn");
@@ -338,20 +342,12 @@ static void deleted_data_folder_is_made_again(void **st) {
   vg_store_close(s);
   return;
 #endif
-  assert_true(uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0);
-  while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-    snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-    rm(p);
-  }
-  uv_fs_req_cleanup(&req);
-  assert_int_equal(uv_fs_rmdir(NULL, &req, dir, NULL), 0);
+  fk_rmtree(dir);
+  assert_true(uv_fs_stat(NULL, &req, dir, NULL) < 0); /* gone */
   uv_fs_req_cleanup(&req);
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
   add_cycle(s, 2000, "ok");
-  vg_store_close(s);
-  s = open_ok();
-  assert_int_equal(history_n(s), 2);
-  vg_store_close(s);
+  reopened_has(s, 2);
 }
 
 /* Another database copied over vigil.db: Vigil records into the new one
