@@ -14,45 +14,43 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_kit.h"
 #include "fake_os.h"
 #include "mars.h"
 #include "vg.h"
 
 #define HANG_MS 4000
 
-static int hang_task(const vg_os_t *os, const char *f, const char *n,
-                     vg_task_info_t *out) {
-  (void)os, (void)f, (void)n;
-  memset(out, 0, sizeof(*out));
+/* Every hung call: clears its answer (size bytes), blocks HANG_MS, then
+ * times out. */
+static int hang(void *out, size_t size) {
+  memset(out, 0, size);
   uv_sleep(HANG_MS);
   return VG_ETIMEDOUT;
 }
+static int hang_task(const vg_os_t *os, const char *f, const char *n,
+                     vg_task_info_t *out) {
+  (void)os, (void)f, (void)n;
+  return hang(out, sizeof(*out));
+}
 static int hang_shadow(const vg_os_t *os, vg_shadow_info_t *out) {
   (void)os;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 static int hang_device(const vg_os_t *os, const char *c, const char *h,
                        vg_device_list_t *out) {
   (void)os, (void)c, (void)h;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 static int hang_dedup(const vg_os_t *os, const char *p, int *en, char *why,
                       size_t whysz) {
   (void)os, (void)p;
-  *en = 0;
   if (whysz) why[0] = '\0';
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(en, sizeof(*en));
 }
 static int hang_svc(const vg_os_t *os, const char *name, vg_svc_info_t *out) {
   (void)os, (void)name;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 
 typedef struct run_s {
@@ -70,10 +68,9 @@ static void hung_collects_cost_only_their_probes(void **st) {
   static fake_os_t f;
   static vg_config_t cfg;
   vg_settings_t set;
-  vg_agent_opts_t o;
+  vg_agent_sink_t sink = {0};
   uv_loop_t loop;
   run_t r = {NULL, 0};
-  char err[300];
   size_t i;
   const vg_probe_rt_t *tf = NULL;
   (void)st;
@@ -98,16 +95,10 @@ static void hung_collects_cost_only_their_probes(void **st) {
                                    msg, sizeof(msg)),
                      0);
   }
-  vg_config_settings(&cfg, &set);
-  memset(&o, 0, sizeof(o));
-  o.mode = VG_AGENT_ONCE;
-  o.cfg = &cfg;
-  o.settings = &set;
-  o.os = &f.os;
-  o.sink.cycle = on_cycle;
-  o.sink.ud = &r;
+  sink.cycle = on_cycle;
+  sink.ud = &r;
   uv_loop_init(&loop);
-  assert_int_equal(vg_agent_start(&r.agent, &loop, &o, err, sizeof(err)), 0);
+  r.agent = ak_start_once(&loop, &f.os, &cfg, &set, &sink);
   while (!r.done)
     uv_run(&loop, UV_RUN_ONCE);
   /* temp.files does not touch a hung call: it has its own finding, not
@@ -120,14 +111,7 @@ static void hung_collects_cost_only_their_probes(void **st) {
   if (strstr(tf->finding.summary, "did not finish") != NULL)
     fail_msg("temp.files waited for a worker: %s", tf->finding.summary);
   {
-    vg_jw_t w;
-    char *text;
-    vg_jw_init(&w);
-    vg_jw_obj_begin(&w);
-    vg_agent_report(r.agent, &w);
-    vg_jw_obj_end(&w);
-    text = vg_jw_steal(&w, NULL);
-    assert_non_null(text);
+    char *text = ak_report(r.agent);
     assert_null(strstr(text, "\"stuck_collections\":0"));
     free(text);
   }

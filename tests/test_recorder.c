@@ -10,8 +10,10 @@
 
 #include <cmocka.h>
 
+#include "fs_kit.h"
 #include "recorder.h"
 #include "store.h"
+#include "store_kit.h"
 #include "vg.h"
 
 #include <sqlite3.h>
@@ -24,62 +26,16 @@
 static char dir[512], db[600];
 
 static int setup(void **st) {
-  uv_fs_t req;
-  size_t n = sizeof(dir);
   (void)st;
-  uv_os_tmpdir(dir, &n);
-  snprintf(db, sizeof(db), "%s/vgrecXXXXXX", dir);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, db, NULL), 0);
-  snprintf(dir, sizeof(dir), "%s", req.path);
-  uv_fs_req_cleanup(&req);
+  assert_int_equal(fk_mkdtemp(dir, sizeof(dir), "vgrec"), 0);
   snprintf(db, sizeof(db), "%s/vigil.db", dir);
   return 0;
 }
 
 static int teardown(void **st) {
-  uv_fs_t req, rm;
-  uv_dirent_t ent;
-  char p[800];
   (void)st;
-  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0)
-    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-      uv_fs_unlink(NULL, &rm, p, NULL);
-      uv_fs_req_cleanup(&rm);
-    }
-  uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, dir, NULL);
-  uv_fs_req_cleanup(&req);
+  fk_rmtree(dir);
   return 0;
-}
-
-static vg_store_t *open_store(const char *path) {
-  vg_store_t *s = NULL;
-  char note[300], err[300];
-  int rc = vg_store_open(path, &s, note, sizeof(note), err, sizeof(err));
-  if (rc) fprintf(stderr, "open failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  return s;
-}
-
-/* One integer a query on the file answers (a second connection). */
-static int64_t sql_int(const char *path, const char *sql) {
-  sqlite3 *d = NULL;
-  sqlite3_stmt *st = NULL;
-  int64_t v = -1;
-  assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(d);
-  return v;
-}
-
-static void sql_exec(const char *path, const char *sql) {
-  sqlite3 *d = NULL;
-  assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(d);
 }
 
 typedef struct {
@@ -92,7 +48,7 @@ typedef struct {
 static void rig_open(rig_t *g) {
   memset(g, 0, sizeof(*g));
   assert_int_equal(uv_loop_init(&g->loop), 0);
-  g->store = open_store(db);
+  g->store = sk_open(db);
   vg_facts_init(&g->memo);
   assert_int_equal(vg_recorder_init(&g->rec, &g->loop, g->store,
                                     (int64_t)90 * 86400 * 1000, NULL, NULL),
@@ -140,19 +96,19 @@ static void same_checks_write_no_state_and_keep_checked(void **st) {
   for (ts = 1000; ts <= 5000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
   assert_int_equal(
-      sql_int(db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"), 1);
-  assert_int_equal(sql_int(db, "SELECT repeats FROM samples"), 4);
+      sk_int(db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"), 1);
+  assert_int_equal(sk_int(db, "SELECT repeats FROM samples"), 4);
   /* Not rewritten for checks 2..5: the row still holds the first time. */
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 1000);
+  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 1000);
   assert_int_equal(loaded_checked(g.store), 5000);
   check(&g, "mars.engine", 6000, "stopped", "{\"state\":\"stopped\"}", NULL);
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 6000);
+  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 6000);
   rig_close(&g);
   /* After a restart the first state is written in full again. */
   rig_open(&g);
   assert_int_equal(loaded_checked(g.store), 6000);
   check(&g, "mars.engine", 7000, "stopped", "{\"state\":\"stopped\"}", NULL);
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 7000);
+  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 7000);
   rig_close(&g);
 }
 
@@ -184,10 +140,10 @@ static void trend_values_read_without_facts(void **st) {
   check(&g, "scratch.space", 1000, "free", "{\"free_bytes\":1500000000}", &v1);
   check(&g, "scratch.space", 2000, "free", "{\"free_bytes\":1250000000}", &v2);
   rig_close(&g);
-  sql_exec(db, "INSERT INTO samples(probe, ts, status, summary, facts, "
-               "duration_ms) VALUES ('scratch.space', 500, 'ok', 'old', "
-               "'{\"free_bytes\":1}', 1)");
-  g.store = open_store(db);
+  sk_exec(db, "INSERT INTO samples(probe, ts, status, summary, facts, "
+              "duration_ms) VALUES ('scratch.space', 500, 'ok', 'old', "
+              "'{\"free_bytes\":1}', 1)");
+  g.store = sk_open(db);
   memset(&t, 0, sizeof(t));
   assert_int_equal(
       vg_store_trend(g.store, "scratch.space", 0, 10, trend_cb, &t), 0);
@@ -216,12 +172,12 @@ static void small_pages_and_older_file_converted(void **st) {
   for (ts = 1000; ts <= 3000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
   rig_close(&g);
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 512);
-  sql_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
-               "VACUUM; PRAGMA journal_mode = WAL");
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 4096);
-  g.store = open_store(db);
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 512);
+  assert_int_equal(sk_int(db, "PRAGMA page_size"), 512);
+  sk_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
+              "VACUUM; PRAGMA journal_mode = WAL");
+  assert_int_equal(sk_int(db, "PRAGMA page_size"), 4096);
+  g.store = sk_open(db);
+  assert_int_equal(sk_int(db, "PRAGMA page_size"), 512);
   assert_int_equal(
       vg_store_history(g.store, "mars.engine", 0, 100, count_cb, &checks), 0);
   assert_int_equal(checks, 3);
@@ -239,7 +195,7 @@ static void replaced_database_gets_full_rows(void **st) {
   int rc;
   (void)st;
   snprintf(odb, sizeof(odb), "%s/other.db", dir);
-  other = open_store(odb);
+  other = sk_open(odb);
   vg_store_close(other);
   rig_open(&g);
   check(&g, "mars.engine", 1000, "running", "{\"state\":\"running\"}", NULL);
@@ -251,9 +207,9 @@ static void replaced_database_gets_full_rows(void **st) {
   }
   check(&g, "mars.engine", 2000, "running", "{\"state\":\"running\"}", NULL);
   rig_close(&g);
-  assert_int_equal(sql_int(db, "SELECT count(*) FROM samples"), 1);
-  assert_int_equal(sql_int(db, "SELECT ts FROM samples"), 2000);
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 2000);
+  assert_int_equal(sk_int(db, "SELECT count(*) FROM samples"), 1);
+  assert_int_equal(sk_int(db, "SELECT ts FROM samples"), 2000);
+  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 2000);
 }
 
 int main(void) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_kit.h"
 #include "fake_os.h"
 #include "mars.h"
 #include "platform.h"
@@ -44,19 +45,13 @@ static void on_cycle(void *ud, vg_agent_t *a) {
   vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
   vg_report_view_t view;
   vg_json_t *doc = NULL;
-  vg_jw_t w;
   char *text, err[200];
   FILE *f = tmpfile();
   assert_non_null(f);
   vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
   vg_cli_print_view(f, &view);
   r->from_view = captured(f);
-  vg_jw_init(&w);
-  vg_jw_obj_begin(&w);
-  vg_agent_report(a, &w);
-  vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, NULL);
-  assert_non_null(text);
+  text = ak_report(a);
   assert_int_equal(vg_json_parse(text, strlen(text), &doc, err, sizeof(err)),
                    0);
   f = tmpfile();
@@ -76,10 +71,9 @@ static void check_and_status_print_the_same_table(void **st) {
   static fake_os_t f;
   static vg_config_t cfg;
   vg_settings_t set;
-  vg_agent_opts_t o;
+  vg_agent_sink_t sink = {0};
   uv_loop_t loop;
   run_t r;
-  char err[300];
   (void)st;
   vg_platform_setenv("COLUMNS", "100");
   fake_os_init(&f);
@@ -88,20 +82,11 @@ static void check_and_status_print_the_same_table(void **st) {
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch");
   fake_env(&f, "SystemRoot", "C:\\windows");
   vg_config_init(&cfg);
-  vg_config_settings(&cfg, &set);
-  memset(&o, 0, sizeof(o));
   memset(&r, 0, sizeof(r));
-  o.mode = VG_AGENT_ONCE;
-  o.cfg = &cfg;
-  o.settings = &set;
-  o.os = &f.os;
-  o.sink.cycle = on_cycle;
-  o.sink.ud = &r;
+  sink.cycle = on_cycle;
+  sink.ud = &r;
   uv_loop_init(&loop);
-  {
-    vg_agent_t *a;
-    assert_int_equal(vg_agent_start(&a, &loop, &o, err, sizeof(err)), 0);
-  }
+  ak_start_once(&loop, &f.os, &cfg, &set, &sink);
   uv_run(&loop, UV_RUN_DEFAULT);
   assert_int_equal(uv_loop_close(&loop), 0);
   assert_true(r.done);

@@ -9,6 +9,7 @@
 
 #include "fs_kit.h"
 #include "store.h"
+#include "store_kit.h"
 #include "vg.h"
 
 #include <sqlite3.h>
@@ -39,14 +40,7 @@ static int teardown(void **st) {
   return 0;
 }
 
-static vg_store_t *open_ok(void) {
-  vg_store_t *s = NULL;
-  char note[300], err[300];
-  int rc = vg_store_open(db, &s, note, sizeof(note), err, sizeof(err));
-  if (rc) fprintf(stderr, "open failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  return s;
-}
+static vg_store_t *open_ok(void) { return sk_open(db); }
 
 static void add_cycle(vg_store_t *s, int64_t ts, const char *status) {
   vg_sample_t smp = {"scratch.space", ts, status, "summary", "{\"a\":1}", 3};
@@ -132,36 +126,29 @@ static void fresh_then_reopen(void **st) {
 }
 
 static void migrates_version_1(void **st) {
-  sqlite3 *h;
   vg_store_t *s;
   seen_t seen;
   (void)st;
   /* A database as Vigil 0.1 schema 1 left it, with one state row. */
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  assert_int_equal(
-      sqlite3_exec(h,
-                   "CREATE TABLE samples (id INTEGER PRIMARY KEY, probe TEXT "
-                   "NOT NULL, ts INTEGER NOT NULL, status TEXT NOT NULL, "
-                   "summary TEXT NOT NULL, facts TEXT NOT NULL, duration_ms "
-                   "INTEGER NOT NULL DEFAULT 0);"
-                   "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
-                   "CREATE INDEX samples_ts ON samples(ts);"
-                   "CREATE TABLE state (probe TEXT PRIMARY KEY, status TEXT "
-                   "NOT NULL, summary TEXT NOT NULL, remedy TEXT NOT NULL, "
-                   "predicts TEXT NOT NULL, facts TEXT NOT NULL, since "
-                   "INTEGER NOT NULL, checked INTEGER NOT NULL);"
-                   "CREATE TABLE changes (id INTEGER PRIMARY KEY, probe TEXT "
-                   "NOT NULL, ts INTEGER NOT NULL, old_status TEXT NOT NULL, "
-                   "new_status TEXT NOT NULL, old_since INTEGER NOT NULL, "
-                   "duration_ms INTEGER NOT NULL, summary TEXT NOT NULL, "
-                   "facts TEXT NOT NULL);"
-                   "CREATE INDEX changes_ts ON changes(ts);"
-                   "INSERT INTO state VALUES ('scratch.space', 'warn', 's', "
-                   "'r', '[]', '{}', 10, 20);"
-                   "PRAGMA user_version = 1;",
-                   NULL, NULL, NULL),
-      SQLITE_OK);
-  sqlite3_close(h);
+  sk_exec(db, "CREATE TABLE samples (id INTEGER PRIMARY KEY, probe TEXT "
+              "NOT NULL, ts INTEGER NOT NULL, status TEXT NOT NULL, "
+              "summary TEXT NOT NULL, facts TEXT NOT NULL, duration_ms "
+              "INTEGER NOT NULL DEFAULT 0);"
+              "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
+              "CREATE INDEX samples_ts ON samples(ts);"
+              "CREATE TABLE state (probe TEXT PRIMARY KEY, status TEXT "
+              "NOT NULL, summary TEXT NOT NULL, remedy TEXT NOT NULL, "
+              "predicts TEXT NOT NULL, facts TEXT NOT NULL, since "
+              "INTEGER NOT NULL, checked INTEGER NOT NULL);"
+              "CREATE TABLE changes (id INTEGER PRIMARY KEY, probe TEXT "
+              "NOT NULL, ts INTEGER NOT NULL, old_status TEXT NOT NULL, "
+              "new_status TEXT NOT NULL, old_since INTEGER NOT NULL, "
+              "duration_ms INTEGER NOT NULL, summary TEXT NOT NULL, "
+              "facts TEXT NOT NULL);"
+              "CREATE INDEX changes_ts ON changes(ts);"
+              "INSERT INTO state VALUES ('scratch.space', 'warn', 's', "
+              "'r', '[]', '{}', 10, 20);"
+              "PRAGMA user_version = 1;");
   s = open_ok();
   assert_int_equal(vg_store_schema_from(s), 1);
   memset(&seen, 0, sizeof(seen));
@@ -174,13 +161,10 @@ static void migrates_version_1(void **st) {
 }
 
 static void refuses_newer_schema(void **st) {
-  sqlite3 *h;
   vg_store_t *s = NULL;
   char note[300], err[300];
   (void)st;
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
-  sqlite3_close(h);
+  sk_exec(db, "PRAGMA user_version = 99");
   assert_int_equal(vg_store_open(db, &s, note, sizeof(note), err, sizeof(err)),
                    VG_ESTORE);
   assert_null(s);
@@ -190,7 +174,6 @@ static void refuses_newer_schema(void **st) {
 /* The support bundle's reader: never creates, migrates or writes. */
 static void readonly_reads_and_never_writes(void **st) {
   vg_store_t *s = NULL, *ro = NULL;
-  sqlite3 *h;
   uv_fs_t req;
   char err[1300];
   int n = 0;
@@ -220,9 +203,7 @@ static void readonly_reads_and_never_writes(void **st) {
   vg_store_close(ro);
 
   /* an older schema is not migrated by a reader: it says what to do */
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version = 1", NULL, NULL, NULL);
-  sqlite3_close(h);
+  sk_exec(db, "PRAGMA user_version = 1");
   assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)),
                    VG_ESTORE);
   assert_non_null(strstr(err, "schema version 1"));
