@@ -10,23 +10,33 @@
 
 #include <string.h>
 
-vg_agent_t *ak_start_once(uv_loop_t *loop, const vg_os_t *os,
-                          const vg_config_t *cfg, vg_settings_t *set,
-                          const vg_agent_sink_t *sink) {
-  vg_agent_opts_t o;
-  vg_agent_t *a = NULL;
+void ak_once_init(ak_once_t *o) {
+  memset(o, 0, sizeof(*o));
+  vg_config_init(&o->cfg);
+  assert_int_equal(uv_loop_init(&o->loop), 0);
+}
+
+void ak_once_start(ak_once_t *o, const vg_os_t *os,
+                   void (*cycle)(void *ud, vg_agent_t *a), void *ud) {
+  vg_agent_opts_t opts;
   char err[300];
   int rc;
-  vg_config_settings(cfg, set);
-  memset(&o, 0, sizeof(o));
-  o.mode = VG_AGENT_ONCE;
-  o.cfg = cfg;
-  o.settings = set;
-  o.os = os;
-  if (sink) o.sink = *sink;
-  rc = vg_agent_start(&a, loop, &o, err, sizeof(err));
+  vg_config_settings(&o->cfg, &o->set);
+  memset(&opts, 0, sizeof(opts));
+  opts.mode = VG_AGENT_ONCE;
+  opts.cfg = &o->cfg;
+  opts.settings = &o->set;
+  opts.os = os;
+  opts.sink.cycle = cycle;
+  opts.sink.ud = ud;
+  rc = vg_agent_start(&o->agent, &o->loop, &opts, err, sizeof(err));
   if (rc) fail_msg("vg_agent_start: %s", err);
-  return a;
+}
+
+void ak_once_finish(ak_once_t *o) {
+  uv_run(&o->loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&o->loop), 0);
+  vg_config_free(&o->cfg);
 }
 
 char *ak_report(vg_agent_t *a) {

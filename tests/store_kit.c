@@ -8,9 +8,26 @@
 
 #include "store_kit.h"
 
+#include "fs_kit.h"
+
 #include <sqlite3.h>
 
 #include <stdio.h>
+
+char sk_dir[512], sk_db[600];
+
+int sk_setup(void **st) {
+  (void)st;
+  assert_int_equal(fk_mkdtemp(sk_dir, sizeof(sk_dir), "vgdb"), 0);
+  snprintf(sk_db, sizeof(sk_db), "%s/vigil.db", sk_dir);
+  return 0;
+}
+
+int sk_teardown(void **st) {
+  (void)st;
+  fk_rmtree(sk_dir);
+  return 0;
+}
 
 vg_store_t *sk_open(const char *path) {
   vg_store_t *s = NULL;

@@ -8,6 +8,16 @@
 
 #include <stdint.h>
 
+/* The temporary data folder sk_setup makes (and sk_teardown removes with
+ * what it holds) and the path of vigil.db in it. */
+extern char sk_dir[512], sk_db[600];
+/* cmocka setup: a fresh temporary data folder in sk_dir; returns 0. */
+int sk_setup(void **st);
+/* cmocka teardown: removes sk_dir and what it holds; returns 0. */
+int sk_teardown(void **st);
+/* A test of sk_setup and sk_teardown. */
+#define sk_test(fn) cmocka_unit_test_setup_teardown(fn, sk_setup, sk_teardown)
+
 /* Opens (creating or migrating) the database at path and returns it (the
  * caller closes it); fails the test, printing why, when it cannot. */
 vg_store_t *sk_open(const char *path);

@@ -23,21 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[512], db[600];
-
-static int setup(void **st) {
-  (void)st;
-  assert_int_equal(fk_mkdtemp(dir, sizeof(dir), "vgrec"), 0);
-  snprintf(db, sizeof(db), "%s/vigil.db", dir);
-  return 0;
-}
-
-static int teardown(void **st) {
-  (void)st;
-  fk_rmtree(dir);
-  return 0;
-}
-
 typedef struct {
   uv_loop_t loop;
   vg_store_t *store;
@@ -48,7 +33,7 @@ typedef struct {
 static void rig_open(rig_t *g) {
   memset(g, 0, sizeof(*g));
   assert_int_equal(uv_loop_init(&g->loop), 0);
-  g->store = sk_open(db);
+  g->store = sk_open(sk_db);
   vg_facts_init(&g->memo);
   assert_int_equal(vg_recorder_init(&g->rec, &g->loop, g->store,
                                     (int64_t)90 * 86400 * 1000, NULL, NULL),
@@ -96,19 +81,20 @@ static void same_checks_write_no_state_and_keep_checked(void **st) {
   for (ts = 1000; ts <= 5000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
   assert_int_equal(
-      sk_int(db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"), 1);
-  assert_int_equal(sk_int(db, "SELECT repeats FROM samples"), 4);
+      sk_int(sk_db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"),
+      1);
+  assert_int_equal(sk_int(sk_db, "SELECT repeats FROM samples"), 4);
   /* Not rewritten for checks 2..5: the row still holds the first time. */
-  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 1000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 1000);
   assert_int_equal(loaded_checked(g.store), 5000);
   check(&g, "mars.engine", 6000, "stopped", "{\"state\":\"stopped\"}", NULL);
-  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 6000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 6000);
   rig_close(&g);
   /* After a restart the first state is written in full again. */
   rig_open(&g);
   assert_int_equal(loaded_checked(g.store), 6000);
   check(&g, "mars.engine", 7000, "stopped", "{\"state\":\"stopped\"}", NULL);
-  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 7000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 7000);
   rig_close(&g);
 }
 
@@ -140,10 +126,10 @@ static void trend_values_read_without_facts(void **st) {
   check(&g, "scratch.space", 1000, "free", "{\"free_bytes\":1500000000}", &v1);
   check(&g, "scratch.space", 2000, "free", "{\"free_bytes\":1250000000}", &v2);
   rig_close(&g);
-  sk_exec(db, "INSERT INTO samples(probe, ts, status, summary, facts, "
-              "duration_ms) VALUES ('scratch.space', 500, 'ok', 'old', "
-              "'{\"free_bytes\":1}', 1)");
-  g.store = sk_open(db);
+  sk_exec(sk_db, "INSERT INTO samples(probe, ts, status, summary, facts, "
+                 "duration_ms) VALUES ('scratch.space', 500, 'ok', 'old', "
+                 "'{\"free_bytes\":1}', 1)");
+  g.store = sk_open(sk_db);
   memset(&t, 0, sizeof(t));
   assert_int_equal(
       vg_store_trend(g.store, "scratch.space", 0, 10, trend_cb, &t), 0);
@@ -172,12 +158,12 @@ static void small_pages_and_older_file_converted(void **st) {
   for (ts = 1000; ts <= 3000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}", NULL);
   rig_close(&g);
-  assert_int_equal(sk_int(db, "PRAGMA page_size"), 512);
-  sk_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
-              "VACUUM; PRAGMA journal_mode = WAL");
-  assert_int_equal(sk_int(db, "PRAGMA page_size"), 4096);
-  g.store = sk_open(db);
-  assert_int_equal(sk_int(db, "PRAGMA page_size"), 512);
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 512);
+  sk_exec(sk_db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
+                 "VACUUM; PRAGMA journal_mode = WAL");
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 4096);
+  g.store = sk_open(sk_db);
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 512);
   assert_int_equal(
       vg_store_history(g.store, "mars.engine", 0, 100, count_cb, &checks), 0);
   assert_int_equal(checks, 3);
@@ -194,12 +180,12 @@ static void replaced_database_gets_full_rows(void **st) {
   uv_fs_t req;
   int rc;
   (void)st;
-  snprintf(odb, sizeof(odb), "%s/other.db", dir);
+  snprintf(odb, sizeof(odb), "%s/other.db", sk_dir);
   other = sk_open(odb);
   vg_store_close(other);
   rig_open(&g);
   check(&g, "mars.engine", 1000, "running", "{\"state\":\"running\"}", NULL);
-  rc = uv_fs_rename(NULL, &req, odb, db, NULL);
+  rc = uv_fs_rename(NULL, &req, odb, sk_db, NULL);
   uv_fs_req_cleanup(&req);
   if (rc != 0) { /* Windows: no replacing an open file */
     rig_close(&g);
@@ -207,21 +193,17 @@ static void replaced_database_gets_full_rows(void **st) {
   }
   check(&g, "mars.engine", 2000, "running", "{\"state\":\"running\"}", NULL);
   rig_close(&g);
-  assert_int_equal(sk_int(db, "SELECT count(*) FROM samples"), 1);
-  assert_int_equal(sk_int(db, "SELECT ts FROM samples"), 2000);
-  assert_int_equal(sk_int(db, "SELECT checked FROM state"), 2000);
+  assert_int_equal(sk_int(sk_db, "SELECT count(*) FROM samples"), 1);
+  assert_int_equal(sk_int(sk_db, "SELECT ts FROM samples"), 2000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 2000);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(
-          same_checks_write_no_state_and_keep_checked, setup, teardown),
-      cmocka_unit_test_setup_teardown(trend_values_read_without_facts, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(small_pages_and_older_file_converted,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(replaced_database_gets_full_rows, setup,
-                                      teardown),
+      sk_test(same_checks_write_no_state_and_keep_checked),
+      sk_test(trend_values_read_without_facts),
+      sk_test(small_pages_and_older_file_converted),
+      sk_test(replaced_database_gets_full_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,10 +69,7 @@ static void on_cycle(void *ud, vg_agent_t *a) {
  * view equals the table from the JSON, wrapped at 100 columns. */
 static void check_and_status_print_the_same_table(void **st) {
   static fake_os_t f;
-  static vg_config_t cfg;
-  vg_settings_t set;
-  vg_agent_sink_t sink = {0};
-  uv_loop_t loop;
+  static ak_once_t once;
   run_t r;
   (void)st;
   vg_platform_setenv("COLUMNS", "100");
@@ -81,14 +78,10 @@ static void check_and_status_print_the_same_table(void **st) {
               "C:\\Program Files\\Microsoft Azure Recovery Services Agent");
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch");
   fake_env(&f, "SystemRoot", "C:\\windows");
-  vg_config_init(&cfg);
   memset(&r, 0, sizeof(r));
-  sink.cycle = on_cycle;
-  sink.ud = &r;
-  uv_loop_init(&loop);
-  ak_start_once(&loop, &f.os, &cfg, &set, &sink);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(&loop), 0);
+  ak_once_init(&once);
+  ak_once_start(&once, &f.os, on_cycle, &r);
+  ak_once_finish(&once);
   assert_true(r.done);
   if (strcmp(r.from_view, r.from_json) != 0)
     printf("--- from the view:\n%s--- from the JSON:\n%s", r.from_view,
@@ -100,7 +93,6 @@ static void check_and_status_print_the_same_table(void **st) {
   assert_non_null(strstr(r.from_view, "\noverall: CRIT ("));
   free(r.from_view);
   free(r.from_json);
-  vg_config_free(&cfg);
 }
 
 /* The backup lines from a service's report: the verdict with the probes
