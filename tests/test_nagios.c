@@ -166,9 +166,7 @@ static void perfdata_of_key_values(void **st) {
   (void)st;
   vk_init(&s, 1795640400000LL);
   probe(&s, 0, "scratch.space", VG_ST_WARN, "low", "");
-  vg_facts_set_int(&s.facts[0], "free_bytes", 7200);
-  vg_facts_set_int(&s.facts[0], "total_bytes", 500000);
-  vg_facts_set_int(&s.facts[0], "backup_bytes", 100000);
+  vk_scratch_facts(&s.facts[0]);
   probe(&s, 1, "temp.files", VG_ST_OK, "few", "");
   vg_facts_set_int(&s.facts[1], "count", 12);
   probe(&s, 2, "vss.storage", VG_ST_OK, "fine", "");

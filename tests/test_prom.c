@@ -43,9 +43,7 @@ static void probe(sample_t *s, size_t i, const char *id, unsigned number,
 static void sample_init(sample_t *s) {
   vk_init(s, NOW);
   probe(s, 0, "scratch.space", 5, VG_SCOPE_BACKUP, VG_ST_WARN);
-  vg_facts_set_int(&s->facts[0], "free_bytes", 7200);
-  vg_facts_set_int(&s->facts[0], "total_bytes", 500000);
-  vg_facts_set_int(&s->facts[0], "backup_bytes", 100000);
+  vk_scratch_facts(&s->facts[0]);
   s->fc.valid = 1;
   s->fc.eta_ms = NOW + 86400000;
   s->p[0].forecast = &s->fc;
