@@ -141,3 +141,16 @@ int run_fixtures(const vg_probe_t *p) {
   if (n == 0) fail_msg("no fixtures in %s", dir);
   return n;
 }
+
+void run_fixtures_each(const fixture_min_t *m, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    const vg_probe_t *p = vg_probe_find(m[i].id);
+    int ran;
+    if (p == NULL) fail_msg("probe %s is not registered", m[i].id);
+    ran = run_fixtures(p);
+    if (ran < m[i].at_least)
+      fail_msg("%s: %d fixtures, want at least %d", m[i].id, ran,
+               m[i].at_least);
+  }
+}

@@ -21,4 +21,14 @@
  * when the folder has none. */
 int run_fixtures(const vg_probe_t *p);
 
+/* A probe id and the fewest fixtures its folder must hold. */
+typedef struct fixture_min_s {
+  const char *id;
+  int at_least;
+} fixture_min_t;
+
+/* Runs the fixtures of each of the n probes of m (run_fixtures); fails the
+ * test when a probe is not registered or has fewer than at_least. */
+void run_fixtures_each(const fixture_min_t *m, size_t n);
+
 #endif

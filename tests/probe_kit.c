@@ -9,6 +9,7 @@
 
 #include "probe_kit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const vg_probe_t *pk_probe(const char *id) {
@@ -87,6 +88,22 @@ void pk_run_free(pk_run_t *r) {
   vg_config_free(&r->cfg);
 }
 
+int pk_machine_setup(void **st) {
+  pk_machine_t *m = calloc(1, sizeof(*m));
+  assert_non_null(m);
+  fake_os_init(&m->f);
+  pk_run_init(&m->r);
+  *st = m;
+  return 0;
+}
+
+int pk_machine_teardown(void **st) {
+  pk_machine_t *m = *st;
+  pk_run_free(&m->r);
+  free(m);
+  return 0;
+}
+
 void pk_run(pk_run_t *r, const vg_os_t *os, const char *id) {
   vg_facts_t memo_out;
   vg_facts_init(&memo_out);
@@ -118,7 +135,8 @@ void pk_expect_each(const vg_os_t *os, const char *const *ids, size_t n,
   pk_run_t r;
   size_t i;
   pk_run_init(&r);
-  for (i = 0; i < n; i++) pk_step(&r, os, ids[i], st, text);
+  for (i = 0; i < n; i++)
+    pk_step(&r, os, ids[i], st, text);
   pk_run_free(&r);
 }
 

@@ -5,6 +5,7 @@
 #define VG_PROBE_KIT_H
 
 #include "config.h"
+#include "fake_os.h"
 #include "probe.h"
 
 /* The wall clock probe tests evaluate at: 2025-11-24T16:00:00Z. */
@@ -50,6 +51,23 @@ typedef struct pk_run_s {
 void pk_run_init(pk_run_t *r);
 /* Frees what r holds. */
 void pk_run_free(pk_run_t *r);
+/* A fake machine and one probe's runs on it: the state of a cmocka test
+ * that has pk_machine_setup and pk_machine_teardown. */
+typedef struct pk_machine_s {
+  fake_os_t f;
+  pk_run_t r;
+} pk_machine_t;
+
+/* cmocka setup: *st becomes a pk_machine_t with an empty fake OS
+ * (fake_os_init) and a fresh run (pk_run_init). Returns 0. */
+int pk_machine_setup(void **st);
+/* cmocka teardown: frees the run (pk_run_free) and the machine. Returns
+ * 0. */
+int pk_machine_teardown(void **st);
+/* A test of pk_machine_setup and pk_machine_teardown. */
+#define pk_machine_test(fn)                                                    \
+  cmocka_unit_test_setup_teardown(fn, pk_machine_setup, pk_machine_teardown)
+
 /* Collects and evaluates probe id once on os: the memo of the last run
  * goes in, a filled memo_out replaces it. A warn or crit finding without
  * a remedy fails the test. */

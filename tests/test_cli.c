@@ -122,6 +122,37 @@ static void write_ini(const char *text) {
   fk_put(path, text);
 }
 
+/* One command: its arguments, its exit code, what its standard output
+ * and error hold (NULL ends each list) and what its output must not. */
+typedef struct cli_case_s {
+  const char *args[5];
+  int code;
+  const char *out[5];
+  const char *err[3];
+  const char *not_out;
+} cli_case_t;
+
+/* Runs the n commands of c in turn and asserts each; p keeps the last. */
+static void run_cases(proc_t *p, const cli_case_t *c, size_t n) {
+  size_t i, k;
+  for (i = 0; i < n; i++) {
+    int rc = run(p, c[i].args);
+    if (rc != c[i].code)
+      fail_msg("vigil %s %s: exit %d, want %d; stderr: %s", c[i].args[0],
+               c[i].args[1] ? c[i].args[1] : "", rc, c[i].code, p->err.buf);
+    for (k = 0; k < 5 && c[i].out[k]; k++)
+      if (strstr(p->out.buf, c[i].out[k]) == NULL)
+        fail_msg("vigil %s: no '%s' in: %s", c[i].args[0], c[i].out[k],
+                 p->out.buf);
+    for (k = 0; k < 3 && c[i].err[k]; k++)
+      if (strstr(p->err.buf, c[i].err[k]) == NULL)
+        fail_msg("vigil %s: no '%s' in stderr: %s", c[i].args[0], c[i].err[k],
+                 p->err.buf);
+    if (c[i].not_out && strstr(p->out.buf, c[i].not_out))
+      fail_msg("vigil %s: '%s' in: %s", c[i].args[0], c[i].not_out, p->out.buf);
+  }
+}
+
 static int setup(void **st) {
   (void)st;
   assert_int_equal(fk_mkdtemp(home, sizeof(home), "vgcli"), 0);
@@ -136,10 +167,16 @@ static int setup(void **st) {
 }
 
 static void check_exit_codes_follow_status(void **st) {
+  static const cli_case_t human = {
+      {"check"},
+      2,
+      {"STATUS", "CRIT     scratch.space", "fix: ", "overall: CRIT"}};
+  static const cli_case_t ok = {
+      {"check", "scratch.space"}, 0, {"OK       scratch.space"}};
+  static const cli_case_t unknown = {
+      {"check", "scratch.space"}, 3, {"UNKNOWN", "no/such/folder"}};
   proc_t p;
   const char *json[] = {"check", "--json", NULL};
-  const char *human[] = {"check", NULL};
-  const char *one[] = {"check", "scratch.space", NULL};
   vg_json_t *doc;
   char err[200];
   (void)st;
@@ -152,20 +189,13 @@ static void check_exit_codes_follow_status(void **st) {
                    0);
   assert_string_equal(vg_json_get_str(doc, "overall"), "crit");
   vg_json_free(doc);
-  assert_int_equal(run(&p, human), 2);
-  assert_non_null(strstr(p.out.buf, "STATUS"));
-  assert_non_null(strstr(p.out.buf, "CRIT     scratch.space"));
-  assert_non_null(strstr(p.out.buf, "fix: "));
-  assert_non_null(strstr(p.out.buf, "overall: CRIT"));
+  run_cases(&p, &human, 1);
 
   write_ini("[scratch.space]\npath = .\nbackup_bytes = 1K\n");
-  assert_int_equal(run(&p, one), 0);
-  assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+  run_cases(&p, &ok, 1);
 
   write_ini("[scratch.space]\npath = ./no/such/folder\n");
-  assert_int_equal(run(&p, one), 3);
-  assert_non_null(strstr(p.out.buf, "UNKNOWN"));
-  assert_non_null(strstr(p.out.buf, "no/such/folder"));
+  run_cases(&p, &unknown, 1);
 }
 
 static void config_problems_are_reported_not_fatal(void **st) {
@@ -192,6 +222,12 @@ static void config_problems_are_reported_not_fatal(void **st) {
  * anything else is one clear line. And every command has --help. */
 
 static void explain_every_probe_and_event(void **st) {
+  static const cli_case_t explained[] = {
+      {{"explain", "temp.files"}, 0, {"50000", "(vigil.ini)"}},
+      {{"explain", "1062"}, 0, {"scratch.kek is critical"}},
+      {{"explain", "100"}, 0, {"VG_MSG_STARTED"}},
+      {{"explain", "no.such"}, 1, {NULL}, {"neither a probe id nor"}},
+  };
   proc_t p;
   size_t i;
   char head[80];
@@ -205,28 +241,8 @@ static void explain_every_probe_and_event(void **st) {
       fail_msg("vigil explain %s: no catalog entry", vg_probes[i]->id);
     assert_non_null(strstr(p.out.buf, "In effect here"));
   }
-  {
-    const char *args[] = {"explain", "temp.files", NULL};
-    assert_int_equal(run(&p, args), 0);
-    assert_non_null(strstr(p.out.buf, "50000"));
-    assert_non_null(strstr(p.out.buf, "(vigil.ini)"));
-  }
-  {
-    const char *args[] = {"explain", "1062", NULL};
-    assert_int_equal(run(&p, args), 0);
-    assert_non_null(strstr(p.out.buf, "scratch.kek is critical"));
-  }
-  {
-    const char *args[] = {"explain", "100", NULL};
-    assert_int_equal(run(&p, args), 0);
-    assert_non_null(strstr(p.out.buf, "VG_MSG_STARTED"));
-  }
-  {
-    const char *args[] = {"explain", "no.such", NULL};
-    assert_int_equal(run(&p, args), 1);
-    assert_non_null(strstr(p.err.buf, "neither a probe id nor"));
-    assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n'));
-  }
+  run_cases(&p, explained, VG_ARRAY_SIZE(explained));
+  assert_null(strchr(strchr(p.err.buf, '\n') + 1, '\n')); /* one line */
   {
     static const char *const cmds[] = {"run",     "status",  "check",
                                        "history", "events",  "bundle",
@@ -243,26 +259,25 @@ static void explain_every_probe_and_event(void **st) {
 /* `vigil config`: every setting with its source; problems listed, exit 1;
  * a clean file exits 0. `vigil check` on a disabled probe says so. */
 static void config_explains_itself(void **st) {
+  static const cli_case_t problems[] = {
+      {{"config"},
+       1,
+       {"warn                 = 70000", "(vigil.ini)", "(default)",
+        "'90' is outside 1d..3650d", "warn = 70000 is above crit = 65000"}},
+      {{"config", "--json"}, 1, {"\"problems\":[\""}},
+      {{"check", "temp.files"},
+       3,
+       {NULL},
+       {"temp.files is disabled in vigil.ini"}},
+  };
+  static const cli_case_t clean = {{"config"}, 0, {"No problems"}};
   proc_t p;
-  const char *args[] = {"config", NULL};
-  const char *json[] = {"config", "--json", NULL};
-  const char *check_off[] = {"check", "temp.files", NULL};
   (void)st;
   write_ini("[temp.files]\nwarn = 70000\ncrit = 65000\nenabled = false\n"
             "[agent]\nretention = 90\n");
-  assert_int_equal(run(&p, args), 1);
-  assert_non_null(strstr(p.out.buf, "warn                 = 70000"));
-  assert_non_null(strstr(p.out.buf, "(vigil.ini)"));
-  assert_non_null(strstr(p.out.buf, "(default)"));
-  assert_non_null(strstr(p.out.buf, "'90' is outside 1d..3650d"));
-  assert_non_null(strstr(p.out.buf, "warn = 70000 is above crit = 65000"));
-  assert_int_equal(run(&p, json), 1);
-  assert_non_null(strstr(p.out.buf, "\"problems\":[\""));
-  assert_int_equal(run(&p, check_off), 3);
-  assert_non_null(strstr(p.err.buf, "temp.files is disabled in vigil.ini"));
+  run_cases(&p, problems, VG_ARRAY_SIZE(problems));
   write_ini("[temp.files]\nwarn = 60000\n");
-  assert_int_equal(run(&p, args), 0);
-  assert_non_null(strstr(p.out.buf, "No problems"));
+  run_cases(&p, &clean, 1);
 }
 
 /* Nagios lines: check --nagios with its exit code; status --nagios with
@@ -285,27 +300,24 @@ static void nagios_lines_and_exit_codes(void **st) {
 }
 
 static void bad_usage_gets_one_clear_line(void **st) {
+  static const cli_case_t c[] = {
+      {{"frobnicate"}, 2, {NULL}, {"unknown command 'frobnicate'"}},
+      {{"check", "no.such.probe"},
+       3,
+       {NULL},
+       {"unknown probe 'no.such.probe'"}},
+      {{"history"}, 2, {NULL}, {"give one probe id"}},
+      {{"events", "--since", "last tuesday"},
+       2,
+       {NULL},
+       {"--since 'last tuesday'"}},
+      /* status is Nagios-style: a usage error is UNKNOWN (3, interface.md). */
+      {{"status", "--bogus"}, 3, {NULL}, {"unknown option '--bogus'"}},
+      {{"--help"}, 0, {"vigil status [--json]"}},
+  };
   proc_t p;
-  const char *a1[] = {"frobnicate", NULL};
-  const char *a2[] = {"check", "no.such.probe", NULL};
-  const char *a3[] = {"history", NULL};
-  const char *a4[] = {"events", "--since", "last tuesday", NULL};
-  const char *a5[] = {"status", "--bogus", NULL};
-  const char *a6[] = {"--help", NULL};
   (void)st;
-  assert_int_equal(run(&p, a1), 2);
-  assert_non_null(strstr(p.err.buf, "unknown command 'frobnicate'"));
-  assert_int_equal(run(&p, a2), 3);
-  assert_non_null(strstr(p.err.buf, "unknown probe 'no.such.probe'"));
-  assert_int_equal(run(&p, a3), 2);
-  assert_non_null(strstr(p.err.buf, "give one probe id"));
-  assert_int_equal(run(&p, a4), 2);
-  assert_non_null(strstr(p.err.buf, "--since 'last tuesday'"));
-  /* status is Nagios-style: a usage error is UNKNOWN (3, interface.md). */
-  assert_int_equal(run(&p, a5), 3);
-  assert_non_null(strstr(p.err.buf, "unknown option '--bogus'"));
-  assert_int_equal(run(&p, a6), 0);
-  assert_non_null(strstr(p.out.buf, "vigil status [--json]"));
+  run_cases(&p, c, VG_ARRAY_SIZE(c));
 }
 
 static void status_without_service_says_how_to_start(void **st) {
@@ -399,9 +411,18 @@ static void run_console_and_status_from_another_process(void **st) {
   proc_t agent, p;
   const char *run_args[] = {"run", "--console", NULL};
   const char *status_json[] = {"status", "--json", NULL};
-  const char *status[] = {"status", NULL};
-  const char *events[] = {"events", NULL};
-  const char *history[] = {"history", "scratch.space", "--since", "1h", NULL};
+  static const cli_case_t served[] = {
+      {{"status"}, 0, {"OK       scratch.space"}},
+      /* A second agent on the same pipe refuses to start, saying why. */
+      {{"run", "--console"}, 1, {NULL}, {"already running"}},
+      {{"events"}, 0, {"scratch.space", "n/a     -> ok"}},
+  };
+  static const cli_case_t recorded[] = {
+      {{"history", "scratch.space", "--since", "1h"},
+       0,
+       {"ok      Scratch volume"}},
+      {{"metrics"}, 0, {"# TYPE vigil_probe_status gauge"}},
+  };
   vg_json_t *doc = NULL;
   char err[200];
   int i, rc = -1;
@@ -440,32 +461,24 @@ static void run_console_and_status_from_another_process(void **st) {
       vg_json_get_str(vg_json_at(vg_json_get(doc, "probes"), 0), "id"),
       "scratch.space");
   vg_json_free(doc);
-  assert_int_equal(run(&p, status), 0);
-  assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
-  /* A second agent on the same pipe refuses to start, saying why. */
-  assert_int_equal(run(&p, run_args), 1);
-  assert_non_null(strstr(p.err.buf, "already running"));
-  assert_int_equal(run(&p, events), 0);
-  assert_non_null(strstr(p.out.buf, "scratch.space"));
-  assert_non_null(strstr(p.out.buf, "n/a     -> ok"));
+  run_cases(&p, served, VG_ARRAY_SIZE(served));
   {
     /* Re-check after a fix: the service collects now and the new findings
      * are printed as status does. */
-    const char *recheck[] = {"run", "scratch.space", NULL};
-    const char *recheck_bad[] = {"run", "no.such", NULL};
-    const char *ev_probe[] = {"events", "--probe", "scratch.space", NULL};
-    const char *backups[] = {"history", "--backups", NULL};
-    assert_int_equal(run(&p, recheck), 0);
-    assert_non_null(strstr(p.err.buf, "collecting 1 probe now"));
-    assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
-    assert_non_null(strstr(p.out.buf, "Backups: "));
-    assert_int_equal(run(&p, recheck_bad), 3);
-    assert_non_null(strstr(p.err.buf, "unknown probe 'no.such'"));
-    assert_int_equal(run(&p, ev_probe), 0);
-    assert_non_null(strstr(p.out.buf, "scratch.space"));
-    assert_null(strstr(p.out.buf, "mars.install"));
-    assert_int_equal(run(&p, backups), 0);
-    assert_non_null(strstr(p.out.buf, "no scheduled backup judged"));
+    static const cli_case_t c[] = {
+        {{"run", "scratch.space"},
+         0,
+         {"OK       scratch.space", "Backups: "},
+         {"collecting 1 probe now"}},
+        {{"run", "no.such"}, 3, {NULL}, {"unknown probe 'no.such'"}},
+        {{"events", "--probe", "scratch.space"},
+         0,
+         {"scratch.space"},
+         {NULL},
+         "mars.install"},
+        {{"history", "--backups"}, 0, {"no scheduled backup judged"}},
+    };
+    run_cases(&p, c, VG_ARRAY_SIZE(c));
   }
   uv_sleep(500);
   {
@@ -488,13 +501,7 @@ static void run_console_and_status_from_another_process(void **st) {
     text = fk_slurp(path, NULL);
     assert_null(text);
   }
-  assert_int_equal(run(&p, history), 0);
-  assert_non_null(strstr(p.out.buf, "ok      Scratch volume"));
-  {
-    const char *metrics[] = {"metrics", NULL};
-    assert_int_equal(run(&p, metrics), 0);
-    assert_non_null(strstr(p.out.buf, "# TYPE vigil_probe_status gauge"));
-  }
+  run_cases(&p, recorded, VG_ARRAY_SIZE(recorded));
   /* The support bundle asks the running service too. */
   {
     char out[800], *text;

@@ -14,66 +14,54 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_kit.h"
 #include "fake_os.h"
 #include "mars.h"
 #include "vg.h"
 
 #define HANG_MS 4000
 
-static int hang_task(const vg_os_t *os, const char *f, const char *n,
-                     vg_task_info_t *out) {
-  (void)os, (void)f, (void)n;
-  memset(out, 0, sizeof(*out));
+/* Every hung call: clears its answer (size bytes), blocks HANG_MS, then
+ * times out. */
+static int hang(void *out, size_t size) {
+  memset(out, 0, size);
   uv_sleep(HANG_MS);
   return VG_ETIMEDOUT;
 }
+static int hang_task(const vg_os_t *os, const char *f, const char *n,
+                     vg_task_info_t *out) {
+  (void)os, (void)f, (void)n;
+  return hang(out, sizeof(*out));
+}
 static int hang_shadow(const vg_os_t *os, vg_shadow_info_t *out) {
   (void)os;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 static int hang_device(const vg_os_t *os, const char *c, const char *h,
                        vg_device_list_t *out) {
   (void)os, (void)c, (void)h;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 static int hang_dedup(const vg_os_t *os, const char *p, int *en, char *why,
                       size_t whysz) {
   (void)os, (void)p;
-  *en = 0;
   if (whysz) why[0] = '\0';
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(en, sizeof(*en));
 }
 static int hang_svc(const vg_os_t *os, const char *name, vg_svc_info_t *out) {
   (void)os, (void)name;
-  memset(out, 0, sizeof(*out));
-  uv_sleep(HANG_MS);
-  return VG_ETIMEDOUT;
+  return hang(out, sizeof(*out));
 }
 
-typedef struct run_s {
-  vg_agent_t *agent;
-  int done;
-} run_t;
-
 static void on_cycle(void *ud, vg_agent_t *a) {
-  run_t *r = ud;
   (void)a;
-  r->done = 1;
+  *(int *)ud = 1;
 }
 
 static void hung_collects_cost_only_their_probes(void **st) {
   static fake_os_t f;
-  static vg_config_t cfg;
-  vg_settings_t set;
-  vg_agent_opts_t o;
-  uv_loop_t loop;
-  run_t r = {NULL, 0};
-  char err[300];
+  static ak_once_t once;
+  int done = 0;
   size_t i;
   const vg_probe_rt_t *tf = NULL;
   (void)st;
@@ -91,52 +79,34 @@ static void hung_collects_cost_only_their_probes(void **st) {
   f.os.device_query = hang_device;
   f.os.volume_dedup = hang_dedup;
   f.os.svc_query = hang_svc;
-  vg_config_init(&cfg);
+  ak_once_init(&once);
   for (i = 0; i < vg_nprobes; i++) {
     char msg[200];
-    assert_int_equal(vg_config_set(&cfg, vg_probes[i]->id, "deadline", "1s",
-                                   msg, sizeof(msg)),
+    assert_int_equal(vg_config_set(&once.cfg, vg_probes[i]->id, "deadline",
+                                   "1s", msg, sizeof(msg)),
                      0);
   }
-  vg_config_settings(&cfg, &set);
-  memset(&o, 0, sizeof(o));
-  o.mode = VG_AGENT_ONCE;
-  o.cfg = &cfg;
-  o.settings = &set;
-  o.os = &f.os;
-  o.sink.cycle = on_cycle;
-  o.sink.ud = &r;
-  uv_loop_init(&loop);
-  assert_int_equal(vg_agent_start(&r.agent, &loop, &o, err, sizeof(err)), 0);
-  while (!r.done)
-    uv_run(&loop, UV_RUN_ONCE);
+  ak_once_start(&once, &f.os, on_cycle, &done);
+  while (!done)
+    uv_run(&once.loop, UV_RUN_ONCE);
   /* temp.files does not touch a hung call: it has its own finding, not
    * the deadline's unknown, although five collections hang. */
-  for (i = 0; i < vg_agent_nprobes(r.agent); i++)
-    if (strcmp(vg_agent_probe(r.agent, i)->probe->id, "temp.files") == 0)
-      tf = vg_agent_probe(r.agent, i);
+  for (i = 0; i < vg_agent_nprobes(once.agent); i++)
+    if (strcmp(vg_agent_probe(once.agent, i)->probe->id, "temp.files") == 0)
+      tf = vg_agent_probe(once.agent, i);
   assert_non_null(tf);
   assert_true(tf->has_finding);
   if (strstr(tf->finding.summary, "did not finish") != NULL)
     fail_msg("temp.files waited for a worker: %s", tf->finding.summary);
   {
-    vg_jw_t w;
-    char *text;
-    vg_jw_init(&w);
-    vg_jw_obj_begin(&w);
-    vg_agent_report(r.agent, &w);
-    vg_jw_obj_end(&w);
-    text = vg_jw_steal(&w, NULL);
-    assert_non_null(text);
+    char *text = ak_report(once.agent);
     assert_null(strstr(text, "\"stuck_collections\":0"));
     free(text);
   }
   /* Stop with grace for the hung calls (a probe may make two of them),
    * so every worker is back and the loop closes cleanly. */
-  vg_agent_stop(r.agent, 3 * HANG_MS, NULL, NULL);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(&loop), 0);
-  vg_config_free(&cfg);
+  vg_agent_stop(once.agent, 3 * HANG_MS, NULL, NULL);
+  ak_once_finish(&once);
 }
 
 int main(void) {

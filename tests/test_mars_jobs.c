@@ -222,145 +222,134 @@ static void run(fake_os_t *f, pk_run_t *r) {
                 r->out.summary);
 }
 
-/* A MARS install with its Temp folder; r empty. */
-static void machine(fake_os_t *f, pk_run_t *r) {
-  fake_os_init(f);
-  pk_run_init(r);
+/* A MARS install with its Temp folder (on the empty machine of
+ * pk_machine_setup). */
+static void machine(fake_os_t *f) {
   fake_reg_sz(f, VG_MARS_SETUP_KEY, "InstallPath", IP);
   fake_file(f, TEMP, VG_FA_DIRECTORY);
 }
 
 static void collect_events_and_logs(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   const char *list = "C:\\Data\\a.db\t0x80070570\r\nC:\\Data\\b.db\t0x80070005"
                      "\r\n";
-  (void)st;
-  machine(&f, &r);
-  f.now_ms = utc(2025, 11, 25, 8, 0);
-  fake_channel(&f, "CloudBackup");
-  fake_event(&f, 1, utc(2025, 11, 23, 21, 30));
-  fake_event(&f, 3, utc(2025, 11, 23, 22, 10));
-  fake_event(&f, 1, utc(2025, 11, 24, 21, 35));
+  machine(&m->f);
+  m->f.now_ms = utc(2025, 11, 25, 8, 0);
+  fake_channel(&m->f, "CloudBackup");
+  fake_event(&m->f, 1, utc(2025, 11, 23, 21, 30));
+  fake_event(&m->f, 3, utc(2025, 11, 23, 22, 10));
+  fake_event(&m->f, 1, utc(2025, 11, 24, 21, 35));
   /* failed at 21:40, its data names no code: the errlog has it (UTC) */
-  snprintf(fake_event(&f, 11, utc(2025, 11, 24, 21, 40))->data,
+  snprintf(fake_event(&m->f, 11, utc(2025, 11, 24, 21, 40))->data,
            VG_EVENT_DATA_MAX, "<EventData><Data>none</Data></EventData>");
-  fake_content(&f, ERRLOG, errlog_text, strlen(errlog_text),
+  fake_content(&m->f, ERRLOG, errlog_text, strlen(errlog_text),
                utc(2025, 11, 24, 21, 45));
-  fake_content(&f, TEMP "\\LastBackupFailedFiles_1.txt", list, strlen(list),
+  fake_content(&m->f, TEMP "\\LastBackupFailedFiles_1.txt", list, strlen(list),
                utc(2025, 11, 24, 21, 40));
-  fake_content(&f, TEMP "\\notes.txt", "x", 1, 0);
-  run(&f, &r);
-  assert_int_equal(r.rc, 0);
-  assert_string_equal(f.event_channel, "CloudBackup");
-  pk_has(f.event_xpath, "EventID=11");
-  assert_string_equal(vg_facts_get_str(&r.facts, "events_channel"),
+  fake_content(&m->f, TEMP "\\notes.txt", "x", 1, 0);
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.rc, 0);
+  assert_string_equal(m->f.event_channel, "CloudBackup");
+  pk_has(m->f.event_xpath, "EventID=11");
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "events_channel"),
                       "CloudBackup");
-  assert_int_equal(vg_facts_int_or(&r.facts, "events_read", 0), 4);
-  assert_int_equal(vg_facts_int_or(&r.facts, "last_success_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "events_read", 0), 4);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "last_success_ms", 0),
                    utc(2025, 11, 23, 22, 10));
-  assert_int_equal(vg_facts_int_or(&r.facts, "last_failure_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "last_failure_ms", 0),
                    utc(2025, 11, 24, 21, 40));
-  assert_string_equal(vg_facts_get_str(&r.facts, "last_outcome"), "failed");
-  assert_int_equal(vg_facts_int_or(&r.facts, "last_outcome_ms", 0),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "last_outcome"), "failed");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "last_outcome_ms", 0),
                    utc(2025, 11, 24, 21, 40));
-  assert_string_equal(vg_facts_get_str(&r.facts, "job_0_outcome"), "failed");
-  assert_int_equal(vg_facts_int_or(&r.facts, "job_0_start_ms", 0),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "job_0_outcome"), "failed");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "job_0_start_ms", 0),
                    utc(2025, 11, 24, 21, 35));
-  assert_string_equal(vg_facts_get_str(&r.facts, "job_1_outcome"), "success");
-  assert_null(vg_facts_find(&r.facts, "job_2_ms"));
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "job_1_outcome"),
+                      "success");
+  assert_null(vg_facts_find(&m->r.facts, "job_2_ms"));
   /* the code of the failure: the errlog's newest error up to it */
-  assert_string_equal(vg_facts_get_str(&r.facts, "last_failure_code"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "last_failure_code"),
                       "0x80070570");
-  assert_int_equal(vg_facts_int_or(&r.facts, "errlog_errors", 0), 2);
-  assert_string_equal(vg_facts_get_str(&r.facts, "errlog_last_hr"),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "errlog_errors", 0), 2);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "errlog_last_hr"),
                       "0x80070570");
-  assert_int_equal(vg_facts_int_or(&r.facts, "errlog_last_hr_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "errlog_last_hr_ms", 0),
                    utc(2025, 11, 24, 21, 40) + 2);
-  assert_string_equal(vg_facts_get_str(&r.facts, "errlog_codes"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "errlog_codes"),
                       "0x80070005 x1, 0x80070570 x1");
-  assert_int_equal(vg_facts_int_or(&r.facts, "failed_lists", 0), 1);
-  assert_int_equal(vg_facts_int_or(&r.facts, "failed_files", 0), 2);
-  assert_int_equal(vg_facts_int_or(&r.facts, "failed_corrupt", 0), 1);
-  assert_string_equal(vg_facts_get_str(&r.facts, "failed_classes"),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "failed_lists", 0), 1);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "failed_files", 0), 2);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "failed_corrupt", 0), 1);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "failed_classes"),
                       "corrupt 1, access denied 1");
-  assert_string_equal(vg_facts_get_str(&r.facts, "schedule_period_from"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "schedule_period_from"),
                       "default");
   /* 11 after the last success: crit, naming both and the code in words */
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "The last backup failed at "
-                        "2025-11-24T21:40:00Z");
-  pk_has(r.out.summary, "Last success 2025-11-23T22:10:00Z");
-  pk_has(r.out.summary, "ERROR_FILE_CORRUPT");
-  pk_has(r.out.summary, "1 failed file(s) are corrupt");
-  assert_string_equal(r.out.predicts[0], "0x80070570");
-  pk_run_free(&r);
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "The last backup failed at "
+                           "2025-11-24T21:40:00Z");
+  pk_has(m->r.out.summary, "Last success 2025-11-23T22:10:00Z");
+  pk_has(m->r.out.summary, "ERROR_FILE_CORRUPT");
+  pk_has(m->r.out.summary, "1 failed file(s) are corrupt");
+  assert_string_equal(m->r.out.predicts[0], "0x80070570");
 }
 
 /* Wine: EvtQuery answers nothing. The reason is named; the logs are still
  * read; unknown unless the files show a problem. */
 static void collect_without_the_event_log_api(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  machine(&f, &r);
-  f.event_rc = VG_ENOTSUP;
-  strcpy(f.event_why, "EvtQuery(CloudBackup) returned no result and no "
-                      "error: the event log query API is not implemented on "
-                      "this system");
-  fake_content(&f, ERRLOG, errlog_text, strlen(errlog_text),
+  pk_machine_t *m = *st;
+  machine(&m->f);
+  m->f.event_rc = VG_ENOTSUP;
+  strcpy(m->f.event_why, "EvtQuery(CloudBackup) returned no result and no "
+                         "error: the event log query API is not implemented on "
+                         "this system");
+  fake_content(&m->f, ERRLOG, errlog_text, strlen(errlog_text),
                utc(2025, 11, 24, 21, 45));
-  run(&f, &r);
-  assert_int_equal(r.rc, 0);
-  pk_has(vg_facts_get_str(&r.facts, "events_error"),
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.rc, 0);
+  pk_has(vg_facts_get_str(&m->r.facts, "events_error"),
          "EvtQuery(CloudBackup) returned no result");
-  assert_int_equal(vg_facts_find(&r.facts, "last_success_ms")->type,
+  assert_int_equal(vg_facts_find(&m->r.facts, "last_success_ms")->type,
                    VG_FACT_NULL);
-  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  pk_has(r.out.summary, "could not be read: EvtQuery(CloudBackup)");
-  pk_has(r.out.summary, "newest error in CBEngineCurr.errlog: "
-                        "0x80070570 ERROR_FILE_CORRUPT");
-  pk_run_free(&r);
+  assert_int_equal(m->r.out.status, VG_ST_UNKNOWN);
+  pk_has(m->r.out.summary, "could not be read: EvtQuery(CloudBackup)");
+  pk_has(m->r.out.summary, "newest error in CBEngineCurr.errlog: "
+                           "0x80070570 ERROR_FILE_CORRUPT");
 }
 
 /* The channel is not called CloudBackup: CloudBackup/... is found. */
 static void collect_channel_fallback(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  machine(&f, &r);
-  fake_channel(&f, "CloudBackup/Operational"); /* holds the events */
-  fake_channel(&f, "CloudBackupX");
-  fake_channel(&f, "Application");
-  fake_event(&f, 3, NOW - 2 * H);
-  run(&f, &r);
-  assert_string_equal(vg_facts_get_str(&r.facts, "events_channel"),
+  pk_machine_t *m = *st;
+  machine(&m->f);
+  fake_channel(&m->f, "CloudBackup/Operational"); /* holds the events */
+  fake_channel(&m->f, "CloudBackupX");
+  fake_channel(&m->f, "Application");
+  fake_event(&m->f, 3, NOW - 2 * H);
+  run(&m->f, &m->r);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "events_channel"),
                       "CloudBackup/Operational");
-  assert_int_equal(vg_facts_int_or(&r.facts, "last_success_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "last_success_ms", 0),
                    NOW - 2 * H);
-  assert_int_equal(r.out.status, VG_ST_OK);
-  pk_has(r.out.summary, "Last backup succeeded at "
-                        "2025-11-24T14:00:00Z (2 h ago); no failure "
-                        "in the log");
+  assert_int_equal(m->r.out.status, VG_ST_OK);
+  pk_has(m->r.out.summary, "Last backup succeeded at "
+                           "2025-11-24T14:00:00Z (2 h ago); no failure "
+                           "in the log");
 
   /* neither: the error says what was looked for */
-  f.nchannels = 0;
-  fake_channel(&f, "Application");
-  run(&f, &r);
-  pk_has(vg_facts_get_str(&r.facts, "events_error"),
+  m->f.nchannels = 0;
+  fake_channel(&m->f, "Application");
+  run(&m->f, &m->r);
+  pk_has(vg_facts_get_str(&m->r.facts, "events_error"),
          "no event log channel named CloudBackup or CloudBackup/...");
-  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  pk_run_free(&r);
+  assert_int_equal(m->r.out.status, VG_ST_UNKNOWN);
 }
 
 /* A 3 MiB errlog: only its last 256 KiB are read, and the errors at its
  * end are found. */
 static void collect_reads_only_the_tail(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   size_t cap = 3u << 20, o = 0;
   char *big = malloc(cap + 4096);
-  (void)st;
   assert_non_null(big);
   while (o + 200 < cap)
     o += (size_t)snprintf(big + o, 200,
@@ -370,34 +359,31 @@ static void collect_reads_only_the_tail(void **st) {
   o += (size_t)snprintf(big + o, 4096,
                         "1A2C\t2F10\t11/24\t09:00:00.000\t71\tx.cpp(2)\t[0]\t"
                         "G\t\tERROR\tFailed: Hr: = [0x80070002]\r\n");
-  machine(&f, &r);
-  fake_channel(&f, "CloudBackup");
-  fake_event(&f, 3, NOW - 2 * H);
-  fake_content(&f, ERRLOG, big, o, NOW);
-  f.file_tail_bytes = 0;
-  run(&f, &r);
-  assert_int_equal(f.file_tail_bytes, 256 * 1024);
-  assert_int_equal(vg_facts_int_or(&r.facts, "errlog_size", 0), (int64_t)o);
-  assert_int_equal(vg_facts_int_or(&r.facts, "errlog_read", 0), 256 * 1024);
-  assert_string_equal(vg_facts_get_str(&r.facts, "errlog_last_hr"),
+  machine(&m->f);
+  fake_channel(&m->f, "CloudBackup");
+  fake_event(&m->f, 3, NOW - 2 * H);
+  fake_content(&m->f, ERRLOG, big, o, NOW);
+  m->f.file_tail_bytes = 0;
+  run(&m->f, &m->r);
+  assert_int_equal(m->f.file_tail_bytes, 256 * 1024);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "errlog_size", 0), (int64_t)o);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "errlog_read", 0), 256 * 1024);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "errlog_last_hr"),
                       "0x80070002");
-  assert_int_equal(vg_facts_int_or(&r.facts, "errlog_last_hr_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "errlog_last_hr_ms", 0),
                    utc(2025, 11, 24, 9, 0));
-  pk_run_free(&r);
   free(big);
 }
 
 /* The failed-files count grows from one backup to the next: warn, and
  * stays warn while it does not shrink; memo survives between runs. */
 static void failed_files_growing(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   static char lists[3][400];
   int i;
-  (void)st;
-  machine(&f, &r);
-  fake_channel(&f, "CloudBackup");
-  fake_event(&f, 3, NOW - 2 * H);
+  machine(&m->f);
+  fake_channel(&m->f, "CloudBackup");
+  fake_event(&m->f, 3, NOW - 2 * H);
   for (i = 0; i < 3; i++) {
     size_t o = 0;
     int k;
@@ -405,93 +391,82 @@ static void failed_files_growing(void **st) {
       o += (size_t)snprintf(lists[i] + o, sizeof(lists[i]) - o,
                             "D:\\Shares\\f%d.pst\t0x80070020\r\n", k);
   }
-  fake_content(&f, TEMP "\\LastBackupFailedFiles.txt", lists[0],
+  fake_content(&m->f, TEMP "\\LastBackupFailedFiles.txt", lists[0],
                strlen(lists[0]), NOW);
-  run(&f, &r);
-  assert_int_equal(vg_facts_int_or(&r.facts, "failed_files", 0), 2);
-  assert_int_equal(r.out.status, VG_ST_OK); /* first sight: a baseline */
-  f.contents[0].data = lists[1];
-  f.contents[0].len = strlen(lists[1]);
-  run(&f, &r);
-  assert_int_equal(r.out.status, VG_ST_WARN);
-  pk_has(r.out.summary, "Failed files grew from 2 to 4");
+  run(&m->f, &m->r);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "failed_files", 0), 2);
+  assert_int_equal(m->r.out.status, VG_ST_OK); /* first sight: a baseline */
+  m->f.contents[0].data = lists[1];
+  m->f.contents[0].len = strlen(lists[1]);
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.out.status, VG_ST_WARN);
+  pk_has(m->r.out.summary, "Failed files grew from 2 to 4");
   /* the same list again: still grown */
-  run(&f, &r);
-  assert_int_equal(r.out.status, VG_ST_WARN);
-  f.contents[0].data = lists[2];
-  f.contents[0].len = strlen(lists[2]);
-  run(&f, &r);
-  assert_int_equal(r.out.status, VG_ST_OK);
-  pk_run_free(&r);
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.out.status, VG_ST_WARN);
+  m->f.contents[0].data = lists[2];
+  m->f.contents[0].len = strlen(lists[2]);
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.out.status, VG_ST_OK);
 }
 
 /* The schedule's period comes from the MARS task's triggers: weekly
  * gives 7 days + grace before "no backup completed" is crit. */
 static void schedule_period_from_the_task(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  machine(&f, &r);
-  fake_task(&f, "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup");
-  fake_channel(&f, "CloudBackup");
-  fake_event(&f, 3, NOW - 5 * 24 * H);
-  run(&f, &r);
-  assert_int_equal(vg_facts_int_or(&r.facts, "schedule_period_ms", 0),
+  pk_machine_t *m = *st;
+  machine(&m->f);
+  fake_task(&m->f, "\\Microsoft\\OnlineBackup\\Microsoft-OnlineBackup");
+  fake_channel(&m->f, "CloudBackup");
+  fake_event(&m->f, 3, NOW - 5 * 24 * H);
+  run(&m->f, &m->r);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "schedule_period_ms", 0),
                    7 * 24 * H);
-  assert_string_equal(vg_facts_get_str(&r.facts, "schedule_period_from"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "schedule_period_from"),
                       "task");
-  assert_int_equal(r.out.status, VG_ST_OK);
+  assert_int_equal(m->r.out.status, VG_ST_OK);
   /* daily (no task): 5 days without a completed backup is crit */
-  f.task_path[0] = '\0';
-  run(&f, &r);
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "No backup completed for 5 d (the schedule "
-                        "runs every 1 d)");
-  pk_run_free(&r);
+  m->f.task_path[0] = '\0';
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "No backup completed for 5 d (the schedule "
+                           "runs every 1 d)");
 }
 
 /* Everything at once: a dozen jobs with their starts, both notices, the
  * errlog, a failed-files list too long to read whole - every fact fits
  * (none dropped for want of room). */
 static void all_facts_fit(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   static char list[MJ_BIG];
   size_t o = 0;
   int i;
-  (void)st;
-  machine(&f, &r);
-  fake_channel(&f, "CloudBackup");
-  fake_event(&f, 14, NOW - 40 * H);
-  fake_event(&f, 16, NOW - 39 * H);
+  machine(&m->f);
+  fake_channel(&m->f, "CloudBackup");
+  fake_event(&m->f, 14, NOW - 40 * H);
+  fake_event(&m->f, 16, NOW - 39 * H);
   for (i = 12; i > 0; i--) {
-    fake_event(&f, 1, NOW - i * 24 * H);
-    fake_event(&f, i % 3 ? 3 : 11, NOW - i * 24 * H + H);
+    fake_event(&m->f, 1, NOW - i * 24 * H);
+    fake_event(&m->f, i % 3 ? 3 : 11, NOW - i * 24 * H + H);
   }
-  fake_content(&f, ERRLOG, errlog_text, strlen(errlog_text), NOW);
+  fake_content(&m->f, ERRLOG, errlog_text, strlen(errlog_text), NOW);
   while (o + 64 < sizeof(list))
     o += (size_t)snprintf(list + o, 64, "C:\\Data\\f%zu.db\t0x80070570\r\n", o);
-  fake_content(&f, TEMP "\\LastBackupFailedFiles_9.txt", list, o, NOW);
-  run(&f, &r);
-  print_message("%u facts\n", (unsigned)r.facts.n);
-  assert_true(r.facts.n < VG_FACTS_MAX);
-  assert_non_null(vg_facts_find(&r.facts, "job_9_start_ms"));
-  assert_non_null(vg_facts_find(&r.facts, "failed_classes"));
-  assert_true(vg_facts_bool_or(&r.facts, "failed_files_partial", 0));
-  assert_true(vg_facts_int_or(&r.facts, "failed_files", 0) > 30000);
-  pk_run_free(&r);
+  fake_content(&m->f, TEMP "\\LastBackupFailedFiles_9.txt", list, o, NOW);
+  run(&m->f, &m->r);
+  print_message("%u facts\n", (unsigned)m->r.facts.n);
+  assert_true(m->r.facts.n < VG_FACTS_MAX);
+  assert_non_null(vg_facts_find(&m->r.facts, "job_9_start_ms"));
+  assert_non_null(vg_facts_find(&m->r.facts, "failed_classes"));
+  assert_true(vg_facts_bool_or(&m->r.facts, "failed_files_partial", 0));
+  assert_true(vg_facts_int_or(&m->r.facts, "failed_files", 0) > 30000);
 }
 
 static void not_installed_is_na(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  run(&f, &r);
-  assert_int_equal(r.out.status, VG_ST_NA);
-  assert_int_equal(f.event_queries, 0);
-  pk_run_free(&r);
+  pk_machine_t *m = *st;
+  fake_os_init(&m->f);
+  run(&m->f, &m->r);
+  assert_int_equal(m->r.out.status, VG_ST_NA);
+  assert_int_equal(m->f.event_queries, 0);
 }
 
 int main(void) {
@@ -501,14 +476,14 @@ int main(void) {
       cmocka_unit_test(event_data_codes),
       cmocka_unit_test(jobs_fold_from_events),
       cmocka_unit_test(mars_jobs_fixtures),
-      cmocka_unit_test(collect_events_and_logs),
-      cmocka_unit_test(collect_without_the_event_log_api),
-      cmocka_unit_test(collect_channel_fallback),
-      cmocka_unit_test(collect_reads_only_the_tail),
-      cmocka_unit_test(failed_files_growing),
-      cmocka_unit_test(schedule_period_from_the_task),
-      cmocka_unit_test(all_facts_fit),
-      cmocka_unit_test(not_installed_is_na),
+      pk_machine_test(collect_events_and_logs),
+      pk_machine_test(collect_without_the_event_log_api),
+      pk_machine_test(collect_channel_fallback),
+      pk_machine_test(collect_reads_only_the_tail),
+      pk_machine_test(failed_files_growing),
+      pk_machine_test(schedule_period_from_the_task),
+      pk_machine_test(all_facts_fit),
+      pk_machine_test(not_installed_is_na),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,88 +45,119 @@ static void exit_codes(void **st) {
   assert_int_equal(VG_NAGIOS_UNKNOWN, 3);
 }
 
-static void all_ok_is_one_line(void **st) {
+/* One case: the probes of a view (ids, statuses, summaries, remedies),
+ * the status line it gives (all of it, or its start when prefix), the
+ * lines after it (all of them when nlines >= 0) and the exit code. */
+typedef struct nprobe_s {
+  const char *id;
+  vg_status_t st;
+  const char *summary, *remedy;
+} nprobe_t;
+
+typedef struct ncase_s {
+  nprobe_t p[4];
+  size_t np;
+  const char *first;
+  int prefix;
+  const char *more[4];
+  int nlines;
+  int exit;
+} ncase_t;
+
+static void check_case(const ncase_t *c) {
   vk_view_t s;
-  char *text, l[1024];
-  (void)st;
+  char *text, l[2048];
+  size_t i;
+  int k;
   vk_init(&s, 1795640400000LL);
-  probe(&s, 0, "mars.install", VG_ST_OK, "MARS 2.0.9262.0 installed", "");
-  probe(&s, 1, "mars.engine", VG_ST_OK, "obengine running", "");
-  probe(&s, 2, "iscsi.initiator", VG_ST_NA, "not on this system", "");
+  for (i = 0; i < c->np; i++)
+    probe(&s, i, c->p[i].id, c->p[i].st, c->p[i].summary, c->p[i].remedy);
   text = vk_render(vg_nagios_render, &s.v, 0);
   assert_non_null(line_of(text, 0, l, sizeof(l)));
-  assert_string_equal(l, "OK: all 2 probes ok, 1 do not apply | "
-                         "'probes_crit'=0;;;0;3 'probes_warn'=0;;;0;3 "
-                         "'probes_unknown'=0;;;0;3");
-  assert_null(line_of(text, 1, l, sizeof(l)));
-  assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 0);
+  if (c->prefix)
+    assert_true(strncmp(l, c->first, strlen(c->first)) == 0);
+  else
+    assert_string_equal(l, c->first);
+  /* The performance data after the only '|'. */
+  assert_ptr_equal(strchr(l, '|'), strrchr(l, '|'));
+  for (k = 0; k < c->nlines; k++)
+    assert_string_equal(line_of(text, k + 1, l, sizeof(l)), c->more[k]);
+  if (c->nlines >= 0) assert_null(line_of(text, c->nlines + 1, l, sizeof(l)));
+  assert_int_equal(text[strlen(text) - 1], '\n');
+  assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), c->exit);
   free(text);
   vk_free(&s);
 }
 
-static void worst_first_with_details(void **st) {
-  vk_view_t s;
-  char *text, l[2048];
+static void all_ok_is_one_line(void **st) {
+  static const ncase_t c = {
+      {{"mars.install", VG_ST_OK, "MARS 2.0.9262.0 installed", ""},
+       {"mars.engine", VG_ST_OK, "obengine running", ""},
+       {"iscsi.initiator", VG_ST_NA, "not on this system", ""}},
+      3,
+      "OK: all 2 probes ok, 1 do not apply | "
+      "'probes_crit'=0;;;0;3 'probes_warn'=0;;;0;3 "
+      "'probes_unknown'=0;;;0;3",
+      0,
+      {NULL},
+      0,
+      0};
   (void)st;
-  vk_init(&s, 1795640400000LL);
-  probe(&s, 0, "scratch.space", VG_ST_WARN,
-        "Scratch volume of D:\\MARS has 7.2% free", "Free space on D:");
-  probe(&s, 1, "mars.install", VG_ST_OK, "fine", "");
-  probe(&s, 2, "scratch.kek", VG_ST_CRIT,
-        "OnlineBackup.KEK is missing | really", "Re-register the server");
-  probe(&s, 3, "net.reach", VG_ST_UNKNOWN, "WinHTTP failed:\nno DNS", "");
-  text = vk_render(vg_nagios_render, &s.v, 0);
-  assert_non_null(line_of(text, 0, l, sizeof(l)));
-  /* The status line: word, count, worst finding (its '|' made '/'), the
-   * others by id, then the performance data after the only '|'. */
-  assert_true(strncmp(l,
-                      "CRITICAL: 3 of 4 probes not ok (1 crit, 1 warn, 1 "
-                      "unknown): scratch.kek: OnlineBackup.KEK is missing / "
-                      "really; also scratch.space, net.reach | ",
-                      strlen("CRITICAL: 3 of 4 probes not ok (1 crit, 1 warn, "
-                             "1 unknown): scratch.kek: OnlineBackup.KEK is "
-                             "missing / really; also scratch.space, net.reach "
-                             "| ")) == 0);
-  assert_ptr_equal(strchr(l, '|'), strrchr(l, '|'));
-  assert_string_equal(line_of(text, 1, l, sizeof(l)),
-                      "[CRIT] scratch.kek: OnlineBackup.KEK is missing / "
-                      "really Fix: Re-register the server");
-  assert_string_equal(line_of(text, 2, l, sizeof(l)),
-                      "[WARN] scratch.space: Scratch volume of D:\\MARS has "
-                      "7.2% free Fix: Free space on D:");
-  assert_string_equal(line_of(text, 3, l, sizeof(l)),
-                      "[UNKNOWN] net.reach: WinHTTP failed: no DNS");
-  assert_null(line_of(text, 4, l, sizeof(l)));
-  assert_int_equal(text[strlen(text) - 1], '\n');
-  assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 2);
-  free(text);
-  vk_free(&s);
+  check_case(&c);
+}
+
+/* The status line: word, count, worst finding (its '|' made '/'), the
+ * others by id, then the performance data after the only '|'; a line per
+ * finding not ok, worst first, with its fix. */
+static void worst_first_with_details(void **st) {
+  static const ncase_t c = {
+      {{"scratch.space", VG_ST_WARN, "Scratch volume of D:\\MARS has 7.2% free",
+        "Free space on D:"},
+       {"mars.install", VG_ST_OK, "fine", ""},
+       {"scratch.kek", VG_ST_CRIT, "OnlineBackup.KEK is missing | really",
+        "Re-register the server"},
+       {"net.reach", VG_ST_UNKNOWN, "WinHTTP failed:\nno DNS", ""}},
+      4,
+      "CRITICAL: 3 of 4 probes not ok (1 crit, 1 warn, 1 unknown): "
+      "scratch.kek: OnlineBackup.KEK is missing / really; also "
+      "scratch.space, net.reach | ",
+      1,
+      {"[CRIT] scratch.kek: OnlineBackup.KEK is missing / really Fix: "
+       "Re-register the server",
+       "[WARN] scratch.space: Scratch volume of D:\\MARS has 7.2% free Fix: "
+       "Free space on D:",
+       "[UNKNOWN] net.reach: WinHTTP failed: no DNS"},
+      3,
+      2};
+  (void)st;
+  check_case(&c);
 }
 
 static void unknown_alone_is_unknown_but_warn_wins(void **st) {
-  vk_view_t s;
-  char *text;
+  static const ncase_t c[] = {
+      {{{"mars.install", VG_ST_OK, "fine", ""},
+        {"net.reach", VG_ST_UNKNOWN, "cannot measure", ""}},
+       2,
+       "UNKNOWN: 1 of 2 probes not ok (1 unknown): net.reach: cannot measure "
+       "|",
+       1,
+       {NULL},
+       -1,
+       3},
+      {{{"mars.install", VG_ST_OK, "fine", ""},
+        {"net.reach", VG_ST_UNKNOWN, "cannot measure", ""},
+        {"temp.files", VG_ST_WARN, "61,204 .tmp files", ""}},
+       3,
+       "WARNING: 2 of 3 probes not ok (1 warn, 1 unknown): temp.files: "
+       "61,204 .tmp files; also net.reach |",
+       1,
+       {NULL},
+       -1,
+       1},
+  };
   (void)st;
-  vk_init(&s, 1795640400000LL);
-  probe(&s, 0, "mars.install", VG_ST_OK, "fine", "");
-  probe(&s, 1, "net.reach", VG_ST_UNKNOWN, "cannot measure", "");
-  text = vk_render(vg_nagios_render, &s.v, 0);
-  assert_true(strncmp(text,
-                      "UNKNOWN: 1 of 2 probes not ok (1 unknown): "
-                      "net.reach: cannot measure |",
-                      60) == 0);
-  assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 3);
-  free(text);
-  probe(&s, 2, "temp.files", VG_ST_WARN, "61,204 .tmp files", "");
-  text = vk_render(vg_nagios_render, &s.v, 0);
-  assert_true(strncmp(text,
-                      "WARNING: 2 of 3 probes not ok (1 warn, 1 "
-                      "unknown): temp.files: 61,204 .tmp files; also "
-                      "net.reach |",
-                      80) == 0);
-  assert_int_equal(vg_nagios_exit(vg_view_overall(&s.v)), 1);
-  free(text);
-  vk_free(&s);
+  check_case(&c[0]);
+  check_case(&c[1]);
 }
 
 static void perfdata_of_key_values(void **st) {
@@ -135,9 +166,7 @@ static void perfdata_of_key_values(void **st) {
   (void)st;
   vk_init(&s, 1795640400000LL);
   probe(&s, 0, "scratch.space", VG_ST_WARN, "low", "");
-  vg_facts_set_int(&s.facts[0], "free_bytes", 7200);
-  vg_facts_set_int(&s.facts[0], "total_bytes", 500000);
-  vg_facts_set_int(&s.facts[0], "backup_bytes", 100000);
+  vk_scratch_facts(&s.facts[0]);
   probe(&s, 1, "temp.files", VG_ST_OK, "few", "");
   vg_facts_set_int(&s.facts[1], "count", 12);
   probe(&s, 2, "vss.storage", VG_ST_OK, "fine", "");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_kit.h"
 #include "fake_os.h"
 #include "fs_kit.h"
 #include "mars.h"
@@ -51,14 +52,8 @@ static int64_t wall_ms(void *ud) { return ((run_t *)ud)->wall; }
 
 /* The report as text without its generated_at member. */
 static char *report_text(vg_agent_t *a) {
-  vg_jw_t w;
-  char *text, *g;
-  vg_jw_init(&w);
-  vg_jw_obj_begin(&w);
-  vg_agent_report(a, &w);
-  vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, NULL);
-  if (text && (g = strstr(text, "\"generated_at\":\"")) != NULL)
+  char *text = ak_report(a), *g;
+  if ((g = strstr(text, "\"generated_at\":\"")) != NULL)
     memset(g, ' ', strlen("\"generated_at\":\"2025-11-24T22:00:00Z\","));
   return text;
 }
@@ -97,14 +92,8 @@ static void on_preflight(void *ud, vg_agent_t *a, const vg_preflight_ev_t *ev) {
                  ev->blocking[i]->probe->id);
   /* The sweep is done: keep the report, stop. */
   {
-    vg_jw_t w;
-    char *text;
-    vg_jw_init(&w);
-    vg_jw_obj_begin(&w);
-    vg_agent_report(a, &w);
-    vg_jw_obj_end(&w);
-    text = vg_jw_steal(&w, NULL);
-    vg_strlcpy(r->report, text ? text : "", sizeof(r->report));
+    char *text = ak_report(a);
+    vg_strlcpy(r->report, text, sizeof(r->report));
     free(text);
   }
 }

@@ -39,19 +39,14 @@ static void mars_installed(fake_os_t *f) {
 
 /* ---- recorded facts --------------------------------------------------- */
 
-static void task_schedule_fixtures(void **st) {
+static void evaluates_recorded_facts(void **st) {
+  static const fixture_min_t m[] = {
+      {"task.schedule", 20},
+      {"vss.storage", 13},
+      {"iscsi.initiator", 12},
+  };
   (void)st;
-  assert_true(run_fixtures(pk_probe("task.schedule")) >= 20);
-}
-
-static void vss_storage_fixtures(void **st) {
-  (void)st;
-  assert_true(run_fixtures(pk_probe("vss.storage")) >= 13);
-}
-
-static void iscsi_initiator_fixtures(void **st) {
-  (void)st;
-  assert_true(run_fixtures(pk_probe("iscsi.initiator")) >= 12);
+  run_fixtures_each(m, VG_ARRAY_SIZE(m));
 }
 
 /* ---- HRESULTs in words ------------------------------------------------ */
@@ -84,81 +79,67 @@ static void hresults_are_named_and_explained(void **st) {
 /* ---- task.schedule collect -------------------------------------------- */
 
 static void task_collect_reads_every_value(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  mars_installed(&f);
-  fake_task(&f, TASK);
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(r.rc, 0);
-  assert_true(vg_facts_bool_or(&r.facts, "task_exists", 0));
-  assert_true(vg_facts_bool_or(&r.facts, "enabled", 0));
-  assert_string_equal(vg_facts_get_str(&r.facts, "state"), "ready");
-  assert_int_equal(vg_facts_int_or(&r.facts, "triggers", -1), 1);
-  assert_int_equal(vg_facts_int_or(&r.facts, "triggers_enabled", -1), 1);
-  assert_string_equal(vg_facts_get_str(&r.facts, "trigger_kinds"), "weekly");
-  assert_int_equal(vg_facts_int_or(&r.facts, "trigger_period_ms", 0),
+  pk_machine_t *m = *st;
+  fake_os_init(&m->f);
+  mars_installed(&m->f);
+  fake_task(&m->f, TASK);
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(m->r.rc, 0);
+  assert_true(vg_facts_bool_or(&m->r.facts, "task_exists", 0));
+  assert_true(vg_facts_bool_or(&m->r.facts, "enabled", 0));
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "state"), "ready");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "triggers", -1), 1);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "triggers_enabled", -1), 1);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "trigger_kinds"), "weekly");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "trigger_period_ms", 0),
                    7 * 86400000ll);
   /* the next run is a fact in both forms: a later sweep is timed on it */
-  assert_string_equal(vg_facts_get_str(&r.facts, "next_run"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "next_run"),
                       "2025-11-24T22:00:00Z");
-  assert_int_equal(vg_facts_int_or(&r.facts, "next_run_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "next_run_ms", 0),
                    1764021600000ll);
-  assert_string_equal(vg_facts_get_str(&r.facts, "last_run"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "last_run"),
                       "2025-11-23T22:00:00Z");
-  assert_int_equal(vg_facts_int_or(&r.facts, "last_result", -1), 0);
-  assert_string_equal(vg_facts_get_str(&r.facts, "principal_sid"), "S-1-5-18");
-  assert_string_equal(vg_facts_get_str(&r.facts, "multiple_instances"),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "last_result", -1), 0);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "principal_sid"),
+                      "S-1-5-18");
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "multiple_instances"),
                       "IgnoreNew");
-  assert_int_equal(r.out.status, VG_ST_OK);
-  pk_run_free(&r);
+  assert_int_equal(m->r.out.status, VG_ST_OK);
 }
 
 static void task_collect_missing_task(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  mars_installed(&f);
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(r.rc, 0);
-  assert_false(vg_facts_bool_or(&r.facts, "task_exists", 1));
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "does not exist");
-  pk_run_free(&r);
+  pk_machine_t *m = *st;
+  fake_os_init(&m->f);
+  mars_installed(&m->f);
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(m->r.rc, 0);
+  assert_false(vg_facts_bool_or(&m->r.facts, "task_exists", 1));
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "does not exist");
 }
 
 static void task_collect_configured_path(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   char msg[100];
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  assert_int_equal(vg_config_set(&r.cfg, "task.schedule", "task",
+  fake_os_init(&m->f);
+  assert_int_equal(vg_config_set(&m->r.cfg, "task.schedule", "task",
                                  "\\Vigil-test", msg, sizeof(msg)),
                    0);
-  fake_task(&f, "\\Vigil-test");
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(r.rc, 0);
-  assert_string_equal(vg_facts_get_str(&r.facts, "task"), "\\Vigil-test");
-  assert_true(vg_facts_bool_or(&r.facts, "task_exists", 0));
-  pk_run_free(&r);
+  fake_task(&m->f, "\\Vigil-test");
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(m->r.rc, 0);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "task"), "\\Vigil-test");
+  assert_true(vg_facts_bool_or(&m->r.facts, "task_exists", 0));
 }
 
 /* What Wine 8 does: E_NOTIMPL for several values. They must come back
  * null with a reason, and the finding must say unknown, not guess. */
 static void task_collect_notimpl_values_are_unknown(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_task_info_t *t;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  t = fake_task(&f, TASK);
+  fake_os_init(&m->f);
+  t = fake_task(&m->f, TASK);
   t->last_result_hr = 0x80004001u;
   t->next_run_hr = 0x80004001u;
   t->missed_runs_hr = 0x80004001u;
@@ -168,54 +149,45 @@ static void task_collect_notimpl_values_are_unknown(void **st) {
   t->ntriggers = 0;
   t->last_run_hr = 0x00041303u; /* SCHED_S_TASK_HAS_NOT_RUN */
   t->last_run_ms = 0;
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(r.rc, 0);
-  assert_null_fact(&r.facts, "last_result");
-  assert_null_fact(&r.facts, "next_run");
-  assert_null_fact(&r.facts, "principal");
-  assert_null_fact(&r.facts, "triggers");
-  pk_has(vg_facts_get_str(&r.facts, "last_result_error"),
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(m->r.rc, 0);
+  assert_null_fact(&m->r.facts, "last_result");
+  assert_null_fact(&m->r.facts, "next_run");
+  assert_null_fact(&m->r.facts, "principal");
+  assert_null_fact(&m->r.facts, "triggers");
+  pk_has(vg_facts_get_str(&m->r.facts, "last_result_error"),
          "IRegisteredTask::get_LastTaskResult: 0x80004001 E_NOTIMPL");
-  pk_has(vg_facts_get_str(&r.facts, "next_run_error"),
+  pk_has(vg_facts_get_str(&m->r.facts, "next_run_error"),
          "get_NextRunTime: 0x80004001 E_NOTIMPL");
-  pk_has(vg_facts_get_str(&r.facts, "principal_error"),
+  pk_has(vg_facts_get_str(&m->r.facts, "principal_error"),
          "IPrincipal::get_UserId: 0x80004001 E_NOTIMPL");
-  assert_null(vg_facts_find(&r.facts, "next_run_ms"));
-  assert_true(vg_facts_bool_or(&r.facts, "last_run_never", 0));
-  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  pk_has(r.out.summary, "is enabled and ready");
-  pk_has(r.out.summary,
+  assert_null(vg_facts_find(&m->r.facts, "next_run_ms"));
+  assert_true(vg_facts_bool_or(&m->r.facts, "last_run_never", 0));
+  assert_int_equal(m->r.out.status, VG_ST_UNKNOWN);
+  pk_has(m->r.out.summary, "is enabled and ready");
+  pk_has(m->r.out.summary,
          "0x80004001 E_NOTIMPL (not implemented on this system)");
-  pk_run_free(&r);
 }
 
 static void task_collect_never_ran_date(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_task_info_t *t;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  t = fake_task(&f, TASK);
+  fake_os_init(&m->f);
+  t = fake_task(&m->f, TASK);
   t->last_run_ms = 943920000000ll; /* 1999-11-30T00:00:00Z */
   t->last_result = 0x00041303;
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(r.rc, 0);
-  assert_true(vg_facts_bool_or(&r.facts, "last_run_never", 0));
-  assert_null_fact(&r.facts, "last_run");
-  assert_int_equal(r.out.status, VG_ST_OK);
-  pk_has(r.out.summary, "has not run yet");
-  pk_run_free(&r);
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(m->r.rc, 0);
+  assert_true(vg_facts_bool_or(&m->r.facts, "last_run_never", 0));
+  assert_null_fact(&m->r.facts, "last_run");
+  assert_int_equal(m->r.out.status, VG_ST_OK);
+  pk_has(m->r.out.summary, "has not run yet");
 }
 
 static void task_collect_trigger_periods(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_task_info_t *t;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  t = fake_task(&f, TASK);
+  t = fake_task(&m->f, TASK);
   t->ntriggers = 3;
   t->triggers[1].type = 2; /* daily, every 2 days */
   t->triggers[1].enabled = 1;
@@ -223,20 +195,19 @@ static void task_collect_trigger_periods(void **st) {
   t->triggers[2].type = 1; /* time, repeating every 6 hours, disabled */
   t->triggers[2].enabled = 0;
   strcpy(t->triggers[2].repetition, "PT6H");
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(vg_facts_int_or(&r.facts, "triggers_enabled", 0), 2);
-  assert_string_equal(vg_facts_get_str(&r.facts, "trigger_kinds"),
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "triggers_enabled", 0), 2);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "trigger_kinds"),
                       "weekly, daily, time (disabled)");
-  assert_int_equal(vg_facts_int_or(&r.facts, "trigger_period_ms", 0),
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "trigger_period_ms", 0),
                    2 * 86400000ll);
-  pk_run_free(&r);
+  pk_run_free(&m->r);
 
   t->triggers[2].enabled = 1;
-  pk_run_init(&r);
-  pk_run(&r, &f.os, "task.schedule");
-  assert_int_equal(vg_facts_int_or(&r.facts, "trigger_period_ms", 0),
+  pk_run_init(&m->r);
+  pk_run(&m->r, &m->f.os, "task.schedule");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "trigger_period_ms", 0),
                    6 * 3600000ll);
-  pk_run_free(&r);
 }
 
 static void task_collect_failure_says_hresult(void **st) {
@@ -282,69 +253,62 @@ static void task_collect_failure_says_hresult(void **st) {
 /* ---- vss.storage collect ---------------------------------------------- */
 
 static void vss_collect_lists_wanted_volumes(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_shadow_volume_t *v;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  mars_installed(&f);
-  fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "F:\\Scratch");
-  strcpy(f.volume.root, "F:\\"); /* volume_info of the scratch folder */
-  fake_shadow_volume(&f, "C:\\", "NTFS", 1ull << 30, 10ull << 30);
-  fake_shadow_volume(&f, "D:\\", "NTFS", 0, 0);  /* no association */
-  fake_shadow_volume(&f, "E:\\", "FAT32", 0, 0); /* not NTFS: skipped */
-  v = fake_shadow_volume(&f, "F:\\", "ReFS", 0, UINT64_MAX); /* scratch */
+  fake_os_init(&m->f);
+  mars_installed(&m->f);
+  fake_reg_sz(&m->f, VG_MARS_CONFIG_KEY, "ScratchLocation", "F:\\Scratch");
+  strcpy(m->f.volume.root, "F:\\"); /* volume_info of the scratch folder */
+  fake_shadow_volume(&m->f, "C:\\", "NTFS", 1ull << 30, 10ull << 30);
+  fake_shadow_volume(&m->f, "D:\\", "NTFS", 0, 0);  /* no association */
+  fake_shadow_volume(&m->f, "E:\\", "FAT32", 0, 0); /* not NTFS: skipped */
+  v = fake_shadow_volume(&m->f, "F:\\", "ReFS", 0, UINT64_MAX); /* scratch */
   v->copies = 2;
-  v = fake_shadow_volume(&f, "G:\\", "NTFS", 0, 0);
+  v = fake_shadow_volume(&m->f, "G:\\", "NTFS", 0, 0);
   v->drive_type = VG_DRIVE_REMOVABLE; /* not fixed: skipped */
-  pk_run(&r, &f.os, "vss.storage");
-  assert_int_equal(r.rc, 0);
-  assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 3);
-  assert_string_equal(vg_facts_get_str(&r.facts, "scratch_volume"), "F:\\");
+  pk_run(&m->r, &m->f.os, "vss.storage");
+  assert_int_equal(m->r.rc, 0);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "volumes", 0), 3);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "scratch_volume"), "F:\\");
   /* the scratch volume first, unbounded said as such */
-  assert_string_equal(vg_facts_get_str(&r.facts, "vol0"), "F:\\");
-  assert_string_equal(vg_facts_get_str(&r.facts, "vol0_max"), "unbounded");
-  assert_int_equal(vg_facts_int_or(&r.facts, "vol0_copies", -1), 2);
-  assert_string_equal(vg_facts_get_str(&r.facts, "vol1"), "C:\\");
-  assert_int_equal(vg_facts_int_or(&r.facts, "vol1_max", 0), 10ll << 30);
-  assert_int_equal(vg_facts_int_or(&r.facts, "vol1_used", 0), 1ll << 30);
-  assert_string_equal(vg_facts_get_str(&r.facts, "vol1_storage"), "C:\\");
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "vol0"), "F:\\");
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "vol0_max"), "unbounded");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "vol0_copies", -1), 2);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "vol1"), "C:\\");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "vol1_max", 0), 10ll << 30);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "vol1_used", 0), 1ll << 30);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "vol1_storage"), "C:\\");
   /* a volume with no association (no shadow copy yet) is still there */
-  assert_string_equal(vg_facts_get_str(&r.facts, "vol2"), "D:\\");
-  assert_null_fact(&r.facts, "vol2_storage");
-  assert_null_fact(&r.facts, "vol2_max");
-  assert_null(vg_facts_find(&r.facts, "vol3"));
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "vol2"), "D:\\");
+  assert_null_fact(&m->r.facts, "vol2_storage");
+  assert_null_fact(&m->r.facts, "vol2_max");
+  assert_null(vg_facts_find(&m->r.facts, "vol3"));
   { /* the trend the agent forecasts on: C:'s 90 % (F: is unbounded) */
     double h = 0;
-    assert_int_equal(vg_facts_get_double(&r.facts, "min_headroom_pct", &h), 0);
+    assert_int_equal(vg_facts_get_double(&m->r.facts, "min_headroom_pct", &h),
+                     0);
     assert_true(h > 89.99 && h < 90.01);
   }
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "D:\\ has no shadow copy storage");
-  pk_has(r.out.remedy, "vssadmin Add ShadowStorage /For=D: /On=D:");
-  pk_run_free(&r);
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "D:\\ has no shadow copy storage");
+  pk_has(m->r.out.remedy, "vssadmin Add ShadowStorage /For=D: /On=D:");
 }
 
 static void vss_collect_many_volumes(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   int i;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
+  fake_os_init(&m->f);
   for (i = 0; i < 12; i++) {
     char name[8];
     snprintf(name, sizeof(name), "%c:\\", 'C' + i);
-    fake_shadow_volume(&f, name, "NTFS", 19ull << 29, 10ull << 30);
+    fake_shadow_volume(&m->f, name, "NTFS", 19ull << 29, 10ull << 30);
   }
-  pk_run(&r, &f.os, "vss.storage");
-  assert_int_equal(vg_facts_int_or(&r.facts, "volumes", 0), 12);
-  assert_int_equal(vg_facts_int_or(&r.facts, "volumes_listed", 0), 9);
-  assert_int_equal(r.out.status, VG_ST_WARN);
-  pk_has(r.out.summary, "only the first 9 of 12 volumes");
-  assert_true(r.facts.n <= VG_FACTS_MAX);
-  pk_run_free(&r);
+  pk_run(&m->r, &m->f.os, "vss.storage");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "volumes", 0), 12);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "volumes_listed", 0), 9);
+  assert_int_equal(m->r.out.status, VG_ST_WARN);
+  pk_has(m->r.out.summary, "only the first 9 of 12 volumes");
+  assert_true(m->r.facts.n <= VG_FACTS_MAX);
 }
 
 static void vss_collect_failure_says_hresult(void **st) {
@@ -388,105 +352,86 @@ static void vss_collect_failure_says_hresult(void **st) {
 /* ---- iscsi.initiator collect ------------------------------------------ */
 
 static void iscsi_collect_working_initiator(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_device_info_t *d;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  fake_svc(&f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DEMAND);
-  d = fake_device(&f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
+  fake_os_init(&m->f);
+  fake_svc(&m->f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DEMAND);
+  d = fake_device(&m->f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
   strcpy(d->description, "Microsoft iSCSI Initiator");
   strcpy(d->driver, SCSI_GUID "\\0001");
-  pk_run(&r, &f.os, "iscsi.initiator");
-  assert_int_equal(r.rc, 0);
-  assert_int_equal(f.device_queries, 1);
-  assert_string_equal(vg_facts_get_str(&r.facts, "device_search"),
+  pk_run(&m->r, &m->f.os, "iscsi.initiator");
+  assert_int_equal(m->r.rc, 0);
+  assert_int_equal(m->f.device_queries, 1);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "device_search"),
                       "SCSIAdapter");
-  assert_string_equal(vg_facts_get_str(&r.facts, "device_instance"),
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "device_instance"),
                       "ROOT\\ISCSIPRT\\0000");
-  assert_string_equal(vg_facts_get_str(&r.facts, "service_state"), "stopped");
-  assert_string_equal(vg_facts_get_str(&r.facts, "service_start"), "manual");
-  assert_int_equal(vg_facts_int_or(&r.facts, "device_problem", -1), 0);
-  assert_int_equal(r.out.status, VG_ST_OK);
-  pk_run_free(&r);
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "service_state"),
+                      "stopped");
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "service_start"), "manual");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "device_problem", -1), 0);
+  assert_int_equal(m->r.out.status, VG_ST_OK);
 }
 
 static void iscsi_collect_unknown_device_elsewhere(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_device_info_t *d;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  fake_svc(&f, "MSiSCSI", VG_SVC_RUNNING, VG_SVC_AUTO);
-  d = fake_device(&f, UNKNOWN_GUID, "", "ROOT\\ISCSIPRT");
+  fake_os_init(&m->f);
+  fake_svc(&m->f, "MSiSCSI", VG_SVC_RUNNING, VG_SVC_AUTO);
+  d = fake_device(&m->f, UNKNOWN_GUID, "", "ROOT\\ISCSIPRT");
   strcpy(d->description, "Unknown device");
   d->status = 0x400; /* DN_HAS_PROBLEM */
   d->problem = 28;
-  pk_run(&r, &f.os, "iscsi.initiator");
-  assert_int_equal(r.rc, 0);
-  assert_int_equal(f.device_queries, 2); /* SCSIAdapter, then every class */
-  assert_string_equal(vg_facts_get_str(&r.facts, "device_search"),
+  pk_run(&m->r, &m->f.os, "iscsi.initiator");
+  assert_int_equal(m->r.rc, 0);
+  assert_int_equal(m->f.device_queries, 2); /* SCSIAdapter, then every class */
+  assert_string_equal(vg_facts_get_str(&m->r.facts, "device_search"),
                       "all classes");
-  assert_null_fact(&r.facts, "device_driver");
-  assert_int_equal(vg_facts_int_or(&r.facts, "device_problem", 0), 28);
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "\"Unknown device\"");
-  pk_has(r.out.summary, "the MARS guide's exact restore-mount");
-  pk_run_free(&r);
+  assert_null_fact(&m->r.facts, "device_driver");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "device_problem", 0), 28);
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "\"Unknown device\"");
+  pk_has(m->r.out.summary, "the MARS guide's exact restore-mount");
 }
 
 static void iscsi_collect_absent(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  fake_svc(&f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DISABLED);
-  fake_device(&f, SCSI_GUID, "SCSIAdapter", "PCI\\VEN_1000&DEV_0054");
-  pk_run(&r, &f.os, "iscsi.initiator");
-  assert_int_equal(r.rc, 0);
-  assert_false(vg_facts_bool_or(&r.facts, "device_present", 1));
-  assert_int_equal(r.out.status, VG_ST_CRIT);
-  pk_has(r.out.summary, "No Microsoft iSCSI Initiator device");
-  pk_has(r.out.summary, "MSiSCSI is stopped (disabled)");
-  pk_run_free(&r);
+  pk_machine_t *m = *st;
+  fake_os_init(&m->f);
+  fake_svc(&m->f, "MSiSCSI", VG_SVC_STOPPED, VG_SVC_DISABLED);
+  fake_device(&m->f, SCSI_GUID, "SCSIAdapter", "PCI\\VEN_1000&DEV_0054");
+  pk_run(&m->r, &m->f.os, "iscsi.initiator");
+  assert_int_equal(m->r.rc, 0);
+  assert_false(vg_facts_bool_or(&m->r.facts, "device_present", 1));
+  assert_int_equal(m->r.out.status, VG_ST_CRIT);
+  pk_has(m->r.out.summary, "No Microsoft iSCSI Initiator device");
+  pk_has(m->r.out.summary, "MSiSCSI is stopped (disabled)");
 }
 
 static void iscsi_collect_failure_says_hresult(void **st) {
-  fake_os_t f;
-  pk_run_t r;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  f.devices_rc = VG_EACCES;
-  f.devices.hr = 0x80070005u;
-  strcpy(f.devices.call, "SetupDiGetClassDevsW");
-  pk_run(&r, &f.os, "iscsi.initiator");
-  assert_int_equal(r.rc, VG_EACCES);
-  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  pk_has(r.out.summary,
+  pk_machine_t *m = *st;
+  fake_os_init(&m->f);
+  m->f.devices_rc = VG_EACCES;
+  m->f.devices.hr = 0x80070005u;
+  strcpy(m->f.devices.call, "SetupDiGetClassDevsW");
+  pk_run(&m->r, &m->f.os, "iscsi.initiator");
+  assert_int_equal(m->r.rc, VG_EACCES);
+  assert_int_equal(m->r.out.status, VG_ST_UNKNOWN);
+  pk_has(m->r.out.summary,
          "SetupDiGetClassDevsW returned 0x80070005 E_ACCESSDENIED");
-  pk_run_free(&r);
 }
 
 static void iscsi_service_unreadable(void **st) {
-  fake_os_t f;
-  pk_run_t r;
+  pk_machine_t *m = *st;
   vg_device_info_t *d;
-  (void)st;
-  fake_os_init(&f);
-  pk_run_init(&r);
-  f.svc_err = VG_EACCES;
-  d = fake_device(&f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
+  fake_os_init(&m->f);
+  m->f.svc_err = VG_EACCES;
+  d = fake_device(&m->f, SCSI_GUID, "SCSIAdapter", "ROOT\\ISCSIPRT");
   strcpy(d->driver, SCSI_GUID "\\0001");
-  pk_run(&r, &f.os, "iscsi.initiator");
-  assert_int_equal(r.rc, 0);
-  assert_null_fact(&r.facts, "service_installed");
-  assert_int_equal(r.out.status, VG_ST_UNKNOWN);
-  pk_has(r.out.summary, "access denied");
-  pk_run_free(&r);
+  pk_run(&m->r, &m->f.os, "iscsi.initiator");
+  assert_int_equal(m->r.rc, 0);
+  assert_null_fact(&m->r.facts, "service_installed");
+  assert_int_equal(m->r.out.status, VG_ST_UNKNOWN);
+  pk_has(m->r.out.summary, "access denied");
 }
 
 /* On POSIX the real table has none of these: n/a, never unknown. */
@@ -515,25 +460,23 @@ static void posix_tables_say_na(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(task_schedule_fixtures),
-      cmocka_unit_test(vss_storage_fixtures),
-      cmocka_unit_test(iscsi_initiator_fixtures),
+      cmocka_unit_test(evaluates_recorded_facts),
       cmocka_unit_test(hresults_are_named_and_explained),
-      cmocka_unit_test(task_collect_reads_every_value),
-      cmocka_unit_test(task_collect_missing_task),
-      cmocka_unit_test(task_collect_configured_path),
-      cmocka_unit_test(task_collect_notimpl_values_are_unknown),
-      cmocka_unit_test(task_collect_never_ran_date),
-      cmocka_unit_test(task_collect_trigger_periods),
+      pk_machine_test(task_collect_reads_every_value),
+      pk_machine_test(task_collect_missing_task),
+      pk_machine_test(task_collect_configured_path),
+      pk_machine_test(task_collect_notimpl_values_are_unknown),
+      pk_machine_test(task_collect_never_ran_date),
+      pk_machine_test(task_collect_trigger_periods),
       cmocka_unit_test(task_collect_failure_says_hresult),
-      cmocka_unit_test(vss_collect_lists_wanted_volumes),
-      cmocka_unit_test(vss_collect_many_volumes),
+      pk_machine_test(vss_collect_lists_wanted_volumes),
+      pk_machine_test(vss_collect_many_volumes),
       cmocka_unit_test(vss_collect_failure_says_hresult),
-      cmocka_unit_test(iscsi_collect_working_initiator),
-      cmocka_unit_test(iscsi_collect_unknown_device_elsewhere),
-      cmocka_unit_test(iscsi_collect_absent),
-      cmocka_unit_test(iscsi_collect_failure_says_hresult),
-      cmocka_unit_test(iscsi_service_unreadable),
+      pk_machine_test(iscsi_collect_working_initiator),
+      pk_machine_test(iscsi_collect_unknown_device_elsewhere),
+      pk_machine_test(iscsi_collect_absent),
+      pk_machine_test(iscsi_collect_failure_says_hresult),
+      pk_machine_test(iscsi_service_unreadable),
       cmocka_unit_test(posix_tables_say_na),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,24 +50,15 @@ static void plant_mars(fake_os_t *f) {
 
 /* ------------------------------------------------------ recorded facts */
 
-static void dotnet_fixtures(void **st) {
+static void evaluates_recorded_facts(void **st) {
+  static const fixture_min_t m[] = {
+      {"dotnet.version", 9},
+      {"powershell.env", 30},
+      {"tls.config", 11},
+      {"av.exclusions", 9},
+  };
   (void)st;
-  assert_true(run_fixtures(pk_probe("dotnet.version")) >= 9);
-}
-
-static void powershell_fixtures(void **st) {
-  (void)st;
-  assert_true(run_fixtures(pk_probe("powershell.env")) >= 30);
-}
-
-static void tls_fixtures(void **st) {
-  (void)st;
-  assert_true(run_fixtures(pk_probe("tls.config")) >= 11);
-}
-
-static void av_fixtures(void **st) {
-  (void)st;
-  assert_true(run_fixtures(pk_probe("av.exclusions")) >= 9);
+  run_fixtures_each(m, VG_ARRAY_SIZE(m));
 }
 
 /* -------------------------------------------------------- dotnet.version */
@@ -574,10 +565,7 @@ static void av_unreadable_list_is_an_error_with_reason(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(dotnet_fixtures),
-      cmocka_unit_test(powershell_fixtures),
-      cmocka_unit_test(tls_fixtures),
-      cmocka_unit_test(av_fixtures),
+      cmocka_unit_test(evaluates_recorded_facts),
       cmocka_unit_test(dotnet_reads_release),
       cmocka_unit_test(dotnet_missing_is_crit_even_without_mars),
       cmocka_unit_test(dotnet_unreadable_is_an_error_with_reason),

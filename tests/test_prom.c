@@ -43,9 +43,7 @@ static void probe(sample_t *s, size_t i, const char *id, unsigned number,
 static void sample_init(sample_t *s) {
   vk_init(s, NOW);
   probe(s, 0, "scratch.space", 5, VG_SCOPE_BACKUP, VG_ST_WARN);
-  vg_facts_set_int(&s->facts[0], "free_bytes", 7200);
-  vg_facts_set_int(&s->facts[0], "total_bytes", 500000);
-  vg_facts_set_int(&s->facts[0], "backup_bytes", 100000);
+  vk_scratch_facts(&s->facts[0]);
   s->fc.valid = 1;
   s->fc.eta_ms = NOW + 86400000;
   s->p[0].forecast = &s->fc;
@@ -183,124 +181,137 @@ static void no_duplicate_series_even_from_duplicate_input(void **st) {
 
 /* ------------------------------------------------------------ values */
 
-static void probe_values(void **st) {
+/* A series and its value; a NULL value: no line holds key at all. */
+typedef struct want_s {
+  const char *key, *value;
+} want_t;
+
+static void assert_values(const char *text, const want_t *w, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    if (w[i].value)
+      assert_value(text, w[i].key, w[i].value);
+    else
+      assert_null(strstr(text, w[i].key));
+  }
+}
+
+/* Renders the sample and asserts the n series of w. */
+static void sample_has(const want_t *w, size_t n) {
   sample_t s;
   char *text;
-  (void)st;
   sample_init(&s);
   text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
-  assert_value(text, "vigil_up", "1");
-  assert_value(text, "vigil_build_info{version=\"1.2.3\"}", "1");
-  assert_value(text, "vigil_report_timestamp_seconds", "1795640400.500");
-  assert_value(text, "vigil_overall_status", "2");
-  assert_value(
-      text, "vigil_probe_status{probe=\"scratch.kek\",scope=\"backup\"}", "2");
-  assert_value(text,
-               "vigil_probe_status{probe=\"scratch.space\",scope=\"backup\"}",
-               "1");
-  assert_value(
-      text, "vigil_probe_status{probe=\"iscsi.initiator\",scope=\"restore\"}",
-      "0");
-  assert_value(
-      text, "vigil_probe_status{probe=\"temp.files\",scope=\"backup\"}", "-1");
-  assert_value(
-      text, "vigil_probe_status{probe=\"mars.mgmtagent\",scope=\"monitoring\"}",
-      "3");
-  /* One-hot. */
-  assert_value(text,
-               "vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
-               "state=\"crit\"}",
-               "1");
-  assert_value(text,
-               "vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
-               "state=\"ok\"}",
-               "0");
-  assert_value(text,
-               "vigil_probe_state{probe=\"temp.files\",scope=\"backup\","
-               "state=\"n/a\"}",
-               "1");
-  /* Times: exact seconds; a probe never checked has no last check. */
-  assert_value(text,
-               "vigil_probe_last_check_timestamp_seconds{probe=\"scratch.kek\","
-               "scope=\"backup\"}",
-               "1795640370.500");
-  assert_null(strstr(text, "vigil_probe_last_check_timestamp_seconds{probe="
-                           "\"mars.mgmtagent\""));
-  assert_value(text,
-               "vigil_probe_since_timestamp_seconds{probe=\"scratch.kek\","
-               "scope=\"backup\"}",
-               "1795636800.500");
-  assert_value(text,
-               "vigil_probe_forecast_eta_timestamp_seconds{probe=\"scratch."
-               "space\",scope=\"backup\"}",
-               "1795726800.500");
-  assert_null(strstr(text, "vigil_probe_forecast_eta_timestamp_seconds{probe="
-                           "\"scratch.kek\""));
+  assert_values(text, w, n);
   free(text);
   vk_free(&s);
 }
 
+static void probe_values(void **st) {
+  static const want_t w[] = {
+      {"vigil_up", "1"},
+      {"vigil_build_info{version=\"1.2.3\"}", "1"},
+      {"vigil_report_timestamp_seconds", "1795640400.500"},
+      {"vigil_overall_status", "2"},
+      {"vigil_probe_status{probe=\"scratch.kek\",scope=\"backup\"}", "2"},
+      {"vigil_probe_status{probe=\"scratch.space\",scope=\"backup\"}", "1"},
+      {"vigil_probe_status{probe=\"iscsi.initiator\",scope=\"restore\"}", "0"},
+      {"vigil_probe_status{probe=\"temp.files\",scope=\"backup\"}", "-1"},
+      {"vigil_probe_status{probe=\"mars.mgmtagent\",scope=\"monitoring\"}",
+       "3"},
+      /* One-hot. */
+      {"vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
+       "state=\"crit\"}",
+       "1"},
+      {"vigil_probe_state{probe=\"scratch.kek\",scope=\"backup\","
+       "state=\"ok\"}",
+       "0"},
+      {"vigil_probe_state{probe=\"temp.files\",scope=\"backup\","
+       "state=\"n/a\"}",
+       "1"},
+      /* Times: exact seconds; a probe never checked has no last check. */
+      {"vigil_probe_last_check_timestamp_seconds{probe=\"scratch.kek\","
+       "scope=\"backup\"}",
+       "1795640370.500"},
+      {"vigil_probe_last_check_timestamp_seconds{probe="
+       "\"mars.mgmtagent\"",
+       NULL},
+      {"vigil_probe_since_timestamp_seconds{probe=\"scratch.kek\","
+       "scope=\"backup\"}",
+       "1795636800.500"},
+      {"vigil_probe_forecast_eta_timestamp_seconds{probe=\"scratch."
+       "space\",scope=\"backup\"}",
+       "1795726800.500"},
+      {"vigil_probe_forecast_eta_timestamp_seconds{probe="
+       "\"scratch.kek\"",
+       NULL},
+  };
+  (void)st;
+  sample_has(w, VG_ARRAY_SIZE(w));
+}
+
 static void readiness_backup_and_agent_values(void **st) {
+  static const want_t w[] = {
+      {"vigil_readiness{scope=\"backup\"}", "2"},
+      {"vigil_readiness{scope=\"restore\"}", "0"},
+      {"vigil_readiness{scope=\"monitoring\"}", "3"},
+      {"vigil_next_backup_timestamp_seconds{task=\"\\\\Microsoft\\\\"
+       "OnlineBackup\\\\Microsoft-OnlineBackup\"}",
+       "1795647600.500"},
+      {"vigil_next_backup_verdict{verdict=\"will_fail\"}", "1"},
+      {"vigil_next_backup_verdict{verdict=\"ready\"}", "0"},
+      {"vigil_next_backup_verdict{verdict=\"at_risk\"}", "0"},
+      {"vigil_next_backup_verdict{verdict=\"unknown\"}", "0"},
+      {"vigil_store_ok", "0"},
+      {"vigil_dropped_records_total", "3"},
+  };
+  /* No schedule known, no store (vigil check): those families are left
+   * out entirely, HELP and TYPE included. */
+  static const want_t gone[] = {{"vigil_next_backup", NULL},
+                                {"vigil_store_ok", NULL},
+                                {"vigil_dropped_records_total", NULL}};
   sample_t s;
   char *text;
   (void)st;
   sample_init(&s);
   text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
-  assert_value(text, "vigil_readiness{scope=\"backup\"}", "2");
-  assert_value(text, "vigil_readiness{scope=\"restore\"}", "0");
-  assert_value(text, "vigil_readiness{scope=\"monitoring\"}", "3");
-  assert_value(text,
-               "vigil_next_backup_timestamp_seconds{task=\"\\\\Microsoft\\\\"
-               "OnlineBackup\\\\Microsoft-OnlineBackup\"}",
-               "1795647600.500");
-  assert_value(text, "vigil_next_backup_verdict{verdict=\"will_fail\"}", "1");
-  assert_value(text, "vigil_next_backup_verdict{verdict=\"ready\"}", "0");
-  assert_value(text, "vigil_next_backup_verdict{verdict=\"at_risk\"}", "0");
-  assert_value(text, "vigil_next_backup_verdict{verdict=\"unknown\"}", "0");
-  assert_value(text, "vigil_store_ok", "0");
-  assert_value(text, "vigil_dropped_records_total", "3");
+  assert_values(text, w, VG_ARRAY_SIZE(w));
   assert_non_null(strstr(text, "# TYPE vigil_dropped_records_total counter\n"));
   free(text);
-  /* No schedule known, no store (vigil check): those families are left
-   * out entirely, HELP and TYPE included. */
   s.v.next_backup.at_ms = 0;
   s.v.store = NULL;
   text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
-  assert_null(strstr(text, "vigil_next_backup"));
-  assert_null(strstr(text, "vigil_store_ok"));
-  assert_null(strstr(text, "vigil_dropped_records_total"));
+  assert_values(text, gone, VG_ARRAY_SIZE(gone));
   free(text);
   vk_free(&s);
 }
 
 static void measured_values_from_facts(void **st) {
+  static const want_t w[] = {
+      {"vigil_scratch_free_bytes", "7200"},
+      {"vigil_scratch_volume_size_bytes", "500000"},
+      {"vigil_scratch_backup_data_bytes", "100000"},
+      {"vigil_scratch_free_ratio", "0.072"},
+      {"vigil_temp_files", "61204"},
+      {"vigil_clock_skew_seconds", "-1.5"},
+      {"vigil_shadow_storage_used_bytes{volume=\"C:\\\\\"}", "1000"},
+      {"vigil_shadow_storage_max_bytes{volume=\"C:\\\\\"}", "10000"},
+      /* Backslash, quote and line feed escaped; unbounded is +Inf; a null
+       * fact is no sample. */
+      {"vigil_shadow_storage_max_bytes{volume=\"D:\\\\Data \\\"x\\\"\\n"
+       "next\"}",
+       "+Inf"},
+      {"vigil_shadow_storage_allocated_bytes{volume=\"D:", NULL},
+      /* No fact, no metric. */
+      {"vigil_dotnet_release", NULL},
+      {"vigil_task_last_result", NULL},
+  };
   sample_t s;
   char *text;
   (void)st;
-  sample_init(&s);
-  text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
-  assert_value(text, "vigil_scratch_free_bytes", "7200");
-  assert_value(text, "vigil_scratch_volume_size_bytes", "500000");
-  assert_value(text, "vigil_scratch_backup_data_bytes", "100000");
-  assert_value(text, "vigil_scratch_free_ratio", "0.072");
-  assert_value(text, "vigil_temp_files", "61204");
-  assert_value(text, "vigil_clock_skew_seconds", "-1.5");
-  assert_value(text, "vigil_shadow_storage_used_bytes{volume=\"C:\\\\\"}",
-               "1000");
-  assert_value(text, "vigil_shadow_storage_max_bytes{volume=\"C:\\\\\"}",
-               "10000");
-  /* Backslash, quote and line feed escaped; unbounded is +Inf; a null
-   * fact is no sample. */
-  assert_value(text,
-               "vigil_shadow_storage_max_bytes{volume=\"D:\\\\Data \\\"x\\\"\\n"
-               "next\"}",
-               "+Inf");
-  assert_null(strstr(text, "vigil_shadow_storage_allocated_bytes{volume=\"D:"));
-  /* No fact, no metric. */
-  assert_null(strstr(text, "vigil_dotnet_release"));
-  assert_null(strstr(text, "vigil_task_last_result"));
-  free(text);
+  sample_has(w, VG_ARRAY_SIZE(w));
   /* A probe without facts (not collected yet) gives none either. */
+  sample_init(&s);
   s.p[0].facts = NULL;
   text = vk_render(vg_prom_render, &s.v, VG_PROM_MAX);
   assert_null(strstr(text, "vigil_scratch_free"));

@@ -12,6 +12,7 @@
 #include "protocol.h"
 #include "client.h"
 #include "json.h"
+#include "pipe_kit.h"
 #include "server.h"
 #include "vg.h"
 
@@ -47,19 +48,6 @@ static int group_teardown(void **st) {
   return 0;
 }
 
-/* One request through the CLI's client; returns the parsed response. */
-static vg_json_t *ask(const char *req) {
-  char *resp = NULL, err[300];
-  vg_json_t *doc = NULL;
-  int rc = vg_client_request(H.pipe, req, &resp, err, sizeof(err));
-  if (rc) fprintf(stderr, "request failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  assert_int_equal(vg_json_parse(resp, strlen(resp), &doc, err, sizeof(err)),
-                   0);
-  free(resp);
-  return doc;
-}
-
 static int is_ok(const vg_json_t *doc) {
   int b = 0;
   vg_json_bool(vg_json_get(doc, "ok"), &b);
@@ -67,7 +55,7 @@ static int is_ok(const vg_json_t *doc) {
 }
 
 static void expect_error(const char *req, const char *needle) {
-  vg_json_t *doc = ask(req);
+  vg_json_t *doc = pc_ask(H.pipe, req);
   const char *e = vg_json_get_str(doc, "error");
   assert_false(is_ok(doc));
   assert_non_null(e);
@@ -82,7 +70,7 @@ static void status_follows_interface(void **st) {
   int tries;
   (void)st;
   for (tries = 0; tries < 100; tries++) {
-    doc = ask("{\"cmd\":\"status\",\"id\":7}");
+    doc = pc_ask(H.pipe, "{\"cmd\":\"status\",\"id\":7}");
     p = vg_json_at(vg_json_get(doc, "probes"), 0);
     if (strcmp(vg_json_get_str(p, "status"), "unknown") != 0) break;
     vg_json_free(doc);
@@ -113,21 +101,23 @@ static void status_follows_interface(void **st) {
 static void other_commands(void **st) {
   vg_json_t *doc;
   (void)st;
-  doc = ask("{\"cmd\":\"version\"}");
+  doc = pc_ask(H.pipe, "{\"cmd\":\"version\"}");
   assert_true(is_ok(doc));
   assert_string_equal(vg_json_get_str(doc, "version"), VG_VERSION);
   vg_json_free(doc);
-  doc = ask("{\"cmd\":\"run\",\"probes\":[\"scratch.space\"]}");
+  doc = pc_ask(H.pipe, "{\"cmd\":\"run\",\"probes\":[\"scratch.space\"]}");
   assert_true(is_ok(doc));
   assert_int_equal(vg_json_len(vg_json_get(doc, "scheduled")), 1);
   vg_json_free(doc);
   uv_sleep(300);
-  doc = ask("{\"cmd\":\"history\",\"probe\":\"scratch.space\",\"since\":"
-            "\"1h\",\"limit\":2}");
+  doc = pc_ask(H.pipe,
+               "{\"cmd\":\"history\",\"probe\":\"scratch.space\",\"since\":"
+               "\"1h\",\"limit\":2}");
   assert_true(is_ok(doc));
   assert_int_equal(vg_json_len(vg_json_get(doc, "samples")), 2);
   vg_json_free(doc);
-  doc = ask("{\"cmd\":\"events\",\"since\":\"2000-01-01T00:00:00Z\"}");
+  doc =
+      pc_ask(H.pipe, "{\"cmd\":\"events\",\"since\":\"2000-01-01T00:00:00Z\"}");
   assert_true(is_ok(doc));
   assert_true(vg_json_len(vg_json_get(doc, "events")) >= 1);
   {
@@ -163,93 +153,26 @@ static void bad_requests_get_clear_errors(void **st) {
 
 /* ---------------------------------------------- raw clients on a loop */
 
-#define RAW_BUF 8192
-
-typedef struct raw_s {
-  uv_pipe_t pipe;
-  uv_connect_t conn;
-  uv_write_t wr;
-  uv_buf_t out;
-  char in[RAW_BUF];
-  size_t len;
-  int lines;
-  int eof;
-  int connected;
-  int close_after_write; /* disconnect before reading the answer */
-  int want_lines;
-} raw_t;
-
-static void raw_alloc(uv_handle_t *h, size_t s, uv_buf_t *b) {
-  raw_t *r = h->data;
-  (void)s;
-  if (r->len >= RAW_BUF - 1) r->len = 0; /* keep only the tail */
-  *b = uv_buf_init(r->in + r->len, (unsigned)(RAW_BUF - 1 - r->len));
-}
-
-static void raw_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
-  raw_t *r = s->data;
-  ssize_t i;
-  (void)b;
-  if (n < 0) {
-    r->eof = 1;
-    uv_close((uv_handle_t *)s, NULL);
-    return;
-  }
-  for (i = 0; i < n; i++)
-    if (r->in[r->len + (size_t)i] == '\n') r->lines++;
-  r->len += (size_t)n;
-  r->in[r->len] = '\0';
-  if (r->want_lines && r->lines >= r->want_lines) {
-    uv_read_stop(s);
-    uv_close((uv_handle_t *)s, NULL);
-  }
-}
-
-static void raw_written(uv_write_t *w, int status) {
-  raw_t *r = w->data;
-  (void)status;
-  if (r->close_after_write) uv_close((uv_handle_t *)&r->pipe, NULL);
-}
-
-static void raw_connected(uv_connect_t *c, int status) {
-  raw_t *r = c->data;
-  if (status < 0) {
-    uv_close((uv_handle_t *)&r->pipe, NULL);
-    return;
-  }
-  r->connected = 1;
-  r->wr.data = r;
-  uv_write(&r->wr, (uv_stream_t *)&r->pipe, &r->out, 1, raw_written);
-  if (!r->close_after_write)
-    uv_read_start((uv_stream_t *)&r->pipe, raw_alloc, raw_read);
-}
-
-/* Runs n raw clients, each sending payload, until all are closed. */
-static raw_t *raw_clients(int n, const char *payload, size_t len,
-                          int close_after_write, int want_lines) {
-  uv_loop_t loop;
-  raw_t *rs = calloc((size_t)n, sizeof(raw_t));
+/* Runs n raw clients, each sending payload, until all are closed (60 s at
+ * most); the caller frees the array. */
+static pc_client_t *raw_clients(int n, const char *payload, size_t len,
+                                int close_after_write, int want_lines) {
+  pc_client_t *rs = calloc((size_t)n, sizeof(pc_client_t));
   int i;
   assert_non_null(rs);
-  uv_loop_init(&loop);
   for (i = 0; i < n; i++) {
-    raw_t *r = &rs[i];
-    uv_pipe_init(&loop, &r->pipe, 0);
-    r->pipe.data = r;
-    r->conn.data = r;
-    r->out = uv_buf_init((char *)payload, (unsigned)len);
-    r->close_after_write = close_after_write;
-    r->want_lines = want_lines;
-    uv_pipe_connect(&r->conn, &r->pipe, H.pipe, raw_connected);
+    rs[i].payload = payload;
+    rs[i].plen = len;
+    rs[i].close_after_write = close_after_write;
+    rs[i].want_lines = want_lines;
   }
-  uv_run(&loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(&loop), 0);
+  pc_run(rs, n, H.pipe, 60000);
   return rs;
 }
 
 static void two_hundred_concurrent_clients(void **st) {
   const char req[] = "{\"cmd\":\"status\"}\n";
-  raw_t *rs = raw_clients(200, req, sizeof(req) - 1, 0, 1);
+  pc_client_t *rs = raw_clients(200, req, sizeof(req) - 1, 0, 1);
   int i, ok = 0;
   (void)st;
   for (i = 0; i < 200; i++)
@@ -264,7 +187,7 @@ static void pipelined_requests_answered_in_order(void **st) {
   const char req[] = "{\"cmd\":\"version\",\"id\":1}\n\r\n"
                      "{\"cmd\":\"version\",\"id\":2}\r\n"
                      "{\"cmd\":\"version\",\"id\":3}\n";
-  raw_t *rs = raw_clients(1, req, sizeof(req) - 1, 0, 3);
+  pc_client_t *rs = raw_clients(1, req, sizeof(req) - 1, 0, 3);
   char *a, *b, *c;
   (void)st;
   assert_int_equal(rs[0].lines, 3);
@@ -278,7 +201,7 @@ static void pipelined_requests_answered_in_order(void **st) {
 static void oversized_request_is_refused(void **st) {
   size_t n = VG_REQUEST_MAX + 5000;
   char *big = malloc(n);
-  raw_t *rs;
+  pc_client_t *rs;
   (void)st;
   assert_non_null(big);
   memset(big, ' ', n); /* no newline at all */
@@ -302,7 +225,7 @@ static void clients_vanishing_mid_response(void **st) {
    * a byte: the server must drop them and keep serving. */
   static char req[20 * 20];
   size_t i;
-  raw_t *rs;
+  pc_client_t *rs;
   (void)st;
   for (i = 0; i < 20; i++)
     memcpy(req + i * 18, "{\"cmd\":\"status\"}\n", 18);

@@ -11,8 +11,10 @@
 
 #include <cmocka.h>
 
+#include "fs_kit.h"
 #include "recorder.h"
 #include "store.h"
+#include "store_kit.h"
 #include "trend_history.h"
 #include "vg.h"
 
@@ -22,67 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char dir[512], db[600];
-
-static int setup(void **st) {
-  uv_fs_t req;
-  size_t n = sizeof(dir);
-  (void)st;
-  uv_os_tmpdir(dir, &n);
-  snprintf(db, sizeof(db), "%s/vgrecXXXXXX", dir);
-  assert_int_equal(uv_fs_mkdtemp(NULL, &req, db, NULL), 0);
-  snprintf(dir, sizeof(dir), "%s", req.path);
-  uv_fs_req_cleanup(&req);
-  snprintf(db, sizeof(db), "%s/vigil.db", dir);
-  return 0;
-}
-
-static int teardown(void **st) {
-  uv_fs_t req, rm;
-  uv_dirent_t ent;
-  char p[800];
-  (void)st;
-  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0)
-    while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-      uv_fs_unlink(NULL, &rm, p, NULL);
-      uv_fs_req_cleanup(&rm);
-    }
-  uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, dir, NULL);
-  uv_fs_req_cleanup(&req);
-  return 0;
-}
-
-static vg_store_t *open_store(const char *path) {
-  vg_store_t *s = NULL;
-  char note[300], err[300];
-  int rc = vg_store_open(path, &s, note, sizeof(note), err, sizeof(err));
-  if (rc) fprintf(stderr, "open failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  return s;
-}
-
-/* One integer a query on the file answers (a second connection). */
-static int64_t sql_int(const char *path, const char *sql) {
-  sqlite3 *d = NULL;
-  sqlite3_stmt *st = NULL;
-  int64_t v = -1;
-  assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
-  assert_int_equal(sqlite3_prepare_v2(d, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(d);
-  return v;
-}
-
-static void sql_exec(const char *path, const char *sql) {
-  sqlite3 *d = NULL;
-  assert_int_equal(sqlite3_open(path, &d), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(d, sql, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(d);
-}
 
 typedef struct {
   uv_loop_t loop;
@@ -94,7 +35,7 @@ typedef struct {
 static void rig_open(rig_t *g) {
   memset(g, 0, sizeof(*g));
   assert_int_equal(uv_loop_init(&g->loop), 0);
-  g->store = open_store(db);
+  g->store = sk_open(sk_db);
   vg_facts_init(&g->memo);
   assert_int_equal(vg_recorder_init(&g->rec, &g->loop, g->store,
                                     (int64_t)90 * 86400 * 1000, NULL, NULL),
@@ -142,19 +83,20 @@ static void same_checks_write_no_state_and_keep_checked(void **st) {
   for (ts = 1000; ts <= 5000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}");
   assert_int_equal(
-      sql_int(db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"), 1);
-  assert_int_equal(sql_int(db, "SELECT repeats FROM samples"), 4);
+      sk_int(sk_db, "SELECT count(*) FROM samples WHERE probe='mars.engine'"),
+      1);
+  assert_int_equal(sk_int(sk_db, "SELECT repeats FROM samples"), 4);
   /* Not rewritten for checks 2..5: the row still holds the first time. */
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 1000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 1000);
   assert_int_equal(loaded_checked(g.store), 5000);
   check(&g, "mars.engine", 6000, "stopped", "{\"state\":\"stopped\"}");
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 6000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 6000);
   rig_close(&g);
   /* After a restart the first state is written in full again. */
   rig_open(&g);
   assert_int_equal(loaded_checked(g.store), 6000);
   check(&g, "mars.engine", 7000, "stopped", "{\"state\":\"stopped\"}");
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 7000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 7000);
   rig_close(&g);
 }
 
@@ -202,11 +144,11 @@ static void forecast_through_restart(int dedup, vg_forecast_t *live,
                                     ts - WINDOW_MS) > 10);
   vg_forecast(&seeded, ts, WINDOW_MS, 3, HOUR_MS, level, after);
   rig_close(&g);
-  assert_int_equal(sql_int(db, dedup ? "SELECT count(*) < 100 FROM samples"
-                                     : "SELECT count(*) > 800 FROM samples"),
+  assert_int_equal(sk_int(sk_db, dedup ? "SELECT count(*) < 100 FROM samples"
+                                       : "SELECT count(*) > 800 FROM samples"),
                    1);
-  teardown(NULL);
-  setup(NULL);
+  sk_teardown(NULL);
+  sk_setup(NULL);
 }
 
 static void same_forecast(const vg_forecast_t *a, const vg_forecast_t *b) {
@@ -249,15 +191,15 @@ static void older_database_trend_from_facts_once(void **st) {
     check(&g, p->id, 1000 + ts * HOUR_MS, "free", facts);
   }
   rig_close(&g);
-  assert_int_equal(sql_int(db, "SELECT count(*) FROM trend"), 0);
+  assert_int_equal(sk_int(sk_db, "SELECT count(*) FROM trend"), 0);
   rig_open(&g);
   vg_trend_init(&t, WINDOW_MS / VG_TREND_POINTS);
   assert_int_equal(vg_trend_history_seed(&t, g.store, g.rec, p, &p->th, 0), 10);
   assert_true(t.pts[0].v == 900000 && t.pts[9].v == 891000);
   rig_close(&g);
-  assert_int_equal(sql_int(db, "SELECT count(*) FROM trend"), 10);
+  assert_int_equal(sk_int(sk_db, "SELECT count(*) FROM trend"), 10);
   /* The samples are no longer read: their facts gone, the trend stays. */
-  sql_exec(db, "UPDATE samples SET facts = '{}'");
+  sk_exec(sk_db, "UPDATE samples SET facts = '{}'");
   rig_open(&g);
   vg_trend_init(&t, WINDOW_MS / VG_TREND_POINTS);
   assert_int_equal(vg_trend_history_seed(&t, g.store, g.rec, p, &p->th, 0), 10);
@@ -281,12 +223,12 @@ static void small_pages_and_older_file_converted(void **st) {
   for (ts = 1000; ts <= 3000; ts += 1000)
     check(&g, "mars.engine", ts, "running", "{\"state\":\"running\"}");
   rig_close(&g);
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 512);
-  sql_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
-               "VACUUM; PRAGMA journal_mode = WAL");
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 4096);
-  g.store = open_store(db);
-  assert_int_equal(sql_int(db, "PRAGMA page_size"), 512);
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 512);
+  sk_exec(sk_db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; "
+                 "VACUUM; PRAGMA journal_mode = WAL");
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 4096);
+  g.store = sk_open(sk_db);
+  assert_int_equal(sk_int(sk_db, "PRAGMA page_size"), 512);
   assert_int_equal(
       vg_store_history(g.store, "mars.engine", 0, 100, count_cb, &checks), 0);
   assert_int_equal(checks, 3);
@@ -303,12 +245,12 @@ static void replaced_database_gets_full_rows(void **st) {
   uv_fs_t req;
   int rc;
   (void)st;
-  snprintf(odb, sizeof(odb), "%s/other.db", dir);
-  other = open_store(odb);
+  snprintf(odb, sizeof(odb), "%s/other.db", sk_dir);
+  other = sk_open(odb);
   vg_store_close(other);
   rig_open(&g);
   check(&g, "mars.engine", 1000, "running", "{\"state\":\"running\"}");
-  rc = uv_fs_rename(NULL, &req, odb, db, NULL);
+  rc = uv_fs_rename(NULL, &req, odb, sk_db, NULL);
   uv_fs_req_cleanup(&req);
   if (rc != 0) { /* Windows: no replacing an open file */
     rig_close(&g);
@@ -316,23 +258,18 @@ static void replaced_database_gets_full_rows(void **st) {
   }
   check(&g, "mars.engine", 2000, "running", "{\"state\":\"running\"}");
   rig_close(&g);
-  assert_int_equal(sql_int(db, "SELECT count(*) FROM samples"), 1);
-  assert_int_equal(sql_int(db, "SELECT ts FROM samples"), 2000);
-  assert_int_equal(sql_int(db, "SELECT checked FROM state"), 2000);
+  assert_int_equal(sk_int(sk_db, "SELECT count(*) FROM samples"), 1);
+  assert_int_equal(sk_int(sk_db, "SELECT ts FROM samples"), 2000);
+  assert_int_equal(sk_int(sk_db, "SELECT checked FROM state"), 2000);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(
-          same_checks_write_no_state_and_keep_checked, setup, teardown),
-      cmocka_unit_test_setup_teardown(
-          forecasts_identical_with_and_without_dedup, setup, teardown),
-      cmocka_unit_test_setup_teardown(older_database_trend_from_facts_once,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(small_pages_and_older_file_converted,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(replaced_database_gets_full_rows, setup,
-                                      teardown),
+      sk_test(same_checks_write_no_state_and_keep_checked),
+      sk_test(forecasts_identical_with_and_without_dedup),
+      sk_test(older_database_trend_from_facts_once),
+      sk_test(small_pages_and_older_file_converted),
+      sk_test(replaced_database_gets_full_rows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

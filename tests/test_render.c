@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_kit.h"
 #include "fake_os.h"
 #include "mars.h"
 #include "platform.h"
@@ -44,19 +45,13 @@ static void on_cycle(void *ud, vg_agent_t *a) {
   vg_view_probe_t probes[VG_VIEW_MAX_PROBES];
   vg_report_view_t view;
   vg_json_t *doc = NULL;
-  vg_jw_t w;
   char *text, err[200];
   FILE *f = tmpfile();
   assert_non_null(f);
   vg_agent_view(a, &view, probes, VG_VIEW_MAX_PROBES);
   vg_cli_print_view(f, &view);
   r->from_view = captured(f);
-  vg_jw_init(&w);
-  vg_jw_obj_begin(&w);
-  vg_agent_report(a, &w);
-  vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, NULL);
-  assert_non_null(text);
+  text = ak_report(a);
   assert_int_equal(vg_json_parse(text, strlen(text), &doc, err, sizeof(err)),
                    0);
   f = tmpfile();
@@ -74,12 +69,8 @@ static void on_cycle(void *ud, vg_agent_t *a) {
  * view equals the table from the JSON, wrapped at 100 columns. */
 static void check_and_status_print_the_same_table(void **st) {
   static fake_os_t f;
-  static vg_config_t cfg;
-  vg_settings_t set;
-  vg_agent_opts_t o;
-  uv_loop_t loop;
+  static ak_once_t once;
   run_t r;
-  char err[300];
   (void)st;
   vg_platform_setenv("COLUMNS", "100");
   fake_os_init(&f);
@@ -88,23 +79,10 @@ static void check_and_status_print_the_same_table(void **st) {
   fake_reg_sz(&f, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch");
   fake_env(&f, "SystemRoot", "C:\\windows");
   vg_strlcpy(f.names.fqdn, "srv1.contoso.local", sizeof(f.names.fqdn));
-  vg_config_init(&cfg);
-  vg_config_settings(&cfg, &set);
-  memset(&o, 0, sizeof(o));
   memset(&r, 0, sizeof(r));
-  o.mode = VG_AGENT_ONCE;
-  o.cfg = &cfg;
-  o.settings = &set;
-  o.os = &f.os;
-  o.sink.cycle = on_cycle;
-  o.sink.ud = &r;
-  uv_loop_init(&loop);
-  {
-    vg_agent_t *a;
-    assert_int_equal(vg_agent_start(&a, &loop, &o, err, sizeof(err)), 0);
-  }
-  uv_run(&loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(&loop), 0);
+  ak_once_init(&once);
+  ak_once_start(&once, &f.os, on_cycle, &r);
+  ak_once_finish(&once);
   assert_true(r.done);
   if (strcmp(r.from_view, r.from_json) != 0)
     printf("--- from the view:\n%s--- from the JSON:\n%s", r.from_view,
@@ -119,7 +97,6 @@ static void check_and_status_print_the_same_table(void **st) {
   free(r.json);
   free(r.from_view);
   free(r.from_json);
-  vg_config_free(&cfg);
 }
 
 /* The backup lines from a service's report: the verdict with the probes

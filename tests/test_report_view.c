@@ -51,9 +51,7 @@ static void items_init(items_t *s) {
     s->it[i].checked_ms = i == 3 ? 0 : NOW - 60000;
   }
   vg_finding_predict(&s->f[0], "0x1FC07");
-  vg_facts_set_int(&s->facts[1], "free_bytes", 7200);
-  vg_facts_set_int(&s->facts[1], "total_bytes", 500000);
-  vg_facts_set_int(&s->facts[1], "backup_bytes", 100000);
+  vk_scratch_facts(&s->facts[1]);
   vg_facts_set_double(&s->facts[1], "share", 0.25);
   vg_facts_set_int(&s->facts[3], "count", 61204);
   s->fc.valid = 1;

@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "json.h"
+#include "pipe_kit.h"
 #include "server.h"
 #include "vg.h"
 
@@ -124,200 +125,8 @@ static void srv_stop(srv_t *t) {
   assert_int_equal(uv_loop_close(&t->loop), 0);
 }
 
-/* ------------------------------------------------- raw clients (test) */
-
-typedef struct cl_s {
-  uv_pipe_t pipe;
-  uv_connect_t conn;
-  uv_write_t wr;
-  uv_shutdown_t sh;
-  uv_timer_t tick;
-  const char *payload; /* written once connected */
-  size_t plen;
-  int no_read;        /* never reads: a hostile client */
-  int half_close;     /* shuts its sending side after the payload */
-  int want_lines;     /* hangs up after this many lines (0: at EOF) */
-  const char *ticker; /* sent every tick_ms until EOF */
-  uint64_t tick_ms;
-  int ticking;
-  uv_buf_t tbuf;
-  uv_write_t twr;
-  int tick_busy;
-  char in[8192]; /* the tail of what came */
-  size_t len;
-  size_t bytes;
-  int lines, eof, connected, closed;
-  uint64_t t0, t_eof;
-} cl_t;
-
-static int cl_open; /* clients not yet closed */
-
-static void cl_closed(uv_handle_t *h) {
-  cl_t *c = h->data;
-  if (c->closed) return;
-  c->closed = 1;
-  cl_open--;
-}
-
-static void cl_close(cl_t *c) {
-  if (uv_is_closing((uv_handle_t *)&c->pipe)) return;
-  if (c->ticking) uv_close((uv_handle_t *)&c->tick, NULL);
-  uv_close((uv_handle_t *)&c->pipe, cl_closed);
-}
-
-static void cl_alloc(uv_handle_t *h, size_t s, uv_buf_t *b) {
-  cl_t *c = h->data;
-  (void)s;
-  if (c->len >= sizeof(c->in) - 1) c->len = 0; /* keep only the tail */
-  *b = uv_buf_init(c->in + c->len, (unsigned)(sizeof(c->in) - 1 - c->len));
-}
-
-static void cl_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
-  cl_t *c = s->data;
-  ssize_t i;
-  (void)b;
-  if (n < 0) {
-    c->eof = 1;
-    c->t_eof = uv_now(s->loop);
-    cl_close(c);
-    return;
-  }
-  for (i = 0; i < n; i++)
-    if (c->in[c->len + (size_t)i] == '\n') c->lines++;
-  c->len += (size_t)n;
-  c->bytes += (size_t)n;
-  c->in[c->len] = '\0';
-  if (c->want_lines && c->lines >= c->want_lines) cl_close(c);
-}
-
-static void cl_written(uv_write_t *w, int status) {
-  cl_t *c = w->data;
-  (void)status;
-  if (c->half_close && !uv_is_closing((uv_handle_t *)&c->pipe))
-    uv_shutdown(&c->sh, (uv_stream_t *)&c->pipe, NULL);
-}
-
-static void cl_tick_written(uv_write_t *w, int status) {
-  cl_t *c = w->data;
-  (void)status;
-  c->tick_busy = 0;
-}
-
-static void cl_tick(uv_timer_t *t) {
-  cl_t *c = t->data;
-  if (uv_is_closing((uv_handle_t *)&c->pipe) || c->tick_busy) return;
-  c->tbuf = uv_buf_init((char *)c->ticker, (unsigned)strlen(c->ticker));
-  c->twr.data = c;
-  if (uv_write(&c->twr, (uv_stream_t *)&c->pipe, &c->tbuf, 1,
-               cl_tick_written) == 0)
-    c->tick_busy = 1;
-}
-
-static void cl_connected(uv_connect_t *r, int status) {
-  cl_t *c = r->data;
-  uv_buf_t b;
-  if (status < 0) {
-    cl_close(c);
-    return;
-  }
-  c->connected = 1;
-  if (c->plen) {
-    b = uv_buf_init((char *)c->payload, (unsigned)c->plen);
-    c->wr.data = c;
-    uv_write(&c->wr, (uv_stream_t *)&c->pipe, &b, 1, cl_written);
-  }
-  if (!c->no_read) uv_read_start((uv_stream_t *)&c->pipe, cl_alloc, cl_read);
-  if (c->ticker) {
-    uv_timer_init(r->handle->loop, &c->tick);
-    c->tick.data = c;
-    c->ticking = 1;
-    uv_timer_start(&c->tick, cl_tick, c->tick_ms, c->tick_ms);
-  }
-}
-
-static void cl_start(uv_loop_t *loop, cl_t *c, const char *name) {
-  uv_pipe_init(loop, &c->pipe, 0);
-  c->pipe.data = c;
-  c->conn.data = c;
-  c->t0 = uv_now(loop);
-  cl_open++;
-  uv_pipe_connect(&c->conn, &c->pipe, name, cl_connected);
-}
-
-typedef struct guard_s {
-  uv_timer_t t;
-  cl_t *cs;
-  int n;
-} guard_t;
-
-static void guard_cb(uv_timer_t *t) {
-  guard_t *g = t->data;
-  int i;
-  for (i = 0; i < g->n; i++)
-    cl_close(&g->cs[i]);
-  uv_close((uv_handle_t *)t, NULL);
-}
-
-static void done_check_cb(uv_timer_t *t) {
-  guard_t *g = t->data;
-  if (cl_open == 0) {
-    if (!uv_is_closing((uv_handle_t *)&g->t))
-      uv_close((uv_handle_t *)&g->t, NULL);
-    uv_close((uv_handle_t *)t, NULL);
-  }
-}
-
-/* Runs n clients against name until all are closed or max_ms passed (then
- * every one still open is closed). */
-static void run_clients(cl_t *cs, int n, const char *name, uint64_t max_ms) {
-  uv_loop_t loop;
-  guard_t g;
-  uv_timer_t check;
-  int i;
-  assert_int_equal(uv_loop_init(&loop), 0);
-  cl_open = 0;
-  for (i = 0; i < n; i++)
-    cl_start(&loop, &cs[i], name);
-  g.cs = cs;
-  g.n = n;
-  uv_timer_init(&loop, &g.t);
-  g.t.data = &g;
-  uv_timer_start(&g.t, guard_cb, max_ms, 0);
-  uv_timer_init(&loop, &check);
-  check.data = &g;
-  uv_timer_start(&check, done_check_cb, 10, 10);
-  uv_run(&loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(&loop), 0);
-}
-
-/* Closes the n clients of loop, runs it until they are gone, and closes
- * it. */
-static void close_clients(uv_loop_t *loop, cl_t *cs, int n) {
-  guard_t g;
-  g.cs = cs;
-  g.n = n;
-  uv_timer_init(loop, &g.t);
-  g.t.data = &g;
-  uv_timer_start(&g.t, guard_cb, 0, 0);
-  uv_run(loop, UV_RUN_DEFAULT);
-  assert_int_equal(uv_loop_close(loop), 0);
-}
-
-/* One request through the CLI's own client. */
-static vg_json_t *ask(const srv_t *t, const char *req) {
-  char *resp = NULL, err[400];
-  vg_json_t *doc = NULL;
-  int rc = vg_client_request(t->name, req, &resp, err, sizeof(err));
-  if (rc) fprintf(stderr, "request failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  assert_int_equal(vg_json_parse(resp, strlen(resp), &doc, err, sizeof(err)),
-                   0);
-  free(resp);
-  return doc;
-}
-
 static uint64_t stat_of(const srv_t *t, const char *key) {
-  vg_json_t *doc = ask(t, "stats");
+  vg_json_t *doc = pc_ask(t->name, "stats");
   int64_t v = -1;
   assert_int_equal(vg_json_int(vg_json_get(doc, key), &v), 0);
   vg_json_free(doc);
@@ -331,7 +140,7 @@ static uint64_t stat_of(const srv_t *t, const char *key) {
 static void blank_lines_do_not_keep_a_connection(void **st) {
   vg_server_limits_t lim;
   srv_t t;
-  cl_t cs[2];
+  pc_client_t cs[2];
   (void)st;
   vg_server_limits_default(&lim);
   lim.idle_ms = 300;
@@ -341,7 +150,7 @@ static void blank_lines_do_not_keep_a_connection(void **st) {
   cs[0].tick_ms = 50;
   cs[1].ticker = "ping\n"; /* a real request every 50 ms */
   cs[1].tick_ms = 50;
-  run_clients(cs, 2, t.name, 1500);
+  pc_run(cs, 2, t.name, 1500);
   assert_true(cs[0].eof);                     /* the server closed it ... */
   assert_true(cs[0].t_eof - cs[0].t0 < 1000); /* ... near idle_ms */
   assert_int_equal(cs[0].lines, 0);
@@ -395,7 +204,7 @@ static int other_user_asks(const char *name) {
 static void one_account_cannot_take_every_slot(void **st) {
   vg_server_limits_t lim;
   srv_t t;
-  cl_t cs[5];
+  pc_client_t cs[5];
   int i;
   (void)st;
   vg_server_limits_default(&lim);
@@ -404,7 +213,7 @@ static void one_account_cannot_take_every_slot(void **st) {
   memset(cs, 0, sizeof(cs));
   for (i = 0; i < 4; i++)
     cs[i].ticker = "ping\n", cs[i].tick_ms = 100; /* busy, staying */
-  run_clients(cs, 4, t.name, 300);
+  pc_run(cs, 4, t.name, 300);
   for (i = 0; i < 4; i++)
     assert_false(cs[i].eof);
   /* The same four again, held open while a fifth tries. */
@@ -417,13 +226,12 @@ static void one_account_cannot_take_every_slot(void **st) {
     /* Start the four first, then the fifth once they are in. */
     uv_loop_t loop;
     assert_int_equal(uv_loop_init(&loop), 0);
-    cl_open = 0;
     for (i = 0; i < 4; i++)
-      cl_start(&loop, &cs[i], t.name);
+      pc_start(&loop, &cs[i], t.name);
     while (cs[0].lines == 0 || cs[1].lines == 0 || cs[2].lines == 0 ||
            cs[3].lines == 0)
       uv_run(&loop, UV_RUN_ONCE);
-    cl_start(&loop, &cs[4], t.name);
+    pc_start(&loop, &cs[4], t.name);
     while (!cs[4].eof && !cs[4].closed)
       uv_run(&loop, UV_RUN_ONCE);
 #ifndef _WIN32
@@ -432,7 +240,7 @@ static void one_account_cannot_take_every_slot(void **st) {
     else
       printf("not root: the other account's answer is not tried\n");
 #endif
-    close_clients(&loop, cs, 5);
+    pc_close_all(&loop, cs, 5);
   }
   assert_non_null(strstr(cs[4].in, "too many connections from your account"));
   assert_true(cs[4].eof);
@@ -465,7 +273,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
   enum { N = 60, PER = 30, BIG = 100000 };
   vg_server_limits_t lim;
   srv_t t;
-  cl_t *cs = calloc(N + 1, sizeof(cl_t));
+  pc_client_t *cs = calloc(N + 1, sizeof(pc_client_t));
   static char payload[PER * 24];
   size_t plen = 0;
   int i;
@@ -492,12 +300,11 @@ static void non_reading_flood_stays_within_budget(void **st) {
   {
     uv_loop_t loop;
     assert_int_equal(uv_loop_init(&loop), 0);
-    cl_open = 0;
     for (i = 0; i < N; i++)
-      cl_start(&loop, &cs[i], t.name);
+      pc_start(&loop, &cs[i], t.name);
     uv_run(&loop, UV_RUN_NOWAIT);
     t0 = uv_now(&loop);
-    cl_start(&loop, &cs[N], t.name);
+    pc_start(&loop, &cs[N], t.name);
     while (!cs[N].closed && uv_now(&loop) - t0 < 20000) {
       uv_run(&loop, UV_RUN_ONCE);
       uv_update_time(&loop);
@@ -506,7 +313,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
            (unsigned long long)(uv_now(&loop) - t0));
     assert_true(cs[N].lines >= 5);
     assert_true(uv_now(&loop) - t0 < 15000); /* not the 60 s idle close */
-    close_clients(&loop, cs, N + 1);
+    pc_close_all(&loop, cs, N + 1);
   }
   for (i = 0; i < N; i++)
     assert_int_equal(cs[i].bytes, 0); /* they never read */
@@ -527,7 +334,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
  * request bytes. */
 static void request_buffers_grow_and_shrink(void **st) {
   srv_t t;
-  cl_t cs[101];
+  pc_client_t cs[101];
   static char big[60 * 1024 + 16];
   int i;
   (void)st;
@@ -546,9 +353,8 @@ static void request_buffers_grow_and_shrink(void **st) {
     uv_loop_t loop;
     int answered;
     assert_int_equal(uv_loop_init(&loop), 0);
-    cl_open = 0;
     for (i = 0; i < 101; i++)
-      cl_start(&loop, &cs[i], t.name);
+      pc_start(&loop, &cs[i], t.name);
     do {
       uv_run(&loop, UV_RUN_ONCE);
       for (answered = 0, i = 0; i < 101; i++)
@@ -560,7 +366,7 @@ static void request_buffers_grow_and_shrink(void **st) {
      * 64 KiB stayed with every connection that had sent anything. */
     assert_true(stat_of(&t, "in_bytes") <= 1024);
     assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
-    close_clients(&loop, cs, 101);
+    pc_close_all(&loop, cs, 101);
   }
   srv_stop(&t);
 }
@@ -587,12 +393,12 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
   vg_server_limits_default(&lim);
   lim.response_max = 1024 * 1024;
   srv_start(&t, &lim);
-  doc = ask(&t, "{\"id\":7,\"big\":2000000}");
+  doc = pc_ask(t.name, "{\"id\":7,\"big\":2000000}");
   assert_non_null(strstr(vg_json_get_str(doc, "error"), "more than the"));
   assert_int_equal(vg_json_int(vg_json_get(doc, "id"), &id), 0);
   assert_int_equal(id, 7);
   vg_json_free(doc);
-  doc = ask(&t, "locked");
+  doc = pc_ask(t.name, "locked");
   assert_non_null(strstr(vg_json_get_str(doc, "error"), "locked"));
   vg_json_free(doc);
   srv_stop(&t);
@@ -604,7 +410,7 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
  * half-close: there the client reads its 50 and hangs up itself. */
 static void half_close_after_50_requests_gets_50_answers(void **st) {
   srv_t t;
-  cl_t c;
+  pc_client_t c;
   static char req[50 * 5 + 1];
   int i;
   (void)st;
@@ -618,7 +424,7 @@ static void half_close_after_50_requests_gets_50_answers(void **st) {
 #ifdef _WIN32
   c.want_lines = 50;
 #endif
-  run_clients(&c, 1, t.name, 10000);
+  pc_run(&c, 1, t.name, 10000);
   assert_int_equal(c.lines, 50);
 #ifndef _WIN32
   assert_true(c.eof); /* then the server closed */
@@ -627,7 +433,7 @@ static void half_close_after_50_requests_gets_50_answers(void **st) {
   c.payload = "ping\nping";
   c.plen = 9;
   c.half_close = 1;
-  run_clients(&c, 1, t.name, 10000);
+  pc_run(&c, 1, t.name, 10000);
   assert_int_equal(c.lines, 2);
   assert_true(c.eof);
 #endif

@@ -9,6 +9,7 @@
 
 #include "fs_kit.h"
 #include "store.h"
+#include "store_kit.h"
 #include "vg.h"
 
 #include <sqlite3.h>
@@ -18,35 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[512], db[600];
-
-static int setup(void **st) {
-  (void)st;
-  assert_int_equal(fk_mkdtemp(dir, sizeof(dir), "vgstore"), 0);
-  snprintf(db, sizeof(db), "%s/vigil.db", dir);
-  return 0;
-}
-
 static void rm(const char *p) {
   uv_fs_t req;
   uv_fs_unlink(NULL, &req, p, NULL);
   uv_fs_req_cleanup(&req);
 }
 
-static int teardown(void **st) {
-  (void)st;
-  fk_rmtree(dir);
-  return 0;
-}
-
-static vg_store_t *open_ok(void) {
-  vg_store_t *s = NULL;
-  char note[300], err[300];
-  int rc = vg_store_open(db, &s, note, sizeof(note), err, sizeof(err));
-  if (rc) fprintf(stderr, "open failed: %s\n", err);
-  assert_int_equal(rc, 0);
-  return s;
-}
+static vg_store_t *open_ok(void) { return sk_open(sk_db); }
 
 static void add_cycle(vg_store_t *s, int64_t ts, const char *status) {
   vg_sample_t smp = {"scratch.space", ts, status, "summary", "{\"a\":1}", 3};
@@ -132,36 +111,29 @@ static void fresh_then_reopen(void **st) {
 }
 
 static void migrates_version_1(void **st) {
-  sqlite3 *h;
   vg_store_t *s;
   seen_t seen;
   (void)st;
   /* A database as Vigil 0.1 schema 1 left it, with one state row. */
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  assert_int_equal(
-      sqlite3_exec(h,
-                   "CREATE TABLE samples (id INTEGER PRIMARY KEY, probe TEXT "
-                   "NOT NULL, ts INTEGER NOT NULL, status TEXT NOT NULL, "
-                   "summary TEXT NOT NULL, facts TEXT NOT NULL, duration_ms "
-                   "INTEGER NOT NULL DEFAULT 0);"
-                   "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
-                   "CREATE INDEX samples_ts ON samples(ts);"
-                   "CREATE TABLE state (probe TEXT PRIMARY KEY, status TEXT "
-                   "NOT NULL, summary TEXT NOT NULL, remedy TEXT NOT NULL, "
-                   "predicts TEXT NOT NULL, facts TEXT NOT NULL, since "
-                   "INTEGER NOT NULL, checked INTEGER NOT NULL);"
-                   "CREATE TABLE changes (id INTEGER PRIMARY KEY, probe TEXT "
-                   "NOT NULL, ts INTEGER NOT NULL, old_status TEXT NOT NULL, "
-                   "new_status TEXT NOT NULL, old_since INTEGER NOT NULL, "
-                   "duration_ms INTEGER NOT NULL, summary TEXT NOT NULL, "
-                   "facts TEXT NOT NULL);"
-                   "CREATE INDEX changes_ts ON changes(ts);"
-                   "INSERT INTO state VALUES ('scratch.space', 'warn', 's', "
-                   "'r', '[]', '{}', 10, 20);"
-                   "PRAGMA user_version = 1;",
-                   NULL, NULL, NULL),
-      SQLITE_OK);
-  sqlite3_close(h);
+  sk_exec(sk_db, "CREATE TABLE samples (id INTEGER PRIMARY KEY, probe TEXT "
+                 "NOT NULL, ts INTEGER NOT NULL, status TEXT NOT NULL, "
+                 "summary TEXT NOT NULL, facts TEXT NOT NULL, duration_ms "
+                 "INTEGER NOT NULL DEFAULT 0);"
+                 "CREATE INDEX samples_probe_ts ON samples(probe, ts);"
+                 "CREATE INDEX samples_ts ON samples(ts);"
+                 "CREATE TABLE state (probe TEXT PRIMARY KEY, status TEXT "
+                 "NOT NULL, summary TEXT NOT NULL, remedy TEXT NOT NULL, "
+                 "predicts TEXT NOT NULL, facts TEXT NOT NULL, since "
+                 "INTEGER NOT NULL, checked INTEGER NOT NULL);"
+                 "CREATE TABLE changes (id INTEGER PRIMARY KEY, probe TEXT "
+                 "NOT NULL, ts INTEGER NOT NULL, old_status TEXT NOT NULL, "
+                 "new_status TEXT NOT NULL, old_since INTEGER NOT NULL, "
+                 "duration_ms INTEGER NOT NULL, summary TEXT NOT NULL, "
+                 "facts TEXT NOT NULL);"
+                 "CREATE INDEX changes_ts ON changes(ts);"
+                 "INSERT INTO state VALUES ('scratch.space', 'warn', 's', "
+                 "'r', '[]', '{}', 10, 20);"
+                 "PRAGMA user_version = 1;");
   s = open_ok();
   assert_int_equal(vg_store_schema_from(s), 1);
   memset(&seen, 0, sizeof(seen));
@@ -174,15 +146,13 @@ static void migrates_version_1(void **st) {
 }
 
 static void refuses_newer_schema(void **st) {
-  sqlite3 *h;
   vg_store_t *s = NULL;
   char note[300], err[300];
   (void)st;
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
-  sqlite3_close(h);
-  assert_int_equal(vg_store_open(db, &s, note, sizeof(note), err, sizeof(err)),
-                   VG_ESTORE);
+  sk_exec(sk_db, "PRAGMA user_version = 99");
+  assert_int_equal(
+      vg_store_open(sk_db, &s, note, sizeof(note), err, sizeof(err)),
+      VG_ESTORE);
   assert_null(s);
   assert_non_null(strstr(err, "newer than this Vigil"));
 }
@@ -190,26 +160,25 @@ static void refuses_newer_schema(void **st) {
 /* The support bundle's reader: never creates, migrates or writes. */
 static void readonly_reads_and_never_writes(void **st) {
   vg_store_t *s = NULL, *ro = NULL;
-  sqlite3 *h;
   uv_fs_t req;
   char err[1300];
   int n = 0;
   vg_sample_t smp = {"scratch.space", 9000, "ok", "x", "{}", 1};
   (void)st;
   /* no file: an error naming it, and still no file */
-  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)),
+  assert_int_equal(vg_store_open_readonly(sk_db, &ro, err, sizeof(err)),
                    VG_ESTORE);
   assert_null(ro);
   assert_non_null(strstr(err, "cannot read "));
   assert_non_null(strstr(err, "vigil.db"));
-  assert_true(uv_fs_stat(NULL, &req, db, NULL) < 0);
+  assert_true(uv_fs_stat(NULL, &req, sk_db, NULL) < 0);
   uv_fs_req_cleanup(&req);
 
   s = open_ok();
   add_cycle(s, 1000, "warn");
   add_cycle(s, 2000, "crit");
   vg_store_close(s);
-  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)), 0);
+  assert_int_equal(vg_store_open_readonly(sk_db, &ro, err, sizeof(err)), 0);
   assert_int_equal(vg_store_history(ro, "scratch.space", 0, 10, count_cb, &n),
                    0);
   assert_int_equal(n, 2);
@@ -220,10 +189,8 @@ static void readonly_reads_and_never_writes(void **st) {
   vg_store_close(ro);
 
   /* an older schema is not migrated by a reader: it says what to do */
-  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-  sqlite3_exec(h, "PRAGMA user_version = 1", NULL, NULL, NULL);
-  sqlite3_close(h);
-  assert_int_equal(vg_store_open_readonly(db, &ro, err, sizeof(err)),
+  sk_exec(sk_db, "PRAGMA user_version = 1");
+  assert_int_equal(vg_store_open_readonly(sk_db, &ro, err, sizeof(err)),
                    VG_ESTORE);
   assert_non_null(strstr(err, "schema version 1"));
   assert_non_null(strstr(err, "start the service once"));
@@ -252,14 +219,14 @@ static void damaged_file_is_moved_aside(void **st) {
   vg_store_t *s = NULL;
   char note[600], err[300], aside[700];
   (void)st;
-  f = fopen(db, "wb");
+  f = fopen(sk_db, "wb");
   assert_non_null(f);
   fputs("this is not an SQLite database, it is a text file that someone "
         "copied over vigil.db; the header check must notice it.........",
         f);
   fclose(f);
-  assert_int_equal(vg_store_open(db, &s, note, sizeof(note), err, sizeof(err)),
-                   0);
+  assert_int_equal(
+      vg_store_open(sk_db, &s, note, sizeof(note), err, sizeof(err)), 0);
   assert_non_null(s);
   assert_non_null(strstr(note, "was damaged"));
   /* The damaged file is kept for support. */
@@ -282,6 +249,14 @@ static int history_n(vg_store_t *s) {
   return n;
 }
 
+/* Closes s, opens the database again and asserts it holds n samples. */
+static void reopened_has(vg_store_t *s, int n) {
+  vg_store_close(s);
+  s = open_ok();
+  assert_int_equal(history_n(s), n);
+  vg_store_close(s);
+}
+
 /* The database deleted while Vigil runs: before, records went on into the
  * deleted file and the history was gone at restart. Now the next write
  * transaction finds it gone, makes it again with all it held, and says so
@@ -296,7 +271,7 @@ static void deleted_database_is_made_again_nothing_lost(void **st) {
   add_cycle(s, 1000, "warn");
   add_cycle(s, 2000, "crit");
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 0);
-  rc = uv_fs_unlink(NULL, &req, db, NULL);
+  rc = uv_fs_unlink(NULL, &req, sk_db, NULL);
   uv_fs_req_cleanup(&req);
 #ifdef _WIN32
   assert_true(rc != 0); /* sharing mode: no delete while open */
@@ -304,33 +279,29 @@ static void deleted_database_is_made_again_nothing_lost(void **st) {
   return;
 #endif
   assert_int_equal(rc, 0);
-  snprintf(side, sizeof(side), "%s-wal", db);
+  snprintf(side, sizeof(side), "%s-wal", sk_db);
   rm(side);
-  snprintf(side, sizeof(side), "%s-shm", db);
+  snprintf(side, sizeof(side), "%s-shm", sk_db);
   rm(side);
   /* The next cycle: begin notices, the caller hears it once. */
   add_cycle(s, 3000, "ok");
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
   printf("note: %s\n", note);
   assert_non_null(strstr(note, "was deleted"));
-  assert_non_null(strstr(note, db));
+  assert_non_null(strstr(note, sk_db));
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 0);
   assert_string_equal(vg_store_state(s), "ok");
   add_cycle(s, 4000, "warn");
-  vg_store_close(s);
   /* At restart every record is there. */
-  s = open_ok();
-  assert_int_equal(history_n(s), 4);
-  vg_store_close(s);
+  reopened_has(s, 4);
 }
 
 /* The same with the data folder gone too, found by the caller's check
  * before begin. */
 static void deleted_data_folder_is_made_again(void **st) {
   vg_store_t *s;
-  char note[700], p[800];
+  char note[700];
   uv_fs_t req;
-  uv_dirent_t ent;
   (void)st;
   s = open_ok();
   add_cycle(s, 1000, "warn");
@@ -338,20 +309,12 @@ static void deleted_data_folder_is_made_again(void **st) {
   vg_store_close(s);
   return;
 #endif
-  assert_true(uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0);
-  while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
-    snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
-    rm(p);
-  }
-  uv_fs_req_cleanup(&req);
-  assert_int_equal(uv_fs_rmdir(NULL, &req, dir, NULL), 0);
+  fk_rmtree(sk_dir);
+  assert_true(uv_fs_stat(NULL, &req, sk_dir, NULL) < 0); /* gone */
   uv_fs_req_cleanup(&req);
   assert_int_equal(vg_store_check_file(s, note, sizeof(note)), 1);
   add_cycle(s, 2000, "ok");
-  vg_store_close(s);
-  s = open_ok();
-  assert_int_equal(history_n(s), 2);
-  vg_store_close(s);
+  reopened_has(s, 2);
 }
 
 /* Another database copied over vigil.db: Vigil records into the new one
@@ -362,7 +325,7 @@ static void replaced_database_is_used(void **st) {
   uv_fs_t req;
   int rc;
   (void)st;
-  snprintf(odb, sizeof(odb), "%s/other.db", dir);
+  snprintf(odb, sizeof(odb), "%s/other.db", sk_dir);
   assert_int_equal(
       vg_store_open(odb, &other, note, sizeof(note), err, sizeof(err)), 0);
   add_cycle(other, 500, "ok");
@@ -370,7 +333,7 @@ static void replaced_database_is_used(void **st) {
   s = open_ok();
   add_cycle(s, 1000, "warn");
   add_cycle(s, 2000, "crit");
-  rc = uv_fs_rename(NULL, &req, odb, db, NULL);
+  rc = uv_fs_rename(NULL, &req, odb, sk_db, NULL);
   uv_fs_req_cleanup(&req);
 #ifdef _WIN32
   assert_true(rc != 0); /* no replacing an open file either */
@@ -400,7 +363,7 @@ static void locked_database_fails_at_once(void **st) {
   (void)st;
   s = open_ok();
   add_cycle(s, 1000, "warn");
-  assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+  assert_int_equal(sqlite3_open(sk_db, &other), SQLITE_OK);
   assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL),
                    SQLITE_OK);
   t0 = uv_hrtime();
@@ -436,20 +399,20 @@ typedef struct page_s {
   int nseen;
 } page_t;
 
-static int page_sample_cb(const vg_sample_t *x, void *ud) {
-  page_t *p = ud;
-  p->last.ts_ms = x->ts_ms;
-  p->last.id = x->id;
-  p->seen[p->nseen++] = x->id;
+/* A row of a page: the cursor moves to it; 1 (stop) once max came. */
+static int page_row(page_t *p, int64_t ts_ms, int64_t id) {
+  p->last.ts_ms = ts_ms;
+  p->last.id = id;
+  p->seen[p->nseen++] = id;
   return ++p->n >= p->max;
 }
 
+static int page_sample_cb(const vg_sample_t *x, void *ud) {
+  return page_row(ud, x->ts_ms, x->id);
+}
+
 static int page_change_cb(const vg_change_t *x, void *ud) {
-  page_t *p = ud;
-  p->last.ts_ms = x->ts_ms;
-  p->last.id = x->id;
-  p->seen[p->nseen++] = x->id;
-  return ++p->n >= p->max;
+  return page_row(ud, x->ts_ms, x->id);
 }
 
 /* Issue 17: a check that finds what the last sample holds extends that row;
@@ -548,27 +511,18 @@ static void pages_cover_every_row_once(void **st) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(fresh_then_reopen, setup, teardown),
-      cmocka_unit_test_setup_teardown(migrates_version_1, setup, teardown),
-      cmocka_unit_test_setup_teardown(refuses_newer_schema, setup, teardown),
-      cmocka_unit_test_setup_teardown(readonly_reads_and_never_writes, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(crash_loses_only_current_cycle, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(
-          deleted_database_is_made_again_nothing_lost, setup, teardown),
-      cmocka_unit_test_setup_teardown(deleted_data_folder_is_made_again, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(replaced_database_is_used, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(locked_database_fails_at_once, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(repeated_checks_extend_one_row, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(pages_cover_every_row_once, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(damaged_file_is_moved_aside, setup,
-                                      teardown),
+      sk_test(fresh_then_reopen),
+      sk_test(migrates_version_1),
+      sk_test(refuses_newer_schema),
+      sk_test(readonly_reads_and_never_writes),
+      sk_test(crash_loses_only_current_cycle),
+      sk_test(deleted_database_is_made_again_nothing_lost),
+      sk_test(deleted_data_folder_is_made_again),
+      sk_test(replaced_database_is_used),
+      sk_test(locked_database_fails_at_once),
+      sk_test(repeated_checks_extend_one_row),
+      sk_test(pages_cover_every_row_once),
+      sk_test(damaged_file_is_moved_aside),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

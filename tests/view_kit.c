@@ -52,3 +52,9 @@ char *vk_render(vk_render_fn render, const vg_report_view_t *v, size_t max) {
   assert_non_null(s);
   return s;
 }
+
+void vk_scratch_facts(vg_facts_t *f) {
+  vg_facts_set_int(f, "free_bytes", 7200);
+  vg_facts_set_int(f, "total_bytes", 500000);
+  vg_facts_set_int(f, "backup_bytes", 100000);
+}

@@ -24,6 +24,9 @@ void vk_init(vk_view_t *s, int64_t now_ms);
 vg_view_probe_t *vk_probe(vk_view_t *s, size_t i, const char *id,
                           vg_status_t st, const char *summary,
                           const char *remedy);
+/* Sets scratch.space's sample facts in f: 7,200 bytes free of 500,000, a
+ * 100,000-byte backup (7.2 % free, below the 10 % warning). */
+void vk_scratch_facts(vg_facts_t *f);
 /* Frees the facts of every probe. */
 void vk_free(vk_view_t *s);
 

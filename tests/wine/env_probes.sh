@@ -11,6 +11,7 @@ set -euo pipefail
 exe=${1:?usage: env_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 fakes=${2:?usage: env_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
+. "$(dirname "$0")/probe_checks.sh"
 export WINEDEBUG=-all
 work=$(mktemp -d)
 agent=
@@ -19,7 +20,6 @@ mod="$WINEPREFIX/drive_c/Program Files/Microsoft Azure Recovery Services Agent/b
 home="$WINEPREFIX/drive_c/vigil-env"
 export VIGIL_HOME='C:\vigil-env'
 export VIGIL_PIPE="\\\\.\\pipe\\vigil-env-$$"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Registry under HKLM, 64-bit view unless a view is given last.
 reg_add() { # key value type data [32]
@@ -37,18 +37,9 @@ netfx='SOFTWARE\Microsoft\.NETFramework\v4.0.30319'
 wd='SOFTWARE\Microsoft\Windows Defender'
 wdp='SOFTWARE\Policies\Microsoft\Windows Defender'
 
-wd_gone() {
-  wine net stop WinDefend >/dev/null 2>&1 || true
-  wine sc delete WinDefend >/dev/null 2>&1 || true
-  for _ in $(seq 1 50); do
-    wine sc query WinDefend >/dev/null 2>&1 || return 0
-    sleep 0.1
-  done
-}
-
 cleanup() {
   [ -n "$agent" ] && kill "$agent" 2>/dev/null || true
-  wd_gone
+  (svc_gone WinDefend) || true
   reg_del_val "$ndp" Release
   reg_del_key "$ps"
   reg_del_val "$envk" PSModulePath
@@ -65,35 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Runs `vigil check --json` on our four probes into $work/check.json.
-check() {
-  set +e
-  wine "$exe" check --json dotnet.version powershell.env tls.config \
-    av.exclusions > "$work/check.json" 2> "$work/check.err"
-  local rc=$?
-  set -e
-  [ $rc -le 3 ] || { cat "$work/check.err" >&2; fail "check exit $rc"; }
-  [ -s "$work/check.json" ] || { cat "$work/check.err" >&2; fail "no report"; }
-}
-
-# expect FILE ID STATUS [SUBSTRING...]: the probe's status and summary.
-expect() {
-  python3 - "$@" <<'PY'
-import json, sys
-path, pid, status, *subs = sys.argv[1:]
-doc = json.load(open(path))
-p = {x["id"]: x for x in doc["probes"]}[pid]
-if p["status"] != status:
-    sys.exit("FAIL: %s is %s, want %s: %s\nfacts: %s" %
-             (pid, p["status"], status, p["summary"], json.dumps(p["facts"])))
-for s in subs:
-    if s not in p["summary"]:
-        sys.exit("FAIL: %s summary lacks %r: %s" % (pid, s, p["summary"]))
-if status in ("warn", "crit") and not p["remedy"]:
-    sys.exit("FAIL: %s has no remedy" % pid)
-print("ok  %-15s %-5s %s" % (pid, status, p["summary"]))
-PY
-}
+# The four probes each `check` runs.
+mine=(dotnet.version powershell.env tls.config av.exclusions)
 
 # ---- a planted MARS installation with its PowerShell module
 reg_add 'SOFTWARE\Microsoft\Windows Azure Backup\Setup' InstallPath REG_SZ "$ip"
@@ -111,16 +75,16 @@ reg_add "$envk" PSModulePath REG_EXPAND_SZ '%SystemRoot%\system32\WindowsPowerSh
 reg_add "$ps\\1\\ShellIds\\Microsoft.PowerShell" ExecutionPolicy REG_SZ Restricted
 reg_add "$schannel\\Client" Enabled REG_DWORD 0
 reg_add "$netfx" SchUseStrongCrypto REG_DWORD 1
-check
-expect "$work/check.json" dotnet.version crit 'Release 379892 = .NET 4.5.1 (crit < 379893, .NET 4.5.2)'
-expect "$work/check.json" powershell.env crit 'PowerShell 2.0 (crit < 3)' \
-  "machine PSModulePath lacks $ip\\bin\\Modules" \
-  'execution policy Restricted (LocalMachine)'
-expect "$work/check.json" tls.config crit 'TLS 1.2 client disabled (Schannel Enabled=0)'
-expect "$work/check.json" av.exclusions n/a 'Defender is not installed (no WinDefend service)'
+check "${mine[@]}"
+expect 'dotnet.version=crit:Release 379892 = .NET 4.5.1 (crit < 379893, .NET 4.5.2)' \
+  'powershell.env=crit:PowerShell 2.0 (crit < 3)' \
+  "powershell.env=crit:machine PSModulePath lacks $ip\\bin\\Modules" \
+  'powershell.env=crit:execution policy Restricted (LocalMachine)' \
+  'tls.config=crit:TLS 1.2 client disabled (Schannel Enabled=0)' \
+  'av.exclusions=n/a:Defender is not installed (no WinDefend service)'
 
 # The module files were listed and read: CRC-32 as zlib computes it.
-python3 - "$work/check.json" "$mod/MSOnlineBackup" <<'PY'
+python3 - "$work/out.json" "$mod/MSOnlineBackup" <<'PY'
 import json, os, sys, zlib
 p = {x["id"]: x for x in json.load(open(sys.argv[1]))["probes"]}["powershell.env"]
 want = "".join("%s|%d|%08x\n" % (n, os.path.getsize(os.path.join(sys.argv[2], n)),
@@ -140,22 +104,20 @@ reg_add "$wd" InstallLocation REG_SZ 'C:\ProgramData\Microsoft\Windows Defender\
 reg_add "$wd" DisableAntiSpyware REG_DWORD 1
 mkdir -p "$WINEPREFIX/drive_c/vigil-env-wd"
 cp "$fakes/fake_cbengine_2_0_9262_0.exe" "$WINEPREFIX/drive_c/vigil-env-wd/windefend.exe"
-wd_gone
+svc_gone WinDefend
 wine sc create WinDefend binPath= 'C:\vigil-env-wd\windefend.exe WinDefend' \
   start= auto >/dev/null || fail "sc create WinDefend"
-check
-expect "$work/check.json" av.exclusions n/a \
-  'Defender is not running (WinDefend service stopped; DisableAntiSpyware=1, local)'
+check "${mine[@]}"
+expect 'av.exclusions=n/a:Defender is not running (WinDefend service stopped; DisableAntiSpyware=1, local)'
 wine net start WinDefend >/dev/null 2>&1 || fail "net start WinDefend"
 reg_add "$wd\\Exclusions\\Paths" '%ProgramFiles%\Microsoft Azure Recovery Services Agent\bin\' REG_DWORD 0
 reg_add "$wd\\Exclusions\\Processes" 'C:\Windows\Microsoft.NET\Framework64\v4.0.30319\csc.exe' REG_DWORD 0
-check
-expect "$work/check.json" dotnet.version warn 'Release 379893 = .NET 4.5.2 (warn < 528040, .NET 4.8)'
-expect "$work/check.json" powershell.env crit 'PowerShell 4.0 (warn < 5)'
-expect "$work/check.json" tls.config crit 'disabled by default (Schannel DisabledByDefault=1)'
-expect "$work/check.json" av.exclusions warn \
-  'does not exclude 2 of 4 MARS items: scratch folder C:\MARS\Scratch, process cbengine.exe' \
-  'DisableAntiSpyware=1 (local) ignored: WinDefend runs'
+check "${mine[@]}"
+expect 'dotnet.version=warn:Release 379893 = .NET 4.5.2 (warn < 528040, .NET 4.8)' \
+  'powershell.env=crit:PowerShell 4.0 (warn < 5)' \
+  'tls.config=crit:disabled by default (Schannel DisabledByDefault=1)' \
+  'av.exclusions=warn:does not exclude 2 of 4 MARS items: scratch folder C:\MARS\Scratch, process cbengine.exe' \
+  'av.exclusions=warn:DisableAntiSpyware=1 (local) ignored: WinDefend runs'
 reg_del_val "$wd" DisableAntiSpyware
 
 # ---- fixes
@@ -170,18 +132,19 @@ reg_add "$netfx" SystemDefaultTlsVersions REG_DWORD 1 32
 reg_add "$netfx" SchUseStrongCrypto REG_DWORD 1 32
 reg_add "$wdp\\Exclusions\\Paths" 'C:\MARS\*' REG_SZ 0
 reg_add "$wd\\Exclusions\\Processes" 'CBENGINE.exe' REG_DWORD 0
-check
-expect "$work/check.json" dotnet.version ok 'Release 528040 = .NET 4.8'
-expect "$work/check.json" powershell.env ok 'PowerShell 5.1.17763.1' \
-  "PSModulePath has $ip\\bin\\Modules\\" '2 module files, baseline taken' \
-  'execution policy RemoteSigned (Group Policy)'
-expect "$work/check.json" tls.config ok 'Schannel Enabled=1, DisabledByDefault=0'
-expect "$work/check.json" av.exclusions ok 'Defender excludes the scratch folder'
+check "${mine[@]}"
+expect 'dotnet.version=ok:Release 528040 = .NET 4.8' \
+  'powershell.env=ok:PowerShell 5.1.17763.1' \
+  "powershell.env=ok:PSModulePath has $ip\\bin\\Modules\\" \
+  'powershell.env=ok:2 module files, baseline taken' \
+  'powershell.env=ok:execution policy RemoteSigned (Group Policy)' \
+  'tls.config=ok:Schannel Enabled=1, DisabledByDefault=0' \
+  'av.exclusions=ok:Defender excludes the scratch folder'
 
 # One value missing in the 32-bit view only.
 reg_del_val "$netfx" SchUseStrongCrypto 32
-check
-expect "$work/check.json" tls.config warn 'SchUseStrongCrypto (32-bit) absent'
+check "${mine[@]}"
+expect 'tls.config=warn:SchUseStrongCrypto (32-bit) absent'
 reg_add "$netfx" SchUseStrongCrypto REG_DWORD 1 32
 
 # ---- the module baseline, kept by a running agent (check keeps no memo)
@@ -189,28 +152,12 @@ printf '[powershell.env]\ninterval = 1s\n' > "$home/vigil.ini"
 wine "$exe" run --console > "$work/agent.out" 2>&1 &
 agent=$!
 
-# status_until ID STATUS SUBSTRING: polls `vigil status` for up to 30 s.
-status_until() {
-  for _ in $(seq 1 60); do
-    set +e
-    wine "$exe" status --json > "$work/status.json" 2> /dev/null
-    set -e
-    if [ -s "$work/status.json" ] &&
-       expect "$work/status.json" "$@" > "$work/expect.out" 2>&1; then
-      cat "$work/expect.out"
-      return 0
-    fi
-    sleep 0.5
-  done
-  cat "$work/expect.out" "$work/agent.out" >&2
-  fail "status never showed $*"
-}
-status_until powershell.env ok 'module files match the'
+status_until 'powershell.env=ok:module files match the'
 printf '@{ ModuleVersion = "2.0.9262.0"; RootModule = "y.dll" }\r\n' \
   > "$mod/MSOnlineBackup/MSOnlineBackup.psd1"
-status_until powershell.env crit 'MSOnlineBackup.psd1 (CRC '
+status_until 'powershell.env=crit:MSOnlineBackup.psd1 (CRC '
 rm "$mod/MSOnlineBackup/MSOnlineBackup.format.ps1xml"
-status_until powershell.env crit 'MSOnlineBackup.format.ps1xml missing'
+status_until 'powershell.env=crit:MSOnlineBackup.format.ps1xml missing'
 kill "$agent"
 wait "$agent" 2>/dev/null || true
 agent=

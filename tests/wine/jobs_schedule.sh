@@ -23,6 +23,7 @@ exe=${1:?usage: jobs_schedule.sh VIGIL_EXE}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
 export WINEDEBUG=-all
 . "$(dirname "$0")/mars_plant.sh"
+. "$(dirname "$0")/probe_checks.sh"
 work=$(mktemp -d)
 home=$WINEPREFIX/drive_c/vigil-jobs
 export VIGIL_HOME='C:\vigil-jobs'
@@ -38,8 +39,6 @@ cleanup() {
   rm -rf "$work" "$home"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
 
 # local_in MINUTES [FROM]: "YYYY-MM-DDTHH:MM:00" local time, MINUTES from
 # now (rounded up to the minute) or from the local time FROM, and its unix
@@ -56,17 +55,9 @@ print(t.strftime("%Y-%m-%dT%H:%M:%S"))
 print(int(t.timestamp() * 1000))' "$@"
 }
 
-check() {
-  set +e
-  wine "$exe" check --json "$@" > "$work/out.json" 2> "$work/err.txt"
-  local rc=$?
-  set -e
-  [ $rc -le 3 ] || { cat "$work/err.txt" >&2; fail "check $*: exit $rc"; }
-}
-
-# expect PY_EXPRESSIONS..: each must hold for p (the probe's report item)
+# expect_py PY_EXPRESSIONS..: each must hold for p (the probe's report item)
 # and f (its facts) of the last check.
-expect() {
+expect_py() {
   python3 - "$work/out.json" "$@" <<'PY' || fail "expectations failed"
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -95,7 +86,7 @@ mapfile -t at < <(local_in 5)
 mars_task_xml "${at[0]}" IgnoreNew > "$work/mars.xml"
 plant_task "$mars_task" "$work/mars.xml" || fail "schtasks /create $mars_task"
 check task.schedule
-expect "f['task_exists'] is True" \
+expect_py "f['task_exists'] is True" \
   "f['next_backup_ms'] == ${at[1]}" \
   "f['next_backup_source'] == 'triggers'" \
   "f['next_backup_task'] == r'$mars_task'" \
@@ -116,7 +107,7 @@ mapfile -t at2 < <(local_in 3)
 mars_task_xml "${at2[0]}" Parallel > "$work/mars2.xml"
 plant_task "$mars_task2" "$work/mars2.xml" || fail "schtasks /create $mars_task2"
 check task.schedule
-expect "f['tasks'] == 2" \
+expect_py "f['tasks'] == 2" \
   "f['tasks_source'] == 'task files'  # Wine: GetTasks is E_NOTIMPL" \
   "f['other_tasks'] == 'Microsoft-OnlineBackup-Second (enabled)'" \
   "f['next_backup_ms'] == ${at2[1]}" \
@@ -129,7 +120,7 @@ mapfile -t wsb < <(local_in 30 "${at[0]}")
 mars_task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
 plant_task "$wsb_task" "$work/wsb.xml" || fail "schtasks /create $wsb_task"
 check task.schedule
-expect "f['wsb_tasks'] == 1" \
+expect_py "f['wsb_tasks'] == 1" \
   "f['wsb_overlap'].startswith(r'$wsb_task runs at ')" \
   "'30 min from the MARS backup' in f['wsb_overlap']" \
   "p['status'] == 'warn'" \
@@ -141,7 +132,7 @@ mapfile -t wsb < <(local_in 180 "${at[0]}")
 mars_task_xml "${wsb[0]}" IgnoreNew > "$work/wsb.xml"
 plant_task "$wsb_task" "$work/wsb.xml" || fail "schtasks /create $wsb_task"
 check task.schedule
-expect "f['wsb_overlap'] is None" "p['status'] == 'unknown'"
+expect_py "f['wsb_overlap'] is None" "p['status'] == 'unknown'"
 
 step "mars.jobs: a 5 MiB errlog (its end only) and a failed-files list"
 python3 - "$work/errlog" "$work/failed" <<'PY'
@@ -168,7 +159,7 @@ plant_mars_file Temp/CBEngineCurr.errlog < "$work/errlog"
 plant_mars_file Temp/LastBackupFailedFiles_7c1f.txt < "$work/failed"
 size=$(stat -c %s "$work/errlog")
 check mars.jobs
-expect "'EvtQuery(CloudBackup)' in f['events_error']  # Wine: wevtapi stub" \
+expect_py "'EvtQuery(CloudBackup)' in f['events_error']  # Wine: wevtapi stub" \
   "'not implemented' in f['events_error']" \
   "f['last_success_ms'] is None and f['last_outcome'] is None" \
   "f['errlog_size'] == $size" \
@@ -183,7 +174,7 @@ expect "'EvtQuery(CloudBackup)' in f['events_error']  # Wine: wevtapi stub" \
 step "mars.jobs without the failed list: unknown, the reason named"
 rm -f "$mars_ip_dir/Temp/LastBackupFailedFiles_7c1f.txt"
 check mars.jobs
-expect "f['failed_lists'] == 0" \
+expect_py "f['failed_lists'] == 0" \
   "p['status'] == 'unknown'" \
   "'could not be read: EvtQuery(CloudBackup)' in p['summary']" \
   "'newest error in CBEngineCurr.errlog: 0x80070570 ERROR_FILE_CORRUPT' in p['summary']"

@@ -284,49 +284,58 @@ unplant_mars_server() {
   unplant_mars
 }
 
-# plant_fault NAME / fix_fault NAME: one fault of mars_faults on a server
-# plant_mars_server planted, and its fix.
-plant_fault() {
+# mars_fault_reg NAME: the registry value of fault NAME as
+# KEY|VALUE|TYPE|FAULT|FIX (the data planted, the data that fixes it);
+# nothing for a fault that is not a registry value.
+mars_fault_reg() {
   case $1 in
-  kek_missing) rm -f "$WINEPREFIX/drive_c/MARS/Scratch/OnlineBackup.KEK" ;;
-  tmp_flood)
-    python3 -c 'import sys
-for i in range(60000):
-    open("%s/mars-fault-%05d.tmp" % (sys.argv[1], i), "w").close()' \
-      "$WINEPREFIX/drive_c/windows/temp" ;;
-  ps_restricted) mars_reg "$mars_ps_policy" ExecutionPolicy REG_SZ Restricted ;;
-  engine_stopped)
-    WINEDEBUG=-all wine net stop obengine > /dev/null 2>&1 ;;
+  ps_restricted)
+    echo "$mars_ps_policy|ExecutionPolicy|REG_SZ|Restricted|RemoteSigned" ;;
   scratch_differs)
-    mars_reg "$mars_key\\Config\\CloudBackupProvider" ScratchLocation \
-      REG_SZ 'D:\MARS\Scratch' ;;
-  tls12_off) mars_reg "$mars_schannel" Enabled REG_DWORD 0 ;;
-  dotnet_old) mars_reg "$mars_ndp" Release REG_DWORD 394802 ;;
-  mgmt_stopped)
-    WINEDEBUG=-all wine net stop "$mars_mgmt_svc" > /dev/null 2>&1 ;;
-  *) echo "unknown fault '$1' (known: $(mars_faults | awk '{print $1}' |
-    tr '\n' ' '))" >&2
-    return 2 ;;
+    echo "$mars_key\\Config\\CloudBackupProvider|ScratchLocation|REG_SZ|D:\\MARS\\Scratch|C:\\MARS\\Scratch" ;;
+  tls12_off) echo "$mars_schannel|Enabled|REG_DWORD|0|1" ;;
+  dotnet_old) echo "$mars_ndp|Release|REG_DWORD|394802|533320" ;;
   esac
 }
 
-fix_fault() {
+# mars_fault NAME plant|fix: plants fault NAME of mars_faults on a server
+# plant_mars_server planted, or fixes it; 2 for an unknown fault.
+mars_fault() {
+  local temp="$WINEPREFIX/drive_c/windows/temp" fix=0 k v t bad good
+  [ "$2" = fix ] && fix=1
   case $1 in
-  kek_missing) : > "$WINEPREFIX/drive_c/MARS/Scratch/OnlineBackup.KEK" ;;
+  kek_missing)
+    if [ $fix = 1 ]; then
+      : > "$WINEPREFIX/drive_c/MARS/Scratch/OnlineBackup.KEK"
+    else
+      rm -f "$WINEPREFIX/drive_c/MARS/Scratch/OnlineBackup.KEK"
+    fi ;;
   tmp_flood)
-    find "$WINEPREFIX/drive_c/windows/temp" -maxdepth 1 \
-      -name 'mars-fault-*.tmp' -delete ;;
-  ps_restricted)
-    mars_reg "$mars_ps_policy" ExecutionPolicy REG_SZ RemoteSigned ;;
-  engine_stopped)
-    WINEDEBUG=-all wine net start obengine > /dev/null 2>&1 ;;
-  scratch_differs)
-    mars_reg "$mars_key\\Config\\CloudBackupProvider" ScratchLocation \
-      REG_SZ 'C:\MARS\Scratch' ;;
-  tls12_off) mars_reg "$mars_schannel" Enabled REG_DWORD 1 ;;
-  dotnet_old) mars_reg "$mars_ndp" Release REG_DWORD 533320 ;;
-  mgmt_stopped)
-    WINEDEBUG=-all wine net start "$mars_mgmt_svc" > /dev/null 2>&1 ;;
-  *) return 2 ;;
+    if [ $fix = 1 ]; then
+      find "$temp" -maxdepth 1 -name 'mars-fault-*.tmp' -delete
+    else
+      python3 -c 'import sys
+for i in range(60000):
+    open("%s/mars-fault-%05d.tmp" % (sys.argv[1], i), "w").close()' "$temp"
+    fi ;;
+  engine_stopped | mgmt_stopped)
+    v=obengine
+    [ "$1" = mgmt_stopped ] && v=$mars_mgmt_svc
+    if [ $fix = 1 ]; then k=start; else k=stop; fi
+    WINEDEBUG=-all wine net "$k" "$v" > /dev/null 2>&1 ;;
+  *)
+    IFS='|' read -r k v t bad good <<< "$(mars_fault_reg "$1")"
+    if [ -z "$k" ]; then
+      echo "unknown fault '$1' (known: $(mars_faults | awk '{print $1}' |
+        tr '\n' ' '))" >&2
+      return 2
+    fi
+    if [ $fix = 1 ]; then bad=$good; fi
+    mars_reg "$k" "$v" "$t" "$bad" ;;
   esac
 }
+
+# plant_fault NAME / fix_fault NAME: one fault of mars_faults on a server
+# plant_mars_server planted, and its fix.
+plant_fault() { mars_fault "$1" plant; }
+fix_fault() { mars_fault "$1" fix; }

@@ -9,6 +9,7 @@ set -euo pipefail
 exe=${1:?usage: mars_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 fakes=${2:?usage: mars_probes.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
+. "$(dirname "$0")/probe_checks.sh"
 export WINEDEBUG=-all
 c=$WINEPREFIX/drive_c
 work=$(mktemp -d)
@@ -21,23 +22,10 @@ key='HKLM\SOFTWARE\Microsoft\Windows Azure Backup'
 temp=$c/windows/temp
 all=(mars.install mars.engine scratch.config scratch.attributes scratch.kek
   temp.files)
-passed=0
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$@" >/dev/null 2>&1 || true; } # best effort, quiet
-
-svc_gone() {
-  q wine net stop obengine
-  q wine sc delete obengine
-  for _ in $(seq 1 50); do
-    wine sc query obengine >/dev/null 2>&1 || return 0
-    sleep 0.1
-  done
-  fail "obengine did not go away"
-}
 # svc_create START_TYPE: (re)creates obengine, stopped.
 svc_create() {
-  svc_gone
+  svc_gone obengine
   wine sc create obengine binPath= "$ip_win\\bin\\cbengine.exe" \
     start= "$1" >/dev/null || fail "sc create obengine start= $1"
 }
@@ -48,47 +36,13 @@ tmp_make() { python3 -c 'import sys
 for i in range(int(sys.argv[2]), int(sys.argv[3])):
     open("%s/t%05d.tmp" % (sys.argv[1], i), "w").close()' "$temp" "$1" "$2"; }
 reset() {
-  svc_gone
+  svc_gone obengine
   q wine reg delete "$key" /f /reg:64
   [ -d "$c/MARS/Scratch" ] && q chattr -i "$c/MARS/Scratch"
   rm -rf "$ip" "$c/MARS" "$home"
   tmp_clear
 }
 trap 'reset; rm -rf "$work"' EXIT
-
-# check PROBE..: runs vigil check --json into $work/out.json.
-check() {
-  set +e
-  wine "$exe" check --json "$@" > "$work/out.json" 2> "$work/err.txt"
-  rc=$?
-  set -e
-  [ $rc -le 3 ] || { cat "$work/err.txt" >&2; fail "check $*: exit $rc"; }
-}
-# expect PROBE=STATUS[:TEXT] ..: asserts on the last check's report.
-expect() {
-  python3 - "$work/out.json" "$@" <<'PY' || fail "expectations: $*"
-import json, sys
-doc = json.load(open(sys.argv[1]))
-got = {p["id"]: p for p in doc["probes"]}
-bad = 0
-for spec in sys.argv[2:]:
-    pid, rest = spec.split("=", 1)
-    status, _, text = rest.partition(":")
-    p = got.get(pid)
-    if p is None:
-        print("  missing probe %s" % pid); bad = 1; continue
-    ok = p["status"] == status and text in p["summary"]
-    print("  %s %-18s %-7s %s" % ("ok " if ok else "BAD", pid, p["status"],
-                                  p["summary"]))
-    if not ok:
-        print("      wanted %s containing %r; facts %s" %
-              (status, text, json.dumps(p["facts"])))
-        bad = 1
-sys.exit(bad)
-PY
-  passed=$((passed + 1))
-}
-step() { echo "== $*"; }
 
 reset
 mkdir -p "$home"
@@ -155,7 +109,7 @@ svc_create auto
 wine net start obengine >/dev/null 2>&1 || fail "net start obengine"
 check mars.engine
 expect "mars.engine=ok:obengine is running (start type auto"
-svc_gone
+svc_gone obengine
 check mars.engine
 expect "mars.engine=crit:obengine is not installed"
 svc_create auto

@@ -18,6 +18,7 @@
 set -euo pipefail
 exe=${1:?usage: net_probes.sh VIGIL_EXE}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
+. "$(dirname "$0")/probe_checks.sh"
 export WINEDEBUG=-all TZ=Europe/Berlin
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY no_proxy NO_PROXY \
   all_proxy ALL_PROXY
@@ -29,7 +30,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 srv=
 inet='HKU\.DEFAULT\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
 conn='HKLM\Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections'
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 inet_existed=0
 wine reg query "$inet" > /dev/null 2>&1 && inet_existed=1
@@ -73,82 +73,43 @@ ini() {
   printf 'max_age = 0\n' >> "$home/vigil.ini"
 }
 
-# Runs `vigil check --json` on the three probes into $work/check.json.
-check() {
-  set +e
-  wine "$exe" check --json net.proxy net.reach clock.skew \
-    > "$work/check.json" 2> "$work/check.err"
-  local rc=$?
-  set -e
-  [ $rc -le 3 ] || { cat "$work/check.err" >&2; fail "check exit $rc"; }
-  [ -s "$work/check.json" ] || { cat "$work/check.err" >&2; fail "no report"; }
-}
-
-# expect ID STATUS [SUBSTRING...]: the probe's status and summary.
-expect() {
-  python3 - "$work/check.json" "$@" <<'PY'
-import json, sys
-path, pid, status, *subs = sys.argv[1:]
-p = {x["id"]: x for x in json.load(open(path))["probes"]}[pid]
-if p["status"] != status:
-    sys.exit("FAIL: %s is %s, want %s: %s\nfacts: %s" %
-             (pid, p["status"], status, p["summary"], json.dumps(p["facts"])))
-for s in subs:
-    if s not in p["summary"]:
-        sys.exit("FAIL: %s summary lacks %r: %s" % (pid, s, p["summary"]))
-if status in ("warn", "crit") and not p["remedy"]:
-    sys.exit("FAIL: %s has no remedy" % pid)
-print("ok  %-10s %-5s %s" % (pid, status, p["summary"]))
-PY
-}
-
-# fact ID KEY VALUE: one fact as JSON text.
-fact() {
-  python3 - "$work/check.json" "$@" <<'PY'
-import json, sys
-path, pid, key, want = sys.argv[1:]
-p = {x["id"]: x for x in json.load(open(path))["probes"]}[pid]
-got = json.dumps(p["facts"].get(key))
-if got != want:
-    sys.exit("FAIL: %s fact %s is %s, want %s" % (pid, key, got, want))
-PY
-}
+# The three probes each `check` runs.
+mine=(net.proxy net.reach clock.skew)
 
 # ---- 1: direct; one endpoint on a closed port; the Date 6 min fast.
 # Wine: neither HKU\S-1-5-18 nor HKU\.DEFAULT has Internet Settings.
 echo 360 > "$work/skew"
 ini "$o1, $o2, http://127.0.0.1:$closed/"
-check
-expect net.reach warn \
-  "1 of 3 endpoints failed directly: 127.0.0.1:$closed: cannot connect (ERROR_WINHTTP_CANNOT_CONNECT)"
-fact net.reach ep1_http 200
-fact net.reach ep3_dns true
-fact net.reach ep3_tcp false
-expect clock.skew crit "behind 127.0.0.1:$origin's Date (crit > 5 min)" \
-  'time zone Central Europe Standard Time (UTC+01:00), next DST change'
-fact clock.skew date_source '"own request"'
-expect net.proxy ok 'MARS goes direct (no proxy settings for SYSTEM); all agree (SYSTEM WinINet: direct; WinHTTP default: direct)'
+check "${mine[@]}"
+expect "net.reach=warn:1 of 3 endpoints failed directly: 127.0.0.1:$closed: cannot connect (ERROR_WINHTTP_CANNOT_CONNECT)" \
+  'net.reach.ep1_http==200' 'net.reach.ep3_dns==true' \
+  'net.reach.ep3_tcp==false' \
+  "clock.skew=crit:behind 127.0.0.1:$origin's Date (crit > 5 min)" \
+  'clock.skew=crit:time zone Central Europe Standard Time (UTC+01:00), next DST change' \
+  'clock.skew.date_source=="own request"' \
+  'net.proxy=ok:MARS goes direct (no proxy settings for SYSTEM); all agree (SYSTEM WinINet: direct; WinHTTP default: direct)'
 
 # ---- 2: 2.5 min fast, and a URL that is not http(s) in the list
 echo 150 > "$work/skew"
 ini "$o1, ftp://files.contoso.com/, $o2"
-check
-expect net.reach warn 'All 2 endpoints answered directly' \
-  "[net.reach] endpoints: 'ftp://files.contoso.com/' (not an http:// or https:// URL) ignored"
-expect clock.skew warn "Clock is 2 min" "behind 127.0.0.1:$origin's Date (warn > 2 min)"
+check "${mine[@]}"
+expect 'net.reach=warn:All 2 endpoints answered directly' \
+  "net.reach=warn:[net.reach] endpoints: 'ftp://files.contoso.com/' (not an http:// or https:// URL) ignored" \
+  'clock.skew=warn:Clock is 2 min' \
+  "clock.skew=warn:behind 127.0.0.1:$origin's Date (warn > 2 min)"
 
 # ---- 3: SYSTEM's proxy (Wine: HKU\.DEFAULT) answers 407
 echo 0 > "$work/skew"
 ini "$o1, $o2"
 wine reg add "$inet" /v ProxyEnable /t REG_DWORD /d 1 /f > /dev/null
 wine reg add "$inet" /v ProxyServer /t REG_SZ /d "127.0.0.1:$proxy407" /f > /dev/null
-check
-expect net.proxy crit \
-  "proxy 127.0.0.1:$proxy407 (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) answers 407 Proxy Authentication Required" \
-  "the proxy settings disagree: SYSTEM WinINet (.DEFAULT): proxy 127.0.0.1:$proxy407; WinHTTP default: direct"
-expect net.reach crit "None of 2 endpoints answered through proxy 127.0.0.1:$proxy407" \
-  'HTTP 407 Proxy Authentication Required' "[proxy from SYSTEM's WinINet settings (HKU\\.DEFAULT)]"
-python3 - "$work/check.json" <<'PY'
+check "${mine[@]}"
+expect "net.proxy=crit:proxy 127.0.0.1:$proxy407 (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) answers 407 Proxy Authentication Required" \
+  "net.proxy=crit:the proxy settings disagree: SYSTEM WinINet (.DEFAULT): proxy 127.0.0.1:$proxy407; WinHTTP default: direct" \
+  "net.reach=crit:None of 2 endpoints answered through proxy 127.0.0.1:$proxy407" \
+  'net.reach=crit:HTTP 407 Proxy Authentication Required' \
+  "net.reach=crit:[proxy from SYSTEM's WinINet settings (HKU\\.DEFAULT)]"
+python3 - "$work/out.json" <<'PY'
 import json, sys
 p = {x["id"]: x for x in json.load(open(sys.argv[1]))["probes"]}
 assert "407" in p["net.proxy"]["predicts"] and "407" in p["net.reach"]["predicts"], p
@@ -157,10 +118,10 @@ grep -q "^$proxy407 " "$work/requests.log" || fail "no request reached the 407 p
 
 # ---- 4: SYSTEM's proxy refuses the connection
 wine reg add "$inet" /v ProxyServer /t REG_SZ /d "127.0.0.1:$closed" /f > /dev/null
-check
-expect net.proxy crit "proxy 127.0.0.1:$closed (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) does not accept a connection"
-expect net.reach crit "None of 2 endpoints answered through proxy 127.0.0.1:$closed"
-expect clock.skew unknown 'Clock not compared: '
+check "${mine[@]}"
+expect "net.proxy=crit:proxy 127.0.0.1:$closed (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) does not accept a connection" \
+  "net.reach=crit:None of 2 endpoints answered through proxy 127.0.0.1:$closed" \
+  'clock.skew=unknown:Clock not compared: '
 
 # ---- 5: fixed - a working proxy, and the WinHTTP default (Wine's
 # WinHttpSettings format) names the same one
@@ -171,10 +132,10 @@ print((struct.pack("<IIII", 0x18, 0, 3, len(p)) + p + struct.pack("<I", 0)).hex(
   "127.0.0.1:$proxyok")
 wine reg add "$conn" /v WinHttpSettings /t REG_BINARY /d "$blob" /f /reg:64 > /dev/null
 : > "$work/requests.log"
-check
-expect net.proxy ok "proxy 127.0.0.1:$proxyok (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) accepts connections (HTTP 200); all agree"
-expect net.reach ok "All 2 endpoints answered through proxy 127.0.0.1:$proxyok"
-expect clock.skew ok "Clock agrees with 127.0.0.1:$origin's Date within 1 s"
+check "${mine[@]}"
+expect "net.proxy=ok:proxy 127.0.0.1:$proxyok (from SYSTEM's WinINet settings (HKU\\.DEFAULT)) accepts connections (HTTP 200); all agree" \
+  "net.reach=ok:All 2 endpoints answered through proxy 127.0.0.1:$proxyok" \
+  "clock.skew=ok:Clock agrees with 127.0.0.1:$origin's Date within 1 s"
 if grep -qv "^$proxyok " "$work/requests.log"; then
   cat "$work/requests.log" >&2
   fail "a request went around the proxy"
@@ -182,6 +143,6 @@ fi
 
 # ---- 6: the WinHTTP default goes direct again: sources disagree
 wine reg delete "$conn" /v WinHttpSettings /f /reg:64 > /dev/null
-check
-expect net.proxy warn "the proxy settings disagree: SYSTEM WinINet (.DEFAULT): proxy 127.0.0.1:$proxyok; WinHTTP default: direct"
+check "${mine[@]}"
+expect "net.proxy=warn:the proxy settings disagree: SYSTEM WinINet (.DEFAULT): proxy 127.0.0.1:$proxyok; WinHTTP default: direct"
 echo "net probes: faults seen, fixed proxy ok"

@@ -22,6 +22,7 @@ exe=${1:?usage: probes3.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 fakes=${2:?usage: probes3.sh VIGIL_EXE FAKE_CBENGINE_DIR}
 : "${WINEPREFIX:?WINEPREFIX must be set}"
 . "$(dirname "$0")/mars_plant.sh"
+. "$(dirname "$0")/probe_checks.sh"
 export WINEDEBUG=-all
 c=$WINEPREFIX/drive_c
 work=$(mktemp -d)
@@ -36,20 +37,7 @@ azure_key='HKLM\SOFTWARE\Microsoft\Windows Azure'
 display='Microsoft Azure Recovery Services Management Agent'
 four=(mars.mgmtagent mars.registration source.volumes vss.writers)
 agent=
-passed=0
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-q() { "$@" >/dev/null 2>&1 || true; } # best effort, quiet
-
-svc_gone() {
-  q wine net stop "$1"
-  q wine sc delete "$1"
-  for _ in $(seq 1 50); do
-    wine sc query "$1" >/dev/null 2>&1 || return 0
-    sleep 0.1
-  done
-  fail "service $1 did not go away"
-}
 # svc_create NAME DISPLAY START EXE: a stand-in service (the fake cbengine,
 # which runs as the service named by its argument), stopped.
 svc_create() {
@@ -79,70 +67,6 @@ cleanup() {
     "$work"
 }
 trap cleanup EXIT
-
-# check PROBE..: runs vigil check --json into $work/out.json.
-check() {
-  set +e
-  wine "$exe" check --json "$@" > "$work/out.json" 2> "$work/err.txt"
-  rc=$?
-  set -e
-  [ $rc -le 3 ] || { cat "$work/err.txt" >&2; fail "check $*: exit $rc"; }
-}
-# expect [-f FILE] PROBE=STATUS[:TEXT] | PROBE.FACT==VALUE ..: asserts on
-# the last report (a fact compares as JSON text: "C:\\" or true).
-expect() {
-  local file=$work/out.json
-  if [ "$1" = -f ]; then file=$2; shift 2; fi
-  python3 - "$file" "$@" <<'PY' || return 1
-import json, sys
-doc = json.load(open(sys.argv[1]))
-got = {p["id"]: p for p in doc["probes"]}
-bad = 0
-for spec in sys.argv[2:]:
-    if "==" in spec:
-        left, want = spec.split("==", 1)
-        pid, fact = left.rsplit(".", 1)
-        have = json.dumps(got.get(pid, {}).get("facts", {}).get(fact))
-        ok = have == want
-        print("  %s %-18s %s = %s" % ("ok " if ok else "BAD", pid, fact, have))
-        if not ok:
-            print("      wanted %s" % want); bad = 1
-        continue
-    pid, rest = spec.split("=", 1)
-    status, _, text = rest.partition(":")
-    p = got.get(pid)
-    if p is None:
-        print("  missing probe %s" % pid); bad = 1; continue
-    ok = p["status"] == status and text in p["summary"]
-    if ok and status in ("warn", "crit") and not p["remedy"]:
-        ok = False; print("  %s has no remedy" % pid)
-    print("  %s %-18s %-7s %s" % ("ok " if ok else "BAD", pid, p["status"],
-                                  p["summary"]))
-    if not ok:
-        print("      wanted %s containing %r; facts %s" %
-              (status, text, json.dumps(p["facts"])))
-        bad = 1
-sys.exit(bad)
-PY
-  passed=$((passed + 1))
-}
-# status_until PROBE=STATUS:TEXT: polls `vigil status` for up to 30 s.
-status_until() {
-  for _ in $(seq 1 60); do
-    set +e
-    wine "$exe" status --json > "$work/status.json" 2> /dev/null
-    set -e
-    if [ -s "$work/status.json" ] &&
-       expect -f "$work/status.json" "$@" > "$work/expect.out" 2>&1; then
-      cat "$work/expect.out"
-      return 0
-    fi
-    sleep 0.5
-  done
-  cat "$work/expect.out" "$work/agent.out" >&2
-  fail "status never showed $*"
-}
-step() { echo "== $*"; }
 
 mkdir -p "$home"
 
