@@ -178,3 +178,35 @@ vg_json_t *pc_ask(const char *name, const char *req) {
   free(resp);
   return doc;
 }
+
+/* ------------------------------------------------ a loop on a thread */
+
+void pc_thread_init(pc_thread_t *t) {
+  memset(t, 0, sizeof(*t));
+  assert_int_equal(uv_loop_init(&t->loop), 0);
+}
+
+static void thread_stop_cb(uv_async_t *a) {
+  pc_thread_t *t = a->data;
+  t->on_stop(t);
+}
+
+static void thread_main(void *arg) {
+  pc_thread_t *t = arg;
+  uv_run(&t->loop, UV_RUN_DEFAULT);
+}
+
+void pc_thread_start(pc_thread_t *t, void (*on_stop)(pc_thread_t *t),
+                     void *ud) {
+  t->on_stop = on_stop;
+  t->ud = ud;
+  assert_int_equal(uv_async_init(&t->loop, &t->stop, thread_stop_cb), 0);
+  t->stop.data = t;
+  assert_int_equal(uv_thread_create(&t->thread, thread_main, t), 0);
+}
+
+void pc_thread_stop(pc_thread_t *t) {
+  uv_async_send(&t->stop);
+  uv_thread_join(&t->thread);
+  assert_int_equal(uv_loop_close(&t->loop), 0);
+}

@@ -1,7 +1,7 @@
 /* pipe_kit.h: raw clients of the query server for tests - many on one
  * libuv loop, each writing a payload, reading lines, ticking, hanging up
- * or closing half its pipe as told - and one request through the CLI's
- * client. */
+ * or closing half its pipe as told - one request through the CLI's
+ * client, and a server's libuv loop on a thread of its own. */
 #ifndef VG_PIPE_KIT_H
 #define VG_PIPE_KIT_H
 
@@ -54,5 +54,26 @@ void pc_close_all(uv_loop_t *loop, pc_client_t *cs, int n);
 /* Sends req to pipe name through the CLI's client and returns the parsed
  * answer (the caller frees it); fails the test on an error. */
 vg_json_t *pc_ask(const char *name, const char *req);
+
+/* A libuv loop on a thread of its own, for a server the test talks to:
+ * the test opens the loop's handles between pc_thread_init and
+ * pc_thread_start; pc_thread_stop wakes the loop, where on_stop must
+ * close every handle (stop included). */
+typedef struct pc_thread_s {
+  uv_loop_t loop;
+  uv_async_t stop;
+  uv_thread_t thread;
+  void (*on_stop)(struct pc_thread_s *t); /* on the loop's thread */
+  void *ud;
+} pc_thread_t;
+
+/* Initialises t's loop; fails the test when it cannot. Test thread. */
+void pc_thread_init(pc_thread_t *t);
+/* Arms t->stop to call on_stop(t) (with t->ud = ud) and runs the loop on
+ * a new thread; fails the test when it cannot. Test thread. */
+void pc_thread_start(pc_thread_t *t, void (*on_stop)(pc_thread_t *t), void *ud);
+/* Wakes the loop's on_stop, waits for its thread to end and closes the
+ * loop; fails the test when a handle is left open. Test thread. */
+void pc_thread_stop(pc_thread_t *t);
 
 #endif

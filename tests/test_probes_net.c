@@ -16,6 +16,7 @@
 #include "fixture_runner.h"
 #include "probe_kit.h"
 #include "net.h"
+#include "pipe_kit.h"
 #include "probe.h"
 #include "timefmt.h"
 
@@ -31,14 +32,10 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* This file's names for the kit's steps and checks (probe_kit.h); the
- * clock.skew tests below keep them. */
+/* This file's names for the kit's steps and checks (probe_kit.h). */
 #define probe(id) pk_probe(id)
 #define set(cfg, section, key, value) pk_set(cfg, section, key, value)
-#define run(os, cfg, id, now, facts, out) pk_cycle(os, cfg, id, now, facts, out)
 #define has(text, want) pk_has(text, want)
-#define status_is(f, st) pk_expect(f, st, NULL)
-#define fstr(f, key) pk_fact_str(f, key)
 
 /* ------------------------------------------------------ recorded facts */
 
@@ -207,44 +204,45 @@ static void http_heads(void **st) {
 /* ---------------------------------------------------- time zone rules */
 
 static vg_systime_t rel(int month, int week, int dow, int hour) {
-  vg_systime_t t;
-  memset(&t, 0, sizeof(t));
-  t.month = month;
-  t.day = week;
-  t.day_of_week = dow;
-  t.hour = hour;
+  vg_systime_t t = {
+      .month = month, .day = week, .day_of_week = dow, .hour = hour};
   return t;
 }
 
 /* Windows' rules as recorded: W. Europe (last Sunday of March 02:00 /
  * October 03:00), Eastern (2nd Sunday of March / 1st Sunday of November,
  * 02:00), AUS Eastern (1st Sunday of October 02:00 / April 03:00), China
- * (no DST). */
+ * (no DST). Dates are month, week, weekday, hour (rel). */
+typedef struct zone_rule_s {
+  const char *name;
+  int bias, dst_bias;
+  int dst[4], std[4];
+} zone_rule_t;
+
+static const zone_rule_t zone_rules[] = {
+    {"europe", -60, -60, {3, 5, 0, 2}, {10, 5, 0, 3}},
+    {"us", 300, -60, {3, 2, 0, 2}, {11, 1, 0, 2}},
+    {"aus", -600, -60, {10, 1, 0, 2}, {4, 1, 0, 3}},
+    {"china", -480, 0, {0, 0, 0, 0}, {0, 0, 0, 0}}, /* and any other name */
+};
+
+/* The rules of zone which (zone_rules) for year and the year after. */
 static void zone(vg_time_zone_t *tz, const char *which, int year) {
+  const zone_rule_t *z = &zone_rules[VG_ARRAY_SIZE(zone_rules) - 1];
+  size_t i;
   int k;
+  for (i = 0; i < VG_ARRAY_SIZE(zone_rules); i++)
+    if (strcmp(which, zone_rules[i].name) == 0) z = &zone_rules[i];
   memset(tz, 0, sizeof(*tz));
   tz->auto_dst = 1;
   tz->nyears = 2;
   for (k = 0; k < 2; k++) {
     vg_tz_year_t *r = &tz->years[k];
     r->year = year + k;
-    r->dst_bias = -60;
-    if (strcmp(which, "europe") == 0) {
-      r->bias = -60;
-      r->dst_date = rel(3, 5, 0, 2);
-      r->std_date = rel(10, 5, 0, 3);
-    } else if (strcmp(which, "us") == 0) {
-      r->bias = 300;
-      r->dst_date = rel(3, 2, 0, 2);
-      r->std_date = rel(11, 1, 0, 2);
-    } else if (strcmp(which, "aus") == 0) {
-      r->bias = -600;
-      r->dst_date = rel(10, 1, 0, 2);
-      r->std_date = rel(4, 1, 0, 3);
-    } else {
-      r->bias = -480;
-      r->dst_bias = 0;
-    }
+    r->bias = z->bias;
+    r->dst_bias = z->dst_bias;
+    r->dst_date = rel(z->dst[0], z->dst[1], z->dst[2], z->dst[3]);
+    r->std_date = rel(z->std[0], z->std[1], z->std[2], z->std[3]);
   }
 }
 
@@ -368,6 +366,50 @@ static void tz_year_markers(void **st) {
 
 /* ---------------------------------------------------------- fake machine */
 
+/* Runs probe id once on os (NULL: this platform) with r's settings,
+ * evaluated at now (net.reach and net.proxy do not read it): collect
+ * succeeds. Returns the finding. */
+static const vg_finding_t *go(pk_run_t *r, const vg_os_t *os, const char *id,
+                              int64_t now) {
+  r->now = now;
+  pk_run(r, os, id);
+  assert_int_equal(r->rc, 0);
+  return &r->out;
+}
+
+/* go, then the finding has status st and a summary with text. */
+static void step(pk_run_t *r, const vg_os_t *os, const char *id, int64_t now,
+                 vg_status_t st, const char *text) {
+  pk_expect(go(r, os, id, now), st, text);
+}
+
+/* go on the test's fake machine (pk_machine_test). */
+static const vg_finding_t *fake_go(pk_machine_t *m, const char *id,
+                                   int64_t now) {
+  return go(&m->r, &m->f.os, id, now);
+}
+
+/* step on the test's fake machine (pk_machine_test). */
+static void fake_step(pk_machine_t *m, const char *id, int64_t now,
+                      vg_status_t st, const char *text) {
+  step(&m->r, &m->f.os, id, now, st, text);
+}
+
+/* The proxy settings each source of the fake holds: a server, "" for
+ * direct, NULL to keep the fake's own. */
+static void proxies(fake_os_t *f, const char *system, const char *dflt,
+                    const char *winhttp) {
+  vg_proxy_src_t *src[3];
+  const char *server[3];
+  int i;
+  src[0] = &f->proxy.system, server[0] = system;
+  src[1] = &f->proxy.dflt, server[1] = dflt;
+  src[2] = &f->proxy.winhttp, server[2] = winhttp;
+  for (i = 0; i < 3; i++)
+    if (server[i])
+      fake_proxy_src(src[i], server[i][0] != '\0', server[i], NULL);
+}
+
 static void fake_answers(fake_os_t *f, int status) {
   fake_http(f, EP1, 0, status);
   fake_http(f, EP2, 0, status);
@@ -376,285 +418,196 @@ static void fake_answers(fake_os_t *f, int status) {
 }
 
 static void reach_routes_through_system_proxy(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_proxy_src(&f.proxy.system, 1, "http=h:1;https=p:8080", NULL);
-  vg_strlcpy(f.proxy.system.bypass, "<local>;*.windows.net",
-             sizeof(f.proxy.system.bypass));
-  fake_answers(&f, 200);
-  assert_int_equal(run(&f.os, NULL, "net.reach", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_OK);
-  assert_int_equal(f.http_calls, 4);
-  assert_string_equal(f.http_proxy[0], "p:8080");
-  assert_string_equal(f.http_proxy[1], "p:8080");
-  assert_string_equal(f.http_proxy[2], ""); /* login.windows.net: bypass */
-  assert_string_equal(f.http_proxy[3], "p:8080");
-  assert_string_equal(fstr(&facts, "ep3_via"), "direct (proxy bypass list)");
-  assert_string_equal(fstr(&facts, "proxy_source"),
-                      "SYSTEM's WinINet settings (HKU\\S-1-5-18)");
-  has(out.summary, "All 4 endpoints answered through proxy p:8080");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  proxies(f, "http=h:1;https=p:8080", NULL, NULL);
+  vg_strlcpy(f->proxy.system.bypass, "<local>;*.windows.net",
+             sizeof(f->proxy.system.bypass));
+  fake_answers(f, 200);
+  fake_step(m, "net.reach", 0, VG_ST_OK,
+            "All 4 endpoints answered through proxy p:8080");
+  assert_int_equal(f->http_calls, 4);
+  assert_string_equal(f->http_proxy[0], "p:8080");
+  assert_string_equal(f->http_proxy[1], "p:8080");
+  assert_string_equal(f->http_proxy[2], ""); /* login.windows.net: bypass */
+  assert_string_equal(f->http_proxy[3], "p:8080");
+  pk_expect_fact(&m->r.facts, "ep3_via", "direct (proxy bypass list)");
+  pk_expect_fact(&m->r.facts, "proxy_source",
+                 "SYSTEM's WinINet settings (HKU\\S-1-5-18)");
 }
 
 static void reach_one_of_three_down(void **st) {
-  fake_os_t f;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_http(&f, EP1, 0, 200);
-  fake_http(&f, EP2, VG_ENOENT, 0);
-  fake_http(&f, EP3, 0, 302);
-  vg_config_init(&cfg);
-  set(&cfg, "net.reach", "endpoints", EP1 "," EP2 "," EP3);
-  assert_int_equal(run(&f.os, &cfg, "net.reach", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "1 of 3 endpoints failed directly: "
-                   "login.microsoftonline.com: name not resolved "
-                   "(ERROR_WINHTTP_NAME_NOT_RESOLVED)");
-  assert_int_equal(vg_facts_bool_or(&facts, "ep2_dns", 1), 0);
-  assert_string_equal(out.predicts[0], "100050");
-  vg_facts_reset(&facts);
-  vg_config_free(&cfg);
+  pk_machine_t *m = *st;
+  fake_http(&m->f, EP1, 0, 200);
+  fake_http(&m->f, EP2, VG_ENOENT, 0);
+  fake_http(&m->f, EP3, 0, 302);
+  set(&m->r.cfg, "net.reach", "endpoints", EP1 "," EP2 "," EP3);
+  fake_step(m, "net.reach", 0, VG_ST_WARN,
+            "1 of 3 endpoints failed directly: "
+            "login.microsoftonline.com: name not resolved "
+            "(ERROR_WINHTTP_NAME_NOT_RESOLVED)");
+  assert_int_equal(vg_facts_bool_or(&m->r.facts, "ep2_dns", 1), 0);
+  assert_string_equal(m->r.out.predicts[0], "100050");
 }
 
 static void reach_shares_the_deadline(void **st) {
-  fake_os_t f;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_answers(&f, 200);
-  vg_config_init(&cfg);
-  set(&cfg, "net.reach", "deadline", "10s");
-  assert_int_equal(run(&f.os, &cfg, "net.reach", 0, &facts, &out), 0);
+  pk_machine_t *m = *st;
+  fake_answers(&m->f, 200);
+  set(&m->r.cfg, "net.reach", "deadline", "10s");
+  fake_go(m, "net.reach", 0);
   /* budget 8 s; three answers of 120 ms before the last: 7640 ms left */
-  assert_int_equal(f.http_calls, 4);
-  assert_int_equal(f.http_timeout, 7640);
-  assert_string_equal(f.http_method, "GET");
-  vg_facts_reset(&facts);
-  vg_config_free(&cfg);
+  assert_int_equal(m->f.http_calls, 4);
+  assert_int_equal(m->f.http_timeout, 7640);
+  assert_string_equal(m->f.http_method, "GET");
 }
 
 static void reach_uses_mars_proxy_and_bounds_the_list(void **st) {
-  fake_os_t f;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_answers(&f, 200);
-  vg_config_init(&cfg);
-  set(&cfg, "net.proxy", "mars_proxy", "http://m:3128");
-  set(&cfg, "net.reach", "endpoints",
+  pk_machine_t *m = *st;
+  fake_answers(&m->f, 200);
+  set(&m->r.cfg, "net.proxy", "mars_proxy", "http://m:3128");
+  set(&m->r.cfg, "net.reach", "endpoints",
       EP1 ", ftp://x/, " EP2 "," EP3 "," EP4 ",https://a/,https://b/,"
           "https://c/");
-  assert_int_equal(run(&f.os, &cfg, "net.reach", 0, &facts, &out), 0);
-  assert_int_equal(vg_facts_int_or(&facts, "endpoints", 0), 6);
-  assert_int_equal(vg_facts_int_or(&facts, "endpoints_ignored", 0), 2);
-  assert_int_equal(f.http_calls, 5); /* ftp:// is not requested */
-  assert_string_equal(f.http_proxy[0], "m:3128");
-  assert_string_equal(fstr(&facts, "ep2_result"), "invalid");
-  assert_string_equal(fstr(&facts, "proxy_source"),
-                      "MARS setting ([net.proxy] mars_proxy)");
   /* https://a/ is not answered by the fake: one of five fails */
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "'ftp://x/' (not an http:// or https:// URL) ignored");
-  vg_facts_reset(&facts);
-  vg_config_free(&cfg);
+  fake_step(m, "net.reach", 0, VG_ST_WARN,
+            "'ftp://x/' (not an http:// or https:// URL) ignored");
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "endpoints", 0), 6);
+  assert_int_equal(vg_facts_int_or(&m->r.facts, "endpoints_ignored", 0), 2);
+  assert_int_equal(m->f.http_calls, 5); /* ftp:// is not requested */
+  assert_string_equal(m->f.http_proxy[0], "m:3128");
+  pk_expect_fact(&m->r.facts, "ep2_result", "invalid");
+  pk_expect_fact(&m->r.facts, "proxy_source",
+                 "MARS setting ([net.proxy] mars_proxy)");
 }
 
 static void proxy_disagreement_collected(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_proxy_src(&f.proxy.system, 1, "p:8080", NULL);
-  fake_proxy_src(&f.proxy.dflt, 1, "p:8080", NULL);
-  fake_proxy_src(&f.proxy.winhttp, 0, NULL, NULL);
-  fake_http(&f, EP1, 0, 200);
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_WARN);
-  assert_int_equal(f.http_calls, 1);
-  assert_string_equal(f.http_proxy[0], "p:8080");
-  assert_string_equal(f.http_method, "HEAD");
-  has(out.summary, "proxy p:8080 (from SYSTEM's WinINet settings "
-                   "(HKU\\S-1-5-18)) accepts connections (HTTP 200)");
-  has(out.summary, "the proxy settings disagree: SYSTEM WinINet: proxy "
-                   "p:8080; WinHTTP default: direct");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  proxies(f, "p:8080", "p:8080", "");
+  fake_http(f, EP1, 0, 200);
+  fake_step(m, "net.proxy", 0, VG_ST_WARN,
+            "proxy p:8080 (from SYSTEM's WinINet settings "
+            "(HKU\\S-1-5-18)) accepts connections (HTTP 200)");
+  assert_int_equal(f->http_calls, 1);
+  assert_string_equal(f->http_proxy[0], "p:8080");
+  assert_string_equal(f->http_method, "HEAD");
+  has(m->r.out.summary, "the proxy settings disagree: SYSTEM WinINet: proxy "
+                        "p:8080; WinHTTP default: direct");
 }
 
 static void proxy_tests_the_winhttp_proxy_too(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_proxy_src(&f.proxy.dflt, 1, "p:8080", NULL);
-  fake_proxy_src(&f.proxy.winhttp, 1, "old:3128", NULL);
-  fake_http(&f, EP1, 0, 200);
-  f.http[0].res.status = 200;
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  assert_int_equal(f.http_calls, 2);
-  assert_string_equal(f.http_proxy[1], "old:3128");
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  proxies(f, NULL, "p:8080", "old:3128");
+  fake_http(f, EP1, 0, 200);
+  f->http[0].res.status = 200;
   /* the fake answers both: both accept; the sources still disagree */
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "proxy old:3128 (from the WinHTTP default proxy) accepts");
-  vg_facts_reset(&facts);
+  fake_step(m, "net.proxy", 0, VG_ST_WARN,
+            "proxy old:3128 (from the WinHTTP default proxy) accepts");
+  assert_int_equal(f->http_calls, 2);
+  assert_string_equal(f->http_proxy[1], "old:3128");
 }
 
 static void proxy_refused_and_407(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_proxy_src(&f.proxy.system, 1, "p:8080", NULL);
-  fake_proxy_src(&f.proxy.winhttp, 1, "p:8080", NULL);
+  pk_machine_t *m = *st;
+  proxies(&m->f, "p:8080", NULL, "p:8080");
   /* no answer planted: the fake refuses the connection */
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_CRIT);
-  has(out.summary, "proxy p:8080 (from SYSTEM's WinINet settings "
-                   "(HKU\\S-1-5-18)) does not accept a connection: cannot "
-                   "connect (ERROR_WINHTTP_CANNOT_CONNECT)");
-  vg_facts_reset(&facts);
-  fake_http(&f, EP1, 0, 407);
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_CRIT);
-  has(out.summary, "answers 407 Proxy Authentication Required");
-  assert_string_equal(out.predicts[0], "407");
-  vg_facts_reset(&facts);
+  fake_step(m, "net.proxy", 0, VG_ST_CRIT,
+            "proxy p:8080 (from SYSTEM's WinINet settings "
+            "(HKU\\S-1-5-18)) does not accept a connection: cannot "
+            "connect (ERROR_WINHTTP_CANNOT_CONNECT)");
+  fake_http(&m->f, EP1, 0, 407);
+  fake_step(m, "net.proxy", 0, VG_ST_CRIT,
+            "answers 407 Proxy Authentication Required");
+  assert_string_equal(m->r.out.predicts[0], "407");
 }
 
 static void proxy_direct_makes_no_request(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  fake_proxy_src(&f.proxy.system, 0, NULL, NULL);
-  fake_proxy_src(&f.proxy.winhttp, 0, NULL, NULL);
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_OK);
-  assert_int_equal(f.http_calls, 0);
-  has(out.summary, "MARS goes direct");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  proxies(&m->f, "", NULL, "");
+  fake_step(m, "net.proxy", 0, VG_ST_OK, "MARS goes direct");
+  assert_int_equal(m->f.http_calls, 0);
 }
 
 static void proxy_unreadable_sources_say_so(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  f.proxy_rc = VG_EACCES;
-  assert_int_equal(run(&f.os, NULL, "net.proxy", 0, &facts, &out), 0);
-  has(out.summary, "proxy settings unreadable: access denied");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  m->f.proxy_rc = VG_EACCES;
+  has(fake_go(m, "net.proxy", 0)->summary,
+      "proxy settings unreadable: access denied");
+}
+
+/* A Date seen by net.reach: its URL, when and how long ago it came, and
+ * how far it is off this clock. */
+static void last_date(fake_os_t *f, const char *url, int64_t age_ms,
+                      int64_t date_ms, int64_t local_ms) {
+  vg_strlcpy(f->last_date.url, url, sizeof(f->last_date.url));
+  f->last_date.age_ms = age_ms;
+  f->last_date.date_ms = date_ms;
+  f->last_date.local_ms = local_ms;
+}
+
+/* The fake's answer from EP1 at local_ms with a Date of date_ms (no Date
+ * header when 0). */
+static void ep1_date(fake_os_t *f, int64_t local_ms, int64_t date_ms) {
+  vg_http_result_t *r = fake_http(f, EP1, 0, 200);
+  r->local_ms = local_ms;
+  r->date_ms = date_ms;
 }
 
 static void clock_reuses_a_recent_date(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  vg_strlcpy(f.last_date.url, EP2, sizeof(f.last_date.url));
-  f.last_date.local_ms = f.tz.now_ms;
-  f.last_date.date_ms = f.tz.now_ms - 400000;
-  f.last_date.age_ms = 5 * 60000;
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  assert_int_equal(f.http_calls, 0);
-  assert_string_equal(fstr(&facts, "date_source"), "recent answer");
-  status_is(&out, VG_ST_CRIT);
-  has(out.summary,
-      "Clock is 6 min 40 s ahead of login.microsoftonline.com's Date "
-      "(crit > 5 min); time zone UTC (UTC+00:00), no DST");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  last_date(f, EP2, 5 * 60000, f->tz.now_ms - 400000, f->tz.now_ms);
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_CRIT,
+            "Clock is 6 min 40 s ahead of login.microsoftonline.com's Date "
+            "(crit > 5 min); time zone UTC (UTC+00:00), no DST");
+  assert_int_equal(f->http_calls, 0);
+  pk_expect_fact(&m->r.facts, "date_source", "recent answer");
 }
 
 static void clock_asks_once_when_stale(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  vg_http_result_t *r;
-  (void)st;
-  fake_os_init(&f);
-  vg_strlcpy(f.last_date.url, EP2, sizeof(f.last_date.url));
-  f.last_date.date_ms = f.last_date.local_ms = 1;
-  f.last_date.age_ms = 30 * 60000; /* older than max_age (20m) */
-  r = fake_http(&f, EP1, 0, 200);
-  r->local_ms = f.tz.now_ms;
-  r->date_ms = f.tz.now_ms + 150000;
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  assert_int_equal(f.http_calls, 1);
-  assert_string_equal(f.http_method, "HEAD");
-  assert_string_equal(fstr(&facts, "date_source"), "own request");
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "Clock is 2 min 30 s behind www.msftncsi.com's Date "
-                   "(warn > 2 min)");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  last_date(f, EP2, 30 * 60000 /* older than max_age (20m) */, 1, 1);
+  ep1_date(f, f->tz.now_ms, f->tz.now_ms + 150000);
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_WARN,
+            "Clock is 2 min 30 s behind www.msftncsi.com's Date "
+            "(warn > 2 min)");
+  assert_int_equal(f->http_calls, 1);
+  assert_string_equal(f->http_method, "HEAD");
+  pk_expect_fact(&m->r.facts, "date_source", "own request");
 }
 
 static void clock_dst_tomorrow_from_rules(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  vg_http_result_t *r;
-  (void)st;
-  fake_os_init(&f);
-  zone(&f.tz, "us", 2025);
-  vg_strlcpy(f.tz.key_name, "Eastern Standard Time", sizeof(f.tz.key_name));
-  f.tz.now_ms = iso("2025-11-01T06:00:00"); /* the day before */
-  r = fake_http(&f, EP1, 0, 200);
-  r->local_ms = r->date_ms = f.tz.now_ms;
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "time zone Eastern Standard Time (UTC-05:00): daylight "
-                   "saving time ends at 2025-11-02T06:00:00Z (in 1 d)");
-  assert_string_equal(fstr(&facts, "tz_next_to"), "standard");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  zone(&f->tz, "us", 2025);
+  vg_strlcpy(f->tz.key_name, "Eastern Standard Time", sizeof(f->tz.key_name));
+  f->tz.now_ms = iso("2025-11-01T06:00:00"); /* the day before */
+  ep1_date(f, f->tz.now_ms, f->tz.now_ms);
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_WARN,
+            "time zone Eastern Standard Time (UTC-05:00): daylight "
+            "saving time ends at 2025-11-02T06:00:00Z (in 1 d)");
+  pk_expect_fact(&m->r.facts, "tz_next_to", "standard");
   /* a second after the change: the next one is months away */
-  f.tz.now_ms = iso("2025-11-02T06:00:01");
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  status_is(&out, VG_ST_OK);
-  has(out.summary, "next DST change 2026-03-08T07:00:00Z");
-  vg_facts_reset(&facts);
+  f->tz.now_ms = iso("2025-11-02T06:00:01");
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_OK,
+            "next DST change 2026-03-08T07:00:00Z");
 }
 
 static void clock_zone_failures(void **st) {
-  fake_os_t f;
-  vg_facts_t facts;
-  vg_finding_t out;
-  (void)st;
-  fake_os_init(&f);
-  f.tz_rc = VG_EACCES;
-  fake_http(&f, EP1, 0, 200); /* no Date in the answer */
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  status_is(&out, VG_ST_UNKNOWN);
-  has(out.summary, "Clock not compared: HTTP 200 without a Date header; time "
-                   "zone unreadable: access denied");
-  vg_facts_reset(&facts);
-  fake_os_init(&f);
-  zone(&f.tz, "europe", 2025);
-  f.tz.years[0].dst_date.month = 14;
-  assert_int_equal(run(&f.os, NULL, "clock.skew", f.tz.now_ms, &facts, &out),
-                   0);
-  status_is(&out, VG_ST_WARN);
-  has(out.summary, "a daylight-saving rule is not a valid date");
-  vg_facts_reset(&facts);
+  pk_machine_t *m = *st;
+  fake_os_t *f = &m->f;
+  f->tz_rc = VG_EACCES;
+  fake_http(f, EP1, 0, 200); /* no Date in the answer */
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_UNKNOWN,
+            "Clock not compared: HTTP 200 without a Date header; time "
+            "zone unreadable: access denied");
+  fake_os_init(f);
+  zone(&f->tz, "europe", 2025);
+  f->tz.years[0].dst_date.month = 14;
+  fake_step(m, "clock.skew", f->tz.now_ms, VG_ST_WARN,
+            "a daylight-saving rule is not a valid date");
 }
 
 /* ------------------------------------------------- local HTTP servers */
@@ -663,10 +616,8 @@ static void clock_zone_failures(void **st) {
  * request with status and a Date skew_ms off this clock, records the
  * first request line. */
 typedef struct srv_s {
-  uv_loop_t loop;
+  pc_thread_t th;
   uv_tcp_t tcp;
-  uv_async_t stop;
-  uv_thread_t th;
   int port;
   int status;
   int64_t skew_ms;
@@ -773,7 +724,7 @@ static void srv_conn(uv_stream_t *l, int status) {
   c = calloc(1, sizeof(*c));
   assert_non_null(c);
   c->srv = srv;
-  uv_tcp_init(&srv->loop, &c->h);
+  uv_tcp_init(&srv->th.loop, &c->h);
   c->h.data = c;
   if (uv_accept(l, (uv_stream_t *)&c->h) != 0 ||
       uv_read_start((uv_stream_t *)&c->h, srv_alloc, srv_read) != 0)
@@ -783,62 +734,47 @@ static void srv_conn(uv_stream_t *l, int status) {
 static void srv_close_walk(uv_handle_t *h, void *arg) {
   srv_t *srv = arg;
   if (uv_is_closing(h)) return;
-  if (h == (uv_handle_t *)&srv->tcp || h == (uv_handle_t *)&srv->stop)
+  if (h == (uv_handle_t *)&srv->tcp || h == (uv_handle_t *)&srv->th.stop)
     uv_close(h, NULL);
   else
     uv_close(h, srv_closed);
 }
 
-static void srv_stop_cb(uv_async_t *a) {
-  srv_t *srv = a->data;
-  uv_walk(&srv->loop, srv_close_walk, srv);
+static void srv_stop_cb(pc_thread_t *th) {
+  uv_walk(&th->loop, srv_close_walk, th->ud);
 }
 
-static void srv_main(void *arg) {
-  srv_t *srv = arg;
-  uv_run(&srv->loop, UV_RUN_DEFAULT);
-}
-
-static void srv_start(srv_t *srv, int status, int64_t skew_ms) {
+/* Binds t to a free port of 127.0.0.1; returns the port. */
+static int bind_local(uv_tcp_t *t) {
   struct sockaddr_in a;
   struct sockaddr_storage ss;
   int len = sizeof(ss);
+  uv_ip4_addr("127.0.0.1", 0, &a);
+  assert_int_equal(uv_tcp_bind(t, (const struct sockaddr *)&a, 0), 0);
+  assert_int_equal(uv_tcp_getsockname(t, (struct sockaddr *)&ss, &len), 0);
+  return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void srv_start(srv_t *srv, int status, int64_t skew_ms) {
   memset(srv, 0, sizeof(*srv));
   srv->status = status;
   srv->skew_ms = skew_ms;
-  assert_int_equal(uv_loop_init(&srv->loop), 0);
-  assert_int_equal(uv_tcp_init(&srv->loop, &srv->tcp), 0);
+  pc_thread_init(&srv->th);
+  assert_int_equal(uv_tcp_init(&srv->th.loop, &srv->tcp), 0);
   srv->tcp.data = srv;
-  uv_ip4_addr("127.0.0.1", 0, &a);
-  assert_int_equal(uv_tcp_bind(&srv->tcp, (const struct sockaddr *)&a, 0), 0);
+  srv->port = bind_local(&srv->tcp);
   assert_int_equal(uv_listen((uv_stream_t *)&srv->tcp, 16, srv_conn), 0);
-  assert_int_equal(uv_tcp_getsockname(&srv->tcp, (struct sockaddr *)&ss, &len),
-                   0);
-  srv->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-  assert_int_equal(uv_async_init(&srv->loop, &srv->stop, srv_stop_cb), 0);
-  srv->stop.data = srv;
-  assert_int_equal(uv_thread_create(&srv->th, srv_main, srv), 0);
-}
-
-static void srv_stop(srv_t *srv) {
-  uv_async_send(&srv->stop);
-  uv_thread_join(&srv->th);
-  assert_int_equal(uv_loop_close(&srv->loop), 0);
+  pc_thread_start(&srv->th, srv_stop_cb, srv);
 }
 
 /* A port nothing listens on (bound, then closed). */
 static int closed_port(void) {
   uv_loop_t loop;
   uv_tcp_t t;
-  struct sockaddr_in a;
-  struct sockaddr_storage ss;
-  int len = sizeof(ss), port;
+  int port;
   uv_loop_init(&loop);
   uv_tcp_init(&loop, &t);
-  uv_ip4_addr("127.0.0.1", 0, &a);
-  assert_int_equal(uv_tcp_bind(&t, (const struct sockaddr *)&a, 0), 0);
-  uv_tcp_getsockname(&t, (struct sockaddr *)&ss, &len);
-  port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  port = bind_local(&t);
   uv_close((uv_handle_t *)&t, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
@@ -851,123 +787,127 @@ static void within(int64_t got, int64_t want, int64_t slack) {
              (long long)slack, (long long)want);
 }
 
+/* One test against local servers: up to three of them, a closed port,
+ * and the probes' runs on this platform with every deadline 20 s. */
+typedef struct local_s {
+  srv_t srv[3];
+  int nsrv;
+  int closed;
+  pk_run_t r;
+} local_t;
+
+static void local_init(local_t *l) {
+  memset(l, 0, sizeof(*l));
+  l->closed = closed_port();
+  pk_run_init(&l->r);
+  set(&l->r.cfg, "net.reach", "deadline", "20s");
+  set(&l->r.cfg, "net.proxy", "deadline", "20s");
+  set(&l->r.cfg, "clock.skew", "deadline", "20s");
+}
+
+/* Starts the next server of l (srv_start); returns it. */
+static srv_t *local_serve(local_t *l, int status, int64_t skew_ms) {
+  assert_true(l->nsrv < (int)VG_ARRAY_SIZE(l->srv));
+  srv_start(&l->srv[l->nsrv], status, skew_ms);
+  return &l->srv[l->nsrv++];
+}
+
+/* Stops l's servers and frees its runs. */
+static void local_free(local_t *l) {
+  int i;
+  for (i = 0; i < l->nsrv; i++)
+    pc_thread_stop(&l->srv[i].th);
+  pk_run_free(&l->r);
+}
+
 /* The platform's client against skewed servers and a closed port: one of
  * three endpoints down is warn; the Date it saw (3 min fast) feeds
  * clock.skew without another request; a stale one makes clock.skew ask
  * once itself (HEAD). */
 static void local_reach_and_clock(void **st) {
-  srv_t a, b, d;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
+  local_t l;
+  srv_t *a, *b, *d;
   char list[300], want[120], one[80];
-  int closed = closed_port();
+  const vg_finding_t *out;
   (void)st;
-  srv_start(&a, 200, 180000);
-  srv_start(&b, 204, 180000);
+  local_init(&l);
+  a = local_serve(&l, 200, 180000);
+  b = local_serve(&l, 204, 180000);
   snprintf(list, sizeof(list),
            "http://127.0.0.1:%d/ncsi.txt, http://127.0.0.1:%d/, "
            "http://127.0.0.1:%d/",
-           a.port, b.port, closed);
-  vg_config_init(&cfg);
-  set(&cfg, "net.reach", "endpoints", list);
-  set(&cfg, "net.reach", "deadline", "20s");
-  set(&cfg, "clock.skew", "deadline", "20s");
-  assert_int_equal(run(NULL, &cfg, "net.reach", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_WARN);
+           a->port, b->port, l.closed);
+  set(&l.r.cfg, "net.reach", "endpoints", list);
   snprintf(want, sizeof(want),
            "1 of 3 endpoints failed directly: "
            "127.0.0.1:%d: ",
-           closed);
-  has(out.summary, want);
-  assert_int_equal(vg_facts_int_or(&facts, "ep1_http", 0), 200);
-  assert_int_equal(vg_facts_int_or(&facts, "ep2_http", 0), 204);
-  assert_int_equal(vg_facts_bool_or(&facts, "ep3_tcp", 1), 0);
-  within(vg_facts_int_or(&facts, "skew_ms", 0), 180000, 3000);
-  assert_int_equal(a.requests, 1);
-  assert_true(strncmp(a.first_line, "GET /ncsi.txt HTTP/1.1", 22) == 0);
-  vg_facts_reset(&facts);
+           l.closed);
+  step(&l.r, NULL, "net.reach", 0, VG_ST_WARN, want);
+  assert_int_equal(vg_facts_int_or(&l.r.facts, "ep1_http", 0), 200);
+  assert_int_equal(vg_facts_int_or(&l.r.facts, "ep2_http", 0), 204);
+  assert_int_equal(vg_facts_bool_or(&l.r.facts, "ep3_tcp", 1), 0);
+  within(vg_facts_int_or(&l.r.facts, "skew_ms", 0), 180000, 3000);
+  assert_int_equal(a->requests, 1);
+  assert_true(strncmp(a->first_line, "GET /ncsi.txt HTTP/1.1", 22) == 0);
 
   /* clock.skew: the Date net.reach saw, no new request */
-  assert_int_equal(run(NULL, &cfg, "clock.skew", srv_now_ms(), &facts, &out),
-                   0);
-  assert_string_equal(fstr(&facts, "date_source"), "recent answer");
-  within(vg_facts_int_or(&facts, "skew_ms", 0), 180000, 3000);
-  has(out.summary, "behind 127.0.0.1:");
-  assert_true(out.status >= VG_ST_WARN);
-  assert_int_equal(a.requests + b.requests, 2);
-  vg_facts_reset(&facts);
+  out = go(&l.r, NULL, "clock.skew", srv_now_ms());
+  pk_expect_fact(&l.r.facts, "date_source", "recent answer");
+  within(vg_facts_int_or(&l.r.facts, "skew_ms", 0), 180000, 3000);
+  has(out->summary, "behind 127.0.0.1:");
+  assert_true(out->status >= VG_ST_WARN);
+  assert_int_equal(a->requests + b->requests, 2);
 
   /* max_age 0: clock.skew asks the first endpoint itself, once */
-  srv_start(&d, 200, -360000);
-  snprintf(one, sizeof(one), "http://127.0.0.1:%d/", d.port);
-  set(&cfg, "net.reach", "endpoints", one);
-  set(&cfg, "clock.skew", "max_age", "0");
-  assert_int_equal(run(NULL, &cfg, "clock.skew", srv_now_ms(), &facts, &out),
-                   0);
-  assert_string_equal(fstr(&facts, "date_source"), "own request");
-  within(vg_facts_int_or(&facts, "skew_ms", 0), -360000, 3000);
-  has(out.summary, "ahead of 127.0.0.1:");
-  has(out.summary, "(crit > 5 min)");
-  assert_int_equal(d.requests, 1);
-  assert_true(strncmp(d.first_line, "HEAD / HTTP/1.1", 15) == 0);
-  vg_facts_reset(&facts);
-  srv_stop(&a);
-  srv_stop(&b);
-  srv_stop(&d);
-  vg_config_free(&cfg);
+  d = local_serve(&l, 200, -360000);
+  snprintf(one, sizeof(one), "http://127.0.0.1:%d/", d->port);
+  set(&l.r.cfg, "net.reach", "endpoints", one);
+  set(&l.r.cfg, "clock.skew", "max_age", "0");
+  out = go(&l.r, NULL, "clock.skew", srv_now_ms());
+  pk_expect_fact(&l.r.facts, "date_source", "own request");
+  within(vg_facts_int_or(&l.r.facts, "skew_ms", 0), -360000, 3000);
+  has(out->summary, "ahead of 127.0.0.1:");
+  has(out->summary, "(crit > 5 min)");
+  assert_int_equal(d->requests, 1);
+  assert_true(strncmp(d->first_line, "HEAD / HTTP/1.1", 15) == 0);
+  local_free(&l);
 }
 
 /* net.proxy and net.reach through [net.proxy] mars_proxy: a proxy that
  * answers 407, then one that refuses the connection. */
 static void local_proxy_407_and_refused(void **st) {
-  srv_t origin, proxy;
-  vg_config_t cfg;
-  vg_facts_t facts;
-  vg_finding_t out;
+  local_t l;
+  srv_t *origin, *proxy;
   char url[80], px[40], want[200];
-  int closed = closed_port();
   (void)st;
-  srv_start(&origin, 200, 0);
-  srv_start(&proxy, 407, 0);
-  snprintf(url, sizeof(url), "http://127.0.0.1:%d/", origin.port);
-  snprintf(px, sizeof(px), "127.0.0.1:%d", proxy.port);
-  vg_config_init(&cfg);
-  set(&cfg, "net.reach", "endpoints", url);
-  set(&cfg, "net.proxy", "mars_proxy", px);
-  set(&cfg, "net.proxy", "deadline", "20s");
-  set(&cfg, "net.reach", "deadline", "20s");
-  assert_int_equal(run(NULL, &cfg, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_CRIT);
+  local_init(&l);
+  origin = local_serve(&l, 200, 0);
+  proxy = local_serve(&l, 407, 0);
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d/", origin->port);
+  snprintf(px, sizeof(px), "127.0.0.1:%d", proxy->port);
+  set(&l.r.cfg, "net.reach", "endpoints", url);
+  set(&l.r.cfg, "net.proxy", "mars_proxy", px);
   snprintf(want, sizeof(want),
            "proxy %s (from MARS setting ([net.proxy] mars_proxy)) answers 407 "
            "Proxy Authentication Required",
            px);
-  has(out.summary, want);
-  assert_int_equal(origin.requests, 0);
-  assert_int_equal(proxy.requests, 1);
+  step(&l.r, NULL, "net.proxy", 0, VG_ST_CRIT, want);
+  assert_int_equal(origin->requests, 0);
+  assert_int_equal(proxy->requests, 1);
   /* Through the proxy: the absolute URI (Windows' WinHTTP, the POSIX
    * client); Wine 8's WinHTTP sends the origin form "HEAD / HTTP/1.1". */
   snprintf(want, sizeof(want), "HEAD %s HTTP/1.1", url);
-  if (strcmp(proxy.first_line, want) != 0)
-    assert_string_equal(proxy.first_line, "HEAD / HTTP/1.1");
-  vg_facts_reset(&facts);
+  if (strcmp(proxy->first_line, want) != 0)
+    assert_string_equal(proxy->first_line, "HEAD / HTTP/1.1");
 
-  assert_int_equal(run(NULL, &cfg, "net.reach", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_CRIT);
-  has(out.summary, "HTTP 407 Proxy Authentication Required");
-  assert_int_equal(out.predicts[0][0], '4');
-  vg_facts_reset(&facts);
+  step(&l.r, NULL, "net.reach", 0, VG_ST_CRIT,
+       "HTTP 407 Proxy Authentication Required");
+  assert_int_equal(l.r.out.predicts[0][0], '4');
 
-  snprintf(px, sizeof(px), "127.0.0.1:%d", closed);
-  set(&cfg, "net.proxy", "mars_proxy", px);
-  assert_int_equal(run(NULL, &cfg, "net.proxy", 0, &facts, &out), 0);
-  status_is(&out, VG_ST_CRIT);
-  has(out.summary, "does not accept a connection");
-  vg_facts_reset(&facts);
-  srv_stop(&origin);
-  srv_stop(&proxy);
-  vg_config_free(&cfg);
+  snprintf(px, sizeof(px), "127.0.0.1:%d", l.closed);
+  set(&l.r.cfg, "net.proxy", "mars_proxy", px);
+  step(&l.r, NULL, "net.proxy", 0, VG_ST_CRIT, "does not accept a connection");
+  local_free(&l);
 }
 
 int main(void) {
@@ -985,19 +925,19 @@ int main(void) {
       cmocka_unit_test(tz_without_dst),
       cmocka_unit_test(tz_bad_rules),
       cmocka_unit_test(tz_year_markers),
-      cmocka_unit_test(reach_routes_through_system_proxy),
-      cmocka_unit_test(reach_one_of_three_down),
-      cmocka_unit_test(reach_shares_the_deadline),
-      cmocka_unit_test(reach_uses_mars_proxy_and_bounds_the_list),
-      cmocka_unit_test(proxy_disagreement_collected),
-      cmocka_unit_test(proxy_tests_the_winhttp_proxy_too),
-      cmocka_unit_test(proxy_refused_and_407),
-      cmocka_unit_test(proxy_direct_makes_no_request),
-      cmocka_unit_test(proxy_unreadable_sources_say_so),
-      cmocka_unit_test(clock_reuses_a_recent_date),
-      cmocka_unit_test(clock_asks_once_when_stale),
-      cmocka_unit_test(clock_dst_tomorrow_from_rules),
-      cmocka_unit_test(clock_zone_failures),
+      pk_machine_test(reach_routes_through_system_proxy),
+      pk_machine_test(reach_one_of_three_down),
+      pk_machine_test(reach_shares_the_deadline),
+      pk_machine_test(reach_uses_mars_proxy_and_bounds_the_list),
+      pk_machine_test(proxy_disagreement_collected),
+      pk_machine_test(proxy_tests_the_winhttp_proxy_too),
+      pk_machine_test(proxy_refused_and_407),
+      pk_machine_test(proxy_direct_makes_no_request),
+      pk_machine_test(proxy_unreadable_sources_say_so),
+      pk_machine_test(clock_reuses_a_recent_date),
+      pk_machine_test(clock_asks_once_when_stale),
+      pk_machine_test(clock_dst_tomorrow_from_rules),
+      pk_machine_test(clock_zone_failures),
       cmocka_unit_test(local_reach_and_clock),
       cmocka_unit_test(local_proxy_407_and_refused),
   };

@@ -34,9 +34,7 @@
 /* ------------------------------------------------ server on a thread */
 
 typedef struct srv_s {
-  uv_loop_t loop;
-  uv_thread_t thread;
-  uv_async_t stop;
+  pc_thread_t th;
   vg_server_t *s;
   char name[600];
   vg_server_stats_t last; /* read on the loop thread at close */
@@ -78,18 +76,13 @@ static void test_handler(void *ud, const vg_peer_t *peer, const char *line,
 
 static void srv_closed_cb(void *ud) {
   srv_t *t = ud;
-  uv_close((uv_handle_t *)&t->stop, NULL);
+  uv_close((uv_handle_t *)&t->th.stop, NULL);
 }
 
-static void srv_stop_cb(uv_async_t *a) {
-  srv_t *t = a->data;
+static void srv_stop_cb(pc_thread_t *th) {
+  srv_t *t = th->ud;
   vg_server_stats(t->s, &t->last);
   vg_server_close(t->s, srv_closed_cb, t);
-}
-
-static void srv_main(void *arg) {
-  srv_t *t = arg;
-  uv_run(&t->loop, UV_RUN_DEFAULT);
 }
 
 static void srv_start(srv_t *t, const vg_server_limits_t *lim) {
@@ -109,20 +102,12 @@ static void srv_start(srv_t *t, const vg_server_limits_t *lim) {
              (int)uv_os_getpid(), ++seq);
   }
 #endif
-  assert_int_equal(uv_loop_init(&t->loop), 0);
-  assert_int_equal(vg_server_start(&t->s, &t->loop, t->name, test_handler, t,
+  pc_thread_init(&t->th);
+  assert_int_equal(vg_server_start(&t->s, &t->th.loop, t->name, test_handler, t,
                                    err, sizeof(err)),
                    0);
   if (lim) vg_server_set_limits(t->s, lim);
-  uv_async_init(&t->loop, &t->stop, srv_stop_cb);
-  t->stop.data = t;
-  assert_int_equal(uv_thread_create(&t->thread, srv_main, t), 0);
-}
-
-static void srv_stop(srv_t *t) {
-  uv_async_send(&t->stop);
-  uv_thread_join(&t->thread);
-  assert_int_equal(uv_loop_close(&t->loop), 0);
+  pc_thread_start(&t->th, srv_stop_cb, t);
 }
 
 static uint64_t stat_of(const srv_t *t, const char *key) {
@@ -156,7 +141,7 @@ static void blank_lines_do_not_keep_a_connection(void **st) {
   assert_int_equal(cs[0].lines, 0);
   assert_false(cs[1].eof); /* requests are activity */
   assert_true(cs[1].lines >= 10);
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
   assert_true(t.last.idle_closed >= 1);
 }
 
@@ -262,7 +247,7 @@ static void one_account_cannot_take_every_slot(void **st) {
     assert_non_null(resp);
     free(resp);
   }
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
   assert_true(t.last.refused_user >= 1);
 }
 
@@ -318,7 +303,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
   for (i = 0; i < N; i++)
     assert_int_equal(cs[i].bytes, 0); /* they never read */
   free(cs);
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
   printf("answers held at most %zu bytes (budget %zu), %llu dropped\n",
          t.last.out_peak, lim.output_budget,
          (unsigned long long)t.last.stalled_closed);
@@ -368,7 +353,7 @@ static void request_buffers_grow_and_shrink(void **st) {
     assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
     pc_close_all(&loop, cs, 101);
   }
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
 }
 
 /* history --limit 10000 can exceed the old 8 MiB cap: the answer is
@@ -388,7 +373,7 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
   assert_int_equal(strlen(resp),
                    20000000 + strlen("{\"ok\":true,\"pad\":\"\"}"));
   free(resp);
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
 
   vg_server_limits_default(&lim);
   lim.response_max = 1024 * 1024;
@@ -401,7 +386,7 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
   doc = pc_ask(t.name, "locked");
   assert_non_null(strstr(vg_json_get_str(doc, "error"), "locked"));
   vg_json_free(doc);
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
   assert_int_equal(t.last.oversize, 1);
 }
 
@@ -437,7 +422,7 @@ static void half_close_after_50_requests_gets_50_answers(void **st) {
   assert_int_equal(c.lines, 2);
   assert_true(c.eof);
 #endif
-  srv_stop(&t);
+  pc_thread_stop(&t.th);
 }
 
 #ifndef _WIN32
