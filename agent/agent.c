@@ -504,8 +504,9 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
       if (rt->trend)
         vg_trend_init(rt->trend, a->set->forecast_window_ms / VG_TREND_POINTS);
     }
-    vg_facts_init(&rt->facts);
-    vg_facts_init(&rt->memo);
+    /* rt is calloc'd: its facts and memo are already as vg_facts_init
+     * leaves them (clearing them again would bring every page of their
+     * tables into memory, most of which a probe never fills). */
     vg_config_probe_ctx(opts->cfg, p, a->os, &rt->ctx);
     rt->horizon_ms = vg_config_forecast_horizon_ms(opts->cfg, p);
     rt->enabled = vg_config_enabled(opts->cfg, p) && selected(opts, p->id);

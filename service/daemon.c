@@ -13,7 +13,9 @@
 /* vigil.ini is watched by change notifications on its folder (a look
  * VG_INI_SETTLE_MS after the last one); a slow poll stays as a safety net
  * (folders where notifications are missed), the old fast one where
- * notifications cannot be had. */
+ * notifications cannot be had. A look is a stat on the loop thread
+ * (microseconds; no worker, no extra wake-up), the file read only when
+ * its size or times moved. */
 #define VG_INI_POLL_MS 5000
 #define VG_INI_NET_POLL_MS 60000
 #define VG_INI_SETTLE_MS 200
@@ -25,7 +27,7 @@ struct vg_daemon_s {
   vg_config_t *retired[VG_RETIRED_MAX]; /* replaced, freed when safe */
   vg_config_t *pending; /* a valid new one waiting for workers to finish */
   vg_settings_t set;
-  uv_fs_poll_t ini_watch;
+  uv_timer_t ini_watch;    /* the poll: a stat on the loop, no worker */
   uv_fs_event_t ini_event; /* the folder of vigil.ini */
   uv_timer_t ini_settle;   /* a look after notifications calm down */
   uv_stat_t ini_stat;      /* as last read (zeros: absent) */
@@ -169,12 +171,7 @@ static void ini_reload(vg_daemon_t *d) {
   reload_apply(d);
 }
 
-static void ini_polled_cb(uv_fs_poll_t *h, int status, const uv_stat_t *prev,
-                          const uv_stat_t *curr) {
-  (void)prev, (void)curr;
-  if (status != 0 && status != UV_ENOENT) return;
-  ini_reload(h->data);
-}
+static void ini_polled_cb(uv_timer_t *t) { ini_reload(t->data); }
 
 static void ini_settle_cb(uv_timer_t *t) { ini_reload(t->data); }
 
@@ -202,7 +199,7 @@ static void ini_watch_start(vg_daemon_t *d) {
   char dir[sizeof(d->ini_path)];
   char *slash;
   uint64_t poll = VG_INI_POLL_MS;
-  uv_fs_poll_init(d->loop, &d->ini_watch);
+  uv_timer_init(d->loop, &d->ini_watch);
   uv_fs_event_init(d->loop, &d->ini_event);
   uv_timer_init(d->loop, &d->ini_settle);
   d->ini_watch.data = d->ini_event.data = d->ini_settle.data = d;
@@ -215,7 +212,7 @@ static void ini_watch_start(vg_daemon_t *d) {
     if (uv_fs_event_start(&d->ini_event, ini_event_cb, dir, 0) == 0)
       poll = VG_INI_NET_POLL_MS;
   }
-  uv_fs_poll_start(&d->ini_watch, ini_polled_cb, d->ini_path, (unsigned)poll);
+  uv_timer_start(&d->ini_watch, ini_polled_cb, poll, poll);
 }
 
 int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
@@ -347,7 +344,7 @@ void vg_daemon_stop(vg_daemon_t *d, uint64_t grace_ms,
                     void (*done)(vg_daemon_t *d, void *ud), void *ud) {
   d->done = done;
   d->done_ud = ud;
-  uv_fs_poll_stop(&d->ini_watch);
+  uv_timer_stop(&d->ini_watch);
   uv_fs_event_stop(&d->ini_event);
   uv_timer_stop(&d->ini_settle);
   uv_timer_stop(&d->retry);

@@ -35,18 +35,24 @@ static void harness_main(void *arg) {
   h->loop_close_rc = uv_loop_close(&h->loop);
 }
 
-int harness_start(harness_t *h, const char *ini_text) {
+int harness_tempdir(char *out, size_t size) {
   char tmp[400], path[700];
   size_t n = sizeof(tmp);
   uv_fs_t req;
-  FILE *f;
-  static int seq;
-  memset(h, 0, sizeof(*h));
   uv_os_tmpdir(tmp, &n);
   snprintf(path, sizeof(path), "%s/vgtestXXXXXX", tmp);
   if (uv_fs_mkdtemp(NULL, &req, path, NULL) != 0) return -1;
-  snprintf(h->home, sizeof(h->home), "%s", req.path);
+  snprintf(out, size, "%s", req.path);
   uv_fs_req_cleanup(&req);
+  return 0;
+}
+
+int harness_start(harness_t *h, const char *ini_text) {
+  char path[700];
+  FILE *f;
+  static int seq;
+  memset(h, 0, sizeof(*h));
+  if (harness_tempdir(h->home, sizeof(h->home)) != 0) return -1;
   snprintf(path, sizeof(path), "%s/vigil.ini", h->home);
   f = fopen(path, "wb");
   if (f == NULL) return -1;
@@ -74,19 +80,43 @@ int harness_stop(harness_t *h) {
   return h->loop_close_rc;
 }
 
-void harness_cleanup(harness_t *h) {
+void harness_rmdir(const char *dir) {
   uv_fs_t req;
   uv_dirent_t ent;
   char p[800];
-  if (uv_fs_scandir(NULL, &req, h->home, 0, NULL) >= 0) {
+  if (uv_fs_scandir(NULL, &req, dir, 0, NULL) >= 0) {
     while (uv_fs_scandir_next(&req, &ent) != UV_EOF) {
       uv_fs_t r2;
-      snprintf(p, sizeof(p), "%s/%s", h->home, ent.name);
+      snprintf(p, sizeof(p), "%s/%s", dir, ent.name);
       uv_fs_unlink(NULL, &r2, p, NULL);
       uv_fs_req_cleanup(&r2);
     }
   }
   uv_fs_req_cleanup(&req);
-  uv_fs_rmdir(NULL, &req, h->home, NULL);
+  uv_fs_rmdir(NULL, &req, dir, NULL);
   uv_fs_req_cleanup(&req);
+}
+
+void harness_cleanup(harness_t *h) { harness_rmdir(h->home); }
+
+int harness_agent_start(vg_agent_t **a, uv_loop_t *loop, const char *dir,
+                        vg_agent_opts_t *o) {
+  char path[700], err[300], note[300];
+  int rc;
+  snprintf(path, sizeof(path), "%s/vigil.db", dir);
+  rc = vg_store_open(path, &o->store, note, sizeof(note), err, sizeof(err));
+  if (rc == 0 &&
+      (rc = vg_recorder_init(&o->recorder, loop, o->store,
+                             o->settings->retention_ms, NULL, NULL)) != 0)
+    snprintf(err, sizeof(err), "recorder: %s", vg_strerror(rc));
+  o->mode = VG_AGENT_DAEMON;
+  if (rc == 0) rc = vg_agent_start(a, loop, o, err, sizeof(err));
+  if (rc != 0) fprintf(stderr, "agent did not start: %s\n", err);
+  return rc;
+}
+
+void harness_agent_close(uv_loop_t *loop, vg_agent_opts_t *o) {
+  vg_recorder_close(o->recorder);
+  uv_run(loop, UV_RUN_DEFAULT);
+  vg_store_close(o->store);
 }

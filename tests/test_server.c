@@ -14,6 +14,7 @@
 #include "client.h"
 #include "json.h"
 #include "server.h"
+#include "server_thread.h"
 #include "vg.h"
 
 #include <uv.h>
@@ -32,14 +33,7 @@
 
 /* ------------------------------------------------ server on a thread */
 
-typedef struct srv_s {
-  uv_loop_t loop;
-  uv_thread_t thread;
-  uv_async_t stop;
-  vg_server_t *s;
-  char name[600];
-  vg_server_stats_t last; /* read on the loop thread at close */
-} srv_t;
+typedef vg_srv_thread_t srv_t;
 
 /* "ping" -> {"ok":true}; {"id":..,"big":N} -> N bytes of padding;
  * "stats" -> the server's accounting; "locked" -> a store error. */
@@ -75,54 +69,13 @@ static void test_handler(void *ud, const vg_peer_t *peer, const char *line,
   vg_jw_obj_end(w);
 }
 
-static void srv_closed_cb(void *ud) {
-  srv_t *t = ud;
-  uv_close((uv_handle_t *)&t->stop, NULL);
-}
-
-static void srv_stop_cb(uv_async_t *a) {
-  srv_t *t = a->data;
-  vg_server_stats(t->s, &t->last);
-  vg_server_close(t->s, srv_closed_cb, t);
-}
-
-static void srv_main(void *arg) {
-  srv_t *t = arg;
-  uv_run(&t->loop, UV_RUN_DEFAULT);
-}
-
 static void srv_start(srv_t *t, const vg_server_limits_t *lim) {
-  static int seq;
   char err[400];
-  memset(t, 0, sizeof(*t));
-#ifdef _WIN32
-  snprintf(t->name, sizeof(t->name), "\\\\.\\pipe\\vigil-srvtest-%d-%d",
-           (int)uv_os_getpid(), ++seq);
-#else
-  {
-    /* Straight in the temp folder: another account must reach it. */
-    char tmp[400];
-    size_t n = sizeof(tmp);
-    uv_os_tmpdir(tmp, &n);
-    snprintf(t->name, sizeof(t->name), "%s/vgsrv-%d-%d.sock", tmp,
-             (int)uv_os_getpid(), ++seq);
-  }
-#endif
-  assert_int_equal(uv_loop_init(&t->loop), 0);
-  assert_int_equal(vg_server_start(&t->s, &t->loop, t->name, test_handler, t,
-                                   err, sizeof(err)),
-                   0);
-  if (lim) vg_server_set_limits(t->s, lim);
-  uv_async_init(&t->loop, &t->stop, srv_stop_cb);
-  t->stop.data = t;
-  assert_int_equal(uv_thread_create(&t->thread, srv_main, t), 0);
+  assert_int_equal(
+      vg_srv_thread_start(t, "srv", test_handler, t, lim, err, sizeof(err)), 0);
 }
 
-static void srv_stop(srv_t *t) {
-  uv_async_send(&t->stop);
-  uv_thread_join(&t->thread);
-  assert_int_equal(uv_loop_close(&t->loop), 0);
-}
+static void srv_stop(srv_t *t) { assert_int_equal(vg_srv_thread_stop(t), 0); }
 
 /* ------------------------------------------------- raw clients (test) */
 
