@@ -13,6 +13,7 @@
 #define SRV_CHUNK (64 * 1024) /* bytes per read and per write */
 #define SRV_IN_MIN 1024       /* smallest request buffer */
 #define SRV_IN_MAX (VG_REQUEST_MAX + 2)
+#define SRV_HINT_MAX (64 * 1024) /* largest answer buffer made up front */
 
 typedef struct vg_client_s vg_client_t;
 
@@ -39,6 +40,7 @@ struct vg_server_s {
   uv_timer_t sweep; /* over the budget: drops queues that do not move */
   int timers;       /* kick and sweep initialized */
   char *slab;       /* every read lands here first (loop thread only) */
+  size_t hint;      /* room for the last answer: the next is made that big */
   int closing;
   int pending_closes; /* listener and timers whose close has not run */
   void (*done)(void *ud);
@@ -289,16 +291,23 @@ static void client_handle_line(vg_client_t *c, char *line, size_t len) {
   vg_server_t *s = c->srv;
   vg_jw_t w;
   char *text, *t2, msg[200];
-  size_t n;
+  size_t n, cap;
   int err;
   if (!c->peer_known) {
     vg__pipe_peer(&c->pipe, &c->peer);
     c->peer_known = 1;
   }
   vg_jw_init(&w);
+  /* Room for an answer as long as the last one up front: a status answer
+   * is written without growing the buffer on the way (the writer grows it
+   * as usual when it needs more). */
+  if (s->hint > 0 && (w.buf = malloc(s->hint)) != NULL) w.cap = s->hint;
   s->handler(s->ud, &c->peer, line, len, &w);
   err = w.err;
+  cap = w.cap;
   text = vg_jw_steal(&w, &n);
+  if (text != NULL) /* the writer's NUL, the '\n' and a little to grow */
+    s->hint = n + 64 <= SRV_HINT_MAX ? n + 64 : 0;
   if (text == NULL) {
     client_send_error(c, line, len, handler_error(err));
     return;
@@ -314,11 +323,14 @@ static void client_handle_line(vg_client_t *c, char *line, size_t len) {
     client_send_error(c, line, len, msg);
     return;
   }
-  t2 = realloc(text, n + 1); /* drop the writer's spare room */
-  if (t2 == NULL) {
-    free(text);
-    client_send_error(c, line, len, handler_error(VG_ENOMEM));
-    return;
+  t2 = text;
+  if (n + 1 + 256 < cap) {
+    t2 = realloc(text, n + 1); /* drop the writer's spare room */
+    if (t2 == NULL) {
+      free(text);
+      client_send_error(c, line, len, handler_error(VG_ENOMEM));
+      return;
+    }
   }
   t2[n] = '\n';
   client_queue(c, t2, n + 1);

@@ -9,6 +9,7 @@
 #include "trend_history.h"
 #include "vg.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,7 @@ static void after_work_cb(uv_work_t *req, int status) {
   a->inflight--;
   if (status == UV_ECANCELED || a->abandoned) {
     e->busy = 0;
+    a->report_dirty = 1;
   } else {
     vg_finding_t f;
     memset(&f, 0, sizeof(f));
@@ -292,15 +294,18 @@ static void after_work_cb(uv_work_t *req, int status) {
 static void start_cb(vg_sched_entry_t *e, void *ud) {
   vg_agent_t *a = ud;
   size_t idx = (size_t)(e - a->sched.entries);
-  vg_job_t *j = calloc(1, sizeof(*j));
+  /* Not calloc: vg_facts_init clears the facts (most of the job) once. */
+  vg_job_t *j = malloc(sizeof(*j));
   if (j == NULL) {
     vg_sched_done(&a->sched, e, 0, mono(a));
     return;
   }
+  memset(j, 0, offsetof(vg_job_t, facts));
   j->a = a;
   j->idx = idx;
   j->t0 = mono(a);
   vg_facts_init(&j->facts);
+  j->rc = 0;
   j->req.data = j;
   if (uv_queue_work(a->loop, &j->req, work_cb, after_work_cb) != 0) {
     free(j);
@@ -308,6 +313,8 @@ static void start_cb(vg_sched_entry_t *e, void *ud) {
     return;
   }
   a->inflight++;
+  /* Its placeholder now says the collection is running. */
+  if (!a->rt[idx].has_finding) a->report_dirty = 1;
 }
 
 static void overdue_cb(vg_sched_entry_t *e, void *ud) {
@@ -400,7 +407,7 @@ static void agent_free(vg_agent_t *a) {
     free(a->rt[i].trend);
   }
   free(a->rt);
-  free(a->report_cache);
+  free(a->answer);
   vg_sched_free(&a->sched);
   vg_judge_free(&a->judge);
   free(a);
@@ -470,8 +477,9 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
       if (rt->trend)
         vg_trend_init(rt->trend, a->set->forecast_window_ms / VG_TREND_POINTS);
     }
-    vg_facts_init(&rt->facts);
-    vg_facts_init(&rt->memo);
+    /* rt is calloc'd: its facts and memo are already as vg_facts_init
+     * leaves them (clearing them again would bring every page of their
+     * tables into memory, most of which a probe never fills). */
     vg_config_probe_ctx(opts->cfg, p, a->os, &rt->ctx);
     rt->horizon_ms = vg_config_forecast_horizon_ms(opts->cfg, p);
     rt->enabled = vg_config_enabled(opts->cfg, p) && selected(opts, p->id);
@@ -615,6 +623,15 @@ static const vg_finding_t agent_pending = {
     0,
     ""};
 
+/* ... and one whose first collection is under way. */
+static const vg_finding_t agent_running = {
+    VG_ST_UNKNOWN,
+    "Not checked yet; the first collection is running",
+    "",
+    {{0}},
+    0,
+    ""};
+
 size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
                      vg_view_probe_t *probes, size_t max) {
   size_t i, k = 0;
@@ -627,7 +644,9 @@ size_t vg_agent_view(vg_agent_t *a, vg_report_view_t *v,
     p->id = rt->probe->id;
     p->number = rt->probe->number;
     p->scope = rt->probe->scope;
-    p->finding = rt->has_finding ? &rt->finding : &agent_pending;
+    p->finding = rt->has_finding            ? &rt->finding
+                 : a->sched.entries[i].busy ? &agent_running
+                                            : &agent_pending;
     p->facts = rt->has_finding ? &rt->facts : NULL;
     p->checked_ms = rt->checked_ms;
     p->since_ms = rt->has_finding ? rt->since_ms : 0;
@@ -674,23 +693,24 @@ int vg_agent_complete(const vg_agent_t *a) {
   return 1;
 }
 
-/* The cached part of the report: every member but generated_at and the
- * agent's own health, rendered once per change (agent_apply, the
- * pre-flight state, a reconfigure mark it dirty) and reused by every
- * status request until the next. Returns 0 or VG_ENOMEM. */
-static int agent_report_render(vg_agent_t *a) {
+/* The report's members but generated_at and the agent's own health, as
+ * JSON text (without braces) into w. */
+static void agent_report_members(vg_agent_t *a, vg_jw_t *w) {
   vg_report_item_t *items = calloc(a->n ? a->n : 1, sizeof(*items));
-  size_t i, k = 0, len;
+  size_t i, k = 0;
   vg_report_head_t head;
-  vg_jw_t w;
-  char *text;
-  if (items == NULL) return VG_ENOMEM;
+  if (items == NULL) {
+    w->err = VG_ENOMEM;
+    return;
+  }
   for (i = 0; i < a->n; i++) {
     vg_probe_rt_t *rt = &a->rt[i];
     if (!rt->enabled) continue;
     items[k].id = rt->probe->id;
     items[k].probe = rt->probe;
-    items[k].finding = rt->has_finding ? &rt->finding : &agent_pending;
+    items[k].finding = rt->has_finding            ? &rt->finding
+                       : a->sched.entries[i].busy ? &agent_running
+                                                  : &agent_pending;
     items[k].facts = rt->has_finding ? &rt->facts : NULL;
     items[k].since_ms = rt->has_finding ? rt->since_ms : vg_agent_now(a);
     items[k].checked_ms = rt->checked_ms;
@@ -709,57 +729,137 @@ static int agent_report_render(vg_agent_t *a) {
   }
   head.host = a->host;
   head.host_fqdn = a->host_fqdn[0] ? a->host_fqdn : NULL;
-  head.now_ms = 0; /* generated_at is written fresh per request */
-  vg_jw_init(&w);
-  vg_jw_obj_begin(&w);
-  vg_report_write(&w, &head, items, k);
+  head.now_ms = 0; /* generated_at is the caller's */
+  vg_report_write(w, &head, items, k);
   free(items);
-  vg__preflight_report(a, &w);
-  vg_jw_obj_end(&w);
-  text = vg_jw_steal(&w, &len);
-  if (text == NULL) return VG_ENOMEM;
-  free(a->report_cache);
-  /* Members only: without the braces. */
-  memmove(text, text + 1, len - 2);
-  a->report_cache = text;
-  a->report_len = len - 2;
-  a->report_dirty = 0;
+  vg__preflight_report(a, w);
+}
+
+/* Collections past their deadline whose call has not returned (each holds
+ * one worker; the probe is reported unknown meanwhile). */
+static uint64_t agent_stuck(const vg_agent_t *a) {
+  uint64_t stuck = 0;
+  size_t i;
+  for (i = 0; i < a->n; i++)
+    if (a->sched.entries[i].busy && a->sched.entries[i].overdue) stuck++;
+  return stuck;
+}
+
+/* The agent's own health: "agent":{...} into the open object w. */
+static void agent_health(vg_agent_t *a, vg_jw_t *w) {
+  size_t i;
+  vg_jw_key(w, "agent");
+  vg_jw_obj_begin(w);
+  vg_jw_kstr(w, "store", a->tail_store);
+  vg_jw_kuint(w, "dropped_records", a->tail_dropped);
+  vg_jw_kuint(w, "pending_records", a->tail_pending);
+  vg_jw_kuint(w, "stuck_collections", a->tail_stuck);
+  vg_jw_key(w, "config_problems");
+  vg_jw_arr_begin(w);
+  for (i = 0; a->tail_cfg && i < a->tail_cfg->nwarnings; i++)
+    vg_jw_str(w, a->tail_cfg->warnings[i]);
+  vg_jw_arr_end(w);
+  vg_jw_obj_end(w);
+}
+
+/* Appends n bytes to the answer. 0 or VG_ENOMEM. */
+static int answer_put(vg_agent_t *a, const char *s, size_t n) {
+  if (a->answer_len + n + 1 > a->answer_cap) {
+    size_t cap = a->answer_cap ? a->answer_cap : 1024;
+    char *nb;
+    while (cap < a->answer_len + n + 1)
+      cap *= 2;
+    nb = realloc(a->answer, cap);
+    if (nb == NULL) return VG_ENOMEM;
+    a->answer = nb;
+    a->answer_cap = cap;
+  }
+  memcpy(a->answer + a->answer_len, s, n);
+  a->answer_len += n;
+  a->answer[a->answer_len] = '\0';
   return 0;
 }
 
-void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
+/* Renders the members of an object written by fill into the answer
+ * (the braces dropped). 0 or VG_ENOMEM. */
+static int answer_render(vg_agent_t *a,
+                         void (*fill)(vg_agent_t *a, vg_jw_t *w)) {
+  vg_jw_t w;
+  char *text;
+  size_t len;
+  int rc;
+  vg_jw_init(&w);
+  vg_jw_obj_begin(&w);
+  fill(a, &w);
+  vg_jw_obj_end(&w);
+  text = vg_jw_steal(&w, &len);
+  if (text == NULL) return VG_ENOMEM;
+  rc = len > 2 ? answer_put(a, text + 1, len - 2) : 0;
+  free(text);
+  return rc;
+}
+
+#define VG_GEN_KEY "\"generated_at\":\""
+#define VG_GEN_LEN 20 /* 2026-11-24T21:00:00Z */
+
+/* Brings the answer up to date for wall time now_ms: the report part when
+ * something changed, generated_at when the second moved, the agent part
+ * when one of its values moved. 0 or VG_ENOMEM (the answer is dropped). */
+static int agent_answer_update(vg_agent_t *a, int64_t now_ms) {
+  int64_t sec = now_ms >= 0 ? now_ms / 1000 : (now_ms - 999) / 1000;
+  const char *store =
+      a->opts.recorder ? vg_recorder_store_state(a->opts.recorder) : "none";
+  uint64_t dropped =
+      a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0;
+  uint64_t pending =
+      a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0;
+  uint64_t stuck = agent_stuck(a);
   char t[40];
-  size_t i;
-  if ((a->report_dirty || a->report_cache == NULL || !a->report_cache_on) &&
-      agent_report_render(a) != 0) {
+  int full = a->report_dirty || a->answer == NULL || !a->report_cache_on;
+  if (full || sec != a->answer_sec) {
+    vg_iso8601(sec * 1000, t, sizeof(t));
+    if (strlen(t) != VG_GEN_LEN) full = 1; /* before year 1000 */
+  }
+  if (full) {
+    a->answer_len = 0;
+    if (answer_put(a, VG_GEN_KEY, strlen(VG_GEN_KEY)) ||
+        answer_put(a, t, strlen(t)) || answer_put(a, "\",", 2) ||
+        answer_render(a, agent_report_members))
+      goto fail;
+    a->answer_report_end = a->answer_len;
+    a->report_dirty = 0;
+    a->tail_valid = 0; /* the agent part follows */
+  } else if (sec != a->answer_sec) {
+    memcpy(a->answer + strlen(VG_GEN_KEY), t, VG_GEN_LEN);
+  }
+  a->answer_sec = sec;
+  if (!a->tail_valid || strcmp(a->tail_store, store) != 0 ||
+      a->tail_dropped != dropped || a->tail_pending != pending ||
+      a->tail_stuck != stuck || a->tail_cfg != a->opts.cfg) {
+    vg_strlcpy(a->tail_store, store, sizeof(a->tail_store));
+    a->tail_valid = 1;
+    a->tail_dropped = dropped;
+    a->tail_pending = pending;
+    a->tail_stuck = stuck;
+    a->tail_cfg = a->opts.cfg;
+    a->answer_len = a->answer_report_end;
+    if (answer_put(a, ",", 1) || answer_render(a, agent_health)) goto fail;
+  }
+  return 0;
+fail:
+  free(a->answer);
+  a->answer = NULL;
+  a->answer_len = a->answer_cap = 0;
+  a->tail_valid = 0;
+  return VG_ENOMEM;
+}
+
+void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
+  if (agent_answer_update(a, vg_agent_now(a)) != 0) {
     w->err = VG_ENOMEM;
     return;
   }
-  vg_jw_kstr(w, "generated_at", vg_iso8601(vg_agent_now(a), t, sizeof(t)));
-  vg_jw_raw_members(w, a->report_cache, a->report_len);
-  vg_jw_key(w, "agent");
-  vg_jw_obj_begin(w);
-  vg_jw_kstr(w, "store",
-             a->opts.recorder ? vg_recorder_store_state(a->opts.recorder)
-                              : "none");
-  vg_jw_kuint(w, "dropped_records",
-              a->opts.recorder ? vg_recorder_dropped(a->opts.recorder) : 0);
-  vg_jw_kuint(w, "pending_records",
-              a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0);
-  {
-    /* Collections past their deadline whose call has not returned (each
-     * holds one worker; the probe is reported unknown meanwhile). */
-    uint64_t stuck = 0;
-    for (i = 0; i < a->n; i++)
-      if (a->sched.entries[i].busy && a->sched.entries[i].overdue) stuck++;
-    vg_jw_kuint(w, "stuck_collections", stuck);
-  }
-  vg_jw_key(w, "config_problems");
-  vg_jw_arr_begin(w);
-  for (i = 0; a->opts.cfg && i < a->opts.cfg->nwarnings; i++)
-    vg_jw_str(w, a->opts.cfg->warnings[i]);
-  vg_jw_arr_end(w);
-  vg_jw_obj_end(w);
+  vg_jw_raw_members(w, a->answer, a->answer_len);
 }
 
 void vg_agent_report_cache(vg_agent_t *a, int on) { a->report_cache_on = on; }

@@ -54,8 +54,18 @@ struct vg_agent_s {
   int closing_handles;
   int handles_closed; /* the stop finished; abandoned workers may return */
   vg_preflight_t pf;  /* backup-aware state (preflight.c) */
-  char *report_cache; /* the report's members but generated_at, agent */
-  size_t report_len;
+  /* The status answer's members, kept between requests (agent.c):
+   * "generated_at":"<20 chars>",<report>,"agent":{...}. The report part
+   * is rendered once per change, the timestamp patched in place once a
+   * second, the agent part rendered again when one of its values moved. */
+  char *answer;
+  size_t answer_len, answer_cap;
+  size_t answer_report_end; /* where the agent part starts */
+  int64_t answer_sec;       /* the second generated_at shows */
+  int tail_valid;           /* the agent part shows these values: */
+  char tail_store[16];
+  uint64_t tail_dropped, tail_pending, tail_stuck;
+  const vg_config_t *tail_cfg;
   int report_dirty;    /* findings or backup state changed since */
   int report_cache_on; /* 0: render every request (tests compare) */
   void (*done)(vg_agent_t *a, void *ud);

@@ -13,6 +13,7 @@
  * the total (1,024 slots: N + F + 1 must fit).
  * Usage: bench_clients [N] [F] [P]   (defaults 500 200 40) */
 #include "server.h"
+#include "server_thread.h"
 #include "vg.h"
 
 #include <uv.h>
@@ -23,15 +24,6 @@
 
 #define STATUS_BYTES 24000
 
-typedef struct srv_s {
-  uv_loop_t loop;
-  uv_thread_t thread;
-  uv_async_t stop;
-  vg_server_t *s;
-  char name[600];
-  vg_server_stats_t last;
-} srv_t;
-
 static char *status_pad;
 
 static void handler(void *ud, const vg_peer_t *peer, const char *line,
@@ -41,22 +33,6 @@ static void handler(void *ud, const vg_peer_t *peer, const char *line,
   vg_jw_kbool(w, "ok", 1);
   vg_jw_kstr(w, "pad", status_pad);
   vg_jw_obj_end(w);
-}
-
-static void closed_cb(void *ud) {
-  srv_t *t = ud;
-  uv_close((uv_handle_t *)&t->stop, NULL);
-}
-
-static void stop_cb(uv_async_t *a) {
-  srv_t *t = a->data;
-  vg_server_stats(t->s, &t->last);
-  vg_server_close(t->s, closed_cb, t);
-}
-
-static void srv_main(void *arg) {
-  srv_t *t = arg;
-  uv_run(&t->loop, UV_RUN_DEFAULT);
 }
 
 /* ------------------------------------------------------------ clients */
@@ -171,13 +147,12 @@ int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 500;
   int f = argc > 2 ? atoi(argv[2]) : 200;
   int p = argc > 3 ? atoi(argv[3]) : 40;
-  srv_t t;
+  vg_srv_thread_t t;
   uv_loop_t loop;
   cl_t *cs;
-  char err[400], tmp[400], *flood;
-  size_t tl = sizeof(tmp), base, conn_rss, flood_rss, after_rss;
+  char err[400], *flood;
+  size_t base, conn_rss, flood_rss, after_rss;
   int i, total;
-  static int seq;
   if (n < 0 || f < 0 || p < 1) {
     fprintf(stderr, "usage: bench_clients [N] [F] [P]\n");
     return 2;
@@ -190,29 +165,15 @@ int main(int argc, char **argv) {
   status_pad[STATUS_BYTES] = '\0';
   for (i = 0; i < p; i++)
     memcpy(flood + (size_t)i * 7, "status\n", 7);
-  memset(&t, 0, sizeof(t));
-  uv_os_tmpdir(tmp, &tl);
-#ifdef _WIN32
-  snprintf(t.name, sizeof(t.name), "\\\\.\\pipe\\vigil-bench-%d-%d",
-           (int)uv_os_getpid(), ++seq);
-#else
-  snprintf(t.name, sizeof(t.name), "%s/vgbench-%d-%d.sock", tmp,
-           (int)uv_os_getpid(), ++seq);
-#endif
-  uv_loop_init(&t.loop);
-  if (vg_server_start(&t.s, &t.loop, t.name, handler, &t, err, sizeof(err))) {
-    fprintf(stderr, "bench_clients: %s\n", err);
-    return 1;
-  }
   {
     vg_server_limits_t lim;
     vg_server_limits_default(&lim);
     lim.max_per_user = lim.max_clients;
-    vg_server_set_limits(t.s, &lim);
+    if (vg_srv_thread_start(&t, "bench", handler, &t, &lim, err, sizeof(err))) {
+      fprintf(stderr, "bench_clients: %s\n", err);
+      return 1;
+    }
   }
-  uv_async_init(&t.loop, &t.stop, stop_cb);
-  t.stop.data = &t;
-  uv_thread_create(&t.thread, srv_main, &t);
   uv_loop_init(&loop);
   run_for(&loop, 200);
   base = rss();
@@ -252,9 +213,7 @@ int main(int argc, char **argv) {
   after_rss = rss();
   total = cs[n + f].lines;
 
-  uv_async_send(&t.stop);
-  uv_thread_join(&t.thread);
-  uv_loop_close(&t.loop);
+  vg_srv_thread_stop(&t);
   uv_loop_close(&loop);
 
   printf("bench_clients: %d connected, %d flooding x %d requests of %d KB\n", n,

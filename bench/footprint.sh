@@ -375,7 +375,7 @@ echo "load average at start $load0, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   "(other work on the machine skews latency and requests/s, less the ratios)"
 cplugins="not run"
 [ $collectd_on = 1 ] &&
-  cplugins="$plugins + unixsock$([ $csv = 1 ] && echo ' + csv')"
+  cplugins="$plugins + unixsock$([ $csv = 1 ] && echo ' + csv' || true)"
 echo "Vigil: $(grep -c '^\[' "$T/run1/home/vigil.ini") probes" \
   "($(val "$T/run1/vigil.kv" na) n/a on this machine); collectd: $cplugins"
 printf '%-44s %12s %12s %8s\n' "metric" "Vigil" "collectd" "V/c"

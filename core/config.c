@@ -134,7 +134,12 @@ static const char *config_src_get(const void *ud, const char *section,
                                   const char *key, double *num);
 
 void vg_config_init(vg_config_t *cfg) {
-  memset(cfg, 0, sizeof(*cfg));
+  /* Only what is read before it is written: the tables (most of the
+   * 68 KiB) stay untouched until used, so a running service keeps a page
+   * or two of them in memory rather than all. */
+  cfg->path[0] = '\0';
+  cfg->n = 0;
+  cfg->nwarnings = 0;
   cfg->src.ud = cfg;
   cfg->src.get = config_src_get;
 }
@@ -452,12 +457,27 @@ int vg_config_get_bool(const vg_config_t *cfg, const char *section,
   return vg_config_get_num(cfg, section, key, def) != 0;
 }
 
+/* The text and number of a key with one search (probes read their
+ * settings on every collection): as vg_config_get_str and
+ * vg_config_get_num with def 0. */
 static const char *config_src_get(const void *ud, const char *section,
                                   const char *key, double *num) {
   const vg_config_t *cfg = ud;
-  const char *text = vg_config_get_str(cfg, section, key);
-  *num = vg_config_get_num(cfg, section, key, 0);
-  return text;
+  const vg_config_entry_t *e = cfg ? entry_find(cfg, section, key) : NULL;
+  const vg_key_def_t *d;
+  char msg[128];
+  if (e) {
+    *num = e->num;
+    return e->value;
+  }
+  d = config_keydef(section, key);
+  if (d == NULL) {
+    *num = 0;
+    return NULL;
+  }
+  if (d->def == NULL || validate(d, d->def, num, msg, sizeof(msg)) != 0)
+    *num = 0;
+  return d->def;
 }
 
 vg_probe_settings_t vg_config_probe_settings(const vg_config_t *cfg,

@@ -59,9 +59,20 @@ void vg_sched_setup(vg_sched_t *s, size_t i, const vg_probe_t *p,
   e->next_due_ms = now_ms;
 }
 
+/* How early entry e may start to join others (half its jitter). */
+static uint64_t sched_slack(const vg_sched_t *s, const vg_sched_entry_t *e) {
+  uint64_t slack = e->interval_ms * (uint64_t)s->jitter / 200;
+  return slack < VG_SCHED_COALESCE_MS ? slack : VG_SCHED_COALESCE_MS;
+}
+
 void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
                    vg_sched_cb overdue, void *ud) {
   size_t i;
+  int due = 0;
+  /* Early starts only join a collection that is due anyway. */
+  for (i = 0; i < s->n && !due; i++)
+    due = s->entries[i].enabled && !s->entries[i].busy &&
+          now_ms >= s->entries[i].next_due_ms;
   for (i = 0; i < s->n; i++) {
     vg_sched_entry_t *e = &s->entries[i];
     if (!e->enabled) continue;
@@ -72,7 +83,8 @@ void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
       }
       continue;
     }
-    if (now_ms >= e->next_due_ms) {
+    if (now_ms >= e->next_due_ms ||
+        (due && e->next_due_ms - now_ms <= sched_slack(s, e))) {
       e->busy = 1;
       e->overdue = 0;
       e->started_ms = now_ms;

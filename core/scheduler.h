@@ -24,6 +24,8 @@ typedef struct vg_sched_entry_s {
   void *data; /* owner's per-probe data */
 } vg_sched_entry_t;
 
+#define VG_SCHED_COALESCE_MS 2000
+
 typedef void (*vg_sched_cb)(vg_sched_entry_t *e, void *ud);
 
 typedef struct vg_sched_s {
@@ -38,16 +40,18 @@ typedef struct vg_sched_s {
 int vg_sched_init(vg_sched_t *s, size_t n, uint32_t seed);
 void vg_sched_free(vg_sched_t *s);
 
-/* Configures entry i; its first run is due within a small jitter of now
- * (at most a tenth of the interval, at most 2 s) so probes do not all start
- * in the same millisecond. */
+/* Configures entry i; its first run is due now (issue 17: the first
+ * answer is measured as soon as possible). */
 void vg_sched_setup(vg_sched_t *s, size_t i, const vg_probe_t *p,
                     uint64_t interval_ms, uint64_t deadline_ms, int enabled,
                     uint64_t now_ms);
 
 /* Starts every due, idle, enabled entry (start is called with busy already
  * set) and reports each busy entry that just passed its deadline (overdue is
- * called once per collection). */
+ * called once per collection). An entry due within half its jitter (at
+ * most VG_SCHED_COALESCE_MS) from now starts with them: collections that
+ * fall close together share one wake-up of the loop and one write of
+ * their records instead of one each. */
 void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
                    vg_sched_cb overdue, void *ud);
 

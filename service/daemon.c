@@ -10,7 +10,15 @@
 #include <string.h>
 
 #define VG_NOTES_MAX 40
-#define VG_INI_POLL_MS 5000 /* how often vigil.ini is looked at */
+/* vigil.ini is watched by change notifications on its folder (a look
+ * VG_INI_SETTLE_MS after the last one); a slow poll stays as a safety net
+ * (folders where notifications are missed), the old fast one where
+ * notifications cannot be had. A look is a stat on the loop thread
+ * (microseconds; no worker, no extra wake-up), the file read only when
+ * its size or times moved. */
+#define VG_INI_POLL_MS 5000
+#define VG_INI_NET_POLL_MS 60000
+#define VG_INI_SETTLE_MS 200
 #define VG_RETIRED_MAX 8
 
 struct vg_daemon_s {
@@ -19,7 +27,10 @@ struct vg_daemon_s {
   vg_config_t *retired[VG_RETIRED_MAX]; /* replaced, freed when safe */
   vg_config_t *pending; /* a valid new one waiting for workers to finish */
   vg_settings_t set;
-  uv_fs_poll_t ini_watch;
+  uv_timer_t ini_watch;    /* the poll: a stat on the loop, no worker */
+  uv_fs_event_t ini_event; /* the folder of vigil.ini */
+  uv_timer_t ini_settle;   /* a look after notifications calm down */
+  uv_stat_t ini_stat;      /* as last read (zeros: absent) */
   uv_timer_t retry;
   char ini_path[1200];
   vg_config_cb on_config;
@@ -119,14 +130,30 @@ static void reload_apply(vg_daemon_t *d) {
 
 static void retry_cb(uv_timer_t *t) { reload_apply(t->data); }
 
+/* vigil.ini's size and times now (zeros when it is absent). */
+static void ini_stat_now(const vg_daemon_t *d, uv_stat_t *st) {
+  uv_fs_t req;
+  memset(st, 0, sizeof(*st));
+  if (uv_fs_stat(NULL, &req, d->ini_path, NULL) == 0) *st = req.statbuf;
+  uv_fs_req_cleanup(&req);
+}
+
+static int ini_same(const uv_stat_t *a, const uv_stat_t *b) {
+  return a->st_size == b->st_size && a->st_ino == b->st_ino &&
+         a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+         a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+         a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+         a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* vigil.ini changed (or appeared, or went away): read it; a file with
  * problems keeps the settings in effect and says why. */
-static void ini_changed_cb(uv_fs_poll_t *h, int status, const uv_stat_t *prev,
-                           const uv_stat_t *curr) {
-  vg_daemon_t *d = h->data;
+static void ini_reload(vg_daemon_t *d) {
   vg_config_t *c;
-  (void)prev, (void)curr;
-  if (status != 0 && status != UV_ENOENT) return;
+  uv_stat_t st;
+  ini_stat_now(d, &st);
+  if (ini_same(&st, &d->ini_stat)) return; /* a neighbour changed */
+  d->ini_stat = st;
   c = malloc(sizeof(*c));
   if (c == NULL) return;
   vg_config_init(c);
@@ -142,6 +169,50 @@ static void ini_changed_cb(uv_fs_poll_t *h, int status, const uv_stat_t *prev,
   config_release(d->pending);
   d->pending = c;
   reload_apply(d);
+}
+
+static void ini_polled_cb(uv_timer_t *t) { ini_reload(t->data); }
+
+static void ini_settle_cb(uv_timer_t *t) { ini_reload(t->data); }
+
+/* Case-insensitive: the folder is on NTFS under Windows. */
+static int is_ini_name(const char *name) {
+  const char *w = "vigil.ini";
+  for (; *name && *w; name++, w++)
+    if ((*name >= 'A' && *name <= 'Z' ? *name + 32 : *name) != *w) return 0;
+  return *name == '\0' && *w == '\0';
+}
+
+/* Something in the folder changed: look at vigil.ini once the writes
+ * calm down (an editor saves in several steps). */
+static void ini_event_cb(uv_fs_event_t *h, const char *name, int events,
+                         int status) {
+  vg_daemon_t *d = h->data;
+  (void)events;
+  if (status == 0 && name != NULL && !is_ini_name(name)) return;
+  uv_timer_start(&d->ini_settle, ini_settle_cb, VG_INI_SETTLE_MS, 0);
+}
+
+/* Watches vigil.ini: notifications on its folder where they can be had,
+ * and a poll (slow beside notifications, else every VG_INI_POLL_MS). */
+static void ini_watch_start(vg_daemon_t *d) {
+  char dir[sizeof(d->ini_path)];
+  char *slash;
+  uint64_t poll = VG_INI_POLL_MS;
+  uv_timer_init(d->loop, &d->ini_watch);
+  uv_fs_event_init(d->loop, &d->ini_event);
+  uv_timer_init(d->loop, &d->ini_settle);
+  d->ini_watch.data = d->ini_event.data = d->ini_settle.data = d;
+  ini_stat_now(d, &d->ini_stat);
+  vg_strlcpy(dir, d->ini_path, sizeof(dir));
+  slash = strrchr(dir, '/');
+  if (strrchr(dir, '\\') > slash) slash = strrchr(dir, '\\');
+  if (slash != NULL) {
+    slash[slash == dir ? 1 : 0] = '\0';
+    if (uv_fs_event_start(&d->ini_event, ini_event_cb, dir, 0) == 0)
+      poll = VG_INI_NET_POLL_MS;
+  }
+  uv_timer_start(&d->ini_watch, ini_polled_cb, poll, poll);
 }
 
 int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
@@ -222,10 +293,9 @@ int vg_daemon_start(vg_daemon_t **out, uv_loop_t *loop,
     daemon_free(d);
     return rc;
   }
-  uv_fs_poll_init(loop, &d->ini_watch);
   uv_timer_init(loop, &d->retry);
-  d->ini_watch.data = d->retry.data = d;
-  uv_fs_poll_start(&d->ini_watch, ini_changed_cb, d->ini_path, VG_INI_POLL_MS);
+  d->retry.data = d;
+  ini_watch_start(d);
   *out = d;
   return 0;
 }
@@ -242,8 +312,10 @@ static void watch_closed_cb(uv_handle_t *h) {
 
 static void maybe_done(vg_daemon_t *d) {
   if (d->server || !d->agent_done || d->closing) return;
-  d->closing = 2;
+  d->closing = 4;
   uv_close((uv_handle_t *)&d->ini_watch, watch_closed_cb);
+  uv_close((uv_handle_t *)&d->ini_event, watch_closed_cb);
+  uv_close((uv_handle_t *)&d->ini_settle, watch_closed_cb);
   uv_close((uv_handle_t *)&d->retry, watch_closed_cb);
 }
 
@@ -272,7 +344,9 @@ void vg_daemon_stop(vg_daemon_t *d, uint64_t grace_ms,
                     void (*done)(vg_daemon_t *d, void *ud), void *ud) {
   d->done = done;
   d->done_ud = ud;
-  uv_fs_poll_stop(&d->ini_watch);
+  uv_timer_stop(&d->ini_watch);
+  uv_fs_event_stop(&d->ini_event);
+  uv_timer_stop(&d->ini_settle);
   uv_timer_stop(&d->retry);
   if (d->server) vg_server_close(d->server, server_closed_cb, d);
   vg_agent_stop(d->agent, grace_ms, agent_stopped_cb, d);

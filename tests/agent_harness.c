@@ -67,3 +67,25 @@ int harness_stop(harness_t *h) {
 }
 
 void harness_cleanup(harness_t *h) { fk_rmtree(h->home); }
+
+int harness_agent_start(vg_agent_t **a, uv_loop_t *loop, const char *dir,
+                        vg_agent_opts_t *o) {
+  char path[700], err[300], note[300];
+  int rc;
+  snprintf(path, sizeof(path), "%s/vigil.db", dir);
+  rc = vg_store_open(path, &o->store, note, sizeof(note), err, sizeof(err));
+  if (rc == 0 &&
+      (rc = vg_recorder_init(&o->recorder, loop, o->store,
+                             o->settings->retention_ms, NULL, NULL)) != 0)
+    snprintf(err, sizeof(err), "recorder: %s", vg_strerror(rc));
+  o->mode = VG_AGENT_DAEMON;
+  if (rc == 0) rc = vg_agent_start(a, loop, o, err, sizeof(err));
+  if (rc != 0) fprintf(stderr, "agent did not start: %s\n", err);
+  return rc;
+}
+
+void harness_agent_close(uv_loop_t *loop, vg_agent_opts_t *o) {
+  vg_recorder_close(o->recorder);
+  uv_run(loop, UV_RUN_DEFAULT);
+  vg_store_close(o->store);
+}

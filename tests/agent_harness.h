@@ -26,4 +26,14 @@ int harness_stop(harness_t *h);
 /* Removes the temp folder. */
 void harness_cleanup(harness_t *h);
 
+/* For tests that drive an agent on their own loop: opens dir/vigil.db and
+ * a recorder on loop into o (store, recorder; retention from
+ * o->settings) and starts a daemon-mode agent with o. Returns 0 or an
+ * error (printed). */
+int harness_agent_start(vg_agent_t **a, uv_loop_t *loop, const char *dir,
+                        vg_agent_opts_t *o);
+/* After the agent stopped and the loop ran dry: closes o's recorder
+ * (running the loop for it) and store. */
+void harness_agent_close(uv_loop_t *loop, vg_agent_opts_t *o);
+
 #endif

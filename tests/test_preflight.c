@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "agent_harness.h"
 #include "agent_kit.h"
 #include "fake_os.h"
 #include "fs_kit.h"
@@ -28,8 +29,6 @@ typedef struct run_s {
   uv_loop_t loop;
   vg_config_t cfg;
   vg_settings_t set;
-  vg_store_t *store;
-  vg_recorder_t *rec;
   vg_agent_t *agent;
   fake_os_t os;
   int64_t wall;
@@ -123,40 +122,27 @@ static void timeout_cb(uv_timer_t *t) { finish(t->data); }
 static void run_agent(run_t *r) {
   vg_agent_opts_t o;
   vg_clock_t clk = {mono_ms, wall_ms, r};
-  char path[700], err[300], note[300];
   memset(&o, 0, sizeof(o));
   r->stopping = 0;
   uv_loop_init(&r->loop);
   vg_config_init(&r->cfg);
   vg_config_settings(&r->cfg, &r->set);
-  snprintf(path, sizeof(path), "%s/vigil.db", home);
-  assert_int_equal(
-      vg_store_open(path, &r->store, note, sizeof(note), err, sizeof(err)), 0);
-  assert_int_equal(vg_recorder_init(&r->rec, &r->loop, r->store,
-                                    r->set.retention_ms, NULL, NULL),
-                   0);
-  o.mode = VG_AGENT_DAEMON;
   o.cfg = &r->cfg;
   o.settings = &r->set;
   o.os = &r->os.os;
   o.clock = &clk;
-  o.store = r->store;
-  o.recorder = r->rec;
   o.sink.preflight = on_preflight;
   o.sink.cycle = on_cycle;
   o.sink.evaluated = on_evaluated;
   o.sink.ud = r;
   o.seed = 7;
-  assert_int_equal(vg_agent_start(&r->agent, &r->loop, &o, err, sizeof(err)),
-                   0);
+  assert_int_equal(harness_agent_start(&r->agent, &r->loop, home, &o), 0);
   uv_timer_init(&r->loop, &r->guard);
   uv_timer_init(&r->loop, &r->settle);
   r->guard.data = r->settle.data = r;
   uv_timer_start(&r->guard, timeout_cb, 20000, 0);
   uv_run(&r->loop, UV_RUN_DEFAULT);
-  vg_recorder_close(r->rec);
-  uv_run(&r->loop, UV_RUN_DEFAULT);
-  vg_store_close(r->store);
+  harness_agent_close(&r->loop, &o);
   assert_int_equal(uv_loop_close(&r->loop), 0);
   vg_config_free(&r->cfg);
 }

@@ -82,8 +82,8 @@ static void failure_backs_off_and_resets(void **st) {
   rec_t r;
   vg_sched_entry_t *e;
   uint64_t now = 0;
-  uint64_t expect[] = {120000, 240000, 480000, 960000, 1920000, 3600000,
-                       3600000};
+  uint64_t expect[] = {120000,  240000,  480000, 960000,
+                       1920000, 3600000, 3600000};
   size_t i;
   (void)st;
   memset(&r, 0, sizeof(r));
@@ -175,10 +175,36 @@ static void first_runs_start_at_once(void **st) {
   vg_sched_free(&s);
 }
 
+/* Issue 17: a collection due within half the jitter of one that is due
+ * starts with it (one wake-up, one write), never earlier than that and
+ * never on its own. */
+static void near_collections_start_together(void **st) {
+  vg_sched_t s;
+  rec_t r;
+  (void)st;
+  memset(&r, 0, sizeof(r));
+  assert_int_equal(vg_sched_init(&s, 3, 42), 0);
+  vg_sched_setup(&s, 0, &probe_a, 10000, 5000, 1, 0);
+  vg_sched_setup(&s, 1, &probe_b, 10000, 5000, 1, 0);
+  vg_sched_setup(&s, 2, &probe_b, 10000, 5000, 1, 0);
+  s.entries[0].next_due_ms = 10000;
+  s.entries[1].next_due_ms = 10500; /* within 5 % of 10 s */
+  s.entries[2].next_due_ms = 10600; /* beyond */
+  vg_sched_tick(&s, 9900, on_start, on_overdue, &r);
+  assert_int_equal(r.starts[0] + r.starts[1], 0);
+  vg_sched_tick(&s, 10000, on_start, on_overdue, &r);
+  assert_int_equal(s.entries[0].busy, 1);
+  assert_int_equal(s.entries[1].busy, 1);
+  assert_int_equal(s.entries[2].busy, 0);
+  assert_int_equal(vg_sched_next_wake(&s, 10000), 600);
+  vg_sched_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(first_run_within_small_jitter),
       cmocka_unit_test(first_runs_start_at_once),
+      cmocka_unit_test(near_collections_start_together),
       cmocka_unit_test(interval_with_jitter_bounds),
       cmocka_unit_test(failure_backs_off_and_resets),
       cmocka_unit_test(deadline_reports_once_and_never_overlaps),

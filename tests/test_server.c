@@ -14,6 +14,7 @@
 #include "client.h"
 #include "json.h"
 #include "pipe_kit.h"
+#include "server_thread.h"
 #include "server.h"
 #include "vg.h"
 
@@ -33,12 +34,7 @@
 
 /* ------------------------------------------------ server on a thread */
 
-typedef struct srv_s {
-  pc_thread_t th;
-  vg_server_t *s;
-  char name[600];
-  vg_server_stats_t last; /* read on the loop thread at close */
-} srv_t;
+typedef vg_srv_thread_t srv_t;
 
 /* "ping" -> {"ok":true}; {"id":..,"big":N} -> N bytes of padding;
  * "stats" -> the server's accounting; "locked" -> a store error. */
@@ -74,41 +70,13 @@ static void test_handler(void *ud, const vg_peer_t *peer, const char *line,
   vg_jw_obj_end(w);
 }
 
-static void srv_closed_cb(void *ud) {
-  srv_t *t = ud;
-  uv_close((uv_handle_t *)&t->th.stop, NULL);
-}
-
-static void srv_stop_cb(pc_thread_t *th) {
-  srv_t *t = th->ud;
-  vg_server_stats(t->s, &t->last);
-  vg_server_close(t->s, srv_closed_cb, t);
-}
-
 static void srv_start(srv_t *t, const vg_server_limits_t *lim) {
-  static int seq;
   char err[400];
-  memset(t, 0, sizeof(*t));
-#ifdef _WIN32
-  snprintf(t->name, sizeof(t->name), "\\\\.\\pipe\\vigil-srvtest-%d-%d",
-           (int)uv_os_getpid(), ++seq);
-#else
-  {
-    /* Straight in the temp folder: another account must reach it. */
-    char tmp[400];
-    size_t n = sizeof(tmp);
-    uv_os_tmpdir(tmp, &n);
-    snprintf(t->name, sizeof(t->name), "%s/vgsrv-%d-%d.sock", tmp,
-             (int)uv_os_getpid(), ++seq);
-  }
-#endif
-  pc_thread_init(&t->th);
-  assert_int_equal(vg_server_start(&t->s, &t->th.loop, t->name, test_handler, t,
-                                   err, sizeof(err)),
-                   0);
-  if (lim) vg_server_set_limits(t->s, lim);
-  pc_thread_start(&t->th, srv_stop_cb, t);
+  assert_int_equal(
+      vg_srv_thread_start(t, "srv", test_handler, t, lim, err, sizeof(err)), 0);
 }
+
+static void srv_stop(srv_t *t) { assert_int_equal(vg_srv_thread_stop(t), 0); }
 
 static uint64_t stat_of(const srv_t *t, const char *key) {
   vg_json_t *doc = pc_ask(t->name, "stats");
@@ -141,7 +109,7 @@ static void blank_lines_do_not_keep_a_connection(void **st) {
   assert_int_equal(cs[0].lines, 0);
   assert_false(cs[1].eof); /* requests are activity */
   assert_true(cs[1].lines >= 10);
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
   assert_true(t.last.idle_closed >= 1);
 }
 
@@ -247,7 +215,7 @@ static void one_account_cannot_take_every_slot(void **st) {
     assert_non_null(resp);
     free(resp);
   }
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
   assert_true(t.last.refused_user >= 1);
 }
 
@@ -303,7 +271,7 @@ static void non_reading_flood_stays_within_budget(void **st) {
   for (i = 0; i < N; i++)
     assert_int_equal(cs[i].bytes, 0); /* they never read */
   free(cs);
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
   printf("answers held at most %zu bytes (budget %zu), %llu dropped\n",
          t.last.out_peak, lim.output_budget,
          (unsigned long long)t.last.stalled_closed);
@@ -353,7 +321,7 @@ static void request_buffers_grow_and_shrink(void **st) {
     assert_true(stat_of(&t, "in_peak") >= 60 * 1024);
     pc_close_all(&loop, cs, 101);
   }
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
 }
 
 /* history --limit 10000 can exceed the old 8 MiB cap: the answer is
@@ -373,7 +341,7 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
   assert_int_equal(strlen(resp),
                    20000000 + strlen("{\"ok\":true,\"pad\":\"\"}"));
   free(resp);
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
 
   vg_server_limits_default(&lim);
   lim.response_max = 1024 * 1024;
@@ -386,7 +354,7 @@ static void large_answers_are_sent_or_refused_clearly(void **st) {
   doc = pc_ask(t.name, "locked");
   assert_non_null(strstr(vg_json_get_str(doc, "error"), "locked"));
   vg_json_free(doc);
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
   assert_int_equal(t.last.oversize, 1);
 }
 
@@ -422,7 +390,7 @@ static void half_close_after_50_requests_gets_50_answers(void **st) {
   assert_int_equal(c.lines, 2);
   assert_true(c.eof);
 #endif
-  pc_thread_stop(&t.th);
+  srv_stop(&t);
 }
 
 #ifndef _WIN32
