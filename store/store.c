@@ -4,6 +4,7 @@
 #include "vg.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <uv.h>
 #include <stdio.h>
@@ -663,17 +664,42 @@ static int run_query(sqlite3_stmt *st,
   return rc == SQLITE_ROW ? VG_ESTORE : store_rc(rc);
 }
 
+/* Where a query's columns go, in their order: a text or a 64-bit integer
+ * member of the row's struct. */
+typedef struct vg_col_s {
+  size_t off;
+  int text;
+} vg_col_t;
+
+#define COL_TXT(T, m)                                                          \
+  { offsetof(T, m), 1 }
+#define COL_I64(T, m)                                                          \
+  { offsetof(T, m), 0 }
+
+/* Fills the members of row that cols name from the current row of st
+ * (texts point into SQLite's row: valid until the next step). */
+static void row_fill(sqlite3_stmt *st, const vg_col_t *cols, size_t n,
+                     void *row) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    char *m = (char *)row + cols[i].off;
+    if (cols[i].text)
+      *(const char **)(void *)m = col(st, (int)i);
+    else
+      *(int64_t *)(void *)m = sqlite3_column_int64(st, (int)i);
+  }
+}
+
+static const vg_col_t state_cols[] = {
+    COL_TXT(vg_state_t, probe),         COL_TXT(vg_state_t, status),
+    COL_TXT(vg_state_t, summary),       COL_TXT(vg_state_t, remedy),
+    COL_TXT(vg_state_t, predicts_json), COL_TXT(vg_state_t, facts_json),
+    COL_I64(vg_state_t, since_ms),      COL_I64(vg_state_t, checked_ms),
+    COL_TXT(vg_state_t, memo_json)};
+
 static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   vg_state_t v;
-  v.probe = col(st, 0);
-  v.status = col(st, 1);
-  v.summary = col(st, 2);
-  v.remedy = col(st, 3);
-  v.predicts_json = col(st, 4);
-  v.facts_json = col(st, 5);
-  v.since_ms = sqlite3_column_int64(st, 6);
-  v.checked_ms = sqlite3_column_int64(st, 7);
-  v.memo_json = col(st, 8);
+  row_fill(st, state_cols, VG_ARRAY_SIZE(state_cols), &v);
   return k->state(&v, k->ud);
 }
 
@@ -682,17 +708,16 @@ int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud) {
   return run_query(s->st[ST_LOAD_STATES], state_row, &k);
 }
 
+static const vg_col_t sample_cols[] = {
+    COL_TXT(vg_sample_t, probe),      COL_I64(vg_sample_t, ts_ms),
+    COL_TXT(vg_sample_t, status),     COL_TXT(vg_sample_t, summary),
+    COL_TXT(vg_sample_t, facts_json), COL_I64(vg_sample_t, duration_ms),
+    COL_I64(vg_sample_t, id),         COL_I64(vg_sample_t, repeats),
+    COL_I64(vg_sample_t, last_ts_ms)};
+
 static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   vg_sample_t v;
-  v.probe = col(st, 0);
-  v.ts_ms = sqlite3_column_int64(st, 1);
-  v.status = col(st, 2);
-  v.summary = col(st, 3);
-  v.facts_json = col(st, 4);
-  v.duration_ms = sqlite3_column_int64(st, 5);
-  v.id = sqlite3_column_int64(st, 6);
-  v.repeats = sqlite3_column_int64(st, 7);
-  v.last_ts_ms = sqlite3_column_int64(st, 8);
+  row_fill(st, sample_cols, VG_ARRAY_SIZE(sample_cols), &v);
   return k->sample(&v, k->ud);
 }
 
@@ -718,17 +743,16 @@ int vg_store_history(vg_store_t *s, const char *probe, int64_t since_ms,
   return vg_store_history_after(s, probe, since_ms, NULL, limit, cb, ud);
 }
 
+static const vg_col_t change_cols[] = {
+    COL_I64(vg_change_t, id),          COL_TXT(vg_change_t, probe),
+    COL_I64(vg_change_t, ts_ms),       COL_TXT(vg_change_t, old_status),
+    COL_TXT(vg_change_t, new_status),  COL_I64(vg_change_t, old_since_ms),
+    COL_I64(vg_change_t, duration_ms), COL_TXT(vg_change_t, summary),
+    COL_TXT(vg_change_t, facts_json)};
+
 static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   vg_change_t v;
-  v.id = sqlite3_column_int64(st, 0);
-  v.probe = col(st, 1);
-  v.ts_ms = sqlite3_column_int64(st, 2);
-  v.old_status = col(st, 3);
-  v.new_status = col(st, 4);
-  v.old_since_ms = sqlite3_column_int64(st, 5);
-  v.duration_ms = sqlite3_column_int64(st, 6);
-  v.summary = col(st, 7);
-  v.facts_json = col(st, 8);
+  row_fill(st, change_cols, VG_ARRAY_SIZE(change_cols), &v);
   return k->change(&v, k->ud);
 }
 
@@ -855,15 +879,15 @@ int vg_store_backup_outcome(vg_store_t *s, int64_t scheduled_ms,
   return rc;
 }
 
+static const vg_col_t backup_cols[] = {
+    COL_I64(vg_backup_t, scheduled_ms), COL_TXT(vg_backup_t, task),
+    COL_TXT(vg_backup_t, verdict),      COL_TXT(vg_backup_t, blocking),
+    COL_I64(vg_backup_t, preflight_ms), COL_TXT(vg_backup_t, outcome),
+    COL_I64(vg_backup_t, outcome_ms)};
+
 static int backup_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
   vg_backup_t b;
-  b.scheduled_ms = sqlite3_column_int64(st, 0);
-  b.task = col(st, 1);
-  b.verdict = col(st, 2);
-  b.blocking = col(st, 3);
-  b.preflight_ms = sqlite3_column_int64(st, 4);
-  b.outcome = col(st, 5);
-  b.outcome_ms = sqlite3_column_int64(st, 6);
+  row_fill(st, backup_cols, VG_ARRAY_SIZE(backup_cols), &b);
   return k->backup(&b, k->ud);
 }
 
