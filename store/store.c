@@ -690,6 +690,15 @@ static void row_fill(sqlite3_stmt *st, const vg_col_t *cols, size_t n,
   }
 }
 
+/* A row decoder: fills a T from the current row and hands it to the
+ * sink's member callback. */
+#define ROW_DECODER(name, T, cols, member)                                     \
+  static int name(sqlite3_stmt *st, const vg_row_sink_t *k) {                  \
+    T v;                                                                       \
+    row_fill(st, cols, VG_ARRAY_SIZE(cols), &v);                               \
+    return k->member(&v, k->ud);                                               \
+  }
+
 static const vg_col_t state_cols[] = {
     COL_TXT(vg_state_t, probe),         COL_TXT(vg_state_t, status),
     COL_TXT(vg_state_t, summary),       COL_TXT(vg_state_t, remedy),
@@ -697,11 +706,7 @@ static const vg_col_t state_cols[] = {
     COL_I64(vg_state_t, since_ms),      COL_I64(vg_state_t, checked_ms),
     COL_TXT(vg_state_t, memo_json)};
 
-static int state_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
-  vg_state_t v;
-  row_fill(st, state_cols, VG_ARRAY_SIZE(state_cols), &v);
-  return k->state(&v, k->ud);
-}
+ROW_DECODER(state_row, vg_state_t, state_cols, state)
 
 int vg_store_load_states(vg_store_t *s, vg_state_cb cb, void *ud) {
   vg_row_sink_t k = {cb, NULL, NULL, NULL, ud};
@@ -715,11 +720,7 @@ static const vg_col_t sample_cols[] = {
     COL_I64(vg_sample_t, id),         COL_I64(vg_sample_t, repeats),
     COL_I64(vg_sample_t, last_ts_ms)};
 
-static int sample_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
-  vg_sample_t v;
-  row_fill(st, sample_cols, VG_ARRAY_SIZE(sample_cols), &v);
-  return k->sample(&v, k->ud);
-}
+ROW_DECODER(sample_row, vg_sample_t, sample_cols, sample)
 
 static void bind_after(sqlite3_stmt *st, const vg_store_cursor_t *after) {
   sqlite3_bind_int64(st, 4, after ? after->ts_ms : INT64_MAX);
@@ -750,11 +751,7 @@ static const vg_col_t change_cols[] = {
     COL_I64(vg_change_t, duration_ms), COL_TXT(vg_change_t, summary),
     COL_TXT(vg_change_t, facts_json)};
 
-static int change_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
-  vg_change_t v;
-  row_fill(st, change_cols, VG_ARRAY_SIZE(change_cols), &v);
-  return k->change(&v, k->ud);
-}
+ROW_DECODER(change_row, vg_change_t, change_cols, change)
 
 int vg_store_changes_after(vg_store_t *s, const char *probe, int64_t since_ms,
                            const vg_store_cursor_t *after, int limit,
@@ -885,11 +882,7 @@ static const vg_col_t backup_cols[] = {
     COL_I64(vg_backup_t, preflight_ms), COL_TXT(vg_backup_t, outcome),
     COL_I64(vg_backup_t, outcome_ms)};
 
-static int backup_row(sqlite3_stmt *st, const vg_row_sink_t *k) {
-  vg_backup_t b;
-  row_fill(st, backup_cols, VG_ARRAY_SIZE(backup_cols), &b);
-  return k->backup(&b, k->ud);
-}
+ROW_DECODER(backup_row, vg_backup_t, backup_cols, backup)
 
 int vg_store_backups(vg_store_t *s, int64_t since_ms, int limit,
                      vg_backup_cb cb, void *ud) {
