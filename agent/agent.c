@@ -174,6 +174,8 @@ static void agent_remind(vg_agent_t *a) {
 
 /* Feeds the probe's trend value into its history and forecasts when it
  * reaches the crit level. Returns the forecast for evaluate, or NULL. */
+static void agent_seed_trends(vg_agent_t *a);
+
 static const vg_forecast_t *agent_forecast(vg_agent_t *a, vg_probe_rt_t *rt,
                                            const vg_facts_t *facts,
                                            int64_t now) {
@@ -182,6 +184,12 @@ static const vg_forecast_t *agent_forecast(vg_agent_t *a, vg_probe_rt_t *rt,
   if (rt->trend == NULL ||
       rt->probe->trend(facts, &rt->ctx.th, &v, &level) != 0)
     return NULL;
+  if (!a->trends_seeded) {
+    /* The recorded points go in before the first new one; read here
+     * rather than at start, so the query pipe answers sooner. */
+    a->trends_seeded = 1;
+    if (a->opts.store) agent_seed_trends(a);
+  }
   vg_trend_history_add(rt->trend, a->opts.recorder, rt->probe->id, now, v);
   vg_forecast(rt->trend, now, a->set->forecast_window_ms,
               VG_FORECAST_MIN_POINTS, VG_FORECAST_MIN_SPAN_MS, level,
@@ -489,7 +497,8 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   }
   if (opts->store) {
     vg_store_load_states(opts->store, load_state_cb, a);
-    agent_seed_trends(a);
+    /* The trends are refilled from the store at their first evaluation
+     * (agent_forecast). */
   }
   uv_timer_init(loop, &a->tick);
   uv_timer_init(loop, &a->settle);

@@ -66,6 +66,7 @@ struct vg_agent_s {
   char tail_store[16];
   uint64_t tail_dropped, tail_pending, tail_stuck;
   const vg_config_t *tail_cfg;
+  int trends_seeded;   /* the trends hold the recorded history */
   int report_dirty;    /* findings or backup state changed since */
   int report_cache_on; /* 0: render every request (tests compare) */
   void (*done)(vg_agent_t *a, void *ud);

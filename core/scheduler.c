@@ -94,6 +94,30 @@ void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
   }
 }
 
+/* The next run of e, at want (already within interval +- jitter of
+ * now): moved onto another entry's next run when one falls within that
+ * same window, so collections that ran together keep running together
+ * (one wake-up and one write for the group, cycle after cycle) while each
+ * still runs every interval +- jitter. */
+static uint64_t sched_join(const vg_sched_t *s, const vg_sched_entry_t *e,
+                           uint64_t want, uint64_t now_ms) {
+  uint64_t j = e->interval_ms * (uint64_t)s->jitter / 100;
+  uint64_t lo = now_ms + e->interval_ms - j, hi = now_ms + e->interval_ms + j;
+  uint64_t best = want, dist = UINT64_MAX;
+  size_t i;
+  for (i = 0; i < s->n; i++) {
+    const vg_sched_entry_t *o = &s->entries[i];
+    uint64_t at = o->next_due_ms, d;
+    if (o == e || !o->enabled || o->busy || at < lo || at > hi) continue;
+    d = at > want ? at - want : want - at;
+    if (d < dist) {
+      dist = d;
+      best = at;
+    }
+  }
+  return best;
+}
+
 void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok,
                    uint64_t now_ms) {
   uint64_t cap = s->max_backoff_ms;
@@ -101,7 +125,8 @@ void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok,
   if (ok && !e->overdue) {
     e->failures = 0;
     e->backoff_ms = 0;
-    e->next_due_ms = now_ms + sched_jittered(s, e->interval_ms);
+    e->next_due_ms =
+        sched_join(s, e, now_ms + sched_jittered(s, e->interval_ms), now_ms);
   } else {
     e->failures++;
     if (cap < e->interval_ms) cap = e->interval_ms;

@@ -56,8 +56,10 @@ void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
                    vg_sched_cb overdue, void *ud);
 
 /* Records the end of entry e's collection. ok = 0 on failure. The next run
- * is one interval (with jitter) away after a success; after failures the
- * wait doubles from the interval up to max_backoff_ms. */
+ * is one interval (with jitter) away after a success - at the next run of
+ * another entry when one falls within that window, so that collections
+ * keep running in groups; after failures the wait doubles from the
+ * interval up to max_backoff_ms. */
 void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok, uint64_t now_ms);
 
 /* Makes e due now (no effect while it is busy: it runs again when done). */

@@ -200,11 +200,40 @@ static void near_collections_start_together(void **st) {
   vg_sched_free(&s);
 }
 
+/* Issue 17: a collection that finishes joins the next run of another
+ * when that falls within its own interval +- jitter (they keep running
+ * together), and keeps its own random time when none does. */
+static void finished_collections_keep_running_together(void **st) {
+  vg_sched_t s;
+  rec_t r;
+  uint64_t first;
+  (void)st;
+  memset(&r, 0, sizeof(r));
+  assert_int_equal(vg_sched_init(&s, 2, 42), 0);
+  vg_sched_setup(&s, 0, &probe_a, 10000, 5000, 1, 0);
+  vg_sched_setup(&s, 1, &probe_b, 10000, 5000, 1, 0);
+  vg_sched_tick(&s, 0, on_start, on_overdue, &r);
+  vg_sched_done(&s, &s.entries[0], 1, 100);
+  first = s.entries[0].next_due_ms;
+  assert_true(first >= 100 + 9000 && first <= 100 + 11000);
+  vg_sched_done(&s, &s.entries[1], 1, 300);
+  assert_int_equal(s.entries[1].next_due_ms, first);
+  /* Out of reach: its own time. */
+  s.entries[0].next_due_ms = 300 + 11001;
+  vg_sched_tick(&s, 300, on_start, on_overdue, &r);
+  s.entries[1].busy = 1;
+  vg_sched_done(&s, &s.entries[1], 1, 300);
+  assert_true(s.entries[1].next_due_ms >= 300 + 9000 &&
+              s.entries[1].next_due_ms <= 300 + 11000);
+  vg_sched_free(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(first_run_within_small_jitter),
       cmocka_unit_test(first_runs_start_at_once),
       cmocka_unit_test(near_collections_start_together),
+      cmocka_unit_test(finished_collections_keep_running_together),
       cmocka_unit_test(interval_with_jitter_bounds),
       cmocka_unit_test(failure_backs_off_and_resets),
       cmocka_unit_test(deadline_reports_once_and_never_overlaps),

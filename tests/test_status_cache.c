@@ -1,7 +1,8 @@
 /* test_status_cache.c: the status answer kept between requests (issue 17)
- * equals one built from scratch after every kind of change, and the first
- * collection of every probe starts at once - on a fake machine, a frozen
- * monotonic clock and a fake wall clock. */
+ * equals one built from scratch after every kind of change, the first
+ * collection of every probe starts at once, and the trends recorded before
+ * a restart feed the first forecast after it - on a fake machine, a
+ * frozen monotonic clock and a fake wall clock. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -216,6 +217,96 @@ static void cached_answer_equals_fresh_after_every_change(void **st) {
   free(r);
 }
 
+/* ------------------------------------------- trends across a restart */
+
+typedef struct seed_run_s {
+  uv_loop_t loop;
+  vg_agent_t *agent;
+  int evaluated, valid;
+  unsigned points;
+} seed_run_t;
+
+static int64_t seed_wall(void *ud) {
+  (void)ud;
+  return T0;
+}
+
+static uint64_t seed_mono(void *ud) {
+  (void)ud;
+  return 1000;
+}
+
+static void seed_evaluated(void *ud, vg_agent_t *a, size_t idx) {
+  seed_run_t *r = ud;
+  const vg_probe_rt_t *rt = vg_agent_probe(a, idx);
+  if (strcmp(rt->probe->id, "scratch.space") != 0 || r->evaluated++) return;
+  r->valid = rt->forecast.valid;
+  r->points = (unsigned)rt->forecast.points;
+  vg_agent_stop(a, 1000, NULL, NULL);
+}
+
+/* Samples recorded before a restart feed the first forecast after it:
+ * the trend is refilled from the store (at its first evaluation, after
+ * the pipe already answers). */
+static void trend_refilled_from_the_store_after_restart(void **st) {
+  seed_run_t *r = calloc(1, sizeof(*r));
+  fake_os_t *os = calloc(1, sizeof(*os));
+  vg_config_t cfg;
+  vg_settings_t set;
+  vg_agent_opts_t o;
+  vg_clock_t clk = {seed_mono, seed_wall, r};
+  vg_store_t *store;
+  char path[700], err[300], note[300], facts[200];
+  int h;
+  (void)st;
+  /* The run before: free space falling 10 GiB an hour on a 400 GiB
+   * backup. */
+  snprintf(path, sizeof(path), "%s/vigil.db", home);
+  assert_int_equal(
+      vg_store_open(path, &store, note, sizeof(note), err, sizeof(err)), 0);
+  for (h = 6; h >= 1; h--) {
+    vg_sample_t smp;
+    memset(&smp, 0, sizeof(smp));
+    snprintf(facts, sizeof(facts),
+             "{\"free_bytes\":%lld,\"backup_bytes\":%lld}",
+             (long long)(100 + 10 * h) << 30, 400ll << 30);
+    smp.probe = "scratch.space";
+    smp.ts_ms = T0 - h * 3600000LL;
+    smp.status = "ok";
+    smp.summary = "fine";
+    smp.facts_json = facts;
+    assert_int_equal(vg_store_add_sample(store, &smp), 0);
+  }
+  vg_store_close(store);
+  /* The restart: now 100 GiB free. */
+  fake_os_init(os);
+  fake_reg_sz(os, VG_MARS_SETUP_KEY, "InstallPath",
+              "C:\\Program Files\\Microsoft Azure Recovery Services Agent\\");
+  fake_reg_sz(os, VG_MARS_CONFIG_KEY, "ScratchLocation", "D:\\MARS\\Scratch\\");
+  os->fixed_used = 400ull << 30;
+  uv_loop_init(&r->loop);
+  vg_config_init(&cfg);
+  vg_config_settings(&cfg, &set);
+  memset(&o, 0, sizeof(o));
+  o.cfg = &cfg;
+  o.settings = &set;
+  o.os = &os->os;
+  o.clock = &clk;
+  o.sink.evaluated = seed_evaluated;
+  o.sink.ud = r;
+  o.seed = 7;
+  assert_int_equal(harness_agent_start(&r->agent, &r->loop, home, &o), 0);
+  uv_run(&r->loop, UV_RUN_DEFAULT);
+  harness_agent_close(&r->loop, &o);
+  assert_int_equal(uv_loop_close(&r->loop), 0);
+  vg_config_free(&cfg);
+  assert_int_equal(r->evaluated, 1);
+  assert_true(r->valid);
+  assert_int_equal(r->points, 7);
+  free(os);
+  free(r);
+}
+
 static void q_report(void *ud, vg_jw_t *w) {
   (void)ud;
   vg_jw_kstr(w, "generated_at", "2025-11-24T22:00:00Z");
@@ -269,6 +360,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           cached_answer_equals_fresh_after_every_change, setup, teardown),
       cmocka_unit_test(status_shortcut_answers_as_parsed),
+      cmocka_unit_test_setup_teardown(
+          trend_refilled_from_the_store_after_restart, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
