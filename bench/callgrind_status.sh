@@ -15,7 +15,6 @@
 # Builds only: cmake --build --preset native-release --target vigil bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 queries=200 interval=10 build=1 keep=0 request='{"cmd":"status"}' idle=0
 usage() { sed -n '7,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
@@ -33,13 +32,8 @@ while [ $# -gt 0 ]; do
 done
 command -v valgrind >/dev/null ||
   { echo "callgrind_status.sh: valgrind missing (apt-get install valgrind)" >&2; exit 1; }
-if [ $build = 1 ]; then
-  [ -f build/native-release/build.ninja ] ||
-    cmake --preset native-release >/dev/null
-  cmake --build --preset native-release --target vigil bench >/dev/null
-fi
-VIGIL=$ROOT/build/native-release/vigil
-CLI=$ROOT/build/native-release/bench/bench_load
+. bench/common.sh
+bench_build callgrind_status.sh $build
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-cg.XXXXXX")
 PID=''
@@ -56,11 +50,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$T/home"
-[ "$interval" = 0 ] || VIGIL_HOME=$T/home "$VIGIL" config --json |
-  grep -o '"section":"[^"]*","key":"interval"' |
-  sed 's/^"section":"\([^"]*\)".*/\1/' |
-  while read -r id; do printf '[%s]\ninterval = %ss\n\n' "$id" "$interval"; done \
-    >"$T/home/vigil.ini"
+[ "$interval" = 0 ] || bench_ini "$T/home" "$interval"
 unset VIGIL_PIPE
 SOCK=$T/home/vigil.sock
 

@@ -30,7 +30,6 @@
 # (configuring build/native-release first when it is not there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 install=0 collectd_on=1 csv=0 build=1 keep=0 repeat=1
 plugins="cpu df load memory"
@@ -59,17 +58,8 @@ while [ $# -gt 0 ]; do
 done
 
 # ------------------------------------------------------------ build
-if [ $build = 1 ]; then
-  [ -f build/native-release/build.ninja ] ||
-    cmake --preset native-release >/dev/null
-  cmake --build --preset native-release --target vigil bench >/dev/null
-fi
-VIGIL=$ROOT/build/native-release/vigil
-CLI=$ROOT/build/native-release/bench/bench_load
-for f in "$VIGIL" "$CLI"; do
-  [ -x "$f" ] || { echo "footprint.sh: $f missing; run cmake --build" \
-    "--preset native-release --target vigil bench" >&2; exit 1; }
-done
+. bench/common.sh
+bench_build footprint.sh $build
 
 if [ $collectd_on = 1 ] && ! command -v collectd >/dev/null; then
   if [ $install = 1 ]; then
@@ -158,11 +148,7 @@ sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # ------------------------------------------------------------ configs
 # vigil.ini: every probe at 10 s (the probe list from `vigil config --json`).
 vigil_ini() {
-  VIGIL_HOME=$1 "$VIGIL" config --json |
-    grep -o '"section":"[^"]*","key":"interval"' |
-    sed 's/^"section":"\([^"]*\)".*/\1/' |
-    while read -r id; do printf '[%s]\ninterval = 10s\n\n' "$id"; done \
-      >"$1/vigil.ini"
+  bench_ini "$1" 10
   VIGIL_HOME=$1 "$VIGIL" config >"$1/config.txt" 2>&1 ||
     { echo "footprint.sh: vigil.ini has problems:" >&2; cat "$1/config.txt" >&2; exit 1; }
 }
