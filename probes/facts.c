@@ -9,7 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-void vg_facts_init(vg_facts_t *f) { memset(f, 0, sizeof(*f)); }
+/* Only what marks the set empty: clearing all 4 KiB of slots at every
+ * collection cost ~9 % of an idle agent's instructions and kept every
+ * page of every probe's facts resident (issue 17); slot() clears a slot
+ * when it is taken. */
+void vg_facts_init(vg_facts_t *f) {
+  f->n = 0;
+  f->err = 0;
+  f->error[0] = '\0';
+}
 
 void vg_facts_reset(vg_facts_t *f) {
   size_t i;
@@ -147,7 +155,7 @@ int vg_facts_copy(vg_facts_t *dst, const vg_facts_t *src) {
   size_t i;
   vg_facts_reset(dst);
   dst->err = src->err;
-  memcpy(dst->error, src->error, sizeof(dst->error));
+  vg_strlcpy(dst->error, src->error, sizeof(dst->error));
   for (i = 0; i < src->n; i++) {
     dst->items[i] = src->items[i];
     if (src->items[i].type == VG_FACT_STR) {

@@ -237,16 +237,21 @@ static int migrate(vg_store_t *s, char *err, size_t errsz) {
              v, (int)VG_ARRAY_SIZE(migrations));
     return SQLITE_ERROR;
   }
-  for (; v < (int)VG_ARRAY_SIZE(migrations); v++) {
-    if (store_exec(s->db, "BEGIN IMMEDIATE", err, errsz)) return SQLITE_ERROR;
-    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-    if (store_exec(s->db, migrations[v], err, errsz) ||
-        store_exec(s->db, sql, err, errsz)) {
+  if (v == (int)VG_ARRAY_SIZE(migrations)) return SQLITE_OK;
+  /* Every pending step in one transaction (one sync on a new database):
+   * a crash leaves the version it had, never half a step. */
+  if (store_exec(s->db, "BEGIN IMMEDIATE", err, errsz)) return SQLITE_ERROR;
+  for (; v < (int)VG_ARRAY_SIZE(migrations); v++)
+    if (store_exec(s->db, migrations[v], err, errsz)) {
       sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
       return SQLITE_ERROR;
     }
-    if (store_exec(s->db, "COMMIT", err, errsz)) return SQLITE_ERROR;
+  snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+  if (store_exec(s->db, sql, err, errsz)) {
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return SQLITE_ERROR;
   }
+  if (store_exec(s->db, "COMMIT", err, errsz)) return SQLITE_ERROR;
   return SQLITE_OK;
 }
 
@@ -282,16 +287,23 @@ static int store_try_open(vg_store_t *s, const char *path, char *err,
   }
   sqlite3_busy_timeout(s->db, 2000);
   sqlite3_extended_result_codes(s->db, 0);
-  /* A quick structural check catches "not a database" and a mangled
-   * header before we trust the file. */
+  /* Memory (issue 17): no lookaside slab, a page cache of 256 KiB at most
+   * (history queries would otherwise grow it to 2 MiB over days). */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
+  sqlite3_exec(s->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
   /* Small pages: a check that only extends its sample row rewrites one
    * page in the WAL, so what reaches the disk stays near what is stored
    * (issue 17). Takes effect on a new file only; store_small_pages
    * converts an older one. */
   sqlite3_exec(s->db, "PRAGMA page_size = " STORE_PAGE_SIZE, NULL, NULL, NULL);
   rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+  /* Reading the header and the schema catches "not a database" and a
+   * mangled header before we trust the file - without PRAGMA quick_check,
+   * which reads every page before the pipe could answer (issue 17); damage
+   * deeper in the file shows as a failing store at its first use. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec(s->db, "PRAGMA quick_check", NULL, NULL, NULL);
+    rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                      NULL);
   if (rc != SQLITE_OK) {
     snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
     return rc;
@@ -362,9 +374,20 @@ static int store_open_at(vg_store_t *s, const char *path, char *note,
   return rc;
 }
 
+/* Before SQLite is first used in the process: the page cache allocates
+ * as it goes rather than in two bulk blocks up front. A later call is
+ * refused by SQLite (already initialised) and harmless. */
+static void store_config(void) {
+  sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
+static uv_once_t store_once = UV_ONCE_INIT;
+
 int vg_store_open(const char *path, vg_store_t **out, char *note, size_t notesz,
                   char *err, size_t errsz) {
-  vg_store_t *s = calloc(1, sizeof(*s));
+  vg_store_t *s;
+  uv_once(&store_once, store_config);
+  s = calloc(1, sizeof(*s));
   if (notesz) note[0] = '\0';
   *out = NULL;
   if (s == NULL) {
