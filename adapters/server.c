@@ -34,13 +34,12 @@ struct vg_server_s {
   size_t nclients;      /* with handles open */
   size_t ncounted;      /* served (not refused, not closing) */
   size_t nwaiting;      /* with a request that waits for room */
-  size_t out_bytes, out_peak, in_bytes, in_peak;
-  uint64_t refused_full, refused_user, idle_closed, stalled_closed, oversize;
-  uv_timer_t kick;  /* serves waiting clients once answers drained */
-  uv_timer_t sweep; /* over the budget: drops queues that do not move */
-  int timers;       /* kick and sweep initialized */
-  char *slab;       /* every read lands here first (loop thread only) */
-  size_t hint;      /* room for the last answer: the next is made that big */
+  vg_server_stats_t st; /* the accounting (clients filled when read) */
+  uv_timer_t kick;      /* serves waiting clients once answers drained */
+  uv_timer_t sweep;     /* over the budget: drops queues that do not move */
+  int timers;           /* kick and sweep initialized */
+  char *slab;           /* every read lands here first (loop thread only) */
+  size_t hint; /* room for the last answer: the next is made that big */
   int closing;
   int pending_closes; /* listener and timers whose close has not run */
   void (*done)(void *ud);
@@ -87,8 +86,8 @@ static void server_maybe_done(vg_server_t *s) {
 }
 
 static void in_account(vg_server_t *s, size_t oldcap, size_t newcap) {
-  s->in_bytes = s->in_bytes - oldcap + newcap;
-  if (s->in_bytes > s->in_peak) s->in_peak = s->in_bytes;
+  s->st.in_bytes = s->st.in_bytes - oldcap + newcap;
+  if (s->st.in_bytes > s->st.in_peak) s->st.in_peak = s->st.in_bytes;
 }
 
 static void set_waiting(vg_client_t *c, int w) {
@@ -106,8 +105,8 @@ static void set_waiting(vg_client_t *c, int w) {
 static int client_may_serve(const vg_client_t *c) {
   const vg_server_t *s = c->srv;
   if (c->out_bytes >= s->lim.client_queue) return 0;
-  if (c->out_bytes == 0) return s->out_bytes < 2 * s->lim.output_budget;
-  return s->out_bytes < s->lim.output_budget;
+  if (c->out_bytes == 0) return s->st.out_bytes < 2 * s->lim.output_budget;
+  return s->st.out_bytes < s->lim.output_budget;
 }
 
 /* --------------------------------------------------------------- close */
@@ -125,7 +124,7 @@ static void client_free_cb(uv_handle_t *h) {
   while (c->out_head) {
     vg_out_t *o = c->out_head;
     c->out_head = o->next;
-    s->out_bytes -= o->len;
+    s->st.out_bytes -= o->len;
     free(o->data);
     free(o);
   }
@@ -157,7 +156,7 @@ static void client_maybe_finish(vg_client_t *c) {
 
 static void client_idle_cb(uv_timer_t *t) {
   vg_client_t *c = t->data;
-  c->srv->idle_closed++;
+  c->srv->st.idle_closed++;
   client_close(c);
 }
 
@@ -190,7 +189,7 @@ static void sweep_arm(vg_server_t *s) {
   uint64_t every = s->lim.stall_ms / 4 ? s->lim.stall_ms / 4 : 1;
   if (s->closing || !s->timers || uv_is_active((uv_handle_t *)&s->sweep))
     return;
-  if (s->out_bytes >= s->lim.output_budget && s->nwaiting > 0)
+  if (s->st.out_bytes >= s->lim.output_budget && s->nwaiting > 0)
     uv_timer_start(&s->sweep, sweep_cb, every, every);
 }
 
@@ -215,8 +214,8 @@ static void client_queue(vg_client_t *c, char *data, size_t len) {
   }
   c->out_tail = o;
   c->out_bytes += len;
-  s->out_bytes += len;
-  if (s->out_bytes > s->out_peak) s->out_peak = s->out_bytes;
+  s->st.out_bytes += len;
+  if (s->st.out_bytes > s->st.out_peak) s->st.out_peak = s->st.out_bytes;
   client_pump(c);
   sweep_arm(s);
 }
@@ -237,7 +236,7 @@ static void client_write_cb(uv_write_t *req, int status) {
     c->out_head = o->next;
     if (c->out_head == NULL) c->out_tail = NULL;
     c->out_bytes -= o->len;
-    s->out_bytes -= o->len;
+    s->st.out_bytes -= o->len;
     free(o->data);
     free(o);
     client_serve(c, SIZE_MAX); /* it may have room again */
@@ -314,7 +313,7 @@ static void client_handle_line(vg_client_t *c, char *line, size_t len) {
   }
   if (n + 1 > s->lim.response_max) {
     free(text);
-    s->oversize++;
+    s->st.oversize++;
     snprintf(msg, sizeof(msg),
              "the answer would be %zu bytes, more than the %zu one response "
              "may hold; ask for fewer rows with \"limit\" or a shorter "
@@ -520,7 +519,7 @@ static void srv_released(vg_server_t *s) {
 static void sweep_cb(uv_timer_t *t) {
   vg_server_t *s = t->data;
   uint64_t now = uv_now(s->loop);
-  size_t held = s->out_bytes;
+  size_t held = s->st.out_bytes;
   if (held < s->lim.output_budget || s->nwaiting == 0) {
     uv_timer_stop(&s->sweep);
     return;
@@ -534,7 +533,7 @@ static void sweep_cb(uv_timer_t *t) {
         worst = c;
     if (worst == NULL) break;
     held -= worst->out_bytes;
-    s->stalled_closed++;
+    s->st.stalled_closed++;
     client_close(worst);
   }
 }
@@ -573,12 +572,12 @@ static void server_connection_cb(vg__listener_t *l, void *ud) {
   for (o = s->clients; o; o = o->next)
     if (o->counted && strcmp(o->peer.user, c->peer.user) == 0) mine++;
   if (s->ncounted >= s->lim.max_clients) {
-    s->refused_full++;
+    s->st.refused_full++;
     client_refuse(c, "too many clients connected; try again shortly");
     return;
   }
   if (mine >= s->lim.max_per_user) {
-    s->refused_user++;
+    s->st.refused_user++;
     snprintf(msg, sizeof(msg),
              "too many connections from your account (%zu); close some and "
              "try again",
@@ -667,15 +666,6 @@ void vg_server_close(vg_server_t *s, void (*done)(void *ud), void *ud) {
 size_t vg_server_clients(const vg_server_t *s) { return s->nclients; }
 
 void vg_server_stats(const vg_server_t *s, vg_server_stats_t *out) {
-  memset(out, 0, sizeof(*out));
+  *out = s->st;
   out->clients = s->nclients;
-  out->out_bytes = s->out_bytes;
-  out->out_peak = s->out_peak;
-  out->in_bytes = s->in_bytes;
-  out->in_peak = s->in_peak;
-  out->refused_full = s->refused_full;
-  out->refused_user = s->refused_user;
-  out->idle_closed = s->idle_closed;
-  out->stalled_closed = s->stalled_closed;
-  out->oversize = s->oversize;
 }
