@@ -8,6 +8,8 @@
 
 #include "agent_kit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ak_once_init(ak_once_t *o) {
@@ -49,4 +51,25 @@ char *ak_report(vg_agent_t *a) {
   text = vg_jw_steal(&w, NULL);
   assert_non_null(text);
   return text;
+}
+
+int ak_cache_matches(vg_agent_t *a, char **fresh_out) {
+  char *cached, *fresh, *again;
+  int same;
+  vg_agent_report_cache(a, 1);
+  cached = ak_report(a);
+  vg_agent_report_cache(a, 0);
+  fresh = ak_report(a);
+  vg_agent_report_cache(a, 1);
+  again = ak_report(a);
+  same = strcmp(cached, fresh) == 0 && strcmp(again, fresh) == 0;
+  if (!same)
+    fprintf(stderr, "cached %s\nfresh  %s\nagain  %s\n", cached, fresh, again);
+  free(cached);
+  free(again);
+  if (fresh_out)
+    *fresh_out = fresh;
+  else
+    free(fresh);
+  return same;
 }

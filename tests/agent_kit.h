@@ -29,4 +29,10 @@ void ak_once_finish(ak_once_t *o);
  * it); fails the test when there is none. Loop thread. */
 char *ak_report(vg_agent_t *a);
 
+/* Issue 17: the status answer from the cache, one built from scratch and
+ * the cache again (it must survive the fresh build). Returns 1 when all
+ * three are equal, else 0 with both printed. *fresh (NULL: not wanted)
+ * is the fresh answer, the caller frees it. Loop thread. */
+int ak_cache_matches(vg_agent_t *a, char **fresh);
+
 #endif

@@ -175,6 +175,16 @@ static void first_runs_start_at_once(void **st) {
   vg_sched_free(&s);
 }
 
+/* n entries (probe_a first, then probe_b) every 10 s with 5 s of
+ * deadline, all due at 0; r emptied. */
+static void every_10s(vg_sched_t *s, size_t n, rec_t *r) {
+  size_t i;
+  memset(r, 0, sizeof(*r));
+  assert_int_equal(vg_sched_init(s, n, 42), 0);
+  for (i = 0; i < n; i++)
+    vg_sched_setup(s, i, i ? &probe_b : &probe_a, 10000, 5000, 1, 0);
+}
+
 /* Issue 17: a collection due within half the jitter of one that is due
  * starts with it (one wake-up, one write), never earlier than that and
  * never on its own. */
@@ -182,11 +192,7 @@ static void near_collections_start_together(void **st) {
   vg_sched_t s;
   rec_t r;
   (void)st;
-  memset(&r, 0, sizeof(r));
-  assert_int_equal(vg_sched_init(&s, 3, 42), 0);
-  vg_sched_setup(&s, 0, &probe_a, 10000, 5000, 1, 0);
-  vg_sched_setup(&s, 1, &probe_b, 10000, 5000, 1, 0);
-  vg_sched_setup(&s, 2, &probe_b, 10000, 5000, 1, 0);
+  every_10s(&s, 3, &r);
   s.entries[0].next_due_ms = 10000;
   s.entries[1].next_due_ms = 10500; /* within 5 % of 10 s */
   s.entries[2].next_due_ms = 10600; /* beyond */
@@ -208,10 +214,7 @@ static void finished_collections_keep_running_together(void **st) {
   rec_t r;
   uint64_t first;
   (void)st;
-  memset(&r, 0, sizeof(r));
-  assert_int_equal(vg_sched_init(&s, 2, 42), 0);
-  vg_sched_setup(&s, 0, &probe_a, 10000, 5000, 1, 0);
-  vg_sched_setup(&s, 1, &probe_b, 10000, 5000, 1, 0);
+  every_10s(&s, 2, &r);
   vg_sched_tick(&s, 0, on_start, on_overdue, &r);
   vg_sched_done(&s, &s.entries[0], 1, 100);
   first = s.entries[0].next_due_ms;
