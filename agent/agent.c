@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest status answer kept (the protocol's largest answer). */
+#define VG_ANSWER_MAX ((size_t)64 << 20)
+
 #define VG_TICK_MAX_MS 60000
 #define VG_FORECAST_MIN_POINTS 4
 #define VG_FORECAST_MIN_SPAN_MS (3600 * 1000)
@@ -415,7 +418,7 @@ static void agent_free(vg_agent_t *a) {
     free(a->rt[i].trend);
   }
   free(a->rt);
-  free(a->answer);
+  vg_buf_free(&a->answer);
   vg_sched_free(&a->sched);
   vg_judge_free(&a->judge);
   free(a);
@@ -435,6 +438,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
       return VG_EINVAL;
     }
   a = calloc(1, sizeof(*a));
+  if (a) vg_buf_init(&a->answer, VG_ANSWER_MAX);
   if (a == NULL) {
     snprintf(err, errsz, "out of memory");
     return VG_ENOMEM;
@@ -771,22 +775,10 @@ static void agent_health(vg_agent_t *a, vg_jw_t *w) {
   vg_jw_obj_end(w);
 }
 
-/* Appends n bytes to the answer. 0 or VG_ENOMEM. */
+/* Appends n bytes to the answer. 0 or VG_ENOMEM/VG_ETOOBIG. */
 static int answer_put(vg_agent_t *a, const char *s, size_t n) {
-  if (a->answer_len + n + 1 > a->answer_cap) {
-    size_t cap = a->answer_cap ? a->answer_cap : 1024;
-    char *nb;
-    while (cap < a->answer_len + n + 1)
-      cap *= 2;
-    nb = realloc(a->answer, cap);
-    if (nb == NULL) return VG_ENOMEM;
-    a->answer = nb;
-    a->answer_cap = cap;
-  }
-  memcpy(a->answer + a->answer_len, s, n);
-  a->answer_len += n;
-  a->answer[a->answer_len] = '\0';
-  return 0;
+  vg_buf_add(&a->answer, s, n);
+  return a->answer.err;
 }
 
 /* Renders the members of an object written by fill into the answer
@@ -824,22 +816,22 @@ static int agent_answer_update(vg_agent_t *a, int64_t now_ms) {
       a->opts.recorder ? vg_recorder_pending(a->opts.recorder) : 0;
   uint64_t stuck = agent_stuck(a);
   char t[40];
-  int full = a->report_dirty || a->answer == NULL || !a->report_cache_on;
+  int full = a->report_dirty || a->answer.data == NULL || !a->report_cache_on;
   if (full || sec != a->answer_sec) {
     vg_iso8601(sec * 1000, t, sizeof(t));
     if (strlen(t) != VG_GEN_LEN) full = 1; /* before year 1000 */
   }
   if (full) {
-    a->answer_len = 0;
+    vg_buf_truncate(&a->answer, 0);
     if (answer_put(a, VG_GEN_KEY, strlen(VG_GEN_KEY)) ||
         answer_put(a, t, strlen(t)) || answer_put(a, "\",", 2) ||
         answer_render(a, agent_report_members))
       goto fail;
-    a->answer_report_end = a->answer_len;
+    a->answer_report_end = a->answer.len;
     a->report_dirty = 0;
     a->tail_valid = 0; /* the agent part follows */
   } else if (sec != a->answer_sec) {
-    memcpy(a->answer + strlen(VG_GEN_KEY), t, VG_GEN_LEN);
+    memcpy(a->answer.data + strlen(VG_GEN_KEY), t, VG_GEN_LEN);
   }
   a->answer_sec = sec;
   if (!a->tail_valid || strcmp(a->tail_store, store) != 0 ||
@@ -851,14 +843,12 @@ static int agent_answer_update(vg_agent_t *a, int64_t now_ms) {
     a->tail_pending = pending;
     a->tail_stuck = stuck;
     a->tail_cfg = a->opts.cfg;
-    a->answer_len = a->answer_report_end;
+    vg_buf_truncate(&a->answer, a->answer_report_end);
     if (answer_put(a, ",", 1) || answer_render(a, agent_health)) goto fail;
   }
   return 0;
 fail:
-  free(a->answer);
-  a->answer = NULL;
-  a->answer_len = a->answer_cap = 0;
+  vg_buf_free(&a->answer);
   a->tail_valid = 0;
   return VG_ENOMEM;
 }
@@ -868,7 +858,7 @@ void vg_agent_report(vg_agent_t *a, vg_jw_t *w) {
     w->err = VG_ENOMEM;
     return;
   }
-  vg_jw_raw_members(w, a->answer, a->answer_len);
+  vg_jw_raw_members(w, a->answer.data, a->answer.len);
 }
 
 void vg_agent_report_cache(vg_agent_t *a, int on) { a->report_cache_on = on; }

@@ -4,6 +4,7 @@
 #define VG_AGENT_INT_H
 
 #include "agent.h"
+#include "buf.h"
 
 #include <uv.h>
 
@@ -58,8 +59,7 @@ struct vg_agent_s {
    * "generated_at":"<20 chars>",<report>,"agent":{...}. The report part
    * is rendered once per change, the timestamp patched in place once a
    * second, the agent part rendered again when one of its values moved. */
-  char *answer;
-  size_t answer_len, answer_cap;
+  vg_buf_t answer;          /* data NULL: not built yet */
   size_t answer_report_end; /* where the agent part starts */
   int64_t answer_sec;       /* the second generated_at shows */
   int tail_valid;           /* the agent part shows these values: */

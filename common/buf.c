@@ -45,6 +45,13 @@ void vg_buf_add(vg_buf_t *b, const char *s, size_t n) {
   b->data[b->len] = '\0';
 }
 
+void vg_buf_truncate(vg_buf_t *b, size_t len) {
+  b->err = 0;
+  if (b->data == NULL || len > b->len) return;
+  b->len = len;
+  b->data[len] = '\0';
+}
+
 void vg_buf_puts(vg_buf_t *b, const char *s) { vg_buf_add(b, s, strlen(s)); }
 
 void vg_buf_printf(vg_buf_t *b, const char *fmt, ...) {

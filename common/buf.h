@@ -25,6 +25,9 @@ void vg_buf_free(vg_buf_t *b);
 void vg_buf_add(vg_buf_t *b, const char *s, size_t n);
 void vg_buf_puts(vg_buf_t *b, const char *s);
 void vg_buf_printf(vg_buf_t *b, const char *fmt, ...) VG_PRINTF(2, 3);
+/* Cuts the text back to its first len bytes (len <= b->len) and clears
+ * err, keeping the memory for what comes next. */
+void vg_buf_truncate(vg_buf_t *b, size_t len);
 /* The text so far ("" when empty); owned by b. */
 const char *vg_buf_str(const vg_buf_t *b);
 
