@@ -102,8 +102,21 @@ static void all_ok_is_one_line(void **st) {
       {NULL},
       0,
       0};
+  /* Nothing applies (no MARS agent): said, not "all 0 probes ok". */
+  static const ncase_t none = {
+      {{"mars.install", VG_ST_NA, "MARS agent is not installed", ""},
+       {"iscsi.initiator", VG_ST_NA, "not on this system", ""}},
+      2,
+      "OK: no probe applies on this machine (2 n/a) | "
+      "'probes_crit'=0;;;0;2 'probes_warn'=0;;;0;2 "
+      "'probes_unknown'=0;;;0;2",
+      0,
+      {NULL},
+      0,
+      0};
   (void)st;
   check_case(&c);
+  check_case(&none);
 }
 
 /* The status line: word, count, worst finding (its '|' made '/'), the
