@@ -6,7 +6,6 @@
 #include "report.h"
 #include "vg.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +35,8 @@ typedef enum {
  * time from the sample). */
 typedef struct vg_rec_last_s {
   const char *probe;
-  char *sample_key;
-  struct vg_pending_s *state; /* a copy of the last state queued */
+  struct vg_pending_s *sample; /* copies of the last sample and state */
+  struct vg_pending_s *state;  /* queued (NULL: none yet) */
 } vg_rec_last_t;
 
 /* A record waiting for the next transaction. A repeat keeps its summary
@@ -139,21 +138,6 @@ static void pending_add(vg_recorder_t *r, const vg_pending_t *p) {
   flush_soon(r);
 }
 
-/* The formatted text in new memory (NULL when out of memory). */
-static char *key_printf(const char *fmt, ...) {
-  va_list ap;
-  int n;
-  char *out;
-  va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (out = malloc((size_t)n + 1)) == NULL) return NULL;
-  va_start(ap, fmt);
-  vsnprintf(out, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return out;
-}
-
 /* The probe's slot of what was last stored, or NULL when full. */
 static vg_rec_last_t *rec_last(vg_recorder_t *r, const char *probe) {
   size_t i;
@@ -165,21 +149,14 @@ static vg_rec_last_t *rec_last(vg_recorder_t *r, const char *probe) {
   return NULL;
 }
 
-/* Whether key (owned, may be NULL) equals *slot: 1, and key is freed;
- * else 0 and *slot takes key. */
-static int same_as_last(char **slot, char *key) {
-  if (key == NULL) return 0;
-  if (*slot && strcmp(*slot, key) == 0) {
-    free(key);
-    return 1;
-  }
-  free(*slot);
-  *slot = key;
-  return 0;
-}
-
 static int same_text(const char *a, const char *b) {
   return a && b && strcmp(a, b) == 0;
+}
+
+/* Whether two samples found the same (status, summary, facts). */
+static int same_sample(const vg_pending_t *a, const vg_pending_t *b) {
+  return a->status == b->status && same_text(a->summary, b->summary) &&
+         same_text(a->facts_json, b->facts_json);
 }
 
 /* Whether two states differ at most in their check time. */
@@ -204,6 +181,19 @@ static vg_pending_t *pending_copy(const vg_pending_t *p) {
   c->predicts_json = dup_or_null(p->predicts_json);
   c->memo_json = dup_or_null(p->memo_json);
   return c;
+}
+
+/* Frees what *slot holds and empties it. */
+static void slot_free(vg_pending_t **slot) {
+  if (*slot) pending_free(*slot);
+  free(*slot);
+  *slot = NULL;
+}
+
+/* *slot becomes a copy of p (or NULL when out of memory). */
+static void slot_set(vg_pending_t **slot, const vg_pending_t *p) {
+  slot_free(slot);
+  *slot = pending_copy(p);
 }
 
 /* An empty record of kind for probe at ts_ms. */
@@ -234,10 +224,10 @@ void vg_recorder_sample(vg_recorder_t *r, const char *probe, int64_t ts_ms,
   vg_pending_t p = pending_of(REC_SAMPLE, probe, ts_ms, f, facts_json);
   vg_rec_last_t *last = rec_last(r, probe);
   p.duration_ms = duration_ms;
-  if (last && p.facts_json &&
-      same_as_last(&last->sample_key, key_printf("%d\n%s\n%s", (int)f->status,
-                                                 f->summary, p.facts_json)))
+  if (last && last->sample && same_sample(last->sample, &p))
     p.kind = REC_REPEAT;
+  else if (last)
+    slot_set(&last->sample, &p);
   pending_add(r, &p);
 }
 
@@ -275,11 +265,7 @@ void vg_recorder_state(vg_recorder_t *r, const char *probe,
     pending_free(&p);
     return;
   }
-  if (last) {
-    if (last->state) pending_free(last->state);
-    free(last->state);
-    last->state = pending_copy(&p);
-  }
+  if (last) slot_set(&last->state, &p);
   for (i = 0; i < r->npend; i++)
     if (r->pend[i].kind == REC_STATE && r->pend[i].probe == probe) {
       pending_free(&r->pend[i]);
@@ -337,11 +323,8 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
 static void rec_forget(vg_recorder_t *r) {
   size_t i;
   for (i = 0; i < VG_REC_PROBES_MAX; i++) {
-    free(r->last[i].sample_key);
-    r->last[i].sample_key = NULL;
-    if (r->last[i].state) pending_free(r->last[i].state);
-    free(r->last[i].state);
-    r->last[i].state = NULL;
+    slot_free(&r->last[i].sample);
+    slot_free(&r->last[i].state);
   }
 }
 
@@ -354,8 +337,7 @@ static void rec_rewrite_in_full(vg_recorder_t *r) {
     if (r->pend[i].kind == REC_REPEAT) r->pend[i].kind = REC_SAMPLE;
   for (i = 0; i < VG_REC_PROBES_MAX && r->last[i].probe; i++) {
     vg_pending_t *c;
-    free(r->last[i].sample_key);
-    r->last[i].sample_key = NULL;
+    slot_free(&r->last[i].sample);
     if (r->last[i].state && (c = pending_copy(r->last[i].state)) != NULL) {
       size_t k;
       for (k = 0; k < r->npend; k++)
