@@ -4,7 +4,6 @@
 
 #include "agent_int.h"
 
-#include "platform.h"
 #include "report.h"
 #include "trend_history.h"
 #include "vg.h"
@@ -221,8 +220,12 @@ static void rearm(vg_agent_t *a, uint64_t delay) {
   uv_timer_start(&a->tick, tick_cb, delay, 0);
 }
 
-static void work_cb(uv_work_t *req) {
-  vg_job_t *j = req->data;
+/* Idle worker threads end after this: an agent between checks keeps none
+ * (their stacks and arenas go back), one checking often keeps its few. */
+#define VG_WORKER_IDLE_MS 30000
+
+static void work_cb(vg_work_t *w) {
+  vg_job_t *j = w->data;
   const vg_probe_rt_t *rt = &j->a->rt[j->idx];
   j->rc = rt->probe->collect(&rt->ctx, &j->facts);
   if (j->rc != 0 && j->facts.err == 0)
@@ -268,14 +271,15 @@ static void agent_evaluate(vg_agent_t *a, vg_probe_rt_t *rt,
   vg_facts_reset(&memo_out);
 }
 
-static void after_work_cb(uv_work_t *req, int status) {
-  vg_job_t *j = req->data;
+static void after_work_cb(vg_work_t *w, int cancelled) {
+  vg_job_t *j = w->data;
   vg_agent_t *a = j->a;
   vg_sched_entry_t *e = &a->sched.entries[j->idx];
   vg_probe_rt_t *rt = &a->rt[j->idx];
   uint64_t now = mono(a);
   a->inflight--;
-  if (status == UV_ECANCELED || a->abandoned) {
+  a->jobs[j->idx] = NULL;
+  if (cancelled || a->abandoned) {
     e->busy = 0;
     a->report_dirty = 1;
   } else {
@@ -290,12 +294,9 @@ static void after_work_cb(uv_work_t *req, int status) {
   }
   vg_facts_reset(&j->facts);
   free(j);
-  if (a->handles_closed) {
-    /* An abandoned worker came back after the stop finished: the last one
-     * releases the runtime. */
-    if (a->inflight == 0) agent_free(a);
-    return;
-  }
+  /* An abandoned worker came back after the stop finished: the workers'
+   * close (workers_closed_cb) releases the runtime once its thread ended. */
+  if (a->handles_closed) return;
   if (a->stopping)
     agent_maybe_finish(a);
   else
@@ -305,7 +306,6 @@ static void after_work_cb(uv_work_t *req, int status) {
 static void start_cb(vg_sched_entry_t *e, void *ud) {
   vg_agent_t *a = ud;
   size_t idx = (size_t)(e - a->sched.entries);
-  /* Not calloc: vg_facts_init clears the facts (most of the job) once. */
   vg_job_t *j = malloc(sizeof(*j));
   if (j == NULL) {
     vg_sched_done(&a->sched, e, 0, mono(a));
@@ -317,12 +317,13 @@ static void start_cb(vg_sched_entry_t *e, void *ud) {
   j->t0 = mono(a);
   vg_facts_init(&j->facts);
   j->rc = 0;
-  j->req.data = j;
-  if (uv_queue_work(a->loop, &j->req, work_cb, after_work_cb) != 0) {
+  j->work.data = j;
+  if (vg_workers_submit(&a->workers, &j->work, work_cb, after_work_cb) != 0) {
     free(j);
     vg_sched_done(&a->sched, e, 0, mono(a));
     return;
   }
+  a->jobs[idx] = j;
   a->inflight++;
   /* Its placeholder now says the collection is running. */
   if (!a->rt[idx].has_finding) a->report_dirty = 1;
@@ -342,6 +343,8 @@ static void overdue_cb(vg_sched_entry_t *e, void *ud) {
   vg_finding_unknown(&f, e->probe->id, &facts);
   agent_apply(a, idx, &f, &facts, (int64_t)e->deadline_ms);
   vg_facts_reset(&facts);
+  /* Its thread may stay stuck: the others get another. */
+  if (a->jobs[idx]) vg_workers_release(&a->workers, &a->jobs[idx]->work);
 }
 
 static void tick_cb(uv_timer_t *t) {
@@ -353,15 +356,6 @@ static void tick_cb(uv_timer_t *t) {
 }
 
 /* -------------------------------------------------------------- start */
-
-void vg_agent_size_pool(void) {
-  char buf[16];
-  size_t n = sizeof(buf);
-  if (uv_os_getenv("UV_THREADPOOL_SIZE", buf, &n) == 0) return;
-  snprintf(buf, sizeof(buf), "%zu",
-           vg_nprobes + 4 > 128 ? (size_t)128 : vg_nprobes + 4);
-  vg_platform_setenv("UV_THREADPOOL_SIZE", buf);
-}
 
 static int load_state_cb(const vg_state_t *st, void *ud) {
   vg_agent_t *a = ud;
@@ -418,6 +412,7 @@ static void agent_free(vg_agent_t *a) {
     free(a->rt[i].trend);
   }
   free(a->rt);
+  free(a->jobs);
   vg_buf_free(&a->answer);
   vg_sched_free(&a->sched);
   vg_judge_free(&a->judge);
@@ -467,14 +462,22 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
   }
   a->n = vg_nprobes;
   a->rt = calloc(a->n, sizeof(*a->rt));
-  rc = a->rt
+  a->jobs = calloc(a->n, sizeof(*a->jobs));
+  rc = a->rt && a->jobs
            ? vg_sched_init(&a->sched, a->n,
                            opts->seed ? opts->seed : (uint32_t)uv_hrtime() | 1u)
            : VG_ENOMEM;
   if (rc == 0) rc = vg_judge_init(&a->judge, vg_probes, a->n, a->set);
+  /* One thread per probe at most (each stuck one included) and four more;
+   * `active` (8, or UV_THREADPOOL_SIZE) collect at once. */
+  if (rc == 0)
+    rc = vg_workers_init(&a->workers, loop, 0, (unsigned)a->n + 4,
+                         VG_WORKER_IDLE_MS);
   if (rc) {
     snprintf(err, errsz, "out of memory");
+    vg_judge_free(&a->judge);
     free(a->rt);
+    free(a->jobs);
     vg_sched_free(&a->sched);
     free(a);
     return VG_ENOMEM;
@@ -489,9 +492,7 @@ int vg_agent_start(vg_agent_t **out, uv_loop_t *loop,
       if (rt->trend)
         vg_trend_init(rt->trend, a->set->forecast_window_ms / VG_TREND_POINTS);
     }
-    /* rt is calloc'd: its facts and memo are already as vg_facts_init
-     * leaves them (clearing them again would bring every page of their
-     * tables into memory, most of which a probe never fills). */
+    /* rt is calloc'd: its facts and memo are already empty sets. */
     vg_config_probe_ctx(opts->cfg, p, a->os, &rt->ctx);
     rt->horizon_ms = vg_config_forecast_horizon_ms(opts->cfg, p);
     rt->enabled = vg_config_enabled(opts->cfg, p) && selected(opts, p->id);
@@ -521,9 +522,16 @@ static void handle_closed_cb(uv_handle_t *h) {
   if (--a->closing_handles > 0) return;
   a->handles_closed = 1;
   if (a->done) a->done(a, a->done_ud);
-  /* Abandoned workers still reference the agent: keep it (the process is
-   * about to exit). */
-  if (a->inflight == 0) agent_free(a);
+  /* Abandoned workers still reference the agent: keep it until they are
+   * back and their threads ended (workers_closed_cb). */
+  if (a->workers_closed) agent_free(a);
+}
+
+static void workers_closed_cb(uv_handle_t *h) {
+  vg_agent_t *a = (vg_agent_t *)(void *)((char *)h->data -
+                                         offsetof(vg_agent_t, workers));
+  a->workers_closed = 1;
+  if (a->handles_closed) agent_free(a);
 }
 
 /* Final step once workers are back (or abandoned). */
@@ -531,6 +539,7 @@ static void agent_maybe_finish(vg_agent_t *a) {
   if (a->closing_handles || a->handles_closed) return;
   if (a->inflight > 0 && !a->abandoned) return;
   a->closing_handles = 3;
+  vg_workers_close(&a->workers, workers_closed_cb);
   uv_close((uv_handle_t *)&a->tick, handle_closed_cb);
   uv_close((uv_handle_t *)&a->settle, handle_closed_cb);
   vg__preflight_close(a, handle_closed_cb);
@@ -544,6 +553,7 @@ static void grace_cb(uv_timer_t *t) {
             "abandoning them\n",
             a->inflight);
     a->abandoned = 1;
+    vg_workers_abandon(&a->workers);
   }
   agent_maybe_finish(a);
 }
@@ -562,6 +572,7 @@ void vg_agent_stop(vg_agent_t *a, uint64_t grace_ms,
     a->sched.entries[i].enabled = 0;
   if (a->inflight > 0) {
     /* Queued but not started work is cancelled; running work gets grace. */
+    vg_workers_cancel_queued(&a->workers);
     uv_timer_start(&a->tick, grace_cb, grace_ms, 0);
     return;
   }

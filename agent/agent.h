@@ -119,12 +119,6 @@ typedef struct vg_agent_opts_s {
   uint32_t seed; /* jitter seed; 0 = from time */
 } vg_agent_opts_t;
 
-/* Sizes libuv's worker pool for the probes: one worker per probe and four
- * spare, so a collection hung in WMI or COM costs only its own probe, never
- * the others' turn (an admin's UV_THREADPOOL_SIZE wins). Call before the
- * process's first work request (libuv reads it once). */
-void vg_agent_size_pool(void);
-
 /* Creates the runtime on loop: resolves every probe's settings, resumes
  * stored states and trends (when a store is given) and starts the first
  * collections. Returns 0 or a VG_E* code with err filled with one line

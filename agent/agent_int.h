@@ -5,6 +5,7 @@
 
 #include "agent.h"
 #include "buf.h"
+#include "workers.h"
 
 #include <uv.h>
 
@@ -27,7 +28,7 @@ typedef struct vg_preflight_s {
 } vg_preflight_t;
 
 typedef struct vg_job_s {
-  uv_work_t req;
+  vg_work_t work;
   vg_agent_t *a;
   size_t idx;
   vg_facts_t facts;
@@ -49,6 +50,9 @@ struct vg_agent_s {
   size_t n;
   uv_timer_t tick, settle;
   size_t inflight;
+  vg_workers_t workers; /* the threads collections run on */
+  vg_job_t **jobs;      /* per probe: its collection out, or NULL */
+  int workers_closed;
   int cycle_done;
   int stopping;
   int abandoned;

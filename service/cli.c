@@ -986,7 +986,6 @@ int vg_cli_main(int argc, char **argv) {
   unsigned seen = 0;
   int pipe_set = 0, rc, nagios_style;
   memset(&c, 0, sizeof(c));
-  vg_agent_size_pool();
   if (argc < 2) {
     cmd_help(&c);
     return 2;
