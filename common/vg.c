@@ -52,6 +52,7 @@ int vg_read_file(const char *path, size_t max, char **out, size_t *len,
   uv_file fd;
   ssize_t n = 0;
   char *buf;
+  size_t cap;
   *out = NULL;
   *len = 0;
   /* Without blocking: a FIFO opened for reading would wait for a writer,
@@ -80,20 +81,37 @@ int vg_read_file(const char *path, size_t max, char **out, size_t *len,
     uv_fs_req_cleanup(&req);
     return VG_EIO;
   }
+  /* Sized from the file (it may still grow while read): a buffer of max
+   * bytes for a 1 KiB vigil.ini raised glibc's trim threshold to 2 MiB for
+   * the process's life (issue 17). */
+  cap = (uint64_t)req.statbuf.st_size < max ? (size_t)req.statbuf.st_size : max;
+  cap += 2;
   uv_fs_req_cleanup(&req);
-  buf = malloc(max + 2);
-  if (buf == NULL) {
-    snprintf(err, errsz, "out of memory");
-    uv_fs_close(NULL, &req, fd, NULL);
-    uv_fs_req_cleanup(&req);
-    return VG_ENOMEM;
-  }
-  while (*len <= max) {
-    ub = uv_buf_init(buf + *len, (unsigned)(max + 1 - *len));
+  buf = malloc(cap);
+  while (buf != NULL && *len <= max) {
+    if (*len + 1 >= cap) { /* full: room for max + 1 bytes and the NUL */
+      size_t ncap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+      char *nb = ncap > cap ? realloc(buf, ncap) : NULL;
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap = ncap;
+    }
+    ub = uv_buf_init(buf + *len, (unsigned)(cap - 1 - *len));
     n = uv_fs_read(NULL, &req, fd, &ub, 1, -1, NULL);
     uv_fs_req_cleanup(&req);
     if (n <= 0) break;
     *len += (size_t)n;
+  }
+  if (buf == NULL) {
+    snprintf(err, errsz, "out of memory");
+    uv_fs_close(NULL, &req, fd, NULL);
+    uv_fs_req_cleanup(&req);
+    *len = 0;
+    return VG_ENOMEM;
   }
   uv_fs_close(NULL, &req, fd, NULL);
   uv_fs_req_cleanup(&req);

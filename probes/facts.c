@@ -9,12 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Only what marks the set empty: clearing all 4 KiB of slots at every
- * collection cost ~9 % of an idle agent's instructions and kept every
- * page of every probe's facts resident (issue 17); slot() clears a slot
- * when it is taken. */
 void vg_facts_init(vg_facts_t *f) {
-  f->n = 0;
+  f->items = NULL;
+  f->n = f->cap = 0;
   f->err = 0;
   f->error[0] = '\0';
 }
@@ -23,10 +20,27 @@ void vg_facts_reset(vg_facts_t *f) {
   size_t i;
   for (i = 0; i < f->n; i++)
     if (f->items[i].type == VG_FACT_STR) free(f->items[i].v.s);
+  free(f->items);
   vg_facts_init(f);
 }
 
-/* Returns the slot for key (existing or new, cleared) or NULL when full. */
+/* Room for n facts; 0 or VG_ENOMEM / VG_ERANGE. */
+static int facts_reserve(vg_facts_t *f, size_t n) {
+  size_t cap = f->cap ? f->cap : 8;
+  vg_fact_t *items;
+  if (n > VG_FACTS_MAX) return VG_ERANGE;
+  if (n <= f->cap) return 0;
+  while (cap < n) cap *= 2;
+  if (cap > VG_FACTS_MAX) cap = VG_FACTS_MAX;
+  items = realloc(f->items, cap * sizeof(*items));
+  if (items == NULL) return VG_ENOMEM;
+  f->items = items;
+  f->cap = cap;
+  return 0;
+}
+
+/* Returns the slot for key (existing or new, cleared) or NULL when full
+ * (or out of memory). */
 static vg_fact_t *slot(vg_facts_t *f, const char *key) {
   size_t i;
   vg_fact_t *it;
@@ -39,7 +53,7 @@ static vg_fact_t *slot(vg_facts_t *f, const char *key) {
       return it;
     }
   }
-  if (f->n == VG_FACTS_MAX) return NULL;
+  if (facts_reserve(f, f->n + 1) != 0) return NULL;
   it = &f->items[f->n++];
   memset(it, 0, sizeof(*it));
   vg_strlcpy(it->key, key, sizeof(it->key));
@@ -156,6 +170,7 @@ int vg_facts_copy(vg_facts_t *dst, const vg_facts_t *src) {
   vg_facts_reset(dst);
   dst->err = src->err;
   vg_strlcpy(dst->error, src->error, sizeof(dst->error));
+  if (facts_reserve(dst, src->n) != 0) return VG_ENOMEM;
   for (i = 0; i < src->n; i++) {
     dst->items[i] = src->items[i];
     if (src->items[i].type == VG_FACT_STR) {

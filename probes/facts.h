@@ -30,15 +30,20 @@ typedef struct vg_fact_s {
   } v;
 } vg_fact_t;
 
+/* items grows as facts are set (to VG_FACTS_MAX at most): a probe holds
+ * the few it has, not 64 slots (issue 17: 22 probes x 2 sets x 4 KiB). */
 typedef struct vg_facts_s {
-  vg_fact_t items[VG_FACTS_MAX];
-  size_t n;
+  vg_fact_t *items;
+  size_t n, cap;
   int err;         /* VG_E* of a failed collect, 0 otherwise */
   char error[512]; /* one-line reason when err != 0 */
 } vg_facts_t;
 
+/* init: an empty set (f may hold garbage; nothing is freed). reset: frees
+ * what the set holds and leaves it empty (the set's destructor). A set
+ * moves by struct assignment when the source is init'ed afterwards. */
 void vg_facts_init(vg_facts_t *f);
-void vg_facts_reset(vg_facts_t *f); /* frees strings, keeps nothing */
+void vg_facts_reset(vg_facts_t *f);
 
 /* Setters replace an existing key. Return 0, VG_ENOMEM or VG_ERANGE (too
  * many facts / key too long). Strings are copied, cut at VG_FACT_STR_MAX. */
