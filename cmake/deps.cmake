@@ -1,13 +1,30 @@
 # Imported targets for the four dependencies: vg::uv, vg::sqlite3, vg::z,
 # vg::cmocka. Native builds find Debian's -dev packages; the windows preset
 # finds the static libraries tools/bootstrap.sh built into VG_DEPS_PREFIX
-# (the toolchain file puts it on CMAKE_FIND_ROOT_PATH).
+# (the toolchain file puts it on CMAKE_FIND_ROOT_PATH). With VG_SQLITE_PREFIX
+# set (the native-release preset), SQLite is the static, size-optimized
+# library tools/bootstrap.sh built there, found nowhere else (issue 17).
+set(VG_SQLITE_PREFIX "" CACHE PATH
+  "Prefix of the static SQLite from tools/bootstrap.sh (include/sqlite3.h, lib/libsqlite3.a); empty: the system's")
+
+# vg_dep(NAME HEADER LIB [PREFIX DIR]): with PREFIX, HEADER and LIB (a file
+# name) are looked for in DIR/include and DIR/lib only.
 function(vg_dep name header lib)
-  find_path(VG_${name}_INCLUDE ${header})
-  find_library(VG_${name}_LIBRARY NAMES ${lib})
+  cmake_parse_arguments(D "" "PREFIX" "" ${ARGN})
+  set(what "${header}, lib${lib}")
+  if(D_PREFIX)
+    set(what "${header}, ${lib} in ${D_PREFIX}")
+    find_path(VG_${name}_INCLUDE ${header} PATHS ${D_PREFIX}/include
+      NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+    find_library(VG_${name}_LIBRARY NAMES ${lib} PATHS ${D_PREFIX}/lib
+      NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  else()
+    find_path(VG_${name}_INCLUDE ${header})
+    find_library(VG_${name}_LIBRARY NAMES ${lib})
+  endif()
   if(NOT VG_${name}_INCLUDE OR NOT VG_${name}_LIBRARY)
-    message(FATAL_ERROR "${name} not found (${header}, lib${lib}); run "
-            "tools/bootstrap.sh first")
+    message(FATAL_ERROR "${name} not found (${what}); "
+            "run tools/bootstrap.sh first")
   endif()
   add_library(vg::${name} UNKNOWN IMPORTED)
   set_target_properties(vg::${name} PROPERTIES
@@ -19,7 +36,19 @@ if(WIN32)
   set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
 endif()
 vg_dep(uv uv.h uv)
-vg_dep(sqlite3 sqlite3.h sqlite3)
+# A build folder configured with another VG_SQLITE_PREFIX forgets the SQLite
+# it found then (find_* results are cached).
+if(NOT "${VG_SQLITE_PREFIX}" STREQUAL "${VG_SQLITE_PREFIX_USED}")
+  unset(VG_sqlite3_INCLUDE CACHE)
+  unset(VG_sqlite3_LIBRARY CACHE)
+  set(VG_SQLITE_PREFIX_USED "${VG_SQLITE_PREFIX}" CACHE INTERNAL "")
+endif()
+if(VG_SQLITE_PREFIX)
+  get_filename_component(VG_SQLITE_PREFIX_ABS "${VG_SQLITE_PREFIX}" ABSOLUTE)
+  vg_dep(sqlite3 sqlite3.h libsqlite3.a PREFIX ${VG_SQLITE_PREFIX_ABS})
+else()
+  vg_dep(sqlite3 sqlite3.h sqlite3)
+endif()
 vg_dep(z zlib.h z)
 if(VG_TESTS)
   vg_dep(cmocka cmocka.h cmocka)
@@ -28,6 +57,7 @@ if(NOT WIN32)
   find_package(Threads REQUIRED)
   set_property(TARGET vg::uv APPEND PROPERTY INTERFACE_LINK_LIBRARIES
     Threads::Threads dl)
+  # A static SQLite (VG_SQLITE_PREFIX) needs these after it on the link line.
   set_property(TARGET vg::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES
     Threads::Threads dl m)
 endif()

@@ -6,6 +6,10 @@
 #      *source* packages into "$CACHE/mingw" (CACHE = <repo>/.cache, or
 #      $VIGIL_CACHE), fetched with `apt-get source` through a private apt
 #      configuration in "$CACHE/apt" (the system's /etc/apt is never modified);
+#      the same SQLite (one amalgamation, the same SQLITE_CFLAGS: size-
+#      optimized, unused features left out) is also compiled with the host
+#      gcc into a static "$CACHE/native" for the native-release build, which
+#      links it instead of Debian's libsqlite3.so (footprint, issue 17);
 #   3. unpacks `promtool` from Debian's `prometheus` package into
 #      "$CACHE/prometheus" (the package itself is not installed: it would
 #      start a Prometheus server) for the tests of vigil.prom and of the
@@ -16,7 +20,7 @@
 # access and finishes in seconds.
 #
 # Usage: tools/bootstrap.sh [--print-prefix] [--refresh] [--force] [--help]
-#   --print-prefix  print the dependency prefix and exit
+#   --print-prefix  print the (mingw) dependency prefix and exit
 #   --refresh       re-read the Debian archive and rebuild libraries whose
 #                   source version changed
 #   --force         rebuild all libraries
@@ -25,13 +29,27 @@ set -euo pipefail
 APT_PACKAGES="build-essential python3 cmake ninja-build pkg-config libuv1-dev libsqlite3-dev zlib1g-dev libcmocka-dev gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev tcl valgrind xz-utils ca-certificates python3-prometheus-client"
 
 TRIPLE=x86_64-w64-mingw32
-SQLITE_CFLAGS="-O2 -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_ENABLE_JSON1"
+# SQLite for vigil.exe and the native-release build (one amalgamation, these
+# flags for both): size-optimized, each function and datum in its own
+# section so that the release links (-Wl,--gc-sections) drop what Vigil
+# never calls; JSON, shared cache, progress callbacks, decltype, get_table,
+# complete and deprecated APIs are left out (store/ uses none of them).
+# Issue 17: memory footprint.
+SQLITE_CFLAGS="-Os -ffunction-sections -fdata-sections -DSQLITE_THREADSAFE=1 -DSQLITE_DQS=0 -DSQLITE_DEFAULT_FOREIGN_KEYS=1 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_DEFAULT_WAL_SYNCHRONOUS=1 -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_MAX_EXPR_DEPTH=0 -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_USE_ALLOCA -DSQLITE_OMIT_JSON -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_COMPLETE"
+# The host build also goes without unwind tables (.eh_frame: 82 KB less
+# text; never read, they are mapped only next to touched .rodata pages);
+# SQLite is C and nothing unwinds through it, only valgrind's and gdb's
+# stack traces stop at a SQLite frame. vigil.exe keeps them: on x86-64
+# Windows they are the SEH unwind data (.pdata/.xdata) every non-leaf
+# function needs for exceptions, crash dumps and WER to walk through it.
+SQLITE_NATIVE_CFLAGS="-fno-asynchronous-unwind-tables"
 
 REPO=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${VIGIL_CACHE:-$REPO/.cache}
 mkdir -p -- "$CACHE"
 CACHE=$(cd -P -- "$CACHE" && pwd)
 PREFIX=$CACHE/mingw
+NATIVE=$CACHE/native
 TOOLCHAIN=$REPO/cmake/mingw-w64-x86_64.cmake
 LOGS=$CACHE/logs
 STAMPS=$CACHE/stamps
@@ -211,41 +229,59 @@ fetch_source() {
 }
 
 # ------------------------------------------------------------------ stamps --
-# Stamp format: "package P", "version V", "recipe H", then "file REL SHA256".
+# Stamp format: "package P", "version V", "recipe H", then "file REL SHA256"
+# (REL relative to the library's prefix).
+prefix_of() {
+    case $1 in *_native) printf '%s\n' "$NATIVE" ;; *) printf '%s\n' "$PREFIX" ;; esac
+}
+# What a library's build depends on besides its source: its recipe, the
+# install step, the cross toolchain (mingw libraries) and, for SQLite, the
+# amalgamation step and SQLITE_CFLAGS (changing them rebuilds SQLite only).
 recipe_hash() {
     { declare -f "build_$1"; declare -f install_files
-      printf '%s\n' "$TRIPLE" "$SQLITE_CFLAGS"
-      cat "$TOOLCHAIN"; } | sha256sum | cut -c1-64
+      case $1 in *_native) ;; *) printf '%s\n' "$TRIPLE"; cat "$TOOLCHAIN" ;; esac
+      case $1 in sqlite*) declare -f sqlite_amalgamation; printf '%s\n' "$SQLITE_CFLAGS" ;; esac
+      case $1 in sqlite_native) printf '%s\n' "$SQLITE_NATIVE_CFLAGS" ;; esac
+    } | sha256sum | cut -c1-64
 }
 stamp_field() {
     [ -f "$STAMPS/$1.stamp" ] || return 0
     sed -n "s/^$2 //p" "$STAMPS/$1.stamp" | head -n1
 }
 stamp_valid() {
-    local lib=$1 s=$STAMPS/$1.stamp rel sum
+    local lib=$1 s=$STAMPS/$1.stamp prefix rel sum
+    prefix=$(prefix_of "$lib")
     [ -f "$s" ] || return 1
     [ "$(stamp_field "$lib" recipe)" = "$(recipe_hash "$lib")" ] || return 1
     grep -q '^file ' "$s" || return 1
     while read -r _ rel sum; do
-        [ -f "$PREFIX/$rel" ] || return 1
-        [ "$(sha256sum <"$PREFIX/$rel" | cut -c1-64)" = "$sum" ] || return 1
+        [ -f "$prefix/$rel" ] || return 1
+        [ "$(sha256sum <"$prefix/$rel" | cut -c1-64)" = "$sum" ] || return 1
     done < <(grep '^file ' "$s")
 }
 
-# install_files <lib> <stage-dir>: copy a staged prefix into $PREFIX and stamp.
+# install_files <lib> <stage-dir> <pkg> <ver>: copy a staged prefix into the
+# library's prefix and stamp. A file whose content did not change keeps its
+# time (what includes or links it is not rebuilt); a changed one is replaced
+# whole (mv), so a build linking meanwhile sees the old or the new file.
 install_files() {
-    local lib=$1 stage=$2 pkg=$3 ver=$4 rel tmp
-    if [ -f "$STAMPS/$lib.stamp" ]; then   # remove what an older build installed
-        while read -r _ rel _; do rm -f -- "$PREFIX/$rel"; done < <(grep '^file ' "$STAMPS/$lib.stamp")
-        rm -f -- "$STAMPS/$lib.stamp"
-    fi
+    local lib=$1 stage=$2 pkg=$3 ver=$4 prefix rel tmp
+    prefix=$(prefix_of "$lib")
     tmp=$STAMPS/.$lib.stamp.tmp
     printf 'package %s\nversion %s\nrecipe %s\n' "$pkg" "$ver" "$(recipe_hash "$lib")" >"$tmp"
     while IFS= read -r rel; do
-        mkdir -p -- "$(dirname -- "$PREFIX/$rel")"
-        cp -f -- "$stage/$rel" "$PREFIX/$rel"
-        printf 'file %s %s\n' "$rel" "$(sha256sum <"$PREFIX/$rel" | cut -c1-64)" >>"$tmp"
+        mkdir -p -- "$(dirname -- "$prefix/$rel")"
+        if ! cmp -s -- "$stage/$rel" "$prefix/$rel"; then
+            cp -f -- "$stage/$rel" "$prefix/$rel.new"
+            mv -f -- "$prefix/$rel.new" "$prefix/$rel"
+        fi
+        printf 'file %s %s\n' "$rel" "$(sha256sum <"$prefix/$rel" | cut -c1-64)" >>"$tmp"
     done < <(cd "$stage" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    if [ -f "$STAMPS/$lib.stamp" ]; then   # remove what only an older build installed
+        while read -r _ rel _; do
+            [ -f "$stage/$rel" ] || rm -f -- "$prefix/$rel"
+        done < <(grep '^file ' "$STAMPS/$lib.stamp")
+    fi
     mv -f -- "$tmp" "$STAMPS/$lib.stamp"
 }
 
@@ -271,15 +307,22 @@ build_libuv() {
     cp "$src"/include/uv/*.h "$stage/include/uv/"
 }
 
-build_sqlite() {
-    local src=$1 bld=$2 stage=$3
+# sqlite_amalgamation <log> <source-tree> <build-dir>: sqlite3.c and
+# sqlite3.h in <build-dir>, generated from Debian's source (needs tclsh).
+sqlite_amalgamation() {
+    local log=$1 src=$2 bld=$3
     command -v tclsh >/dev/null || die "sqlite: tclsh not found (apt-get install tcl)"
     mkdir -p "$bld"
-    ( cd "$bld" && run_logged sqlite "sqlite: native configure" \
+    ( cd "$bld" && run_logged "$log" "$log: native configure" \
         env CC=gcc "$src/configure" --disable-tcl --disable-readline
-      run_logged sqlite "sqlite: make sqlite3.c (amalgamation)" make -j "$JOBS" sqlite3.c
-      # shellcheck disable=SC2086
-      run_logged sqlite "sqlite: cross-compile sqlite3.c" \
+      run_logged "$log" "$log: make sqlite3.c (amalgamation)" make -j "$JOBS" sqlite3.c )
+}
+
+build_sqlite() {   # for mingw: $PREFIX
+    local src=$1 bld=$2 stage=$3
+    sqlite_amalgamation sqlite "$src" "$bld"
+    # shellcheck disable=SC2086
+    ( cd "$bld" && run_logged sqlite "sqlite: cross-compile sqlite3.c" \
         "$TRIPLE-gcc" $SQLITE_CFLAGS -c sqlite3.c -o sqlite3.o
       run_logged sqlite "sqlite: archive" "$TRIPLE-ar" rcs libsqlite3.a sqlite3.o )
     mkdir -p "$stage/lib" "$stage/include"
@@ -287,6 +330,18 @@ build_sqlite() {
     cp "$bld/sqlite3.h" "$stage/include/"
     if [ -f "$bld/tsrc/sqlite3ext.h" ]; then cp "$bld/tsrc/sqlite3ext.h" "$stage/include/"
     else cp "$src/src/sqlite3ext.h" "$stage/include/"; fi
+}
+
+build_sqlite_native() {   # for the host (native-release build): $NATIVE
+    local src=$1 bld=$2 stage=$3
+    sqlite_amalgamation sqlite_native "$src" "$bld"
+    # shellcheck disable=SC2086
+    ( cd "$bld" && run_logged sqlite_native "sqlite_native: compile sqlite3.c" \
+        gcc $SQLITE_CFLAGS $SQLITE_NATIVE_CFLAGS -c sqlite3.c -o sqlite3.o
+      run_logged sqlite_native "sqlite_native: archive" ar rcs libsqlite3.a sqlite3.o )
+    mkdir -p "$stage/lib" "$stage/include"
+    cp "$bld/libsqlite3.a" "$stage/lib/"
+    cp "$bld/sqlite3.h" "$stage/include/"
 }
 
 build_cmocka() {
@@ -318,7 +373,10 @@ step_lib() {
         return
     fi
     if [ -z "$want" ]; then
-        # Rebuild offline from an already unpacked source if we have one.
+        # Rebuild offline from an already unpacked source if we have one
+        # (for a first build, the one another library of $pkg was built from:
+        # sqlite_native is built from the source of sqlite).
+        [ -n "$have" ] || have=$(sed -n 's/^version //p' /dev/null $(grep -l -x "package $pkg" "$STAMPS"/*.stamp 2>/dev/null) | head -n1)
         if [ -n "$have" ] && [ -f "$(srcdir_of "$pkg" "$have")/.unpacked" ]; then want=$have
         else apt_ready; want=$(latest_version "$pkg"); fi
     fi
@@ -375,6 +433,7 @@ step_packages
 command -v "$TRIPLE-gcc" >/dev/null || die "$TRIPLE-gcc not found (apt-get install gcc-mingw-w64-x86-64)"
 step_lib libuv libuv1
 step_lib sqlite sqlite3
+step_lib sqlite_native sqlite3
 step_lib cmocka cmocka
 step_promtool
-say "prefix $PREFIX"
+say "prefix $PREFIX (native SQLite: $NATIVE)"
