@@ -86,7 +86,7 @@ static void sample(prom_t *p, const char *labels, const char *value) {
 static const char *fmt_double(char *buf, size_t size, double v) {
   if (isnan(v)) return "NaN";
   if (isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (v == floor(v) && fabs(v) < 9.0e15)
+  if (v == vg_floor(v) && fabs(v) < 9.0e15)
     snprintf(buf, size, "%.0f", v);
   else
     snprintf(buf, size, "%.15g", v);

@@ -1,11 +1,12 @@
 # Imported targets for the four dependencies: vg::uv, vg::sqlite3, vg::z,
 # vg::cmocka. Native builds find Debian's -dev packages; the windows preset
 # finds the static libraries tools/bootstrap.sh built into VG_DEPS_PREFIX
-# (the toolchain file puts it on CMAKE_FIND_ROOT_PATH). With VG_SQLITE_PREFIX
-# set (the native-release preset), SQLite is the static, size-optimized
-# library tools/bootstrap.sh built there, found nowhere else (issue 17).
-set(VG_SQLITE_PREFIX "" CACHE PATH
-  "Prefix of the static SQLite from tools/bootstrap.sh (include/sqlite3.h, lib/libsqlite3.a); empty: the system's")
+# (the toolchain file puts it on CMAKE_FIND_ROOT_PATH). With VG_STATIC_PREFIX
+# set (the native-release preset), SQLite and libuv are the static, size-
+# optimized libraries tools/bootstrap.sh built there, found nowhere else,
+# linked as vigil.exe links them (issue 17).
+set(VG_STATIC_PREFIX "" CACHE PATH
+  "Prefix of the static SQLite and libuv from tools/bootstrap.sh (include/, lib/libsqlite3.a, lib/libuv.a); empty: the system's")
 
 # vg_dep(NAME HEADER LIB [PREFIX DIR]): with PREFIX, HEADER and LIB (a file
 # name) are looked for in DIR/include and DIR/lib only.
@@ -35,18 +36,21 @@ endfunction()
 if(WIN32)
   set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
 endif()
-vg_dep(uv uv.h uv)
-# A build folder configured with another VG_SQLITE_PREFIX forgets the SQLite
-# it found then (find_* results are cached).
-if(NOT "${VG_SQLITE_PREFIX}" STREQUAL "${VG_SQLITE_PREFIX_USED}")
-  unset(VG_sqlite3_INCLUDE CACHE)
-  unset(VG_sqlite3_LIBRARY CACHE)
-  set(VG_SQLITE_PREFIX_USED "${VG_SQLITE_PREFIX}" CACHE INTERNAL "")
+# A build folder configured with another VG_STATIC_PREFIX forgets the
+# libraries it found then (find_* results are cached).
+if(NOT "${VG_STATIC_PREFIX}" STREQUAL "${VG_STATIC_PREFIX_USED}")
+  foreach(n uv sqlite3)
+    unset(VG_${n}_INCLUDE CACHE)
+    unset(VG_${n}_LIBRARY CACHE)
+  endforeach()
+  set(VG_STATIC_PREFIX_USED "${VG_STATIC_PREFIX}" CACHE INTERNAL "")
 endif()
-if(VG_SQLITE_PREFIX)
-  get_filename_component(VG_SQLITE_PREFIX_ABS "${VG_SQLITE_PREFIX}" ABSOLUTE)
-  vg_dep(sqlite3 sqlite3.h libsqlite3.a PREFIX ${VG_SQLITE_PREFIX_ABS})
+if(VG_STATIC_PREFIX)
+  get_filename_component(VG_STATIC_PREFIX_ABS "${VG_STATIC_PREFIX}" ABSOLUTE)
+  vg_dep(uv uv.h libuv.a PREFIX ${VG_STATIC_PREFIX_ABS})
+  vg_dep(sqlite3 sqlite3.h libsqlite3.a PREFIX ${VG_STATIC_PREFIX_ABS})
 else()
+  vg_dep(uv uv.h uv)
   vg_dep(sqlite3 sqlite3.h sqlite3)
 endif()
 vg_dep(z zlib.h z)
@@ -57,7 +61,7 @@ if(NOT WIN32)
   find_package(Threads REQUIRED)
   set_property(TARGET vg::uv APPEND PROPERTY INTERFACE_LINK_LIBRARIES
     Threads::Threads dl)
-  # A static SQLite (VG_SQLITE_PREFIX) needs these after it on the link line.
+  # A static SQLite (VG_STATIC_PREFIX) needs these after it on the link line.
   set_property(TARGET vg::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES
     Threads::Threads dl m)
 endif()

@@ -20,6 +20,15 @@ endif()
 # tools/bootstrap.sh compiles with -ffunction-sections -fdata-sections
 # (footprint, issue 17).
 add_link_options($<$<CONFIG:Release,RelWithDebInfo>:-Wl,--gc-sections>)
+# Optimized for size, like the SQLite and libuv it links: the agent sleeps
+# between checks and its CPU goes to SQLite, while every page of code it
+# maps counts in its memory (issue 17). Last -O wins over CMake's -O2/-O3.
+add_compile_options($<$<CONFIG:Release,RelWithDebInfo>:-Os>)
+# A shared library nothing calls is not loaded (libm, once fmod was gone:
+# ~170 KiB of mappings).
+if(NOT WIN32)
+  add_link_options(-Wl,--as-needed)
+endif()
 
 function(vg_warnings target)
   target_compile_options(${target} PRIVATE ${VG_WARNINGS})

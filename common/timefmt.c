@@ -153,6 +153,17 @@ const char *vg_fmt_span(char *buf, size_t size, int64_t ms) {
   return buf;
 }
 
+/* x is a whole multiple of unit (both positive). Whole numbers below 2^63
+ * are checked exactly in integers; libm's fmod was the only reason the
+ * process mapped libm (issue 17). */
+static int multiple_of(double x, double unit) {
+  double q;
+  if (x < 9.0e18 && x == vg_floor(x) && unit == vg_floor(unit))
+    return (int64_t)x % (int64_t)unit == 0;
+  q = x / unit;
+  return q == vg_floor(q);
+}
+
 const char *vg_fmt_duration(char *buf, size_t size, double ms) {
   static const struct {
     const char *unit;
@@ -161,7 +172,7 @@ const char *vg_fmt_duration(char *buf, size_t size, double ms) {
   size_t i;
   if (ms > 0)
     for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-      if (fmod(ms, units[i].ms) == 0) {
+      if (multiple_of(ms, units[i].ms)) {
         snprintf(buf, size, "%.0f%s", ms / units[i].ms, units[i].unit);
         return buf;
       }
@@ -180,7 +191,7 @@ const char *vg_fmt_size(char *buf, size_t size, double bytes) {
   size_t i;
   if (bytes > 0)
     for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-      if (fmod(bytes, units[i].b) == 0) {
+      if (multiple_of(bytes, units[i].b)) {
         snprintf(buf, size, "%.0f%s", bytes / units[i].b, units[i].unit);
         return buf;
       }

@@ -50,6 +50,18 @@ const char *vg_strerror(int err);
 
 #define VG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* floor and ceil without libm: built for size, gcc calls libm's for them,
+ * and the process then maps all of libm for two functions (issue 17).
+ * Exact for every double (from 2^52 on a double is whole); NaN and the
+ * infinities come back as they are. */
+static inline double vg_floor(double x) {
+  double t;
+  if (!(x > -4503599627370496.0 && x < 4503599627370496.0)) return x;
+  t = (double)(int64_t)x;
+  return t > x ? t - 1.0 : t;
+}
+static inline double vg_ceil(double x) { return -vg_floor(-x); }
+
 /* Bounded string copy: always NUL-terminates; returns VG_ERANGE when cut. */
 int vg_strlcpy(char *dst, const char *src, size_t size);
 

@@ -128,7 +128,7 @@ int vg_facts_get_int(const vg_facts_t *f, const char *key, int64_t *out) {
   if (it == NULL || it->type == VG_FACT_NULL) return VG_ENOENT;
   if (it->type == VG_FACT_INT) return *out = it->v.i, 0;
   if (it->type == VG_FACT_BOOL) return *out = it->v.b, 0;
-  if (it->type == VG_FACT_DOUBLE && it->v.d == floor(it->v.d) &&
+  if (it->type == VG_FACT_DOUBLE && it->v.d == vg_floor(it->v.d) &&
       fabs(it->v.d) < 9.2e18)
     return *out = (int64_t)it->v.d, 0;
   return VG_EINVAL;

@@ -184,7 +184,7 @@ static void scratch_space_evaluate(const vg_facts_t *f,
       out, st, remedy,
       "Scratch volume of %s has %s free, %.1f%% of the %sbackup data size "
       "%s%s (%s < %g%%)",
-      path, fb, floor(pct * 10) / 10,
+      path, fb, vg_floor(pct * 10) / 10,
       src && strncmp(src, "estimate", 8) == 0 ? "estimated " : "", bb, with,
       st == VG_ST_CRIT ? "crit" : "warn",
       st == VG_ST_CRIT ? p->th.crit : p->th.warn);

@@ -311,7 +311,7 @@ static void source_volumes_evaluate(const vg_facts_t *f,
             vg_threshold_eval(pct, &p->th, prev ? prev->status : VG_ST_OK);
         snprintf(what, sizeof(what),
                  "has %s used, %.1f%% of the %s MARS limit (%s >= %g%%)", ub,
-                 floor(pct * 10) / 10, lim, vs == VG_ST_CRIT ? "crit" : "warn",
+                 vg_floor(pct * 10) / 10, lim, vs == VG_ST_CRIT ? "crit" : "warn",
                  vs == VG_ST_CRIT ? p->th.crit : p->th.warn);
         if (vs == VG_ST_CRIT)
           sv_add(r.crit, &r.cpos, &r.ncrit, vol, what);
@@ -345,7 +345,7 @@ static void source_volumes_evaluate(const vg_facts_t *f,
                    "%d volume(s) ready to back up (fixed, NTFS, writable, "
                    "online, unlocked): %s; fullest %s at %.1f%% of the %s "
                    "limit",
-                   nok, ok, worst ? worst : "?", floor(worst_pct * 10) / 10,
+                   nok, ok, worst ? worst : "?", vg_floor(worst_pct * 10) / 10,
                    lim);
   }
   if (nvol > listed) {

@@ -35,7 +35,7 @@ static int temp_files_collect(const vg_probe_ctx_t *ctx, vg_facts_t *f) {
   }
   /* Past crit the exact number changes nothing; stop there. */
   th = ctx->th;
-  limit = isfinite(th.crit) && th.crit >= 1 ? (uint64_t)ceil(th.crit) : 0;
+  limit = isfinite(th.crit) && th.crit >= 1 ? (uint64_t)vg_ceil(th.crit) : 0;
   rc = ctx->os->count_files(ctx->os, dir, TEMP_FILES_PATTERN, limit, &count);
   if (rc)
     return vg_facts_fail(f, rc, "cannot count the %s files in %s: %s",

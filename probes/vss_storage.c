@@ -145,7 +145,7 @@ static int vss_storage_forecast(const vg_eval_params_t *p, const char *name,
   vg_finding_set(out, VG_ST_WARN, remedy,
                  "Shadow storage headroom of %s (%.1f%% now) is shrinking by "
                  "%.1f points/day and is forecast to run out by %s",
-                 name, floor(headroom * 10) / 10,
+                 name, vg_floor(headroom * 10) / 10,
                  fabs(p->forecast->slope_per_h * 24),
                  vg_iso8601(p->forecast->eta_ms, eta, sizeof(eta)));
   vg_finding_predict(out, "snapshot creation fails");
@@ -269,7 +269,7 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
         snprintf(msg, sizeof(msg),
                  "%s: %s of %s shadow storage used on %s, %.1f%% headroom "
                  "(%s < %g%%%s)",
-                 name, b1, b2, storage, floor(headroom * 10) / 10,
+                 name, b1, b2, storage, vg_floor(headroom * 10) / 10,
                  st == VG_ST_CRIT ? "crit" : "warn", lim,
                  headroom >= lim
                      ? ", held until it recovers past the hysteresis"
@@ -277,7 +277,7 @@ static void vss_storage_evaluate(const vg_facts_t *f, const vg_eval_params_t *p,
       }
       if (st == VG_ST_OK)
         vg_bufprintf(okl, sizeof(okl), &ook, "%s%s %.0f%% free of %s",
-                     ook ? ", " : "", name, floor(headroom), b2);
+                     ook ? ", " : "", name, vg_floor(headroom), b2);
     }
     if (st <= VG_ST_OK) continue;
     if (st > worst) {

@@ -1,5 +1,5 @@
-/* explain.c: `vigil explain` - sections of the embedded docs (built by
- * cmake/embed_docs.cmake) and the effective settings. */
+/* explain.c: `vigil explain` - sections of the embedded docs (compressed
+ * into the program by tools/embed_docs.py) and the effective settings. */
 #include "explain.h"
 
 #include "vg.h"
@@ -7,10 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const unsigned char vg_doc_probes[];
-extern const size_t vg_doc_probes_len;
-extern const unsigned char vg_doc_events[];
-extern const size_t vg_doc_events_len;
+#include <zlib.h>
+
+extern const unsigned char vg_doc_probes_z[];
+extern const size_t vg_doc_probes_zlen, vg_doc_probes_len;
+extern const unsigned char vg_doc_events_z[];
+extern const size_t vg_doc_events_zlen, vg_doc_events_len;
+
+/* The doc inflated (NUL-terminated, kept for the process's life: explain
+ * is a one-shot command), or "" when it cannot be (out of memory). */
+static const char *doc_text(char **cache, const unsigned char *z,
+                            size_t zlen, size_t len) {
+  uLongf n = (uLongf)len;
+  if (*cache) return *cache;
+  *cache = malloc(len + 1);
+  if (*cache == NULL) return "";
+  if (uncompress((Bytef *)*cache, &n, z, (uLong)zlen) != Z_OK) n = 0;
+  (*cache)[n] = '\0';
+  return *cache;
+}
+
+static char *probes_doc, *events_doc;
+#define DOC_PROBES()                                                       \
+  doc_text(&probes_doc, vg_doc_probes_z, vg_doc_probes_zlen,               \
+           vg_doc_probes_len)
+#define DOC_EVENTS()                                                       \
+  doc_text(&events_doc, vg_doc_events_z, vg_doc_events_zlen,               \
+           vg_doc_events_len)
 
 /* The section that starts with a heading line equal to head, up to the next
  * heading of the same or a higher level; NULL when absent. *len set. */
@@ -89,7 +112,7 @@ static int explain_probe(FILE *out, const vg_probe_t *p,
   size_t len;
   const char *s;
   snprintf(head, sizeof(head), "## `%s`", p->id);
-  s = section((const char *)vg_doc_probes, head, &len);
+  s = section(DOC_PROBES(), head, &len);
   fprintf(out, "%s (number %u, scope %s): %s\n\n", p->id, p->number,
           vg_scope_name(p->scope), p->title);
   if (s)
@@ -108,7 +131,7 @@ static int explain_probe(FILE *out, const vg_probe_t *p,
 /* The table row "| id | ..." of docs/events.md and its "### id ..."
  * message text. */
 static int explain_event(FILE *out, unsigned id) {
-  const char *doc = (const char *)vg_doc_events, *p = doc;
+  const char *doc = DOC_EVENTS(), *p = doc;
   char row[32], head[32];
   int found = 0;
   size_t len;

@@ -7,9 +7,10 @@
 #      $VIGIL_CACHE), fetched with `apt-get source` through a private apt
 #      configuration in "$CACHE/apt" (the system's /etc/apt is never modified);
 #      the same SQLite (one amalgamation, the same SQLITE_CFLAGS: size-
-#      optimized, unused features left out) is also compiled with the host
-#      gcc into a static "$CACHE/native" for the native-release build, which
-#      links it instead of Debian's libsqlite3.so (footprint, issue 17);
+#      optimized, unused features left out) and the same libuv (LIBUV_CFLAGS)
+#      are also compiled with the host gcc into a static "$CACHE/native" for
+#      the native-release build, which links them as vigil.exe does instead
+#      of Debian's shared libraries (footprint, issue 17);
 #   3. unpacks `promtool` from Debian's `prometheus` package into
 #      "$CACHE/prometheus" (the package itself is not installed: it would
 #      start a Prometheus server) for the tests of vigil.prom and of the
@@ -43,6 +44,10 @@ SQLITE_CFLAGS="-Os -ffunction-sections -fdata-sections -DSQLITE_THREADSAFE=1 -DS
 # Windows they are the SEH unwind data (.pdata/.xdata) every non-leaf
 # function needs for exceptions, crash dumps and WER to walk through it.
 SQLITE_NATIVE_CFLAGS="-fno-asynchronous-unwind-tables"
+# libuv for vigil.exe and the native-release build: size-optimized, one
+# section per function for --gc-sections (Vigil calls a small part of it).
+LIBUV_CFLAGS="-ffunction-sections -fdata-sections"
+LIBUV_OPT="-Os -DNDEBUG"
 
 REPO=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${VIGIL_CACHE:-$REPO/.cache}
@@ -242,6 +247,7 @@ recipe_hash() {
       case $1 in *_native) ;; *) printf '%s\n' "$TRIPLE"; cat "$TOOLCHAIN" ;; esac
       case $1 in sqlite*) declare -f sqlite_amalgamation; printf '%s\n' "$SQLITE_CFLAGS" ;; esac
       case $1 in sqlite_native) printf '%s\n' "$SQLITE_NATIVE_CFLAGS" ;; esac
+      case $1 in libuv*) declare -f libuv_stage; printf '%s\n' "$LIBUV_CFLAGS" "$LIBUV_OPT" ;; esac
     } | sha256sum | cut -c1-64
 }
 stamp_field() {
@@ -294,13 +300,31 @@ cmake_cross() {   # cmake_cross <log> <src> <build> extra-args...
 
 # ---------------------------------------------------------------- recipes ---
 # build_<lib> <source-tree> <build-dir> <stage-dir>
-build_libuv() {
-    local src=$1 bld=$2 stage=$3 extra=() a
+build_libuv() {   # for mingw: $PREFIX
+    local src=$1 bld=$2 stage=$3 extra=()
     grep -q 'LIBUV_BUILD_SHARED' "$src/CMakeLists.txt" && extra+=(-DLIBUV_BUILD_SHARED=OFF)
-    cmake_cross libuv "$src" "$bld" -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF "${extra[@]}"
-    run_logged libuv "libuv: build" cmake --build "$bld" -j "$JOBS" --target uv_a
+    cmake_cross libuv "$src" "$bld" -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF \
+        -DCMAKE_C_FLAGS="$LIBUV_CFLAGS" -DCMAKE_C_FLAGS_RELEASE="$LIBUV_OPT" "${extra[@]}"
+    libuv_stage libuv "$src" "$bld" "$stage"
+}
+
+build_libuv_native() {   # for the host (native-release build): $NATIVE
+    local src=$1 bld=$2 stage=$3 extra=()
+    grep -q 'LIBUV_BUILD_SHARED' "$src/CMakeLists.txt" && extra+=(-DLIBUV_BUILD_SHARED=OFF)
+    run_logged libuv_native "libuv_native: cmake configure" cmake -G Ninja -S "$src" -B "$bld" \
+        -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DLIBUV_BUILD_TESTS=OFF \
+        -DLIBUV_BUILD_BENCH=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+        -DCMAKE_C_FLAGS="$LIBUV_CFLAGS" -DCMAKE_C_FLAGS_RELEASE="$LIBUV_OPT" "${extra[@]}"
+    libuv_stage libuv_native "$src" "$bld" "$stage"
+}
+
+# libuv_stage <log> <source-tree> <build-dir> <stage-dir>: builds the static
+# library and stages it with its headers.
+libuv_stage() {
+    local log=$1 src=$2 bld=$3 stage=$4 a
+    run_logged "$log" "$log: build" cmake --build "$bld" -j "$JOBS" --target uv_a
     a=$(find "$bld" -maxdepth 1 -name '*.a' ! -name '*.dll.a' -print -quit)
-    [ -n "$a" ] || die "libuv: static archive not found in $bld (see $LOGS/libuv.log)"
+    [ -n "$a" ] || die "$log: static archive not found in $bld (see $LOGS/$log.log)"
     mkdir -p "$stage/lib" "$stage/include/uv"
     cp "$a" "$stage/lib/libuv.a"
     cp "$src/include/uv.h" "$stage/include/"
@@ -432,8 +456,9 @@ step_packages
 [ -f "$TOOLCHAIN" ] || die "toolchain file $TOOLCHAIN is missing"
 command -v "$TRIPLE-gcc" >/dev/null || die "$TRIPLE-gcc not found (apt-get install gcc-mingw-w64-x86-64)"
 step_lib libuv libuv1
+step_lib libuv_native libuv1
 step_lib sqlite sqlite3
 step_lib sqlite_native sqlite3
 step_lib cmocka cmocka
 step_promtool
-say "prefix $PREFIX (native SQLite: $NATIVE)"
+say "prefix $PREFIX (native static SQLite and libuv: $NATIVE)"
