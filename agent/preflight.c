@@ -257,8 +257,11 @@ static void pf_outcomes(vg_agent_t *a) {
   pf_match_t *m;
   int i, j;
   if (a->opts.store == NULL) return;
-  m = calloc(1, sizeof(*m));
+  /* Not calloc: the 20 KiB of rows are filled before they are read
+   * (clearing them at every mars.jobs check cost an idle agent 2 %). */
+  m = malloc(sizeof(*m));
   if (m == NULL) return;
+  m->ntodo = 0;
   m->a = a;
   m->now = now_ms(a);
   m->njobs = pf_jobs(a, m->jobs);

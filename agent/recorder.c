@@ -37,6 +37,7 @@ typedef struct vg_rec_last_s {
   const char *probe;
   struct vg_pending_s *sample; /* copies of the last sample and state */
   struct vg_pending_s *state;  /* queued (NULL: none yet) */
+  int64_t sample_row;          /* the stored row of sample; 0: unknown */
 } vg_rec_last_t;
 
 /* A record waiting for the next transaction. A repeat keeps its summary
@@ -276,7 +277,8 @@ void vg_recorder_state(vg_recorder_t *r, const char *probe,
   pending_add(r, &p);
 }
 
-static int write_one(vg_store_t *s, const vg_pending_t *p) {
+static int write_one(vg_recorder_t *r, const vg_pending_t *p) {
+  vg_store_t *s = r->store;
   if (p->kind == REC_CHANGE) {
     vg_change_t c;
     memset(&c, 0, sizeof(c));
@@ -290,8 +292,16 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
     c.facts_json = p->facts_json;
     return vg_store_add_change(s, &c);
   }
-  if (p->kind == REC_REPEAT)
-    return vg_store_repeat_sample(s, p->probe, p->ts_ms, p->duration_ms);
+  if (p->kind == REC_REPEAT) {
+    vg_rec_last_t *last = rec_last(r, p->probe);
+    int rc = VG_ENOENT;
+    if (last && last->sample_row)
+      rc = vg_store_repeat_sample_row(s, last->sample_row, p->probe, p->ts_ms,
+                                      p->duration_ms);
+    if (rc == VG_ENOENT)
+      rc = vg_store_repeat_sample(s, p->probe, p->ts_ms, p->duration_ms);
+    return rc;
+  }
   if (p->kind == REC_TREND)
     return vg_store_add_trend(s, p->probe, p->ts_ms, p->value);
   if (p->kind == REC_STATE) {
@@ -309,13 +319,18 @@ static int write_one(vg_store_t *s, const vg_pending_t *p) {
   }
   {
     vg_sample_t smp;
+    vg_rec_last_t *last;
+    int rc;
     smp.probe = p->probe;
     smp.ts_ms = p->ts_ms;
     smp.status = vg_status_name(p->status);
     smp.summary = p->summary;
     smp.facts_json = p->facts_json ? p->facts_json : "{}";
     smp.duration_ms = p->duration_ms;
-    return vg_store_add_sample(s, &smp);
+    rc = vg_store_add_sample(s, &smp);
+    if (rc == 0 && (last = rec_last(r, p->probe)) != NULL)
+      last->sample_row = vg_store_sample_row(s);
+    return rc;
   }
 }
 
@@ -338,6 +353,7 @@ static void rec_rewrite_in_full(vg_recorder_t *r) {
   for (i = 0; i < VG_REC_PROBES_MAX && r->last[i].probe; i++) {
     vg_pending_t *c;
     slot_free(&r->last[i].sample);
+    r->last[i].sample_row = 0;
     if (r->last[i].state && (c = pending_copy(r->last[i].state)) != NULL) {
       size_t k;
       for (k = 0; k < r->npend; k++)
@@ -365,7 +381,7 @@ int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
   rc = rc == 1 ? 0 : rc;
   if (rc == 0) rc = vg_store_begin(r->store);
   for (i = 0; rc == 0 && i < r->npend; i++)
-    rc = write_one(r->store, &r->pend[i]);
+    rc = write_one(r, &r->pend[i]);
   if (rc == 0 && now_ms - r->last_prune_ms > VG_PRUNE_EVERY_MS) {
     rc = vg_store_prune(r->store, now_ms - r->retention_ms);
     if (rc == 0) pruned = 1;
@@ -382,6 +398,10 @@ int vg_recorder_flush(vg_recorder_t *r, int64_t now_ms) {
     /* Disk full, locked, I/O error: keep everything queued (bounded) and
      * try again; the owner hears of it once. */
     vg_store_rollback(r->store);
+    /* Rows inserted in this transaction are gone (their ids may come
+     * again for other rows): repeats find their row by probe again. */
+    for (i = 0; i < VG_REC_PROBES_MAX; i++)
+      r->last[i].sample_row = 0;
     if (!r->failing && r->notify)
       r->notify(r->ud, VG_REC_FAILING, r->npend, vg_store_errmsg(r->store));
     r->failing = 1;

@@ -36,33 +36,75 @@ static vg_work_t *pop(vg_work_t **head, vg_work_t **tail) {
   return x;
 }
 
-static size_t queued(const vg_workers_t *w) {
-  size_t n = 0;
-  const vg_work_t *x;
-  for (x = w->wait_head; x; x = x->next) n++;
-  return n;
+/* ------------------------------------------------------------ threads */
+
+/* Under mu: when work waits and no thread is on its way to it, wakes an
+ * idle thread, or reserves a new one within the limits (returns 1: the
+ * caller starts it with start_thread, mu released). One helper at a time:
+ * a thread that arrives and still finds work waiting calls the next, so a
+ * burst of quick collections wakes one or two threads, not one per
+ * collection, while slow ones still fan out to `active` within a
+ * millisecond. */
+static int grow_locked(vg_workers_t *w) {
+  if (w->closing || w->wait_head == NULL || w->waking > 0) return 0;
+  if (w->idle > 0) {
+    w->waking++;
+    uv_cond_signal(&w->cv);
+    return 0;
+  }
+  if (w->threads - w->stuck >= w->active_max || w->threads >= w->threads_max)
+    return 0;
+  w->threads++;
+  w->waking++;
+  if (w->threads > w->peak) w->peak = w->threads;
+  return 1;
 }
 
-/* ------------------------------------------------------------ threads */
+static void worker_main(void *arg);
+
+/* Starts the thread grow_locked reserved. Any thread; mu not held.
+ * Returns 0 or VG_ENOMEM (the reservation is given back). */
+static int start_thread(vg_workers_t *w) {
+  vg_worker_t *t = calloc(1, sizeof(*t));
+  if (t != NULL) {
+    t->w = w;
+    if (uv_thread_create(&t->tid, worker_main, t) == 0) return 0;
+    free(t);
+  }
+  uv_mutex_lock(&w->mu);
+  w->threads--;
+  if (w->waking > 0) w->waking--;
+  uv_mutex_unlock(&w->mu);
+  return VG_ENOMEM;
+}
 
 static void worker_main(void *arg) {
   vg_worker_t *me = arg;
   vg_workers_t *w = me->w;
+  int arrived = 1; /* started or woken: the helper that was called */
   uv_mutex_lock(&w->mu);
   for (;;) {
     vg_work_t *job;
+    int spawn = 0;
     while (w->wait_head == NULL && !w->closing) {
       int rc;
       w->idle++;
       rc = uv_cond_timedwait(&w->cv, &w->mu, w->idle_ms * 1000000u);
       w->idle--;
+      arrived = 1;
       if (rc == UV_ETIMEDOUT && w->wait_head == NULL) break;
     }
     job = pop(&w->wait_head, &w->wait_tail);
     if (job == NULL) break; /* idle long enough, or closing */
+    if (arrived) {
+      arrived = 0;
+      if (w->waking > 0) w->waking--;
+      spawn = grow_locked(w);
+    }
     job->running = 1;
     if (job->released) w->stuck++;
     uv_mutex_unlock(&w->mu);
+    if (spawn) start_thread(w);
     job->work(job);
     uv_mutex_lock(&w->mu);
     job->running = 0;
@@ -77,32 +119,6 @@ static void worker_main(void *arg) {
   w->ended = me;
   uv_async_send(&w->async);
   uv_mutex_unlock(&w->mu);
-}
-
-/* Starts a thread when queued work has no free thread to take it and the
- * limits allow one. Loop thread; mu not held. Returns 0 or VG_ENOMEM when
- * a needed thread could not start. */
-static int maybe_spawn(vg_workers_t *w) {
-  vg_worker_t *t;
-  int need;
-  uv_mutex_lock(&w->mu);
-  need = !w->closing && queued(w) > w->idle &&
-         w->threads - w->stuck < w->active_max &&
-         w->threads < w->threads_max;
-  if (need) w->threads++;
-  if (w->threads > w->peak) w->peak = w->threads;
-  uv_mutex_unlock(&w->mu);
-  if (!need) return 0;
-  t = calloc(1, sizeof(*t));
-  if (t != NULL) {
-    t->w = w;
-    if (uv_thread_create(&t->tid, worker_main, t) == 0) return 0;
-    free(t);
-  }
-  uv_mutex_lock(&w->mu);
-  w->threads--;
-  uv_mutex_unlock(&w->mu);
-  return VG_ENOMEM;
 }
 
 /* The loop stays alive while work is out or threads end at close; an
@@ -155,8 +171,6 @@ static void async_cb(uv_async_t *h) {
     done->done(done, done->cancelled);
     done = next;
   }
-  /* done_cb may have queued more work. */
-  maybe_spawn(w);
   update_ref(w);
   if (!w->close_started || w->pending > 0) return;
   /* Every thread that ended is joined before the handle closes. */
@@ -200,16 +214,19 @@ int vg_workers_init(vg_workers_t *w, uv_loop_t *loop, unsigned active,
 
 int vg_workers_submit(vg_workers_t *w, vg_work_t *work, vg_work_cb work_cb,
                       vg_work_done_cb done_cb) {
-  int rc;
+  int rc = 0, spawn;
   if (w->close_started) return VG_EBUSY;
   work->work = work_cb;
   work->done = done_cb;
   work->released = work->cancelled = work->running = 0;
   uv_mutex_lock(&w->mu);
+  /* The first of a burst always calls a thread (a call still on its way
+   * from before may have found nothing). */
+  if (w->wait_head == NULL) w->waking = 0;
   push(&w->wait_head, &w->wait_tail, work);
-  if (w->idle > 0) uv_cond_signal(&w->cv);
+  spawn = grow_locked(w);
   uv_mutex_unlock(&w->mu);
-  rc = maybe_spawn(w);
+  if (spawn) rc = start_thread(w);
   if (rc != 0) {
     /* Nobody may take it: give it back unless a thread is alive. */
     uv_mutex_lock(&w->mu);
@@ -235,13 +252,16 @@ int vg_workers_submit(vg_workers_t *w, vg_work_t *work, vg_work_cb work_cb,
 }
 
 void vg_workers_release(vg_workers_t *w, vg_work_t *work) {
+  int spawn;
   uv_mutex_lock(&w->mu);
   if (!work->released) {
     work->released = 1;
     if (work->running) w->stuck++;
   }
+  w->waking = 0; /* the stuck thread is not coming back for the queue */
+  spawn = grow_locked(w);
   uv_mutex_unlock(&w->mu);
-  maybe_spawn(w);
+  if (spawn) start_thread(w);
 }
 
 void vg_workers_cancel_queued(vg_workers_t *w) {

@@ -43,6 +43,7 @@ typedef struct vg_workers_s {
   unsigned threads;                 /* alive */
   unsigned idle;                    /* waiting for work */
   unsigned stuck;                   /* in released work */
+  unsigned waking;                  /* called and not arrived yet */
   unsigned peak;                    /* most threads alive at once */
   int closing;
   /* loop thread only: */

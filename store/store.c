@@ -95,6 +95,7 @@ enum {
   ST_TREND,
   ST_ADD_TREND,
   ST_PRUNE_TREND,
+  ST_REPEAT_SAMPLE_ROW,
   ST__COUNT
 };
 
@@ -148,6 +149,8 @@ static const char *const sql_text[ST__COUNT] = {
     "ORDER BY ts DESC LIMIT ?3",
     "INSERT INTO trend(probe, ts, value) VALUES (?1, ?2, ?3)",
     "DELETE FROM trend WHERE ts < ?1",
+    "UPDATE samples SET repeats = repeats + 1, last_ts = ?2, "
+    "duration_ms = ?3 WHERE id = ?4 AND probe = ?1",
 };
 
 enum { STATE_OK, STATE_LOCKED, STATE_FAILING };
@@ -293,12 +296,11 @@ static int store_try_open(vg_store_t *s, const char *path, char *err,
   }
   sqlite3_busy_timeout(s->db, 2000);
   sqlite3_extended_result_codes(s->db, 0);
-  /* Memory (issue 17): no lookaside slab, a page cache of 64 KiB at most
-   * (128 of the 512-byte pages: the few a check writes stay cached; history
-   * queries read the rest through the OS's cache instead of growing it to
-   * 2 MiB over days). */
+  /* Memory (issue 17): no lookaside slab, a page cache of 256 KiB at most
+   * (history queries would otherwise grow it to 2 MiB over days; 64 KiB
+   * made every check read back pages it had just written). */
   sqlite3_db_config(s->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 0, 0);
-  sqlite3_exec(s->db, "PRAGMA cache_size = -64", NULL, NULL, NULL);
+  sqlite3_exec(s->db, "PRAGMA cache_size = -256", NULL, NULL, NULL);
   /* Small pages: a check that only extends its sample row rewrites one
    * page in the WAL, so what reaches the disk stays near what is stored
    * (issue 17). Takes effect on a new file only; store_small_pages
@@ -849,6 +851,21 @@ int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
   sqlite3_stmt *st = bind_probe_ts(s, ST_REPEAT_SAMPLE, probe, ts_ms);
   sqlite3_bind_int64(st, 3, duration_ms);
   return step_done(s, st);
+}
+
+int64_t vg_store_sample_row(vg_store_t *s) {
+  return s->db ? (int64_t)sqlite3_last_insert_rowid(s->db) : 0;
+}
+
+int vg_store_repeat_sample_row(vg_store_t *s, int64_t row, const char *probe,
+                               int64_t ts_ms, int64_t duration_ms) {
+  sqlite3_stmt *st = bind_probe_ts(s, ST_REPEAT_SAMPLE_ROW, probe, ts_ms);
+  int rc;
+  sqlite3_bind_int64(st, 3, duration_ms);
+  sqlite3_bind_int64(st, 4, row);
+  rc = step_done(s, st);
+  if (rc == 0 && sqlite3_changes(s->db) == 0) rc = VG_ENOENT;
+  return rc;
 }
 
 int vg_store_add_trend(vg_store_t *s, const char *probe, int64_t ts_ms,

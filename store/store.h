@@ -162,6 +162,15 @@ int vg_store_cursor_parse(const char *text, vg_store_cursor_t *c);
  * instead of a new row with the same facts. 0 or VG_E*. */
 int vg_store_repeat_sample(vg_store_t *s, const char *probe, int64_t ts_ms,
                            int64_t duration_ms);
+/* The same for a row whose id the caller kept (vg_store_sample_row right
+ * after vg_store_add_sample): no search for the newest row (issue 17: the
+ * search was a quarter of an idle agent's instructions). VG_ENOENT when
+ * that row is gone or is not the probe's (pruned, a rolled-back insert):
+ * the caller falls back to vg_store_repeat_sample. */
+int vg_store_repeat_sample_row(vg_store_t *s, int64_t row, const char *probe,
+                               int64_t ts_ms, int64_t duration_ms);
+/* The row id vg_store_add_sample just inserted (0: none). */
+int64_t vg_store_sample_row(vg_store_t *s);
 /* One point of a probe's trend (ts, value); non-zero stops. */
 typedef int (*vg_trend_row_cb)(int64_t ts_ms, double value, void *ud);
 /* Records a point the probe's forecast took into its trend (schema 5). */

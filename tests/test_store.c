@@ -452,6 +452,41 @@ static void repeated_checks_extend_one_row(void **st) {
   vg_store_close(s);
 }
 
+/* The recorder's path: the row kept from the insert is extended without a
+ * search; a row id that is not the probe's (or gone) says so. */
+static void repeats_by_row_id(void **st) {
+  vg_store_t *s = open_ok();
+  vg_sample_t smp = {"scratch.space", 1000, "ok", "same", "{\"a\":1}", 3};
+  vg_sample_t other = {"vss.storage", 1500, "ok", "x", "{}", 1};
+  rep_t r = {0, 0, 0};
+  int64_t row;
+  (void)st;
+  assert_int_equal(vg_store_begin(s), 0);
+  assert_int_equal(vg_store_add_sample(s, &smp), 0);
+  row = vg_store_sample_row(s);
+  assert_true(row > 0);
+  assert_int_equal(vg_store_add_sample(s, &other), 0);
+  assert_int_equal(
+      vg_store_repeat_sample_row(s, row, "scratch.space", 2000, 4), 0);
+  assert_int_equal(
+      vg_store_repeat_sample_row(s, row, "scratch.space", 3000, 5), 0);
+  /* Another probe's row, or one that does not exist: not touched. */
+  assert_int_equal(
+      vg_store_repeat_sample_row(s, row, "vss.storage", 3000, 5), VG_ENOENT);
+  assert_int_equal(
+      vg_store_repeat_sample_row(s, row + 100, "scratch.space", 3000, 5),
+      VG_ENOENT);
+  assert_int_equal(vg_store_commit(s), 0);
+  assert_int_equal(vg_store_history(s, "scratch.space", 0, 100, rep_cb, &r), 0);
+  assert_int_equal(r.rows, 1);
+  assert_int_equal(r.checks, 3);
+  assert_int_equal(r.last, 3000);
+  memset(&r, 0, sizeof(r));
+  assert_int_equal(vg_store_history(s, "vss.storage", 0, 100, rep_cb, &r), 0);
+  assert_int_equal(r.checks, 1);
+  vg_store_close(s);
+}
+
 static void pages_cover_every_row_once(void **st) {
   vg_store_t *s;
   page_t pg;
@@ -521,6 +556,7 @@ int main(void) {
       sk_test(replaced_database_is_used),
       sk_test(locked_database_fails_at_once),
       sk_test(repeated_checks_extend_one_row),
+      sk_test(repeats_by_row_id),
       sk_test(pages_cover_every_row_once),
       sk_test(damaged_file_is_moved_aside),
   };

@@ -43,7 +43,12 @@ SQLITE_CFLAGS="-Os -ffunction-sections -fdata-sections -DSQLITE_THREADSAFE=1 -DS
 # stack traces stop at a SQLite frame. vigil.exe keeps them: on x86-64
 # Windows they are the SEH unwind data (.pdata/.xdata) every non-leaf
 # function needs for exceptions, crash dumps and WER to walk through it.
-SQLITE_NATIVE_CFLAGS="-fno-asynchronous-unwind-tables"
+# The amalgamation compiled directly gets none of what configure finds, so
+# the host build says it: pread/pwrite instead of an lseek before every
+# read and write of the WAL (half the agent's I/O calls), usleep for the
+# busy handler (else it sleeps whole seconds), fdatasync, the _r time
+# functions. Windows' VFS needs none of these.
+SQLITE_NATIVE_CFLAGS="-fno-asynchronous-unwind-tables -DUSE_PREAD -DHAVE_USLEEP -DHAVE_FDATASYNC -DHAVE_LOCALTIME_R -DHAVE_GMTIME_R -DHAVE_STRCHRNUL -DHAVE_MALLOC_USABLE_SIZE -DHAVE_MALLOC_H"
 # libuv for vigil.exe and the native-release build: size-optimized, one
 # section per function for --gc-sections (Vigil calls a small part of it).
 LIBUV_CFLAGS="-ffunction-sections -fdata-sections"
