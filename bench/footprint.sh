@@ -139,8 +139,23 @@ cpu_ms() {
   awk -v t="$ticks" '{ sub(/^.*\) /, ""); printf "%.1f", ($12 + $13) * 1000 / t }' \
     "/proc/$1/stat"
 }
-# ... and the sum of the live threads' schedstat run time (ns precision).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }'; }
+# ... and schedstat's run time (ns precision) of every thread, as "TID NS"
+# lines: sampled every second through the window, so threads that start or
+# end meanwhile count too (Vigil's workers end after 30 s idle; a thread
+# that ended loses at most its last second, an idle one's).
+cpu_tids() { # bash only: no process started per thread and second
+  local t ns _
+  for t in /proc/"$1"/task/*; do
+    read -r ns _ 2>/dev/null <"$t/schedstat" && echo "${t##*/} $ns"
+  done
+}
+# cpu_window FILE: ms run in the window from the samples in FILE ("S TID NS",
+# S = the sample's number, 0 at the window's start): per thread, its last
+# sample minus its first one (0 for threads born in the window).
+cpu_window() {
+  awk '$3 != "" { if (!($2 in first)) first[$2] = ($1 == 0 ? $3 : 0); last[$2] = $3 }
+       END { for (t in last) s += last[t] - first[t]; printf "%.2f", s / 1e6 }' "$1"
+}
 now() { date +%s.%N; }
 val() { awk -F= -v k="$2" '$1 == k { print $2; exit }' "$1"; }
 sub_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
@@ -245,15 +260,19 @@ run_once() {
       echo "pssa=$(kib "/proc/$pid/smaps_rollup" Pss_Anon)"
       echo "pssf=$(kib "/proc/$pid/smaps_rollup" Pss_File)"
       echo "cpu0=$(cpu_ms "$pid")"
-      echo "ns0=$(cpu_ns "$pid")"
     } >>"$f"
+    cpu_tids "$pid" | sed 's/^/0 /' >"$d/$name.sched"
   done
-  pause "$window"
+  for ((i = 1; i <= window; i++)); do
+    pause 1
+    for name in $names; do
+      cpu_tids "${pid_of[$name]}" | sed "s/^/$i /" >>"$d/$name.sched"
+    done
+  done
   for name in $names; do
     pid=${pid_of[$name]} f=$d/$name.kv
     echo "cpu=$(sub_ms "$(val "$f" cpu0)" "$(cpu_ms "$pid")")" >>"$f"
-    echo "cpuns=$(awk -v a="$(val "$f" ns0)" -v b="$(cpu_ns "$pid")" \
-      'BEGIN { printf "%.2f", (b - a) / 1e6 }')" >>"$f"
+    echo "cpuns=$(cpu_window "$d/$name.sched")" >>"$f"
   done
   "$CLI" query vigil "${sock_of[vigil]}" >"$d/vigil-status.json"
   echo "na=$(grep -o '"status":"n/a"' "$d/vigil-status.json" | wc -l)" \
@@ -391,5 +410,5 @@ if [ $collectd_on = 1 ]; then
 fi
 echo "Ratios are Vigil/collectd, per run (median, range when repeated): below" \
   "1 Vigil uses less (requests/s: above 1 Vigil serves more)."
-echo "CPU: utime+stime counts in ${ticks} Hz ticks; schedstat is ns-precise" \
-  "but counts only threads alive at both ends."
+echo "CPU: utime+stime counts in ${ticks} Hz ticks; schedstat is ns-precise," \
+  "sampled every second per thread (threads born or ended in the window count)."
