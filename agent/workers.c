@@ -282,20 +282,11 @@ void vg_workers_abandon(vg_workers_t *w) {
   update_ref(w);
 }
 
-unsigned vg_workers_threads(vg_workers_t *w) {
-  unsigned n;
+void vg_workers_counts(vg_workers_t *w, unsigned *threads, unsigned *peak) {
   uv_mutex_lock(&w->mu);
-  n = w->threads;
+  if (threads) *threads = w->threads;
+  if (peak) *peak = w->peak;
   uv_mutex_unlock(&w->mu);
-  return n;
-}
-
-unsigned vg_workers_peak(vg_workers_t *w) {
-  unsigned n;
-  uv_mutex_lock(&w->mu);
-  n = w->peak;
-  uv_mutex_unlock(&w->mu);
-  return n;
 }
 
 void vg_workers_close(vg_workers_t *w, uv_close_cb close_cb) {

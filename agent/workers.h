@@ -84,9 +84,9 @@ void vg_workers_cancel_queued(vg_workers_t *w);
  * longer stays alive for it. Loop thread. */
 void vg_workers_abandon(vg_workers_t *w);
 
-/* Threads alive now, and the most alive at once so far. Loop thread. */
-unsigned vg_workers_threads(vg_workers_t *w);
-unsigned vg_workers_peak(vg_workers_t *w);
+/* Threads alive now, and the most alive at once so far (either may be
+ * NULL). Loop thread. */
+void vg_workers_counts(vg_workers_t *w, unsigned *threads, unsigned *peak);
 
 /* Ends the workers: queued work is cancelled, idle threads end, and
  * close_cb runs on the loop once every thread ended and every done_cb
