@@ -17,8 +17,8 @@ void vg_platform_pipe_name(const char *home, char *out, size_t size);
 int vg_platform_mkdir(const char *path);
 
 /* Sets an environment variable where both the OS and the C runtime see it
- * (libuv reads UV_THREADPOOL_SIZE with the C runtime's getenv; on Windows
- * SetEnvironmentVariable alone does not reach it). 0 or VG_EINVAL. */
+ * (on Windows SetEnvironmentVariable alone does not reach the C runtime's
+ * getenv, which tests' COLUMNS goes through). 0 or VG_EINVAL. */
 int vg_platform_setenv(const char *name, const char *value);
 
 #endif /* VG_PLATFORM_H */
