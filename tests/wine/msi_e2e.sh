@@ -69,10 +69,20 @@ wineserver -p
 # shows a deferred custom action only when it is scheduled, not its result:
 # its output is the evidence that it ran and succeeded.
 run_msiexec() {
-  local log=$1
+  local log=$1 rc=0
   shift
   wine msiexec "$@" /l*v "$(winepath -w "$work/$log.log")" \
-    > "$work/$log.out" 2>&1
+    > "$work/$log.out" 2>&1 || rc=$?
+  # msiexec that never started (no log line written, nothing printed) is
+  # Wine failing to launch it, not the package: said, and tried once more.
+  if [ $rc -ne 0 ] && [ ! -s "$work/$log.log" ] && [ ! -s "$work/$log.out" ]; then
+    echo "note: msiexec ($log) did not start under Wine (exit $rc); once more" >&2
+    sleep 1
+    rc=0
+    wine msiexec "$@" /l*v "$(winepath -w "$work/$log.log")" \
+      > "$work/$log.out" 2>&1 || rc=$?
+  fi
+  return $rc
 }
 # Never `grep -q` at the end of a pipe here: it exits at the first match,
 # the writer before it dies of SIGPIPE and pipefail fails the check (a
@@ -184,6 +194,10 @@ esac
 # A new console (a process started from outside Wine reads the system
 # environment from the registry) finds vigil on PATH.
 ver=$(wine cmd /c vigil version 2>&1 | tr -d '\r') || fail "vigil on PATH: $ver"
+if [ -z "$ver" ]; then # nothing at all, not even cmd's "not found": Wine
+  echo "note: 'wine cmd /c vigil version' printed nothing; once more" >&2
+  ver=$(wine cmd /c vigil version 2>&1 | tr -d '\r') || fail "vigil on PATH: $ver"
+fi
 case "$ver" in vigil\ *) ;; *) fail "vigil on PATH printed '$ver'" ;; esac
 pass "system PATH has C:\\Program Files\\Vigil; 'vigil version' from a new console"
 
