@@ -220,9 +220,12 @@ static void rearm(vg_agent_t *a, uint64_t delay) {
   uv_timer_start(&a->tick, tick_cb, delay, 0);
 }
 
-/* Idle worker threads end after this: an agent between checks keeps none
- * (their stacks and arenas go back), one checking often keeps its few. */
-#define VG_WORKER_IDLE_MS 30000
+/* Worker threads are kept once started (only as many as were ever busy
+ * at once: a burst of quick collections uses one or two). Ending idle ones
+ * made the loop join them, and a join can wait while a collection holds
+ * the loader lock (COM and WMI load DLLs): `vigil run` once found the
+ * service not answering under Wine. */
+#define VG_WORKER_IDLE_MS 0
 
 static void work_cb(vg_work_t *w) {
   vg_job_t *j = w->data;

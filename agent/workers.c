@@ -1,5 +1,5 @@
 /* workers.c: the threads probes collect on (workers.h), started on demand
- * and ended when idle, in place of libuv's pool whose threads all start at
+ * (and ended when idle, if asked), in place of libuv's pool whose threads all start at
  * the first work and never end (one per probe, each keeping its touched
  * stack and malloc arena). */
 #include "workers.h"
@@ -89,7 +89,12 @@ static void worker_main(void *arg) {
     while (w->wait_head == NULL && !w->closing) {
       int rc;
       w->idle++;
-      rc = uv_cond_timedwait(&w->cv, &w->mu, w->idle_ms * 1000000u);
+      if (w->idle_ms == 0) {
+        uv_cond_wait(&w->cv, &w->mu);
+        rc = 0;
+      } else {
+        rc = uv_cond_timedwait(&w->cv, &w->mu, w->idle_ms * 1000000u);
+      }
       w->idle--;
       arrived = 1;
       if (rc == UV_ETIMEDOUT && w->wait_head == NULL) break;
@@ -196,7 +201,7 @@ int vg_workers_init(vg_workers_t *w, uv_loop_t *loop, unsigned active,
   w->loop = loop;
   w->active_max = active;
   w->threads_max = threads_max;
-  w->idle_ms = idle_ms ? idle_ms : 1;
+  w->idle_ms = idle_ms;
   if (uv_mutex_init(&w->mu) != 0) return VG_ENOMEM;
   if (uv_cond_init(&w->cv) != 0) {
     uv_mutex_destroy(&w->mu);

@@ -2,7 +2,7 @@
  * waits and no thread is free, up to `active` collections at once; a
  * collection past its deadline is released from that count (its thread may
  * stay stuck in the OS) so the others keep their turn; a thread idle for
- * idle_ms ends, so an agent between checks holds no worker at all. */
+ * idle_ms ends (0: threads are kept once started). */
 #ifndef VG_WORKERS_H
 #define VG_WORKERS_H
 
@@ -59,7 +59,10 @@ typedef struct vg_workers_s {
 /* Prepares the workers on loop (no thread starts before work is
  * submitted). active: collections at once (0: 8, or UV_THREADPOOL_SIZE
  * from the environment, which an admin may set); threads_max caps the
- * threads including stuck ones. Returns 0 or a VG_E* code. Loop thread. */
+ * threads including stuck ones; idle_ms: an idle thread ends after it (0:
+ * never; the loop joins an ended thread, which under Wine can wait for the
+ * loader lock a collection loading COM holds). Returns 0 or a VG_E* code.
+ * Loop thread. */
 int vg_workers_init(vg_workers_t *w, uv_loop_t *loop, unsigned active,
                     unsigned threads_max, uint64_t idle_ms);
 

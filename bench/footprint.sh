@@ -141,8 +141,8 @@ cpu_ms() {
 }
 # ... and schedstat's run time (ns precision) of every thread, as "TID NS"
 # lines: sampled every second through the window, so threads that start or
-# end meanwhile count too (Vigil's workers end after 30 s idle; a thread
-# that ended loses at most its last second, an idle one's).
+# end meanwhile count too (a thread that ended loses at most its last
+# second).
 cpu_tids() { # bash only: no process started per thread and second
   local t ns _
   for t in /proc/"$1"/task/*; do
