@@ -1,7 +1,7 @@
 /* workers.c: the threads probes collect on (workers.h), started on demand
- * (and ended when idle, if asked), in place of libuv's pool whose threads all start at
- * the first work and never end (one per probe, each keeping its touched
- * stack and malloc arena). */
+ * (and ended when idle, if asked) in place of libuv's pool, whose threads
+ * all start at the first work and never end (one per probe, each keeping
+ * its touched stack and malloc arena). */
 #include "workers.h"
 
 #include "vg.h"
