@@ -38,24 +38,27 @@ static vg_work_t *pop(vg_work_t **head, vg_work_t **tail) {
 
 /* ------------------------------------------------------------ threads */
 
-/* Under mu: when work waits and no thread is on its way to it, wakes an
- * idle thread, or reserves a new one within the limits (returns 1: the
- * caller starts it with start_thread, mu released). One helper at a time:
- * a thread that arrives and still finds work waiting calls the next, so a
- * burst of quick collections wakes one or two threads, not one per
- * collection, while slow ones still fan out to `active` within a
- * millisecond. */
+/* Under mu: whether work waits with no thread on its way to it (a woken
+ * idle thread or one starting). Then wakes an idle thread, or reserves a
+ * new one within the limits (returns 1: the caller starts it with
+ * start_thread, mu released). Every thread that takes work calls this, as
+ * do submit and release, so queued work always has a thread coming or
+ * every counted place is busy (and a busy thread takes it when done): one
+ * helper at a time, so a burst of quick collections wakes one or two
+ * threads, not one per collection, while slow ones still fan out to
+ * `active` within a millisecond. */
 static int grow_locked(vg_workers_t *w) {
-  if (w->closing || w->wait_head == NULL || w->waking > 0) return 0;
+  if (w->closing || w->wait_head == NULL) return 0;
+  if (w->signalled > 0 || w->starting > 0) return 0;
   if (w->idle > 0) {
-    w->waking++;
+    w->signalled++;
     uv_cond_signal(&w->cv);
     return 0;
   }
   if (w->threads - w->stuck >= w->active_max || w->threads >= w->threads_max)
     return 0;
   w->threads++;
-  w->waking++;
+  w->starting++;
   if (w->threads > w->peak) w->peak = w->threads;
   return 1;
 }
@@ -73,7 +76,7 @@ static int start_thread(vg_workers_t *w) {
   }
   uv_mutex_lock(&w->mu);
   w->threads--;
-  if (w->waking > 0) w->waking--;
+  w->starting--;
   uv_mutex_unlock(&w->mu);
   return VG_ENOMEM;
 }
@@ -81,11 +84,11 @@ static int start_thread(vg_workers_t *w) {
 static void worker_main(void *arg) {
   vg_worker_t *me = arg;
   vg_workers_t *w = me->w;
-  int arrived = 1; /* started or woken: the helper that was called */
   uv_mutex_lock(&w->mu);
+  w->starting--;
   for (;;) {
     vg_work_t *job;
-    int spawn = 0;
+    int spawn;
     while (w->wait_head == NULL && !w->closing) {
       int rc;
       w->idle++;
@@ -96,18 +99,18 @@ static void worker_main(void *arg) {
         rc = uv_cond_timedwait(&w->cv, &w->mu, w->idle_ms * 1000000u);
       }
       w->idle--;
-      arrived = 1;
+      /* Woken (or not: a spurious wake or a timeout): no longer counted
+       * as on its way. A wake that went to nobody is not counted either:
+       * each signal goes to a waiting thread. */
+      if (w->signalled > 0) w->signalled--;
+      if (w->signalled > w->idle) w->signalled = w->idle;
       if (rc == UV_ETIMEDOUT && w->wait_head == NULL) break;
     }
     job = pop(&w->wait_head, &w->wait_tail);
     if (job == NULL) break; /* idle long enough, or closing */
-    if (arrived) {
-      arrived = 0;
-      if (w->waking > 0) w->waking--;
-      spawn = grow_locked(w);
-    }
     job->running = 1;
     if (job->released) w->stuck++;
+    spawn = grow_locked(w); /* more waits: the next helper */
     uv_mutex_unlock(&w->mu);
     if (spawn) start_thread(w);
     job->work(job);
@@ -225,9 +228,6 @@ int vg_workers_submit(vg_workers_t *w, vg_work_t *work, vg_work_cb work_cb,
   work->done = done_cb;
   work->released = work->cancelled = work->running = 0;
   uv_mutex_lock(&w->mu);
-  /* The first of a burst always calls a thread (a call still on its way
-   * from before may have found nothing). */
-  if (w->wait_head == NULL) w->waking = 0;
   push(&w->wait_head, &w->wait_tail, work);
   spawn = grow_locked(w);
   uv_mutex_unlock(&w->mu);
@@ -263,8 +263,7 @@ void vg_workers_release(vg_workers_t *w, vg_work_t *work) {
     work->released = 1;
     if (work->running) w->stuck++;
   }
-  w->waking = 0; /* the stuck thread is not coming back for the queue */
-  spawn = grow_locked(w);
+  spawn = grow_locked(w); /* its place is free for queued work */
   uv_mutex_unlock(&w->mu);
   if (spawn) start_thread(w);
 }

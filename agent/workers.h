@@ -43,7 +43,8 @@ typedef struct vg_workers_s {
   unsigned threads;                 /* alive */
   unsigned idle;                    /* waiting for work */
   unsigned stuck;                   /* in released work */
-  unsigned waking;                  /* called and not arrived yet */
+  unsigned signalled;               /* idle threads woken, not yet up */
+  unsigned starting;                /* threads started, not yet running */
   unsigned peak;                    /* most threads alive at once */
   int closing;
   /* loop thread only: */

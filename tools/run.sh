@@ -159,6 +159,13 @@ screen() {
   printf '\n=== %s/4  %s ===\n\n' "$1" "$2"
 }
 vigil() { wine "$exe" "$@"; }
+# dump_threads EXE: the backtrace of every thread of the prefix's processes
+# named EXE (winedbg, bounded): where a hung program waits.
+dump_threads() {
+  timeout 40 winedbg --command "bt all" 2>&1 | awk -v exe="$1" '
+    /^Backtracing for thread/ { show = index($0, exe) > 0 }
+    show { print }' || true
+}
 
 echo "==> a throwaway Wine prefix: $WINEPREFIX (removed on exit)"
 tests/wine/prefix.sh "$WINEPREFIX" > /dev/null
@@ -248,12 +255,28 @@ fix_fault "$fixed"
 echo
 echo "C:\\> vigil run $probe"
 # The whole table follows; its readiness lines and this probe's row here.
-vigil run "$probe" 2>&1 | awk -v p="$probe" '
+# --once (CI): bounded, and a re-check that never returns shows where the
+# agent's threads wait (winedbg) instead of a bare timeout.
+rerun=(vigil run "$probe")
+[ $once -eq 1 ] && rerun=(timeout 30 wine "$exe" run "$probe")
+set +e
+"${rerun[@]}" > "$work/rerun.txt" 2>&1
+rerun_rc=$?
+set -e
+if [ $rerun_rc -eq 124 ]; then
+  echo "tools/run.sh: 'vigil run $probe' did not return within 30 s;" \
+    "what the agent says and where its threads wait:" >&2
+  cat "$work/rerun.txt" >&2
+  timeout 10 wine "$exe" status >&2 || echo "(vigil status: exit $?)" >&2
+  dump_threads vigil.exe >&2
+  exit 1
+fi
+awk -v p="$probe" '
   /^overall:/ { print; next }
   /^[A-Z\/]+ +[a-z]/ { show = ($2 == p || $2 == "PROBE"); if (show) print
     next }
   /^ / { if (show) print; next }
-  { show = 0; print }' || true
+  { show = 0; print }' "$work/rerun.txt" || true
 # The clearing event is written as the new finding is judged.
 for _ in $(seq 1 20); do
   [ "$(python3 "$trace_py" count "$work/eventlog.trace")" -gt "$seen" ] && break

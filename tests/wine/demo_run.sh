@@ -25,7 +25,7 @@ args=()
 while read -r f _; do args+=(--fault "$f"); done < "$work/faults.txt"
 t0=$(date +%s)
 set +e
-TMPDIR=$work/tmp COLUMNS='' timeout 90 "$repo/tools/run.sh" --once \
+TMPDIR=$work/tmp COLUMNS='' timeout 120 "$repo/tools/run.sh" --once \
   "${args[@]}" --exe "$exe" --cbengine "$fakes/fake_cbengine_2_0_9262_0.exe" \
   > "$work/out.txt" 2>&1
 rc=$?

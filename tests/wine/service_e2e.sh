@@ -208,13 +208,13 @@ q "$exe" start > "$work/start.out" 2>&1 || { cat "$work/start.out"; fail "vigil 
 grep -q "^vigil start: service Vigil started (pid [0-9]*)" "$work/start.out" \
   || fail "vigil start: $(cat "$work/start.out")"
 wait_status crit                # 201
-q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (2): $(cat "$work/stop.out")"
-q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (2): $(cat "$work/start.out")"
+q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (2): exit $? $(cat "$work/stop.out")"
+q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (2): exit $? $(cat "$work/start.out")"
 sleep 3
 wait_status crit                # unchanged: no event
-q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (3): $(cat "$work/stop.out")"
+q "$exe" stop > "$work/stop.out" 2>&1 || fail "vigil stop (3): exit $? $(cat "$work/stop.out")"
 ini 1K
-q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (3): $(cat "$work/start.out")"
+q "$exe" start > "$work/start.out" 2>&1 || fail "vigil start (3): exit $? $(cat "$work/start.out")"
 wait_status ok                  # 202
 pass "vigil stop/start: crit raised, unchanged restart, cleared"
 
