@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VG_STATUS_REQUEST "{\"cmd\":\"status\"}"
@@ -140,6 +141,7 @@ static void cmd_backups(const vg_query_t *q, const vg_json_t *req, vg_jw_t *w) {
 static void cmd_run(const vg_query_t *q, const vg_peer_t *peer,
                     const vg_json_t *req, vg_jw_t *w) {
   const vg_json_t *probes = vg_json_get(req, "probes");
+  uint64_t *after; /* per probe of the table; 0: not scheduled */
   size_t i, n;
   if (!peer->privileged) {
     proto_error(w, "'run' requires Administrators; run the command from an "
@@ -158,18 +160,34 @@ static void cmd_run(const vg_query_t *q, const vg_peer_t *peer,
       return;
     }
   }
+  after = calloc(vg_nprobes ? vg_nprobes : 1, sizeof(*after));
+  if (after == NULL) {
+    proto_error(w, "out of memory; try again");
+    return;
+  }
   vg_jw_kbool(w, "ok", 1);
-  vg_jw_key(w, "scheduled");
-  vg_jw_arr_begin(w);
+  /* "scheduled": the ids; "checks": for each, the "checks" count its
+   * status shows once a collection started after this request is done. */
   for (i = 0; i < vg_nprobes; i++) {
     const char *id = vg_probes[i]->id;
     size_t k;
     int want = n == 0;
     for (k = 0; k < n && !want; k++)
       want = strcmp(vg_json_str(vg_json_at(probes, k)), id) == 0;
-    if (want && q->run_now(q->ud, id) > 0) vg_jw_str(w, id);
+    if (want && q->run_now(q->ud, id, &after[i]) > 0 && after[i] == 0)
+      after[i] = 1; /* scheduled all the same */
   }
+  vg_jw_key(w, "scheduled");
+  vg_jw_arr_begin(w);
+  for (i = 0; i < vg_nprobes; i++)
+    if (after[i]) vg_jw_str(w, vg_probes[i]->id);
   vg_jw_arr_end(w);
+  vg_jw_key(w, "checks");
+  vg_jw_obj_begin(w);
+  for (i = 0; i < vg_nprobes; i++)
+    if (after[i]) vg_jw_kint(w, vg_probes[i]->id, (int64_t)after[i]);
+  vg_jw_obj_end(w);
+  free(after);
 }
 
 void vg_protocol_handle(const vg_query_t *q, const vg_peer_t *peer,

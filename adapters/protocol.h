@@ -26,8 +26,10 @@ typedef struct vg_query_s {
   vg_store_t *(*store)(void *ud);
   /* Writes queued records so an answer includes this cycle. 0 or VG_E*. */
   int (*flush)(void *ud);
-  /* Makes probe id due now: >0 scheduled, 0 disabled, VG_ENOENT unknown. */
-  int (*run_now)(void *ud, const char *id);
+  /* Makes probe id due now: >0 scheduled, 0 disabled, VG_ENOENT unknown;
+   * *checks: the probe's "checks" count once a collection started after
+   * this call is done. */
+  int (*run_now)(void *ud, const char *id, uint64_t *checks);
 } vg_query_t;
 
 /* Handles one request line; writes one response object into resp. */

@@ -124,7 +124,7 @@ static void agent_dependents(vg_agent_t *a, size_t idx) {
       continue;
     if (ex->finding.status < VG_ST_WARN) {
       if (strstr(rt->finding.summary, "explained by ") != NULL)
-        vg_agent_run_now(a, rt->probe->id);
+        vg_agent_run_now(a, rt->probe->id, NULL);
       continue;
     }
     f = rt->finding;
@@ -312,6 +312,7 @@ static void start_cb(vg_sched_entry_t *e, void *ud) {
   vg_job_t *j = malloc(sizeof(*j));
   if (j == NULL) {
     vg_sched_done(&a->sched, e, 0, mono(a));
+    a->report_dirty = 1; /* its "checks" moved */
     return;
   }
   memset(j, 0, offsetof(vg_job_t, facts));
@@ -324,6 +325,7 @@ static void start_cb(vg_sched_entry_t *e, void *ud) {
   if (vg_workers_submit(&a->workers, &j->work, work_cb, after_work_cb) != 0) {
     free(j);
     vg_sched_done(&a->sched, e, 0, mono(a));
+    a->report_dirty = 1; /* its "checks" moved */
     return;
   }
   a->jobs[idx] = j;
@@ -625,15 +627,17 @@ const char *vg_agent_host(const vg_agent_t *a) { return a->host; }
 
 size_t vg_agent_inflight(const vg_agent_t *a) { return a->inflight; }
 
-int vg_agent_run_now(vg_agent_t *a, const char *id) {
+int vg_agent_run_now(vg_agent_t *a, const char *id, uint64_t *checks) {
   size_t i;
   int n = 0;
-  uint64_t now = mono(a);
+  uint64_t now = mono(a), c;
+  if (checks) *checks = 0;
   for (i = 0; i < a->n; i++) {
     vg_sched_entry_t *e = &a->sched.entries[i];
     if (id && strcmp(e->probe->id, id) != 0) continue;
     if (!e->enabled) continue;
-    vg_sched_run_now(&a->sched, e, now);
+    c = vg_sched_run_now(&a->sched, e, now);
+    if (checks && id) *checks = c;
     n++;
   }
   if (id && n == 0 && vg_probe_find(id) == NULL) return VG_ENOENT;
@@ -741,6 +745,7 @@ static void agent_report_members(vg_agent_t *a, vg_jw_t *w) {
     items[k].facts = rt->has_finding ? &rt->facts : NULL;
     items[k].since_ms = rt->has_finding ? rt->since_ms : vg_agent_now(a);
     items[k].checked_ms = rt->checked_ms;
+    items[k].checks = a->sched.entries[i].checks;
     items[k].forecast = rt->trend ? &rt->forecast : NULL;
     k++;
   }

@@ -145,9 +145,12 @@ size_t vg_agent_nprobes(const vg_agent_t *a);
 const vg_probe_rt_t *vg_agent_probe(const vg_agent_t *a, size_t i);
 int64_t vg_agent_now(const vg_agent_t *a);
 const char *vg_agent_host(const vg_agent_t *a);
-/* Makes the named probe (or all when id is NULL) due now. Returns the
- * number scheduled, or VG_ENOENT for an unknown id. */
-int vg_agent_run_now(vg_agent_t *a, const char *id);
+/* Makes the named probe (or all when id is NULL) due now; one that is
+ * collecting runs again as soon as that collection is done. Returns the
+ * number scheduled, or VG_ENOENT for an unknown id. checks (may be NULL;
+ * for a named probe): the report's "checks" for it once a collection
+ * started after this call is done. */
+int vg_agent_run_now(vg_agent_t *a, const char *id, uint64_t *checks);
 /* Writes the report object's members (interface.md) into an open object.
  * The findings part is rendered once per change and reused (issue 17). */
 void vg_agent_report(vg_agent_t *a, vg_jw_t *w);

@@ -103,7 +103,7 @@ static void pf_sweep_start(vg_agent_t *a) {
     vg_sched_entry_t *e = &a->sched.entries[i];
     if (!a->rt[i].enabled || a->rt[i].probe->scope != VG_SCOPE_BACKUP) continue;
     if (e->deadline_ms > longest) longest = e->deadline_ms;
-    vg_agent_run_now(a, a->rt[i].probe->id);
+    vg_agent_run_now(a, a->rt[i].probe->id, NULL);
   }
   pf->sweep_deadline =
       a->clock.mono_ms(a->clock.ud) + longest + PF_SWEEP_GRACE_MS;
@@ -193,7 +193,7 @@ static void pf_timer_cb(uv_timer_t *t) {
     return;
   }
   if (pf->next_ms > 0 && pf->next_ms <= now_ms(a))
-    vg_agent_run_now(a, "task.schedule");
+    vg_agent_run_now(a, "task.schedule", NULL);
   pf_plan(a);
 }
 

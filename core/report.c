@@ -142,6 +142,7 @@ void vg_report_write(vg_jw_t *w, const vg_report_head_t *h,
       vg_jw_str(w, vg_iso8601(it->checked_ms, t, sizeof(t)));
     else
       vg_jw_null(w);
+    vg_jw_kint(w, "checks", (int64_t)it->checks);
     vg_jw_key(w, "predicts");
     vg_predicts_write(w, it->finding);
     vg_jw_kstr(w, "remedy", it->finding->remedy);

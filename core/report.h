@@ -31,6 +31,7 @@ typedef struct vg_report_item_s {
   const vg_facts_t *facts;
   int64_t since_ms;
   int64_t checked_ms;                   /* 0 = never */
+  uint64_t checks;                      /* collections finished */
   const struct vg_forecast_s *forecast; /* NULL: no trend */
 } vg_report_item_t;
 

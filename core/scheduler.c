@@ -135,11 +135,23 @@ void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok,
     e->next_due_ms = now_ms + e->backoff_ms;
   }
   e->overdue = 0;
+  e->checks++;
+  if (e->rerun) {
+    e->rerun = 0;
+    e->next_due_ms = now_ms;
+  }
 }
 
-void vg_sched_run_now(vg_sched_t *s, vg_sched_entry_t *e, uint64_t now_ms) {
+uint64_t vg_sched_run_now(vg_sched_t *s, vg_sched_entry_t *e,
+                          uint64_t now_ms) {
   (void)s;
-  if (e->enabled && !e->busy) e->next_due_ms = now_ms;
+  if (!e->enabled) return 0;
+  if (e->busy) {
+    e->rerun = 1;
+    return e->checks + 2;
+  }
+  e->next_due_ms = now_ms;
+  return e->checks + 1;
 }
 
 uint64_t vg_sched_next_wake(const vg_sched_t *s, uint64_t now_ms) {

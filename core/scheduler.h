@@ -21,6 +21,8 @@ typedef struct vg_sched_entry_s {
   int overdue;       /* the busy collection passed its deadline */
   unsigned failures; /* consecutive */
   uint64_t runs;
+  uint64_t checks; /* collections finished (failed ones too) */
+  int rerun;       /* asked to run while busy: due again when done */
   void *data; /* owner's per-probe data */
 } vg_sched_entry_t;
 
@@ -62,8 +64,11 @@ void vg_sched_tick(vg_sched_t *s, uint64_t now_ms, vg_sched_cb start,
  * interval up to max_backoff_ms. */
 void vg_sched_done(vg_sched_t *s, vg_sched_entry_t *e, int ok, uint64_t now_ms);
 
-/* Makes e due now (no effect while it is busy: it runs again when done). */
-void vg_sched_run_now(vg_sched_t *s, vg_sched_entry_t *e, uint64_t now_ms);
+/* Makes e due now; while it is busy, due again as soon as the collection
+ * under way is done (that one started before the request). Returns the
+ * value e->checks reaches when a collection started after this call is
+ * done, or 0 when e is disabled. */
+uint64_t vg_sched_run_now(vg_sched_t *s, vg_sched_entry_t *e, uint64_t now_ms);
 
 /* Milliseconds from now until the next start or deadline; UINT64_MAX when
  * nothing is scheduled. */

@@ -593,9 +593,26 @@ static const char *checked_at(const vg_json_t *doc, const char *id) {
   return "";
 }
 
+/* The "checks" count of probe id in a status answer; -1 when not there
+ * (a service older than the field). */
+static int64_t checks_of(const vg_json_t *report, const char *id) {
+  const vg_json_t *probes = vg_json_get(report, "probes");
+  size_t i;
+  for (i = 0; i < vg_json_len(probes); i++) {
+    const vg_json_t *p = vg_json_at(probes, i);
+    const char *pid = vg_json_get_str(p, "id");
+    double c;
+    if (pid && strcmp(pid, id) == 0)
+      return vg_json_num(vg_json_get(p, "checks"), &c) == 0 ? (int64_t)c : -1;
+  }
+  return -1;
+}
+
 /* `vigil run [PROBE..]`: asks the service to collect now, waits (bounded)
- * until each scheduled probe has a newer finding, then prints the findings
- * as `status` does. */
+ * until each scheduled probe has a finding from a collection started after
+ * the request (its "checks" count reached what the run answer named; from
+ * a service without it, a newer checked_at), then prints the findings as
+ * `status` does. */
 static int cmd_recheck(vg_cli_t *c) {
   vg_jw_t w;
   vg_json_t *before = NULL, *resp = NULL, *after = NULL;
@@ -652,10 +669,16 @@ static int cmd_recheck(vg_cli_t *c) {
     after = NULL;
     rc = cli_call(c, "{\"cmd\":\"status\"}", &after, &raw);
     if (rc) break;
-    for (i = 0; i < n; i++)
-      if (strcmp(checked_at(after, vg_json_str(vg_json_at(sched, i))),
-                 prev[i]) != 0)
+    for (i = 0; i < n; i++) {
+      const char *id = vg_json_str(vg_json_at(sched, i));
+      double want;
+      if (vg_json_num(vg_json_get(vg_json_get(resp, "checks"), id), &want) ==
+          0) {
+        if (checks_of(after, id) >= (int64_t)want) fresh++;
+      } else if (strcmp(checked_at(after, id), prev[i]) != 0) {
         fresh++;
+      }
+    }
     if (fresh == n) break;
     if ((uv_hrtime() - t0) / 1000000u > RECHECK_WAIT_MS) {
       fprintf(stderr,

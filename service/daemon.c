@@ -74,9 +74,9 @@ static int q_flush(void *ud) {
   return vg_daemon_flush(d);
 }
 
-static int q_run_now(void *ud, const char *id) {
+static int q_run_now(void *ud, const char *id, uint64_t *checks) {
   vg_daemon_t *d = ud;
-  return vg_agent_run_now(d->agent, id);
+  return vg_agent_run_now(d->agent, id, checks);
 }
 
 /* --------------------------------------------------------------- start */

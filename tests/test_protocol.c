@@ -108,6 +108,32 @@ static void other_commands(void **st) {
   doc = pc_ask(H.pipe, "{\"cmd\":\"run\",\"probes\":[\"scratch.space\"]}");
   assert_true(is_ok(doc));
   assert_int_equal(vg_json_len(vg_json_get(doc, "scheduled")), 1);
+  {
+    /* The "checks" count the probe's status reaches once the collection
+     * asked for is done: more than it showed before the request. */
+    int64_t want = 0, got = 0;
+    vg_json_t *stat;
+    size_t k;
+    assert_int_equal(
+        vg_json_int(vg_json_get(vg_json_get(doc, "checks"), "scratch.space"),
+                    &want),
+        0);
+    assert_true(want >= 2); /* the first collection ran at start */
+    for (k = 0; k < 100 && got < want; k++) {
+      const vg_json_t *ps;
+      size_t i;
+      uv_sleep(20);
+      stat = pc_ask(H.pipe, "{\"cmd\":\"status\"}");
+      ps = vg_json_get(stat, "probes");
+      for (i = 0; i < vg_json_len(ps); i++)
+        if (strcmp(vg_json_get_str(vg_json_at(ps, i), "id"),
+                   "scratch.space") == 0)
+          assert_int_equal(
+              vg_json_int(vg_json_get(vg_json_at(ps, i), "checks"), &got), 0);
+      vg_json_free(stat);
+    }
+    assert_int_equal(got, want);
+  }
   vg_json_free(doc);
   uv_sleep(300);
   doc = pc_ask(H.pipe,

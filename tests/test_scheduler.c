@@ -149,16 +149,27 @@ static void run_now_and_disabled(void **st) {
   vg_sched_tick(&s, 5000, on_start, on_overdue, &r);
   vg_sched_done(&s, &s.entries[0], 1, 5000);
   assert_int_equal(r.starts[1], 0); /* disabled never runs */
-  vg_sched_run_now(&s, &s.entries[0], 6000);
+  assert_int_equal(s.entries[0].checks, 1);
+  assert_int_equal(vg_sched_run_now(&s, &s.entries[1], 6000), 0); /* off */
+  /* Idle: due now, and the next collection done is the one asked for. */
+  assert_int_equal(vg_sched_run_now(&s, &s.entries[0], 6000), 2);
   assert_int_equal(vg_sched_next_wake(&s, 6000), 0);
   vg_sched_tick(&s, 6000, on_start, on_overdue, &r);
   assert_int_equal(r.starts[0], 2);
-  /* run_now on a busy entry does not start a second collection. */
-  vg_sched_run_now(&s, &s.entries[0], 6001);
+  /* Busy: no second collection at once, but one right after the one
+   * under way (it started before the request: an admin who fixed
+   * something and asks for a re-check must not get its answer). */
+  assert_int_equal(vg_sched_run_now(&s, &s.entries[0], 6001), 3);
   vg_sched_tick(&s, 6001, on_start, on_overdue, &r);
   assert_int_equal(r.starts[0], 2);
   vg_sched_done(&s, &s.entries[0], 1, 6002);
-  assert_int_equal(vg_sched_next_wake(&s, 6002) >= 54000, 1);
+  assert_int_equal(s.entries[0].checks, 2);
+  assert_int_equal(vg_sched_next_wake(&s, 6002), 0);
+  vg_sched_tick(&s, 6002, on_start, on_overdue, &r);
+  assert_int_equal(r.starts[0], 3);
+  vg_sched_done(&s, &s.entries[0], 1, 6003);
+  assert_int_equal(s.entries[0].checks, 3); /* what run_now named */
+  assert_int_equal(vg_sched_next_wake(&s, 6003) >= 54000, 1);
   vg_sched_free(&s);
 }
 

@@ -102,7 +102,7 @@ static void steps_cb(uv_timer_t *t) {
     break;
   case 4: /* everything collected again */
     r->mono += 1;
-    vg_agent_run_now(r->agent, NULL);
+    vg_agent_run_now(r->agent, NULL, NULL);
     break;
   default:
     if (vg_agent_inflight(r->agent) == 0 && r->cycles > 0) finish(r);

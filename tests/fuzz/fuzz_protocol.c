@@ -30,8 +30,8 @@ static int fq_flush(void *ud) {
   (void)ud;
   return 0;
 }
-static int fq_run_now(void *ud, const char *id) {
-  return vg_agent_run_now(ud, id);
+static int fq_run_now(void *ud, const char *id, uint64_t *checks) {
+  return vg_agent_run_now(ud, id, checks);
 }
 
 /* One agent (no store, no pipe) serves every input. */
