@@ -550,6 +550,45 @@ static void run_console_and_status_from_another_process(void **st) {
   }
 }
 
+/* `vigil run PROBE` twice in a row: the second re-check's collection ends
+ * within the same second as the first one's, so a CLI comparing
+ * checked_at (whole seconds) saw nothing new and waited its 3 minutes; it
+ * waits for the probe's "checks" count the run answer names. */
+static void recheck_twice_within_a_second(void **st) {
+  uv_loop_t loop;
+  proc_t agent, p;
+  const char *run_args[] = {"run", "--console", NULL};
+  const char *status_args[] = {"status", NULL};
+  const char *recheck[] = {"run", "scratch.space", NULL};
+  int i, rc = -1;
+  (void)st;
+  write_ini("[scratch.space]\npath = .\ninterval = 1h\nbackup_bytes = 1K\n"
+            "[mars.install]\nrequired = false\n[vss.storage]\nenabled = "
+            "false\n[iscsi.initiator]\nenabled = false\n[dotnet.version]\n"
+            "enabled = false\n[tls.config]\nenabled = false\n[net.proxy]\n"
+            "enabled = false\n[net.reach]\nenabled = false\n[clock.skew]\n"
+            "enabled = false\n");
+  uv_loop_init(&loop);
+  spawn(&loop, &agent, run_args);
+  for (i = 0; i < 100; i++) { /* up to ~10 s for the agent to serve */
+    uv_run(&loop, UV_RUN_NOWAIT);
+    rc = run(&p, status_args);
+    if (rc != 3) break;
+    uv_sleep(100);
+  }
+  assert_int_equal(rc, 0);
+  for (i = 0; i < 3; i++) {
+    assert_int_equal(run(&p, recheck), 0);
+    assert_non_null(strstr(p.out.buf, "OK       scratch.space"));
+    assert_null(strstr(p.err.buf, "did not finish"));
+  }
+  uv_process_kill(&agent.proc, SIGINT);
+  while (!agent.exited)
+    uv_run(&loop, UV_RUN_ONCE);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  assert_int_equal(uv_loop_close(&loop), 0);
+}
+
 /* ---------------------------------------------------- issue 16 files */
 
 #ifndef _WIN32
@@ -642,6 +681,7 @@ int main(void) {
       cmocka_unit_test(status_without_service_says_how_to_start),
       cmocka_unit_test(bundle_without_service_keeps_what_it_can),
       cmocka_unit_test(run_console_and_status_from_another_process),
+      cmocka_unit_test(recheck_twice_within_a_second),
       cmocka_unit_test(bundle_to_an_existing_file_is_refused),
       cmocka_unit_test(fifo_as_vigil_ini_does_not_hang_check),
   };
