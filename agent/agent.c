@@ -222,9 +222,11 @@ static void rearm(vg_agent_t *a, uint64_t delay) {
 
 /* Worker threads are kept once started (only as many as were ever busy
  * at once: a burst of quick collections uses one or two). Ending idle ones
- * made the loop join them, and a join can wait while a collection holds
- * the loader lock (COM and WMI load DLLs): `vigil run` once found the
- * service not answering under Wine. */
+ * makes the loop join them, and on Windows a thread's exit takes the
+ * loader lock a collection loading COM or WMI may hold for a while; the
+ * footprint numbers (bench/README.md) are with kept threads. (The
+ * `vigil run` hang under Wine first blamed on this was the CLI comparing
+ * whole-second checked_at; see cmd_recheck.) */
 #define VG_WORKER_IDLE_MS 0
 
 static void work_cb(vg_work_t *w) {
